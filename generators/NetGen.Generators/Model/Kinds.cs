@@ -1,0 +1,36 @@
+namespace NetGen.Generators.Model;
+
+// Mirrors of the runtime enums (NetGen.Activation, NetGen.Loss, NetGen.Reduction). Attribute arguments reach the
+// generator as their integer values; a test asserts that names and values stay identical to the runtime's.
+
+/// <summary>Mirror of <c>NetGen.Activation</c>.</summary>
+internal enum ActivationKind
+{
+    Identity = 0,
+    Step = 1,
+    Sign = 2,
+    Sigmoid = 3,
+    Tanh = 4,
+    ReLU = 5,
+    LeakyReLU = 6,
+    GELU = 7,
+    Softmax = 8,
+}
+
+/// <summary>Mirror of <c>NetGen.Loss</c>.</summary>
+internal enum LossKind
+{
+    MeanSquaredError = 0,
+    MeanAbsoluteError = 1,
+    BinaryCrossEntropy = 2,
+    CrossEntropy = 3,
+    Hinge = 4,
+    KLDivergence = 5,
+}
+
+/// <summary>Mirror of <c>NetGen.Reduction</c>.</summary>
+internal enum ReductionKind
+{
+    Mean = 0,
+    Sum = 1,
+}

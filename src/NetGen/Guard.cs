@@ -1,0 +1,29 @@
+using System;
+using System.Diagnostics.CodeAnalysis;
+
+namespace NetGen;
+
+/// <summary>Argument checks shared by generated networks, optimizers and trainers. Cold paths live in no-inline throw helpers.</summary>
+public static class Guard
+{
+    /// <summary>Throws unless <paramref name="actual"/> equals <paramref name="expected"/>.</summary>
+    /// <param name="actual">The span's length.</param>
+    /// <param name="expected">The length the network needs.</param>
+    /// <param name="paramName">The argument's name, reported in the exception.</param>
+    /// <param name="network">The network's name, for the message.</param>
+    /// <param name="sizeName">The constant that gives the expected length (<c>InputSize</c>, <c>OutputSize</c>, …).</param>
+    public static void Length(int actual, int expected, string paramName, string network, string sizeName)
+    {
+        if (actual != expected)
+        {
+            ThrowLength(actual, expected, paramName, network, sizeName);
+        }
+    }
+
+    /// <summary>Throws the <see cref="ArgumentException"/> that <see cref="Length"/> describes.</summary>
+    [DoesNotReturn]
+    public static void ThrowLength(int actual, int expected, string paramName, string network, string sizeName) =>
+        throw new ArgumentException(
+            $"{paramName} has length {actual}, but {network} needs exactly {expected} values ({network}.{sizeName} = {expected}).",
+            paramName);
+}
