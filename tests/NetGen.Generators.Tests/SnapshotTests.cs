@@ -1,0 +1,64 @@
+using Microsoft.CodeAnalysis;
+
+namespace NetGen.Generators.Tests;
+
+/// <summary>The generated source of representative networks, reviewed and committed as <c>Snapshots/*.verified.cs</c>.</summary>
+public class SnapshotTests
+{
+    private static string Generate(string source)
+    {
+        var (run, output, diagnostics) = GeneratorHarness.Run(source);
+        Assert.Empty(diagnostics);
+        Assert.Empty(output.GetDiagnostics().Where(d => d.Severity >= DiagnosticSeverity.Warning));
+        GeneratedSourceResult generated = Assert.Single(Assert.Single(run.Results).GeneratedSources);
+        return generated.SourceText.ToString();
+    }
+
+    [Fact]
+    public void XorNet() => Snapshot.Verify(Generate("""
+        using NetGen;
+        namespace Demo;
+
+        [Network(Loss = Loss.BinaryCrossEntropy)]
+        [Input(2)]
+        [Dense(4, Activation.Tanh)]
+        [Dense(1, Activation.Sigmoid)]
+        public sealed partial class XorNet;
+        """), "XorNet.g");
+
+    [Fact]
+    public void DigitsNet() => Snapshot.Verify(Generate("""
+        using NetGen;
+        namespace Demo.Digits;
+
+        [Network(Loss = Loss.CrossEntropy)]
+        [Input(64)]
+        [Dense(32, Activation.ReLU)]
+        [Dense(10, Activation.Softmax)]
+        public partial class DigitsNet;
+        """), "DigitsNet.g");
+
+    [Fact]
+    public void PerceptronInferenceOnly() => Snapshot.Verify(Generate("""
+        using NetGen;
+
+        [Network]
+        [Input(2)]
+        [Dense(2, Activation.Step)]
+        [Dense(1, Activation.Sign)]
+        internal partial class Perceptron;
+        """), "Perceptron.g");
+
+    [Fact]
+    public void RegressionWithUnfusedLossAndLeakyReLU() => Snapshot.Verify(Generate("""
+        using NetGen;
+        namespace Demo;
+
+        [Network(Loss = Loss.MeanSquaredError, Reduction = Reduction.Sum)]
+        [Input(3)]
+        [Dense(5, Activation.LeakyReLU, NegativeSlope = 0.2f)]
+        [Dense(4, Activation.GELU)]
+        [Dense(2, Activation.Tanh)]
+        public partial class Regressor;
+        """), "Regressor.g");
+}
