@@ -20,6 +20,18 @@ public static class Guard
         }
     }
 
+    /// <summary>
+    /// Throws when <paramref name="output"/> shares memory with <paramref name="input"/>: a single-layer network writes its
+    /// outputs while it still reads its inputs, so in-place use would silently corrupt the result.
+    /// </summary>
+    public static void NoOverlap(ReadOnlySpan<float> input, ReadOnlySpan<float> output, string network)
+    {
+        if (input.Overlaps(output))
+        {
+            throw new ArgumentException($"output overlaps input; {network} reads its input while it writes its output, so pass separate buffers.", nameof(output));
+        }
+    }
+
     /// <summary>Throws the <see cref="ArgumentException"/> that <see cref="Length"/> describes.</summary>
     [DoesNotReturn]
     public static void ThrowLength(int actual, int expected, string paramName, string network, string sizeName) =>

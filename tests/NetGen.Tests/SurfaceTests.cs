@@ -81,6 +81,23 @@ public class SurfaceTests
     }
 
     [Fact]
+    public void SingleLayerForwardRejectsAnOutputThatOverlapsTheInput()
+    {
+        var net = new L2Sum();
+        var buffer = new float[4];
+        var e = Assert.Throws<ArgumentException>(() => net.Forward(buffer, buffer));
+        Assert.Equal("output", e.ParamName);
+        Assert.Contains("overlaps", e.Message);
+        // Deeper networks read the input only in layer 1 and write the output only in the last layer: in-place is fine.
+        var deep = new GeluIdentityMseSum();
+        var io = new float[4] { 0.5f, -1, 2, 0.25f };
+        var expected = new float[3];
+        deep.Forward(io, expected);
+        deep.Forward(io, io.AsSpan(0, 3));
+        Assert.Equal(expected, io[..3]);
+    }
+
+    [Fact]
     public void ForwardIsSafeFromManyThreadsOnOneInstance()
     {
         var net = new MnistShaped(seed: 5);

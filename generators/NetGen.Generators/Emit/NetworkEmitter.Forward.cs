@@ -14,6 +14,10 @@ internal static partial class NetworkEmitter
         w.Line("/// <exception cref=\"global::System.ArgumentException\">A span has the wrong length.</exception>");
         w.Open($"public void Forward({ReadOnlySpan} input, {Span} output)");
         WriteGuards(w, spec, "output", "OutputSize");
+        if (spec.Layers.Count == 1)
+        {
+            w.Line($"global::NetGen.Guard.NoOverlap(input, output, \"{spec.Name}\");");
+        }
         w.Line($"{ReadOnlySpan} theta = _parameters;");
         w.Line($"{ReadOnlySpan} x = input;");
         int last = spec.Layers.Count;
