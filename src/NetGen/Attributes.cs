@@ -54,4 +54,55 @@ public sealed class DenseAttribute : Attribute
 
     /// <summary>The slope for negative inputs of <see cref="Activation.LeakyReLU"/>; 0.01 (PyTorch's default) unless set.</summary>
     public float NegativeSlope { get; set; } = 0.01f;
+
+    /// <summary>
+    /// How the weights are initialised from the network's seed: <see cref="WeightInit.Default"/> (He uniform for the ReLU family,
+    /// Xavier/Glorot uniform otherwise) unless set. Biases start at 0.
+    /// </summary>
+    public WeightInit Init { get; set; }
+
+    /// <summary>The scale <c>s</c> of <see cref="WeightInit.Uniform"/> (<c>U(−s, s)</c>) and <see cref="WeightInit.Normal"/> (<c>N(0, s²)</c>); 0.05 unless set.</summary>
+    public float InitScale { get; set; } = 0.05f;
+}
+
+/// <summary>
+/// Inverted dropout (Srivastava et al. 2014, as PyTorch's <c>nn.Dropout</c> and Keras's <c>Dropout</c>): in training mode each
+/// value is zeroed with probability <c>p</c> and the survivors are scaled by <c>1/(1 − p)</c>, so that inference needs no
+/// rescaling; in inference (<c>Forward</c>, <c>Evaluate</c>, or <c>Training = false</c>) the layer is the identity.
+/// The masks come from the network's seeded generator: the same seed gives the same masks.
+/// </summary>
+[AttributeUsage(AttributeTargets.Class, AllowMultiple = true, Inherited = false)]
+public sealed class DropoutAttribute : Attribute
+{
+    /// <summary>Declares a dropout layer that zeroes each value with probability <paramref name="rate"/>, 0 ≤ p &lt; 1 (<c>[Dropout(0.5)]</c>).</summary>
+    public DropoutAttribute(double rate) => Rate = rate;
+
+    /// <summary>p, the probability that a value is dropped during training.</summary>
+    public double Rate { get; }
+}
+
+/// <summary>
+/// Batch normalisation (Ioffe &amp; Szegedy 2015) over the previous layer's values, as PyTorch's <c>nn.BatchNorm1d</c>:
+/// <c>y = f(γ·x̂ + β)</c> with <c>x̂ = (x − μ) / √(σ² + ε)</c>. In training mode μ and σ² are the mini-batch's mean and biased
+/// variance, and the running statistics move by <c>r ← (1 − momentum)·r + momentum·batch</c> (the running variance takes the
+/// unbiased batch variance); in inference the running statistics are used. γ starts at 1 and β at 0; both are learned
+/// and sit in the parameter buffer as γ then β.
+/// </summary>
+[AttributeUsage(AttributeTargets.Class, AllowMultiple = true, Inherited = false)]
+public sealed class BatchNormAttribute : Attribute
+{
+    /// <summary>Declares a batch-norm layer followed by <paramref name="activation"/> (identity unless given).</summary>
+    public BatchNormAttribute(Activation activation = Activation.Identity) => Activation = activation;
+
+    /// <summary>The activation applied after the scale and shift, so that <c>[Dense(64)] [BatchNorm(Activation.ReLU)]</c> is the usual Dense → BN → ReLU block.</summary>
+    public Activation Activation { get; }
+
+    /// <summary>The running statistics' update rate; 0.1 (PyTorch's default) unless set.</summary>
+    public double Momentum { get; set; } = 0.1;
+
+    /// <summary>ε added to the variance; 1e-5 (PyTorch's default) unless set.</summary>
+    public double Epsilon { get; set; } = 1e-5;
+
+    /// <summary>The slope for negative inputs when the activation is <see cref="Activation.LeakyReLU"/>; 0.01 unless set.</summary>
+    public float NegativeSlope { get; set; } = 0.01f;
 }

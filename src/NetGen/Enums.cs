@@ -52,3 +52,33 @@ public enum Reduction
     /// <summary>The plain sum over the output elements, as in the textbook's worked examples (L1 = 6, L2 = 14).</summary>
     Sum = 1,
 }
+
+/// <summary>The kind of a layer in a generated network (see <see cref="LayerInfo"/>).</summary>
+public enum LayerKind
+{
+    /// <summary>A fully connected layer, <see cref="DenseAttribute"/>: parameters W (out × in) then b.</summary>
+    Dense = 0,
+    /// <summary>Inverted dropout, <see cref="DropoutAttribute"/>: no parameters.</summary>
+    Dropout = 1,
+    /// <summary>Batch normalisation, <see cref="BatchNormAttribute"/>: parameters γ (scale) then β (shift).</summary>
+    BatchNorm = 2,
+}
+
+/// <summary>How a dense layer's weights are initialised (biases always start at 0), with PyTorch's <c>torch.nn.init</c> formulas.</summary>
+public enum WeightInit
+{
+    /// <summary>He uniform for the ReLU family (ReLU, LeakyReLU, GELU), Xavier/Glorot uniform for everything else.</summary>
+    Default = 0,
+    /// <summary>Xavier/Glorot uniform: <c>U(−a, a)</c>, <c>a = √(6 / (fan_in + fan_out))</c>.</summary>
+    XavierUniform = 1,
+    /// <summary>Xavier/Glorot normal: <c>N(0, σ²)</c>, <c>σ = √(2 / (fan_in + fan_out))</c>.</summary>
+    XavierNormal = 2,
+    /// <summary>He (Kaiming) uniform: <c>U(−a, a)</c>, <c>a = √(6 / ((1 + slope²)·fan_in))</c>, slope the LeakyReLU slope (else 0).</summary>
+    HeUniform = 3,
+    /// <summary>He (Kaiming) normal: <c>N(0, σ²)</c>, <c>σ = √(2 / ((1 + slope²)·fan_in))</c>.</summary>
+    HeNormal = 4,
+    /// <summary><c>U(−s, s)</c> with <c>s</c> = <see cref="DenseAttribute.InitScale"/> (0.05 unless set, as Keras's <c>RandomUniform</c>).</summary>
+    Uniform = 5,
+    /// <summary><c>N(0, s²)</c> with <c>s</c> = <see cref="DenseAttribute.InitScale"/> (0.05 unless set, as Keras's <c>RandomNormal</c>).</summary>
+    Normal = 6,
+}

@@ -1,4 +1,5 @@
 using System;
+using System.Collections.Generic;
 
 namespace NetGen;
 
@@ -27,7 +28,22 @@ public interface INetwork
     /// </summary>
     Span<float> Parameters { get; }
 
-    /// <summary>Computes the network's output for one input vector. Allocates nothing.</summary>
+    /// <summary>
+    /// The layers in order, with their parameter ranges (the generated class's static <c>Layers</c>). Used to say which
+    /// layer a parameter belongs to, and which parameters are weights (regularised) or biases.
+    /// </summary>
+    IReadOnlyList<LayerInfo> Layers { get; }
+
+    /// <summary>
+    /// State that is not trained but used by inference: each batch-norm layer's running mean then running variance
+    /// (PyTorch's <c>running_mean</c>, <c>running_var</c> buffers), layer after layer. Empty without batch norm.
+    /// </summary>
+    Span<float> RunningStatistics { get; }
+
+    /// <summary>
+    /// Computes the network's output for one input vector, in inference mode (dropout is the identity, batch norm uses its
+    /// running statistics). Allocates nothing.
+    /// </summary>
     /// <exception cref="ArgumentException">A span's length differs from <see cref="InputSize"/> or <see cref="OutputSize"/>.</exception>
     void Forward(ReadOnlySpan<float> input, Span<float> output);
 }
@@ -48,4 +64,34 @@ public interface ITrainableNetwork : INetwork
 
     /// <summary>Sets every gradient to zero.</summary>
     void ZeroGradients();
+
+    /// <summary>
+    /// Training mode, as PyTorch's <c>module.training</c>: <c>true</c> (the default, as a fresh PyTorch module) makes
+    /// <see cref="Backward"/> and <see cref="BackwardBatch"/> apply dropout and normalise with the mini-batch's statistics
+    /// (updating the running statistics); <c>false</c> makes them use inference behaviour (no dropout, running statistics,
+    /// which stay unchanged). <see cref="INetwork.Forward"/> and <see cref="Evaluate"/> are always inference. For networks
+    /// without dropout or batch norm both modes compute the same thing.
+    /// </summary>
+    bool Training { get; set; }
+
+    /// <summary>
+    /// Forward and backward for a mini-batch of <paramref name="batchSize"/> samples stored row-major (sample after sample):
+    /// <b>adds</b> the gradient of the summed loss Σᵦ Lᵦ to <see cref="Gradients"/> and returns that sum, so that an optimizer
+    /// step with the batch size takes the mean, exactly as calling <see cref="Backward"/> once per sample would. Batch norm
+    /// (in training mode) normalises over the batch and needs at least 2 samples. Allocates nothing once buffers for the
+    /// largest batch seen exist.
+    /// </summary>
+    /// <param name="inputs">batchSize × InputSize values.</param>
+    /// <param name="targets">batchSize × OutputSize values.</param>
+    /// <param name="batchSize">The number of samples, at least 1.</param>
+    /// <param name="losses">Empty, or batchSize values that receive each sample's loss.</param>
+    /// <exception cref="ArgumentException">A span's length does not match the batch size.</exception>
+    float BackwardBatch(ReadOnlySpan<float> inputs, ReadOnlySpan<float> targets, int batchSize, Span<float> losses = default);
+
+    /// <summary>
+    /// Inference-mode forward pass plus the loss, without gradients: writes ŷ to <paramref name="output"/> and returns L(ŷ, y).
+    /// Like <see cref="INetwork.Forward"/> it keeps its scratch on the stack, so threads may share one instance.
+    /// </summary>
+    /// <exception cref="ArgumentException">A span's length differs from InputSize or OutputSize.</exception>
+    float Evaluate(ReadOnlySpan<float> input, ReadOnlySpan<float> target, Span<float> output);
 }

@@ -12,6 +12,12 @@ public class EnumMirrorTests
     [Fact]
     public void ReductionMirrorMatchesRuntime() => AssertSame<NetGen.Reduction, Model.ReductionKind>();
 
+    [Fact]
+    public void LayerKindMirrorMatchesRuntime() => AssertSame<NetGen.LayerKind, Model.LayerKindSpec>();
+
+    [Fact]
+    public void WeightInitMirrorMatchesRuntime() => AssertSame<NetGen.WeightInit, Model.WeightInitKind>();
+
     private static void AssertSame<TRuntime, TMirror>() where TRuntime : struct, Enum where TMirror : struct, Enum
     {
         Assert.Equal(

@@ -61,4 +61,30 @@ public class SnapshotTests
         [Dense(2, Activation.Tanh)]
         public partial class Regressor;
         """), "Regressor.g");
+
+    [Fact]
+    public void KerasMlpWithDropout() => Snapshot.Verify(Generate("""
+        using NetGen;
+        namespace Demo;
+
+        [Network(Loss = Loss.BinaryCrossEntropy)]
+        [Input(10)]
+        [Dense(64, Activation.ReLU)]
+        [Dropout(0.5)]
+        [Dense(1, Activation.Sigmoid)]
+        public partial class KerasMlp;
+        """), "KerasMlp.g");
+
+    [Fact]
+    public void BatchNormWithActivationAndChosenInit() => Snapshot.Verify(Generate("""
+        using NetGen;
+        namespace Demo;
+
+        [Network(Loss = Loss.CrossEntropy)]
+        [Input(4)]
+        [Dense(5, Init = WeightInit.HeNormal)]
+        [BatchNorm(Activation.ReLU, Momentum = 0.2, Epsilon = 1e-3)]
+        [Dense(3, Activation.Softmax, Init = WeightInit.Uniform, InitScale = 0.1f)]
+        public partial class NormalizedNet;
+        """), "NormalizedNet.g");
 }

@@ -21,6 +21,12 @@ internal static partial class NetworkEmitter
         w.Line("/// <exception cref=\"global::System.ArgumentException\">A span has the wrong length.</exception>");
         w.Open($"public float Backward({ReadOnlySpan} input, {ReadOnlySpan} target)");
         WriteGuards(w, spec, "target", "OutputSize");
+        if (spec.Has(LayerKindSpec.BatchNorm))
+        {
+            w.Open("if (Training)");
+            w.Line($"throw new global::System.InvalidOperationException(\"{spec.Name} has batch norm, which normalises over a mini-batch in training mode: call BackwardBatch with at least 2 samples, or set Training = false for inference-mode gradients.\");");
+            w.Close();
+        }
         w.Line($"{ReadOnlySpan} theta = _parameters;");
         w.Line($"{Span} grad = _gradients;");
         w.Line($"{ReadOnlySpan} x = input;");
@@ -28,7 +34,9 @@ internal static partial class NetworkEmitter
         foreach (LayerSpec layer in spec.Layers)
         {
             int l = layer.Index;
-            w.Line($"{Span} z{l} = _z{l}, a{l} = _a{l}, delta{l} = _delta{l};");
+            w.Line(layer.Kind == LayerKindSpec.Dropout
+                ? $"{Span} a{l} = _a{l}, delta{l} = _delta{l}, mask{l} = _mask{l};"
+                : $"{Span} z{l} = _z{l}, a{l} = _a{l}, delta{l} = _delta{l};");
         }
 
         w.Line();
@@ -38,7 +46,20 @@ internal static partial class NetworkEmitter
             w.Line();
             int l = layer.Index;
             WriteLayerHeader(w, layer, l == last);
-            WriteAffine(w, layer, l == 1 ? "x" : $"a{l - 1}", $"z{l}");
+            if (layer.Kind == LayerKindSpec.Dropout)
+            {
+                WriteDropoutTraining(w, layer, l == 1 ? "x" : $"a{l - 1}", $"a{l}", $"mask{l}");
+                continue;
+            }
+            if (layer.Kind == LayerKindSpec.BatchNorm)
+            {
+                w.Line("// (Training is false here: batch norm uses its running statistics.)");
+                WriteBatchNormInference(w, layer, l == 1 ? "x" : $"a{l - 1}", $"z{l}");
+            }
+            else
+            {
+                WriteAffine(w, layer, l == 1 ? "x" : $"a{l - 1}", $"z{l}");
+            }
             if (layer.Activation == ActivationKind.Identity)
             {
                 w.Line($"z{l}.CopyTo(a{l});");
@@ -60,6 +81,29 @@ internal static partial class NetworkEmitter
             LayerSpec layer = spec.Layers[l - 1];
             string inName = l == 1 ? "x" : $"a{l - 1}";
             w.Line();
+            if (!layer.IsDense)
+            {
+                if (layer.Kind == LayerKindSpec.Dropout)
+                {
+                    if (l > 1)
+                    {
+                        WriteDropoutBackward(w, layer, $"delta{l}", $"mask{l}", $"delta{l - 1}");
+                    }
+                    else
+                    {
+                        w.Line($"// Layer 1 · Dropout on the input: no parameters, nothing further to propagate.");
+                    }
+                }
+                else
+                {
+                    WriteBatchNormInferenceBackward(w, layer, $"delta{l}", inName, l > 1 ? $"delta{l - 1}" : "default");
+                }
+                if (l > 1)
+                {
+                    WritePreviousActivationBackward(w, spec.Layers[l - 2], $"delta{l - 1}");
+                }
+                continue;
+            }
             w.Line($"// Layer {Int(l)}: ∂L/∂W{Sup(l)} += δ{Sup(l)}·{A(l - 1)}ᵀ        ∂L/∂b{Sup(l)} += δ{Sup(l)}");
             if (l > 1)
             {
@@ -112,6 +156,16 @@ internal static partial class NetworkEmitter
                 line.Append($"theta[{Int(layer.WeightOffset + o * layer.Inputs + i)}] * delta{l}[{Int(o)}]");
             }
             w.Line(line.Append(';').ToString());
+        }
+    }
+
+    /// <summary>After ∂L/∂a⁽ˡ⁻¹⁾ is written into δ⁽ˡ⁻¹⁾: the previous layer's f′ makes it ∂L/∂z⁽ˡ⁻¹⁾ (nothing for identity or dropout).</summary>
+    private static void WritePreviousActivationBackward(SourceWriter w, LayerSpec previous, string delta)
+    {
+        if (previous.Activation != ActivationKind.Identity)
+        {
+            w.Line($"// {Derivative(previous.Activation, previous.NegativeSlope, previous.Index)}");
+            WriteActivationBackward(w, previous, delta);
         }
     }
 

@@ -27,6 +27,11 @@ internal static partial class NetworkEmitter
             bool isLast = layer.Index == last;
             string target = isLast ? "output" : $"a{layer.Index}";
             string inName = layer.Index == 1 ? "x" : $"a{layer.Index - 1}";
+            if (!layer.IsDense)
+            {
+                WriteInferenceLayer(w, layer, inName, target, isLast, logits: null);
+                continue;
+            }
             WriteLayerHeader(w, layer, isLast);
             if (!isLast)
             {
@@ -41,6 +46,16 @@ internal static partial class NetworkEmitter
     private static void WriteLayerHeader(SourceWriter w, LayerSpec layer, bool isLast)
     {
         int l = layer.Index;
+        if (layer.Kind == LayerKindSpec.Dropout)
+        {
+            WriteDropoutHeader(w, layer, isLast);
+            return;
+        }
+        if (layer.Kind == LayerKindSpec.BatchNorm)
+        {
+            WriteBatchNormHeader(w, layer, isLast);
+            return;
+        }
         w.Line($"// Layer {Int(l)} · Dense {Int(layer.Inputs)} → {Int(layer.Units)} · {Name(layer.Activation, layer.NegativeSlope)}");
         w.Line($"//   z{Sup(l)} = W{Sup(l)}·{A(l - 1)} + b{Sup(l)}        W{Sup(l)} = {Range(layer.WeightOffset, layer.WeightCount)} ({Int(layer.Units)}×{Int(layer.Inputs)}, row-major), b{Sup(l)} = {Range(layer.BiasOffset, layer.Units)}");
         string output = isLast ? "ŷ" : A(l);

@@ -6,7 +6,7 @@ namespace NetGen.Generators.Emit;
 /// <summary>The loss and the output error δ⁽ᴸ⁾, fused with the output activation where that is exact and stable.</summary>
 internal static partial class NetworkEmitter
 {
-    private static void WriteLoss(SourceWriter w, NetworkSpec spec, LossKind loss, LayerSpec output)
+    private static void WriteLoss(SourceWriter w, NetworkSpec spec, LossKind loss, LayerSpec output, bool backward = true)
     {
         int l = output.Index;
         int n = output.Units;
@@ -68,6 +68,10 @@ internal static partial class NetworkEmitter
         }
         w.Line($"// The loss writes g = ∂L/∂ŷ into delta{l}; the output activation's derivative turns it into δ{L} = g ⊙ f′(z{L}).");
         w.Line($"float loss = {call};");
+        if (!backward)
+        {
+            return;
+        }
         if (output.Activation == ActivationKind.Identity)
         {
             w.Line($"// identity′ = 1: δ{L} = g.");

@@ -12,7 +12,12 @@ internal static partial class NetworkEmitter
         var shape = new System.Text.StringBuilder($"Input {Int(spec.InputSize)}");
         foreach (LayerSpec layer in spec.Layers)
         {
-            shape.Append($" → Dense {Int(layer.Units)} ({Name(layer.Activation, layer.NegativeSlope)})");
+            shape.Append(layer.Kind switch
+            {
+                LayerKindSpec.Dropout => $" → Dropout (p = {Rate(layer.Rate)})",
+                LayerKindSpec.BatchNorm => $" → BatchNorm ({Name(layer.Activation, layer.NegativeSlope)})",
+                _ => $" → Dense {Int(layer.Units)} ({Name(layer.Activation, layer.NegativeSlope)})",
+            });
         }
         w.Line($"/// <para>{shape}.</para>");
         w.Line(spec.Loss is { } loss
@@ -22,9 +27,21 @@ internal static partial class NetworkEmitter
         w.Line("/// <list type=\"bullet\">");
         foreach (LayerSpec layer in spec.Layers)
         {
-            w.Line($"/// <item>W{Sup(layer.Index)} = {Range(layer.WeightOffset, layer.WeightCount)} ({Int(layer.Units)}×{Int(layer.Inputs)}), b{Sup(layer.Index)} = {Range(layer.BiasOffset, layer.Units)}</item>");
+            if (layer.Kind == LayerKindSpec.BatchNorm)
+            {
+                w.Line($"/// <item>γ{Sup(layer.Index)} = {Range(layer.WeightOffset, layer.Units)}, β{Sup(layer.Index)} = {Range(layer.BiasOffset, layer.Units)} (batch norm; running mean and variance in <c>RunningStatistics</c>[{Int(layer.StatisticsOffset)}..{Int(layer.StatisticsOffset + 2 * layer.Units)}))</item>");
+            }
+            else if (layer.IsDense)
+            {
+                w.Line($"/// <item>W{Sup(layer.Index)} = {Range(layer.WeightOffset, layer.WeightCount)} ({Int(layer.Units)}×{Int(layer.Inputs)}), b{Sup(layer.Index)} = {Range(layer.BiasOffset, layer.Units)}</item>");
+            }
         }
         w.Line("/// </list>");
+        if (spec.Has(LayerKindSpec.Dropout) || spec.Has(LayerKindSpec.BatchNorm))
+        {
+            w.Line("/// <para>Modes: <c>Forward</c> and <c>Evaluate</c> are inference (dropout is the identity, batch norm uses its running statistics);");
+            w.Line("/// <c>Backward</c> and <c>BackwardBatch</c> follow <c>Training</c> (true unless set, as a fresh PyTorch module).</para>");
+        }
         w.Line("/// </remarks>");
     }
 
@@ -38,6 +55,16 @@ internal static partial class NetworkEmitter
         w.Line($"public const int ParameterCount = {Int(spec.ParameterCount)};");
         w.Line();
         w.Line("private readonly float[] _parameters = new float[ParameterCount];");
+        if (spec.StatisticsCount > 0)
+        {
+            w.Line("// Batch norm's running mean and variance, layer by layer (not trained; used by inference).");
+            w.Line($"private readonly float[] _statistics = new float[{Int(spec.StatisticsCount)}];");
+        }
+        if (spec.Has(LayerKindSpec.Dropout))
+        {
+            w.Line("// Dropout's mask generator, continued from the initialisation's seeded stream.");
+            w.Line("private global::NetGen.SeededRandom _random;");
+        }
         if (spec.IsTrainable)
         {
             w.Line("private readonly float[] _gradients = new float[ParameterCount];");
@@ -46,7 +73,9 @@ internal static partial class NetworkEmitter
             foreach (LayerSpec layer in spec.Layers)
             {
                 string n = Int(layer.Units);
-                w.Line($"private readonly float[] _z{layer.Index} = new float[{n}], _a{layer.Index} = new float[{n}], _delta{layer.Index} = new float[{n}];");
+                w.Line(layer.Kind == LayerKindSpec.Dropout
+                    ? $"private readonly float[] _a{layer.Index} = new float[{n}], _delta{layer.Index} = new float[{n}], _mask{layer.Index} = new float[{n}];"
+                    : $"private readonly float[] _z{layer.Index} = new float[{n}], _a{layer.Index} = new float[{n}], _delta{layer.Index} = new float[{n}];");
             }
         }
         w.Line();
@@ -60,12 +89,48 @@ internal static partial class NetworkEmitter
             w.Line();
             w.Line("/// <summary>Sets every gradient to zero.</summary>");
             w.Line("public void ZeroGradients() => global::System.Array.Clear(_gradients);");
+            w.Line();
+            w.Line("/// <summary>");
+            w.Line("/// Training mode (as PyTorch's <c>module.training</c>; true unless set): <see cref=\"Backward\"/> and <see cref=\"BackwardBatch\"/> apply");
+            w.Line("/// dropout and batch statistics when true, inference behaviour when false. <see cref=\"Forward\"/> and <see cref=\"Evaluate\"/> are always inference.");
+            w.Line("/// </summary>");
+            w.Line("public bool Training { get; set; } = true;");
         }
         w.Line();
         w.Line("int global::NetGen.INetwork.InputSize => InputSize;");
         w.Line("int global::NetGen.INetwork.OutputSize => OutputSize;");
         w.Line("int global::NetGen.INetwork.ParameterCount => ParameterCount;");
         w.Line();
+        WriteLayerList(w, spec);
+        if (spec.IsTrainable)
+        {
+            WriteBatchMembers(w, spec);
+        }
+        w.Line();
+    }
+
+    private static void WriteLayerList(SourceWriter w, NetworkSpec spec)
+    {
+        w.Line("/// <summary>The layers in order, with their parameter ranges in <see cref=\"Parameters\"/>.</summary>");
+        w.Line("public static global::System.Collections.Generic.IReadOnlyList<global::NetGen.LayerInfo> Layers { get; } = global::System.Array.AsReadOnly(new global::NetGen.LayerInfo[]");
+        w.Line("{");
+        foreach (LayerSpec layer in spec.Layers)
+        {
+            w.Line($"    new global::NetGen.LayerInfo({Int(layer.Index)}, global::NetGen.LayerKind.{layer.Kind}, {Int(layer.Inputs)}, {Int(layer.Units)}, global::NetGen.Activation.{layer.Activation}, {Int(layer.WeightOffset)}, {Int(layer.WeightCount)}, {Int(layer.BiasOffset)}, {Int(layer.BiasCount)}),");
+        }
+        w.Line("});");
+        w.Line();
+        w.Line("global::System.Collections.Generic.IReadOnlyList<global::NetGen.LayerInfo> global::NetGen.INetwork.Layers => Layers;");
+        w.Line();
+        if (spec.StatisticsCount > 0)
+        {
+            w.Line("/// <summary>Batch norm's running mean then running variance, per batch-norm layer (PyTorch's running_mean, running_var).</summary>");
+            w.Line($"public {Span} RunningStatistics => _statistics;");
+        }
+        else
+        {
+            w.Line($"{Span} global::NetGen.INetwork.RunningStatistics => default;");
+        }
     }
 
     private static void WriteConstructor(SourceWriter w, NetworkSpec spec)
@@ -78,6 +143,22 @@ internal static partial class NetworkEmitter
         foreach (LayerSpec layer in spec.Layers)
         {
             string wSlice = $"theta.Slice({Int(layer.WeightOffset)}, {Int(layer.WeightCount)})";
+            if (layer.Kind == LayerKindSpec.BatchNorm)
+            {
+                w.Line($"// γ{Sup(layer.Index)} = 1, β{Sup(layer.Index)} = 0; running mean 0, running variance 1 (PyTorch's initial values)");
+                w.Line($"{wSlice}.Fill(1f);");
+                w.Line($"new {Span}(_statistics, {Int(layer.StatisticsOffset + layer.Units)}, {Int(layer.Units)}).Fill(1f);");
+                continue;
+            }
+            if (layer.Kind == LayerKindSpec.Dropout)
+            {
+                continue;
+            }
+            if (layer.Init != WeightInitKind.Default)
+            {
+                WriteChosenInit(w, layer, wSlice);
+                continue;
+            }
             switch (layer.Activation)
             {
                 case ActivationKind.ReLU:
@@ -95,8 +176,47 @@ internal static partial class NetworkEmitter
                     break;
             }
         }
+        if (spec.Has(LayerKindSpec.Dropout))
+        {
+            w.Line("_random = random;");
+        }
         w.Close();
         w.Line();
+    }
+
+    /// <summary>An initialisation chosen with <c>Init = WeightInit.…</c>.</summary>
+    private static void WriteChosenInit(SourceWriter w, LayerSpec layer, string wSlice)
+    {
+        string l = Sup(layer.Index), fanIn = Int(layer.Inputs), fanOut = Int(layer.Units);
+        string slope = layer.Activation == ActivationKind.LeakyReLU ? Float(layer.NegativeSlope) : "0f";
+        string scale = Float(layer.InitScale);
+        switch (layer.Init)
+        {
+            case WeightInitKind.XavierUniform:
+                w.Line($"// W{l}: Xavier/Glorot uniform (Init), U(−a, a) with a = √(6 / (fan_in + fan_out)), fan_in = {fanIn}, fan_out = {fanOut}");
+                w.Line($"global::NetGen.Initializers.XavierUniform({wSlice}, {fanIn}, {fanOut}, ref random);");
+                break;
+            case WeightInitKind.XavierNormal:
+                w.Line($"// W{l}: Xavier/Glorot normal (Init), N(0, σ²) with σ = √(2 / (fan_in + fan_out)), fan_in = {fanIn}, fan_out = {fanOut}");
+                w.Line($"global::NetGen.Initializers.XavierNormal({wSlice}, {fanIn}, {fanOut}, ref random);");
+                break;
+            case WeightInitKind.HeUniform:
+                w.Line($"// W{l}: He uniform (Init), U(−a, a) with a = √(6 / ((1 + slope²)·fan_in)), fan_in = {fanIn}, slope = {slope}");
+                w.Line($"global::NetGen.Initializers.HeUniform({wSlice}, {fanIn}, ref random, {slope});");
+                break;
+            case WeightInitKind.HeNormal:
+                w.Line($"// W{l}: He normal (Init), N(0, σ²) with σ = √(2 / ((1 + slope²)·fan_in)), fan_in = {fanIn}, slope = {slope}");
+                w.Line($"global::NetGen.Initializers.HeNormal({wSlice}, {fanIn}, ref random, {slope});");
+                break;
+            case WeightInitKind.Uniform:
+                w.Line($"// W{l}: uniform (Init), U(−s, s) with s = {scale}");
+                w.Line($"global::NetGen.Initializers.Uniform({wSlice}, -{scale}, {scale}, ref random);");
+                break;
+            default:
+                w.Line($"// W{l}: normal (Init), N(0, s²) with s = {scale}");
+                w.Line($"global::NetGen.Initializers.Normal({wSlice}, 0f, {scale}, ref random);");
+                break;
+        }
     }
 
     private static void WriteGuards(SourceWriter w, NetworkSpec spec, string second, string secondSize)

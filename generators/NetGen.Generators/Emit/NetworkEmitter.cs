@@ -38,7 +38,9 @@ internal static partial class NetworkEmitter
         WriteForward(w, spec);
         if (spec.IsTrainable)
         {
+            WriteEvaluate(w, spec);
             WriteBackward(w, spec);
+            WriteBackwardBatch(w, spec);
         }
         w.Close();
         return w.ToString();

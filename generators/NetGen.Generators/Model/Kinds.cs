@@ -34,3 +34,23 @@ internal enum ReductionKind
     Mean = 0,
     Sum = 1,
 }
+
+/// <summary>Mirror of <c>NetGen.LayerKind</c>.</summary>
+internal enum LayerKindSpec
+{
+    Dense = 0,
+    Dropout = 1,
+    BatchNorm = 2,
+}
+
+/// <summary>Mirror of <c>NetGen.WeightInit</c>.</summary>
+internal enum WeightInitKind
+{
+    Default = 0,
+    XavierUniform = 1,
+    XavierNormal = 2,
+    HeUniform = 3,
+    HeNormal = 4,
+    Uniform = 5,
+    Normal = 6,
+}

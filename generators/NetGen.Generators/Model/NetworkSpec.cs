@@ -29,14 +29,44 @@ internal sealed record NetworkSpec(
         get
         {
             LayerSpec last = Layers[Layers.Count - 1];
-            return last.BiasOffset + last.Units;
+            return last.BiasOffset + last.BiasCount;
         }
     }
 
     public bool IsTrainable => Loss is not null;
+
+    /// <summary>Floats of batch-norm running statistics (mean then variance per batch-norm layer).</summary>
+    public int StatisticsCount
+    {
+        get
+        {
+            int count = 0;
+            foreach (LayerSpec layer in Layers)
+            {
+                count += layer.Kind == LayerKindSpec.BatchNorm ? 2 * layer.Units : 0;
+            }
+            return count;
+        }
+    }
+
+    public bool Has(LayerKindSpec kind)
+    {
+        foreach (LayerSpec layer in Layers)
+        {
+            if (layer.Kind == kind)
+            {
+                return true;
+            }
+        }
+        return false;
+    }
 }
 
-/// <summary>A dense layer: <c>a = f(W·x + b)</c>, <c>W</c> = θ[WeightOffset..WeightOffset + Units·Inputs), <c>b</c> = θ[BiasOffset..BiasOffset + Units).</summary>
+/// <summary>
+/// One layer. Dense: <c>a = f(W·x + b)</c>, <c>W</c> = θ[WeightOffset..WeightOffset + Units·Inputs), <c>b</c> = θ[BiasOffset..BiasOffset + Units).
+/// Dropout: no parameters (offsets are where the next layer starts). BatchNorm: γ = θ[WeightOffset..+Units), β = θ[BiasOffset..+Units),
+/// running mean and variance at StatisticsOffset in the statistics buffer.
+/// </summary>
 /// <param name="Index">1-based layer number l, as in the textbook's a⁽ˡ⁾.</param>
 /// <param name="Inputs">Values coming in (the previous layer's units, or the input size).</param>
 /// <param name="Units">Values going out.</param>
@@ -44,6 +74,13 @@ internal sealed record NetworkSpec(
 /// <param name="NegativeSlope">LeakyReLU's slope for z ≤ 0.</param>
 /// <param name="WeightOffset">Where W starts in the parameter buffer.</param>
 /// <param name="BiasOffset">Where b starts in the parameter buffer.</param>
+/// <param name="Kind">Dense, Dropout or BatchNorm.</param>
+/// <param name="Rate">Dropout's p.</param>
+/// <param name="Momentum">BatchNorm's running-statistics momentum.</param>
+/// <param name="Epsilon">BatchNorm's ε.</param>
+/// <param name="Init">Dense weight initialisation.</param>
+/// <param name="InitScale">The scale of the Uniform and Normal initialisations.</param>
+/// <param name="StatisticsOffset">BatchNorm: where its running mean starts in the statistics buffer (the variance follows).</param>
 internal sealed record LayerSpec(
     int Index,
     int Inputs,
@@ -51,7 +88,23 @@ internal sealed record LayerSpec(
     ActivationKind Activation,
     float NegativeSlope,
     int WeightOffset,
-    int BiasOffset)
+    int BiasOffset,
+    LayerKindSpec Kind = LayerKindSpec.Dense,
+    float Rate = 0f,
+    float Momentum = 0.1f,
+    float Epsilon = 1e-5f,
+    WeightInitKind Init = WeightInitKind.Default,
+    float InitScale = 0.05f,
+    int StatisticsOffset = 0)
 {
-    public int WeightCount => Inputs * Units;
+    public int WeightCount => Kind switch
+    {
+        LayerKindSpec.Dense => Inputs * Units,
+        LayerKindSpec.BatchNorm => Units,
+        _ => 0,
+    };
+
+    public int BiasCount => Kind == LayerKindSpec.Dropout ? 0 : Units;
+
+    public bool IsDense => Kind == LayerKindSpec.Dense;
 }

@@ -16,7 +16,7 @@ internal sealed record ParseResult(NetworkSpec? Spec, EquatableArray<DiagnosticI
 /// Turns the attributes on a [Network] class into a <see cref="NetworkSpec"/>. The only stage that touches symbols and
 /// syntax; it never throws on malformed input — whatever stops generation becomes a diagnostic.
 /// </summary>
-internal static class NetworkParser
+internal static partial class NetworkParser
 {
     public const string NetworkAttributeName = "NetGen.NetworkAttribute";
     public const string InputAttributeName = "NetGen.InputAttribute";
@@ -77,6 +77,7 @@ internal static class NetworkParser
         var layers = new List<LayerSpec>();
         long offset = 0;
         long totalWidth = 0;
+        int statistics = 0;
         int previous = 0;
         foreach (AttributeData attribute in type.GetAttributes())
         {
@@ -117,9 +118,19 @@ internal static class NetworkParser
                     return Result(null, diagnostics);
                 }
                 float slope = 0.01f;
+                WeightInitKind init = WeightInitKind.Default;
+                float initScale = 0.05f;
                 foreach (KeyValuePair<string, TypedConstant> named in attribute.NamedArguments)
                 {
-                    if (named.Key == "NegativeSlope" && named.Value.Value is float s && !float.IsNaN(s) && !float.IsInfinity(s))
+                    if (named.Key is "Init" or "InitScale")
+                    {
+                        if (!TryInit(named, ref init, ref initScale))
+                        {
+                            diagnostics.Add(Info(DiagnosticDescriptors.InvalidAttributeArgument, LocationOf(attribute, cancellationToken), "Dense", "Init must be a WeightInit value and InitScale a positive finite float"));
+                            return Result(null, diagnostics);
+                        }
+                    }
+                    else if (named.Key == "NegativeSlope" && named.Value.Value is float s && !float.IsNaN(s) && !float.IsInfinity(s))
                     {
                         slope = s;
                     }
@@ -147,10 +158,21 @@ internal static class NetworkParser
                         $"the layers' widths would add up to more than {MaxTotalWidth:N0} values, which Forward keeps on the stack"));
                     return Result(null, diagnostics);
                 }
-                layers.Add(new LayerSpec(index, previous, units, (ActivationKind)activation, slope, (int)offset, (int)(offset + weights)));
+                layers.Add(new LayerSpec(index, previous, units, (ActivationKind)activation, slope, (int)offset, (int)(offset + weights), Init: init, InitScale: initScale));
                 offset += weights + units;
                 totalWidth += units;
                 previous = units;
+            }
+            else if (name is DropoutAttributeName or BatchNormAttributeName)
+            {
+                if (inputSize is null)
+                {
+                    break;
+                }
+                if (!TryParseLayer(attribute, name, layers, diagnostics, ref offset, ref totalWidth, ref statistics, previous, cancellationToken))
+                {
+                    return Result(null, diagnostics);
+                }
             }
         }
 

@@ -39,9 +39,42 @@ partial class DigitsNet : global::NetGen.ITrainableNetwork
     /// <summary>Sets every gradient to zero.</summary>
     public void ZeroGradients() => global::System.Array.Clear(_gradients);
 
+    /// <summary>
+    /// Training mode (as PyTorch's <c>module.training</c>; true unless set): <see cref="Backward"/> and <see cref="BackwardBatch"/> apply
+    /// dropout and batch statistics when true, inference behaviour when false. <see cref="Forward"/> and <see cref="Evaluate"/> are always inference.
+    /// </summary>
+    public bool Training { get; set; } = true;
+
     int global::NetGen.INetwork.InputSize => InputSize;
     int global::NetGen.INetwork.OutputSize => OutputSize;
     int global::NetGen.INetwork.ParameterCount => ParameterCount;
+
+    /// <summary>The layers in order, with their parameter ranges in <see cref="Parameters"/>.</summary>
+    public static global::System.Collections.Generic.IReadOnlyList<global::NetGen.LayerInfo> Layers { get; } = global::System.Array.AsReadOnly(new global::NetGen.LayerInfo[]
+    {
+        new global::NetGen.LayerInfo(1, global::NetGen.LayerKind.Dense, 64, 32, global::NetGen.Activation.ReLU, 0, 2048, 2048, 32),
+        new global::NetGen.LayerInfo(2, global::NetGen.LayerKind.Dense, 32, 10, global::NetGen.Activation.Softmax, 2080, 320, 2400, 10),
+    });
+
+    global::System.Collections.Generic.IReadOnlyList<global::NetGen.LayerInfo> global::NetGen.INetwork.Layers => Layers;
+
+    global::System.Span<float> global::NetGen.INetwork.RunningStatistics => default;
+
+    // BackwardBatch's record of the batch (row-major, sample after sample), grown to the largest batch seen.
+    private int _batchCapacity;
+    private float[] _bz1 = global::System.Array.Empty<float>(), _ba1 = global::System.Array.Empty<float>(), _bd1 = global::System.Array.Empty<float>();
+    private float[] _bz2 = global::System.Array.Empty<float>(), _ba2 = global::System.Array.Empty<float>(), _bd2 = global::System.Array.Empty<float>();
+
+    private void EnsureBatchCapacity(int batchSize)
+    {
+        if (batchSize <= _batchCapacity)
+        {
+            return;
+        }
+        _bz1 = new float[batchSize * 32]; _ba1 = new float[batchSize * 32]; _bd1 = new float[batchSize * 32];
+        _bz2 = new float[batchSize * 10]; _ba2 = new float[batchSize * 10]; _bd2 = new float[batchSize * 10];
+        _batchCapacity = batchSize;
+    }
 
     /// <summary>Creates the network with deterministic initial weights for <paramref name="seed"/>; biases start at 0.</summary>
     /// <param name="seed">The same seed gives the same weights on every machine.</param>
@@ -78,6 +111,48 @@ partial class DigitsNet : global::NetGen.ITrainableNetwork
         //   ŷ = softmax(z⁽²⁾)
         global::NetGen.Kernels.DenseKernels.Forward(theta.Slice(2080, 320), theta.Slice(2400, 10), a1, output, 10, 32);
         global::NetGen.Kernels.Activations.Softmax(output, output);
+    }
+
+    /// <summary>
+    /// Inference-mode forward pass and loss, without gradients: writes ŷ to <paramref name="output"/> and returns L(ŷ, y).
+    /// Dropout is the identity and batch norm uses its running statistics, as in <see cref="Forward"/>; scratch is on the
+    /// stack, so threads may share one instance.
+    /// </summary>
+    /// <param name="input">The input x, <see cref="InputSize"/> values.</param>
+    /// <param name="target">The target y, <see cref="OutputSize"/> values.</param>
+    /// <param name="output">Receives ŷ, <see cref="OutputSize"/> values.</param>
+    /// <exception cref="global::System.ArgumentException">A span has the wrong length.</exception>
+    public float Evaluate(global::System.ReadOnlySpan<float> input, global::System.ReadOnlySpan<float> target, global::System.Span<float> output)
+    {
+        global::NetGen.Guard.Length(input.Length, InputSize, nameof(input), "DigitsNet", nameof(InputSize));
+        global::NetGen.Guard.Length(target.Length, OutputSize, nameof(target), "DigitsNet", nameof(OutputSize));
+        global::NetGen.Guard.Length(output.Length, OutputSize, nameof(output), "DigitsNet", nameof(OutputSize));
+        global::System.ReadOnlySpan<float> theta = _parameters;
+        global::System.ReadOnlySpan<float> x = input;
+        global::System.ReadOnlySpan<float> y = target;
+
+        // Layer 1 · Dense 64 → 32 · ReLU
+        //   z⁽¹⁾ = W⁽¹⁾·x + b⁽¹⁾        W⁽¹⁾ = θ[0..2048) (32×64, row-major), b⁽¹⁾ = θ[2048..2080)
+        //   a⁽¹⁾ = ReLU(z⁽¹⁾)
+        global::System.Span<float> a1 = stackalloc float[32];
+        global::NetGen.Kernels.DenseKernels.Forward(theta.Slice(0, 2048), theta.Slice(2048, 32), x, a1, 32, 64);
+        global::NetGen.Kernels.Activations.ReLU(a1, a1);
+
+        // Layer 2 · Dense 32 → 10 · softmax
+        //   z⁽²⁾ = W⁽²⁾·a⁽¹⁾ + b⁽²⁾        W⁽²⁾ = θ[2080..2400) (10×32, row-major), b⁽²⁾ = θ[2400..2410)
+        //   ŷ = softmax(z⁽²⁾)
+        global::System.Span<float> z2 = stackalloc float[10];
+        global::NetGen.Kernels.DenseKernels.Forward(theta.Slice(2080, 320), theta.Slice(2400, 10), a1, z2, 10, 32);
+        global::NetGen.Kernels.Activations.Softmax(z2, output);
+
+        // ── Loss (its gradient goes to a scratch span and is not used) ──
+        global::System.Span<float> a2 = output;
+        global::System.Span<float> delta2 = stackalloc float[10];
+        // L = −Σₖ yₖ·log ŷₖ (a per-sample sum over classes; Mean and Sum agree for one sample)
+        // Softmax + cross-entropy fused: log ŷₖ = zₖ − log Σⱼ e^(zⱼ) (log-sum-exp with max-subtraction, stable),
+        // and the softmax Jacobian collapses: δ⁽²⁾ = ŷ·Σₖyₖ − y = ŷ − y for a target that sums to 1.
+        float loss = global::NetGen.Kernels.Losses.SoftmaxCrossEntropy(z2, a2, y, delta2);
+        return loss;
     }
 
     /// <summary>
@@ -129,5 +204,96 @@ partial class DigitsNet : global::NetGen.ITrainableNetwork
         global::NetGen.Kernels.DenseKernels.Backward(theta.Slice(0, 2048), delta1, x, grad.Slice(0, 2048), grad.Slice(2048, 32), default, 32, 64);
 
         return loss;
+    }
+
+    /// <summary>
+    /// Forward and backward for a mini-batch stored row-major (sample after sample): <b>adds</b> the gradient of the summed
+    /// loss Σᵦ Lᵦ to <see cref="Gradients"/> and returns that sum, exactly as one <see cref="Backward"/> per sample would
+    /// (an optimizer step with the batch size then takes the mean). In training mode dropout draws its masks and batch norm
+    /// normalises with the batch's statistics (at least 2 samples) and updates its running statistics.
+    /// Allocates only when the batch is larger than any before.
+    /// </summary>
+    /// <param name="inputs">batchSize × <see cref="InputSize"/> values.</param>
+    /// <param name="targets">batchSize × <see cref="OutputSize"/> values.</param>
+    /// <param name="batchSize">The number of samples.</param>
+    /// <param name="losses">Empty, or batchSize values that receive each sample's loss.</param>
+    /// <exception cref="global::System.ArgumentException">A span's length does not match the batch size.</exception>
+    public float BackwardBatch(global::System.ReadOnlySpan<float> inputs, global::System.ReadOnlySpan<float> targets, int batchSize, global::System.Span<float> losses = default)
+    {
+        global::System.ArgumentOutOfRangeException.ThrowIfNegativeOrZero(batchSize);
+        global::NetGen.Guard.Length(inputs.Length, batchSize * InputSize, nameof(inputs), "DigitsNet", "InputSize × batchSize");
+        global::NetGen.Guard.Length(targets.Length, batchSize * OutputSize, nameof(targets), "DigitsNet", "OutputSize × batchSize");
+        if (losses.Length != 0)
+        {
+            global::NetGen.Guard.Length(losses.Length, batchSize, nameof(losses), "DigitsNet", "batchSize");
+        }
+        EnsureBatchCapacity(batchSize);
+        global::System.ReadOnlySpan<float> theta = _parameters;
+        global::System.Span<float> grad = _gradients;
+        global::System.Span<float> bz1 = new global::System.Span<float>(_bz1, 0, batchSize * 32), ba1 = new global::System.Span<float>(_ba1, 0, batchSize * 32), bd1 = new global::System.Span<float>(_bd1, 0, batchSize * 32);
+        global::System.Span<float> bz2 = new global::System.Span<float>(_bz2, 0, batchSize * 10), ba2 = new global::System.Span<float>(_ba2, 0, batchSize * 10), bd2 = new global::System.Span<float>(_bd2, 0, batchSize * 10);
+
+        // ── Forward pass over the batch, layer by layer, keeping z⁽ˡ⁾ and a⁽ˡ⁾ of every sample ──
+
+        // Layer 1 · Dense 64 → 32 · ReLU
+        //   z⁽¹⁾ = W⁽¹⁾·x + b⁽¹⁾        W⁽¹⁾ = θ[0..2048) (32×64, row-major), b⁽¹⁾ = θ[2048..2080)
+        //   a⁽¹⁾ = ReLU(z⁽¹⁾)
+        for (int b = 0; b < batchSize; b++)
+        {
+            global::System.ReadOnlySpan<float> x = inputs.Slice(b * InputSize, InputSize);
+            global::System.Span<float> z1 = bz1.Slice(b * 32, 32), a1 = ba1.Slice(b * 32, 32);
+            global::NetGen.Kernels.DenseKernels.Forward(theta.Slice(0, 2048), theta.Slice(2048, 32), x, z1, 32, 64);
+            global::NetGen.Kernels.Activations.ReLU(z1, a1);
+        }
+
+        // Layer 2 · Dense 32 → 10 · softmax
+        //   z⁽²⁾ = W⁽²⁾·a⁽¹⁾ + b⁽²⁾        W⁽²⁾ = θ[2080..2400) (10×32, row-major), b⁽²⁾ = θ[2400..2410)
+        //   ŷ = softmax(z⁽²⁾)
+        for (int b = 0; b < batchSize; b++)
+        {
+            global::System.ReadOnlySpan<float> a1 = ba1.Slice(b * 32, 32);
+            global::System.Span<float> z2 = bz2.Slice(b * 10, 10), a2 = ba2.Slice(b * 10, 10);
+            global::NetGen.Kernels.DenseKernels.Forward(theta.Slice(2080, 320), theta.Slice(2400, 10), a1, z2, 10, 32);
+            global::NetGen.Kernels.Activations.Softmax(z2, a2);
+        }
+
+        // ── Loss and the output error δ⁽ᴸ⁾ = ∂L/∂z⁽ᴸ⁾ of every sample ──
+        float total = 0f;
+        for (int b = 0; b < batchSize; b++)
+        {
+            global::System.ReadOnlySpan<float> y = targets.Slice(b * OutputSize, OutputSize);
+            global::System.Span<float> z2 = bz2.Slice(b * 10, 10), a2 = ba2.Slice(b * 10, 10), delta2 = bd2.Slice(b * 10, 10);
+            // L = −Σₖ yₖ·log ŷₖ (a per-sample sum over classes; Mean and Sum agree for one sample)
+            // Softmax + cross-entropy fused: log ŷₖ = zₖ − log Σⱼ e^(zⱼ) (log-sum-exp with max-subtraction, stable),
+            // and the softmax Jacobian collapses: δ⁽²⁾ = ŷ·Σₖyₖ − y = ŷ − y for a target that sums to 1.
+            float loss = global::NetGen.Kernels.Losses.SoftmaxCrossEntropy(z2, a2, y, delta2);
+            if (losses.Length != 0)
+            {
+                losses[b] = loss;
+            }
+            total += loss;
+        }
+
+        // ── Backward pass over the batch, from the output layer down ──
+
+        // Layer 2: ∂L/∂W⁽²⁾ += Σᵦ δ⁽²⁾·a⁽¹⁾ᵀ        ∂L/∂b⁽²⁾ += Σᵦ δ⁽²⁾        δ⁽¹⁾ = (W⁽²⁾ᵀ·δ⁽²⁾) ⊙ f′(z⁽¹⁾)
+        for (int b = 0; b < batchSize; b++)
+        {
+            global::System.ReadOnlySpan<float> a1 = ba1.Slice(b * 32, 32);
+            global::System.Span<float> delta2 = bd2.Slice(b * 10, 10);
+            global::System.Span<float> z1 = bz1.Slice(b * 32, 32), delta1 = bd1.Slice(b * 32, 32);
+            global::NetGen.Kernels.DenseKernels.Backward(theta.Slice(2080, 320), delta2, a1, grad.Slice(2080, 320), grad.Slice(2400, 10), delta1, 10, 32);
+            global::NetGen.Kernels.Activations.ReLUBackward(z1, delta1);
+        }
+
+        // Layer 1: ∂L/∂W⁽¹⁾ += Σᵦ δ⁽¹⁾·xᵀ        ∂L/∂b⁽¹⁾ += Σᵦ δ⁽¹⁾
+        for (int b = 0; b < batchSize; b++)
+        {
+            global::System.ReadOnlySpan<float> x = inputs.Slice(b * InputSize, InputSize);
+            global::System.Span<float> delta1 = bd1.Slice(b * 32, 32);
+            global::NetGen.Kernels.DenseKernels.Backward(theta.Slice(0, 2048), delta1, x, grad.Slice(0, 2048), grad.Slice(2048, 32), default, 32, 64);
+        }
+
+        return total;
     }
 }

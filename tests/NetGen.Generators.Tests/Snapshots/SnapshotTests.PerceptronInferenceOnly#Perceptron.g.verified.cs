@@ -30,6 +30,17 @@ partial class Perceptron : global::NetGen.INetwork
     int global::NetGen.INetwork.OutputSize => OutputSize;
     int global::NetGen.INetwork.ParameterCount => ParameterCount;
 
+    /// <summary>The layers in order, with their parameter ranges in <see cref="Parameters"/>.</summary>
+    public static global::System.Collections.Generic.IReadOnlyList<global::NetGen.LayerInfo> Layers { get; } = global::System.Array.AsReadOnly(new global::NetGen.LayerInfo[]
+    {
+        new global::NetGen.LayerInfo(1, global::NetGen.LayerKind.Dense, 2, 2, global::NetGen.Activation.Step, 0, 4, 4, 2),
+        new global::NetGen.LayerInfo(2, global::NetGen.LayerKind.Dense, 2, 1, global::NetGen.Activation.Sign, 6, 2, 8, 1),
+    });
+
+    global::System.Collections.Generic.IReadOnlyList<global::NetGen.LayerInfo> global::NetGen.INetwork.Layers => Layers;
+
+    global::System.Span<float> global::NetGen.INetwork.RunningStatistics => default;
+
     /// <summary>Creates the network with deterministic initial weights for <paramref name="seed"/>; biases start at 0.</summary>
     /// <param name="seed">The same seed gives the same weights on every machine.</param>
     public Perceptron(int seed = 0)

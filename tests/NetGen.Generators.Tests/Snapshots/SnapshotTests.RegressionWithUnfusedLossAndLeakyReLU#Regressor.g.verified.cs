@@ -41,9 +41,45 @@ partial class Regressor : global::NetGen.ITrainableNetwork
     /// <summary>Sets every gradient to zero.</summary>
     public void ZeroGradients() => global::System.Array.Clear(_gradients);
 
+    /// <summary>
+    /// Training mode (as PyTorch's <c>module.training</c>; true unless set): <see cref="Backward"/> and <see cref="BackwardBatch"/> apply
+    /// dropout and batch statistics when true, inference behaviour when false. <see cref="Forward"/> and <see cref="Evaluate"/> are always inference.
+    /// </summary>
+    public bool Training { get; set; } = true;
+
     int global::NetGen.INetwork.InputSize => InputSize;
     int global::NetGen.INetwork.OutputSize => OutputSize;
     int global::NetGen.INetwork.ParameterCount => ParameterCount;
+
+    /// <summary>The layers in order, with their parameter ranges in <see cref="Parameters"/>.</summary>
+    public static global::System.Collections.Generic.IReadOnlyList<global::NetGen.LayerInfo> Layers { get; } = global::System.Array.AsReadOnly(new global::NetGen.LayerInfo[]
+    {
+        new global::NetGen.LayerInfo(1, global::NetGen.LayerKind.Dense, 3, 5, global::NetGen.Activation.LeakyReLU, 0, 15, 15, 5),
+        new global::NetGen.LayerInfo(2, global::NetGen.LayerKind.Dense, 5, 4, global::NetGen.Activation.GELU, 20, 20, 40, 4),
+        new global::NetGen.LayerInfo(3, global::NetGen.LayerKind.Dense, 4, 2, global::NetGen.Activation.Tanh, 44, 8, 52, 2),
+    });
+
+    global::System.Collections.Generic.IReadOnlyList<global::NetGen.LayerInfo> global::NetGen.INetwork.Layers => Layers;
+
+    global::System.Span<float> global::NetGen.INetwork.RunningStatistics => default;
+
+    // BackwardBatch's record of the batch (row-major, sample after sample), grown to the largest batch seen.
+    private int _batchCapacity;
+    private float[] _bz1 = global::System.Array.Empty<float>(), _ba1 = global::System.Array.Empty<float>(), _bd1 = global::System.Array.Empty<float>();
+    private float[] _bz2 = global::System.Array.Empty<float>(), _ba2 = global::System.Array.Empty<float>(), _bd2 = global::System.Array.Empty<float>();
+    private float[] _bz3 = global::System.Array.Empty<float>(), _ba3 = global::System.Array.Empty<float>(), _bd3 = global::System.Array.Empty<float>();
+
+    private void EnsureBatchCapacity(int batchSize)
+    {
+        if (batchSize <= _batchCapacity)
+        {
+            return;
+        }
+        _bz1 = new float[batchSize * 5]; _ba1 = new float[batchSize * 5]; _bd1 = new float[batchSize * 5];
+        _bz2 = new float[batchSize * 4]; _ba2 = new float[batchSize * 4]; _bd2 = new float[batchSize * 4];
+        _bz3 = new float[batchSize * 2]; _ba3 = new float[batchSize * 2]; _bd3 = new float[batchSize * 2];
+        _batchCapacity = batchSize;
+    }
 
     /// <summary>Creates the network with deterministic initial weights for <paramref name="seed"/>; biases start at 0.</summary>
     /// <param name="seed">The same seed gives the same weights on every machine.</param>
@@ -97,6 +133,62 @@ partial class Regressor : global::NetGen.ITrainableNetwork
         output[0] = theta[52] + theta[44] * a2[0] + theta[45] * a2[1] + theta[46] * a2[2] + theta[47] * a2[3];
         output[1] = theta[53] + theta[48] * a2[0] + theta[49] * a2[1] + theta[50] * a2[2] + theta[51] * a2[3];
         global::NetGen.Kernels.Activations.Tanh(output, output);
+    }
+
+    /// <summary>
+    /// Inference-mode forward pass and loss, without gradients: writes ŷ to <paramref name="output"/> and returns L(ŷ, y).
+    /// Dropout is the identity and batch norm uses its running statistics, as in <see cref="Forward"/>; scratch is on the
+    /// stack, so threads may share one instance.
+    /// </summary>
+    /// <param name="input">The input x, <see cref="InputSize"/> values.</param>
+    /// <param name="target">The target y, <see cref="OutputSize"/> values.</param>
+    /// <param name="output">Receives ŷ, <see cref="OutputSize"/> values.</param>
+    /// <exception cref="global::System.ArgumentException">A span has the wrong length.</exception>
+    public float Evaluate(global::System.ReadOnlySpan<float> input, global::System.ReadOnlySpan<float> target, global::System.Span<float> output)
+    {
+        global::NetGen.Guard.Length(input.Length, InputSize, nameof(input), "Regressor", nameof(InputSize));
+        global::NetGen.Guard.Length(target.Length, OutputSize, nameof(target), "Regressor", nameof(OutputSize));
+        global::NetGen.Guard.Length(output.Length, OutputSize, nameof(output), "Regressor", nameof(OutputSize));
+        global::System.ReadOnlySpan<float> theta = _parameters;
+        global::System.ReadOnlySpan<float> x = input;
+        global::System.ReadOnlySpan<float> y = target;
+
+        // Layer 1 · Dense 3 → 5 · LeakyReLU (slope 0.2)
+        //   z⁽¹⁾ = W⁽¹⁾·x + b⁽¹⁾        W⁽¹⁾ = θ[0..15) (5×3, row-major), b⁽¹⁾ = θ[15..20)
+        //   a⁽¹⁾ = LeakyReLU(z⁽¹⁾)
+        global::System.Span<float> a1 = stackalloc float[5];
+        a1[0] = theta[15] + theta[0] * x[0] + theta[1] * x[1] + theta[2] * x[2];
+        a1[1] = theta[16] + theta[3] * x[0] + theta[4] * x[1] + theta[5] * x[2];
+        a1[2] = theta[17] + theta[6] * x[0] + theta[7] * x[1] + theta[8] * x[2];
+        a1[3] = theta[18] + theta[9] * x[0] + theta[10] * x[1] + theta[11] * x[2];
+        a1[4] = theta[19] + theta[12] * x[0] + theta[13] * x[1] + theta[14] * x[2];
+        global::NetGen.Kernels.Activations.LeakyReLU(a1, a1, 0.2f);
+
+        // Layer 2 · Dense 5 → 4 · GELU
+        //   z⁽²⁾ = W⁽²⁾·a⁽¹⁾ + b⁽²⁾        W⁽²⁾ = θ[20..40) (4×5, row-major), b⁽²⁾ = θ[40..44)
+        //   a⁽²⁾ = GELU(z⁽²⁾)
+        global::System.Span<float> a2 = stackalloc float[4];
+        a2[0] = theta[40] + theta[20] * a1[0] + theta[21] * a1[1] + theta[22] * a1[2] + theta[23] * a1[3] + theta[24] * a1[4];
+        a2[1] = theta[41] + theta[25] * a1[0] + theta[26] * a1[1] + theta[27] * a1[2] + theta[28] * a1[3] + theta[29] * a1[4];
+        a2[2] = theta[42] + theta[30] * a1[0] + theta[31] * a1[1] + theta[32] * a1[2] + theta[33] * a1[3] + theta[34] * a1[4];
+        a2[3] = theta[43] + theta[35] * a1[0] + theta[36] * a1[1] + theta[37] * a1[2] + theta[38] * a1[3] + theta[39] * a1[4];
+        global::NetGen.Kernels.Activations.Gelu(a2, a2);
+
+        // Layer 3 · Dense 4 → 2 · tanh
+        //   z⁽³⁾ = W⁽³⁾·a⁽²⁾ + b⁽³⁾        W⁽³⁾ = θ[44..52) (2×4, row-major), b⁽³⁾ = θ[52..54)
+        //   ŷ = tanh(z⁽³⁾)
+        global::System.Span<float> z3 = stackalloc float[2];
+        z3[0] = theta[52] + theta[44] * a2[0] + theta[45] * a2[1] + theta[46] * a2[2] + theta[47] * a2[3];
+        z3[1] = theta[53] + theta[48] * a2[0] + theta[49] * a2[1] + theta[50] * a2[2] + theta[51] * a2[3];
+        global::NetGen.Kernels.Activations.Tanh(z3, output);
+
+        // ── Loss (its gradient goes to a scratch span and is not used) ──
+        global::System.Span<float> a3 = output;
+        global::System.Span<float> delta3 = stackalloc float[2];
+        // L = Σᵢ (ŷᵢ − yᵢ)² (sum over the outputs)        ∂L/∂ŷ = 2(ŷ − y)
+        // The loss writes g = ∂L/∂ŷ into delta3; the output activation's derivative turns it into δ⁽³⁾ = g ⊙ f′(z⁽³⁾).
+        float loss = global::NetGen.Kernels.Losses.MeanSquaredError(a3, y, delta3, 1f);
+        return loss;
     }
 
     /// <summary>
@@ -229,5 +321,187 @@ partial class Regressor : global::NetGen.ITrainableNetwork
         grad[14] += delta1[4] * x[2];
 
         return loss;
+    }
+
+    /// <summary>
+    /// Forward and backward for a mini-batch stored row-major (sample after sample): <b>adds</b> the gradient of the summed
+    /// loss Σᵦ Lᵦ to <see cref="Gradients"/> and returns that sum, exactly as one <see cref="Backward"/> per sample would
+    /// (an optimizer step with the batch size then takes the mean). In training mode dropout draws its masks and batch norm
+    /// normalises with the batch's statistics (at least 2 samples) and updates its running statistics.
+    /// Allocates only when the batch is larger than any before.
+    /// </summary>
+    /// <param name="inputs">batchSize × <see cref="InputSize"/> values.</param>
+    /// <param name="targets">batchSize × <see cref="OutputSize"/> values.</param>
+    /// <param name="batchSize">The number of samples.</param>
+    /// <param name="losses">Empty, or batchSize values that receive each sample's loss.</param>
+    /// <exception cref="global::System.ArgumentException">A span's length does not match the batch size.</exception>
+    public float BackwardBatch(global::System.ReadOnlySpan<float> inputs, global::System.ReadOnlySpan<float> targets, int batchSize, global::System.Span<float> losses = default)
+    {
+        global::System.ArgumentOutOfRangeException.ThrowIfNegativeOrZero(batchSize);
+        global::NetGen.Guard.Length(inputs.Length, batchSize * InputSize, nameof(inputs), "Regressor", "InputSize × batchSize");
+        global::NetGen.Guard.Length(targets.Length, batchSize * OutputSize, nameof(targets), "Regressor", "OutputSize × batchSize");
+        if (losses.Length != 0)
+        {
+            global::NetGen.Guard.Length(losses.Length, batchSize, nameof(losses), "Regressor", "batchSize");
+        }
+        EnsureBatchCapacity(batchSize);
+        global::System.ReadOnlySpan<float> theta = _parameters;
+        global::System.Span<float> grad = _gradients;
+        global::System.Span<float> bz1 = new global::System.Span<float>(_bz1, 0, batchSize * 5), ba1 = new global::System.Span<float>(_ba1, 0, batchSize * 5), bd1 = new global::System.Span<float>(_bd1, 0, batchSize * 5);
+        global::System.Span<float> bz2 = new global::System.Span<float>(_bz2, 0, batchSize * 4), ba2 = new global::System.Span<float>(_ba2, 0, batchSize * 4), bd2 = new global::System.Span<float>(_bd2, 0, batchSize * 4);
+        global::System.Span<float> bz3 = new global::System.Span<float>(_bz3, 0, batchSize * 2), ba3 = new global::System.Span<float>(_ba3, 0, batchSize * 2), bd3 = new global::System.Span<float>(_bd3, 0, batchSize * 2);
+
+        // ── Forward pass over the batch, layer by layer, keeping z⁽ˡ⁾ and a⁽ˡ⁾ of every sample ──
+
+        // Layer 1 · Dense 3 → 5 · LeakyReLU (slope 0.2)
+        //   z⁽¹⁾ = W⁽¹⁾·x + b⁽¹⁾        W⁽¹⁾ = θ[0..15) (5×3, row-major), b⁽¹⁾ = θ[15..20)
+        //   a⁽¹⁾ = LeakyReLU(z⁽¹⁾)
+        for (int b = 0; b < batchSize; b++)
+        {
+            global::System.ReadOnlySpan<float> x = inputs.Slice(b * InputSize, InputSize);
+            global::System.Span<float> z1 = bz1.Slice(b * 5, 5), a1 = ba1.Slice(b * 5, 5);
+            z1[0] = theta[15] + theta[0] * x[0] + theta[1] * x[1] + theta[2] * x[2];
+            z1[1] = theta[16] + theta[3] * x[0] + theta[4] * x[1] + theta[5] * x[2];
+            z1[2] = theta[17] + theta[6] * x[0] + theta[7] * x[1] + theta[8] * x[2];
+            z1[3] = theta[18] + theta[9] * x[0] + theta[10] * x[1] + theta[11] * x[2];
+            z1[4] = theta[19] + theta[12] * x[0] + theta[13] * x[1] + theta[14] * x[2];
+            global::NetGen.Kernels.Activations.LeakyReLU(z1, a1, 0.2f);
+        }
+
+        // Layer 2 · Dense 5 → 4 · GELU
+        //   z⁽²⁾ = W⁽²⁾·a⁽¹⁾ + b⁽²⁾        W⁽²⁾ = θ[20..40) (4×5, row-major), b⁽²⁾ = θ[40..44)
+        //   a⁽²⁾ = GELU(z⁽²⁾)
+        for (int b = 0; b < batchSize; b++)
+        {
+            global::System.ReadOnlySpan<float> a1 = ba1.Slice(b * 5, 5);
+            global::System.Span<float> z2 = bz2.Slice(b * 4, 4), a2 = ba2.Slice(b * 4, 4);
+            z2[0] = theta[40] + theta[20] * a1[0] + theta[21] * a1[1] + theta[22] * a1[2] + theta[23] * a1[3] + theta[24] * a1[4];
+            z2[1] = theta[41] + theta[25] * a1[0] + theta[26] * a1[1] + theta[27] * a1[2] + theta[28] * a1[3] + theta[29] * a1[4];
+            z2[2] = theta[42] + theta[30] * a1[0] + theta[31] * a1[1] + theta[32] * a1[2] + theta[33] * a1[3] + theta[34] * a1[4];
+            z2[3] = theta[43] + theta[35] * a1[0] + theta[36] * a1[1] + theta[37] * a1[2] + theta[38] * a1[3] + theta[39] * a1[4];
+            global::NetGen.Kernels.Activations.Gelu(z2, a2);
+        }
+
+        // Layer 3 · Dense 4 → 2 · tanh
+        //   z⁽³⁾ = W⁽³⁾·a⁽²⁾ + b⁽³⁾        W⁽³⁾ = θ[44..52) (2×4, row-major), b⁽³⁾ = θ[52..54)
+        //   ŷ = tanh(z⁽³⁾)
+        for (int b = 0; b < batchSize; b++)
+        {
+            global::System.ReadOnlySpan<float> a2 = ba2.Slice(b * 4, 4);
+            global::System.Span<float> z3 = bz3.Slice(b * 2, 2), a3 = ba3.Slice(b * 2, 2);
+            z3[0] = theta[52] + theta[44] * a2[0] + theta[45] * a2[1] + theta[46] * a2[2] + theta[47] * a2[3];
+            z3[1] = theta[53] + theta[48] * a2[0] + theta[49] * a2[1] + theta[50] * a2[2] + theta[51] * a2[3];
+            global::NetGen.Kernels.Activations.Tanh(z3, a3);
+        }
+
+        // ── Loss and the output error δ⁽ᴸ⁾ = ∂L/∂z⁽ᴸ⁾ of every sample ──
+        float total = 0f;
+        for (int b = 0; b < batchSize; b++)
+        {
+            global::System.ReadOnlySpan<float> y = targets.Slice(b * OutputSize, OutputSize);
+            global::System.Span<float> z3 = bz3.Slice(b * 2, 2), a3 = ba3.Slice(b * 2, 2), delta3 = bd3.Slice(b * 2, 2);
+            // L = Σᵢ (ŷᵢ − yᵢ)² (sum over the outputs)        ∂L/∂ŷ = 2(ŷ − y)
+            // The loss writes g = ∂L/∂ŷ into delta3; the output activation's derivative turns it into δ⁽³⁾ = g ⊙ f′(z⁽³⁾).
+            float loss = global::NetGen.Kernels.Losses.MeanSquaredError(a3, y, delta3, 1f);
+            // tanh′(z⁽³⁾) = 1 − (a⁽³⁾)²
+            global::NetGen.Kernels.Activations.TanhBackward(a3, delta3);
+            if (losses.Length != 0)
+            {
+                losses[b] = loss;
+            }
+            total += loss;
+        }
+
+        // ── Backward pass over the batch, from the output layer down ──
+
+        // Layer 3: ∂L/∂W⁽³⁾ += Σᵦ δ⁽³⁾·a⁽²⁾ᵀ        ∂L/∂b⁽³⁾ += Σᵦ δ⁽³⁾        δ⁽²⁾ = (W⁽³⁾ᵀ·δ⁽³⁾) ⊙ f′(z⁽²⁾)
+        for (int b = 0; b < batchSize; b++)
+        {
+            global::System.ReadOnlySpan<float> a2 = ba2.Slice(b * 4, 4);
+            global::System.Span<float> delta3 = bd3.Slice(b * 2, 2);
+            global::System.Span<float> z2 = bz2.Slice(b * 4, 4), delta2 = bd2.Slice(b * 4, 4);
+            grad[52] += delta3[0];
+            grad[44] += delta3[0] * a2[0];
+            grad[45] += delta3[0] * a2[1];
+            grad[46] += delta3[0] * a2[2];
+            grad[47] += delta3[0] * a2[3];
+            grad[53] += delta3[1];
+            grad[48] += delta3[1] * a2[0];
+            grad[49] += delta3[1] * a2[1];
+            grad[50] += delta3[1] * a2[2];
+            grad[51] += delta3[1] * a2[3];
+            delta2[0] = theta[44] * delta3[0] + theta[48] * delta3[1];
+            delta2[1] = theta[45] * delta3[0] + theta[49] * delta3[1];
+            delta2[2] = theta[46] * delta3[0] + theta[50] * delta3[1];
+            delta2[3] = theta[47] * delta3[0] + theta[51] * delta3[1];
+            global::NetGen.Kernels.Activations.GeluBackward(z2, delta2);
+        }
+
+        // Layer 2: ∂L/∂W⁽²⁾ += Σᵦ δ⁽²⁾·a⁽¹⁾ᵀ        ∂L/∂b⁽²⁾ += Σᵦ δ⁽²⁾        δ⁽¹⁾ = (W⁽²⁾ᵀ·δ⁽²⁾) ⊙ f′(z⁽¹⁾)
+        for (int b = 0; b < batchSize; b++)
+        {
+            global::System.ReadOnlySpan<float> a1 = ba1.Slice(b * 5, 5);
+            global::System.Span<float> delta2 = bd2.Slice(b * 4, 4);
+            global::System.Span<float> z1 = bz1.Slice(b * 5, 5), delta1 = bd1.Slice(b * 5, 5);
+            grad[40] += delta2[0];
+            grad[20] += delta2[0] * a1[0];
+            grad[21] += delta2[0] * a1[1];
+            grad[22] += delta2[0] * a1[2];
+            grad[23] += delta2[0] * a1[3];
+            grad[24] += delta2[0] * a1[4];
+            grad[41] += delta2[1];
+            grad[25] += delta2[1] * a1[0];
+            grad[26] += delta2[1] * a1[1];
+            grad[27] += delta2[1] * a1[2];
+            grad[28] += delta2[1] * a1[3];
+            grad[29] += delta2[1] * a1[4];
+            grad[42] += delta2[2];
+            grad[30] += delta2[2] * a1[0];
+            grad[31] += delta2[2] * a1[1];
+            grad[32] += delta2[2] * a1[2];
+            grad[33] += delta2[2] * a1[3];
+            grad[34] += delta2[2] * a1[4];
+            grad[43] += delta2[3];
+            grad[35] += delta2[3] * a1[0];
+            grad[36] += delta2[3] * a1[1];
+            grad[37] += delta2[3] * a1[2];
+            grad[38] += delta2[3] * a1[3];
+            grad[39] += delta2[3] * a1[4];
+            delta1[0] = theta[20] * delta2[0] + theta[25] * delta2[1] + theta[30] * delta2[2] + theta[35] * delta2[3];
+            delta1[1] = theta[21] * delta2[0] + theta[26] * delta2[1] + theta[31] * delta2[2] + theta[36] * delta2[3];
+            delta1[2] = theta[22] * delta2[0] + theta[27] * delta2[1] + theta[32] * delta2[2] + theta[37] * delta2[3];
+            delta1[3] = theta[23] * delta2[0] + theta[28] * delta2[1] + theta[33] * delta2[2] + theta[38] * delta2[3];
+            delta1[4] = theta[24] * delta2[0] + theta[29] * delta2[1] + theta[34] * delta2[2] + theta[39] * delta2[3];
+            global::NetGen.Kernels.Activations.LeakyReLUBackward(z1, delta1, 0.2f);
+        }
+
+        // Layer 1: ∂L/∂W⁽¹⁾ += Σᵦ δ⁽¹⁾·xᵀ        ∂L/∂b⁽¹⁾ += Σᵦ δ⁽¹⁾
+        for (int b = 0; b < batchSize; b++)
+        {
+            global::System.ReadOnlySpan<float> x = inputs.Slice(b * InputSize, InputSize);
+            global::System.Span<float> delta1 = bd1.Slice(b * 5, 5);
+            grad[15] += delta1[0];
+            grad[0] += delta1[0] * x[0];
+            grad[1] += delta1[0] * x[1];
+            grad[2] += delta1[0] * x[2];
+            grad[16] += delta1[1];
+            grad[3] += delta1[1] * x[0];
+            grad[4] += delta1[1] * x[1];
+            grad[5] += delta1[1] * x[2];
+            grad[17] += delta1[2];
+            grad[6] += delta1[2] * x[0];
+            grad[7] += delta1[2] * x[1];
+            grad[8] += delta1[2] * x[2];
+            grad[18] += delta1[3];
+            grad[9] += delta1[3] * x[0];
+            grad[10] += delta1[3] * x[1];
+            grad[11] += delta1[3] * x[2];
+            grad[19] += delta1[4];
+            grad[12] += delta1[4] * x[0];
+            grad[13] += delta1[4] * x[1];
+            grad[14] += delta1[4] * x[2];
+        }
+
+        return total;
     }
 }

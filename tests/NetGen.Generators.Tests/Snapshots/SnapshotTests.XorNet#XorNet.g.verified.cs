@@ -39,9 +39,42 @@ partial class XorNet : global::NetGen.ITrainableNetwork
     /// <summary>Sets every gradient to zero.</summary>
     public void ZeroGradients() => global::System.Array.Clear(_gradients);
 
+    /// <summary>
+    /// Training mode (as PyTorch's <c>module.training</c>; true unless set): <see cref="Backward"/> and <see cref="BackwardBatch"/> apply
+    /// dropout and batch statistics when true, inference behaviour when false. <see cref="Forward"/> and <see cref="Evaluate"/> are always inference.
+    /// </summary>
+    public bool Training { get; set; } = true;
+
     int global::NetGen.INetwork.InputSize => InputSize;
     int global::NetGen.INetwork.OutputSize => OutputSize;
     int global::NetGen.INetwork.ParameterCount => ParameterCount;
+
+    /// <summary>The layers in order, with their parameter ranges in <see cref="Parameters"/>.</summary>
+    public static global::System.Collections.Generic.IReadOnlyList<global::NetGen.LayerInfo> Layers { get; } = global::System.Array.AsReadOnly(new global::NetGen.LayerInfo[]
+    {
+        new global::NetGen.LayerInfo(1, global::NetGen.LayerKind.Dense, 2, 4, global::NetGen.Activation.Tanh, 0, 8, 8, 4),
+        new global::NetGen.LayerInfo(2, global::NetGen.LayerKind.Dense, 4, 1, global::NetGen.Activation.Sigmoid, 12, 4, 16, 1),
+    });
+
+    global::System.Collections.Generic.IReadOnlyList<global::NetGen.LayerInfo> global::NetGen.INetwork.Layers => Layers;
+
+    global::System.Span<float> global::NetGen.INetwork.RunningStatistics => default;
+
+    // BackwardBatch's record of the batch (row-major, sample after sample), grown to the largest batch seen.
+    private int _batchCapacity;
+    private float[] _bz1 = global::System.Array.Empty<float>(), _ba1 = global::System.Array.Empty<float>(), _bd1 = global::System.Array.Empty<float>();
+    private float[] _bz2 = global::System.Array.Empty<float>(), _ba2 = global::System.Array.Empty<float>(), _bd2 = global::System.Array.Empty<float>();
+
+    private void EnsureBatchCapacity(int batchSize)
+    {
+        if (batchSize <= _batchCapacity)
+        {
+            return;
+        }
+        _bz1 = new float[batchSize * 4]; _ba1 = new float[batchSize * 4]; _bd1 = new float[batchSize * 4];
+        _bz2 = new float[batchSize * 1]; _ba2 = new float[batchSize * 1]; _bd2 = new float[batchSize * 1];
+        _batchCapacity = batchSize;
+    }
 
     /// <summary>Creates the network with deterministic initial weights for <paramref name="seed"/>; biases start at 0.</summary>
     /// <param name="seed">The same seed gives the same weights on every machine.</param>
@@ -81,6 +114,51 @@ partial class XorNet : global::NetGen.ITrainableNetwork
         //   ŷ = σ(z⁽²⁾)
         output[0] = theta[16] + theta[12] * a1[0] + theta[13] * a1[1] + theta[14] * a1[2] + theta[15] * a1[3];
         global::NetGen.Kernels.Activations.Sigmoid(output, output);
+    }
+
+    /// <summary>
+    /// Inference-mode forward pass and loss, without gradients: writes ŷ to <paramref name="output"/> and returns L(ŷ, y).
+    /// Dropout is the identity and batch norm uses its running statistics, as in <see cref="Forward"/>; scratch is on the
+    /// stack, so threads may share one instance.
+    /// </summary>
+    /// <param name="input">The input x, <see cref="InputSize"/> values.</param>
+    /// <param name="target">The target y, <see cref="OutputSize"/> values.</param>
+    /// <param name="output">Receives ŷ, <see cref="OutputSize"/> values.</param>
+    /// <exception cref="global::System.ArgumentException">A span has the wrong length.</exception>
+    public float Evaluate(global::System.ReadOnlySpan<float> input, global::System.ReadOnlySpan<float> target, global::System.Span<float> output)
+    {
+        global::NetGen.Guard.Length(input.Length, InputSize, nameof(input), "XorNet", nameof(InputSize));
+        global::NetGen.Guard.Length(target.Length, OutputSize, nameof(target), "XorNet", nameof(OutputSize));
+        global::NetGen.Guard.Length(output.Length, OutputSize, nameof(output), "XorNet", nameof(OutputSize));
+        global::System.ReadOnlySpan<float> theta = _parameters;
+        global::System.ReadOnlySpan<float> x = input;
+        global::System.ReadOnlySpan<float> y = target;
+
+        // Layer 1 · Dense 2 → 4 · tanh
+        //   z⁽¹⁾ = W⁽¹⁾·x + b⁽¹⁾        W⁽¹⁾ = θ[0..8) (4×2, row-major), b⁽¹⁾ = θ[8..12)
+        //   a⁽¹⁾ = tanh(z⁽¹⁾)
+        global::System.Span<float> a1 = stackalloc float[4];
+        a1[0] = theta[8] + theta[0] * x[0] + theta[1] * x[1];
+        a1[1] = theta[9] + theta[2] * x[0] + theta[3] * x[1];
+        a1[2] = theta[10] + theta[4] * x[0] + theta[5] * x[1];
+        a1[3] = theta[11] + theta[6] * x[0] + theta[7] * x[1];
+        global::NetGen.Kernels.Activations.Tanh(a1, a1);
+
+        // Layer 2 · Dense 4 → 1 · sigmoid
+        //   z⁽²⁾ = W⁽²⁾·a⁽¹⁾ + b⁽²⁾        W⁽²⁾ = θ[12..16) (1×4, row-major), b⁽²⁾ = θ[16]
+        //   ŷ = σ(z⁽²⁾)
+        global::System.Span<float> z2 = stackalloc float[1];
+        z2[0] = theta[16] + theta[12] * a1[0] + theta[13] * a1[1] + theta[14] * a1[2] + theta[15] * a1[3];
+        global::NetGen.Kernels.Activations.Sigmoid(z2, output);
+
+        // ── Loss (its gradient goes to a scratch span and is not used) ──
+        global::System.Span<float> a2 = output;
+        global::System.Span<float> delta2 = stackalloc float[1];
+        // L = (1/n)·Σᵢ −[yᵢ·log ŷᵢ + (1 − yᵢ)·log(1 − ŷᵢ)] (mean over the 1 output)
+        // Sigmoid + binary cross-entropy fused: from the logits, ℓ = max(z, 0) − z·y + log(1 + e^(−|z|)) (never log 0),
+        // and σ′ cancels the denominator of ∂ℓ/∂ŷ, leaving δ⁽²⁾ = (ŷ − y)/n.
+        float loss = global::NetGen.Kernels.Losses.SigmoidBinaryCrossEntropy(z2, a2, y, delta2, 1f);
+        return loss;
     }
 
     /// <summary>
@@ -154,5 +232,118 @@ partial class XorNet : global::NetGen.ITrainableNetwork
         grad[7] += delta1[3] * x[1];
 
         return loss;
+    }
+
+    /// <summary>
+    /// Forward and backward for a mini-batch stored row-major (sample after sample): <b>adds</b> the gradient of the summed
+    /// loss Σᵦ Lᵦ to <see cref="Gradients"/> and returns that sum, exactly as one <see cref="Backward"/> per sample would
+    /// (an optimizer step with the batch size then takes the mean). In training mode dropout draws its masks and batch norm
+    /// normalises with the batch's statistics (at least 2 samples) and updates its running statistics.
+    /// Allocates only when the batch is larger than any before.
+    /// </summary>
+    /// <param name="inputs">batchSize × <see cref="InputSize"/> values.</param>
+    /// <param name="targets">batchSize × <see cref="OutputSize"/> values.</param>
+    /// <param name="batchSize">The number of samples.</param>
+    /// <param name="losses">Empty, or batchSize values that receive each sample's loss.</param>
+    /// <exception cref="global::System.ArgumentException">A span's length does not match the batch size.</exception>
+    public float BackwardBatch(global::System.ReadOnlySpan<float> inputs, global::System.ReadOnlySpan<float> targets, int batchSize, global::System.Span<float> losses = default)
+    {
+        global::System.ArgumentOutOfRangeException.ThrowIfNegativeOrZero(batchSize);
+        global::NetGen.Guard.Length(inputs.Length, batchSize * InputSize, nameof(inputs), "XorNet", "InputSize × batchSize");
+        global::NetGen.Guard.Length(targets.Length, batchSize * OutputSize, nameof(targets), "XorNet", "OutputSize × batchSize");
+        if (losses.Length != 0)
+        {
+            global::NetGen.Guard.Length(losses.Length, batchSize, nameof(losses), "XorNet", "batchSize");
+        }
+        EnsureBatchCapacity(batchSize);
+        global::System.ReadOnlySpan<float> theta = _parameters;
+        global::System.Span<float> grad = _gradients;
+        global::System.Span<float> bz1 = new global::System.Span<float>(_bz1, 0, batchSize * 4), ba1 = new global::System.Span<float>(_ba1, 0, batchSize * 4), bd1 = new global::System.Span<float>(_bd1, 0, batchSize * 4);
+        global::System.Span<float> bz2 = new global::System.Span<float>(_bz2, 0, batchSize * 1), ba2 = new global::System.Span<float>(_ba2, 0, batchSize * 1), bd2 = new global::System.Span<float>(_bd2, 0, batchSize * 1);
+
+        // ── Forward pass over the batch, layer by layer, keeping z⁽ˡ⁾ and a⁽ˡ⁾ of every sample ──
+
+        // Layer 1 · Dense 2 → 4 · tanh
+        //   z⁽¹⁾ = W⁽¹⁾·x + b⁽¹⁾        W⁽¹⁾ = θ[0..8) (4×2, row-major), b⁽¹⁾ = θ[8..12)
+        //   a⁽¹⁾ = tanh(z⁽¹⁾)
+        for (int b = 0; b < batchSize; b++)
+        {
+            global::System.ReadOnlySpan<float> x = inputs.Slice(b * InputSize, InputSize);
+            global::System.Span<float> z1 = bz1.Slice(b * 4, 4), a1 = ba1.Slice(b * 4, 4);
+            z1[0] = theta[8] + theta[0] * x[0] + theta[1] * x[1];
+            z1[1] = theta[9] + theta[2] * x[0] + theta[3] * x[1];
+            z1[2] = theta[10] + theta[4] * x[0] + theta[5] * x[1];
+            z1[3] = theta[11] + theta[6] * x[0] + theta[7] * x[1];
+            global::NetGen.Kernels.Activations.Tanh(z1, a1);
+        }
+
+        // Layer 2 · Dense 4 → 1 · sigmoid
+        //   z⁽²⁾ = W⁽²⁾·a⁽¹⁾ + b⁽²⁾        W⁽²⁾ = θ[12..16) (1×4, row-major), b⁽²⁾ = θ[16]
+        //   ŷ = σ(z⁽²⁾)
+        for (int b = 0; b < batchSize; b++)
+        {
+            global::System.ReadOnlySpan<float> a1 = ba1.Slice(b * 4, 4);
+            global::System.Span<float> z2 = bz2.Slice(b * 1, 1), a2 = ba2.Slice(b * 1, 1);
+            z2[0] = theta[16] + theta[12] * a1[0] + theta[13] * a1[1] + theta[14] * a1[2] + theta[15] * a1[3];
+            global::NetGen.Kernels.Activations.Sigmoid(z2, a2);
+        }
+
+        // ── Loss and the output error δ⁽ᴸ⁾ = ∂L/∂z⁽ᴸ⁾ of every sample ──
+        float total = 0f;
+        for (int b = 0; b < batchSize; b++)
+        {
+            global::System.ReadOnlySpan<float> y = targets.Slice(b * OutputSize, OutputSize);
+            global::System.Span<float> z2 = bz2.Slice(b * 1, 1), a2 = ba2.Slice(b * 1, 1), delta2 = bd2.Slice(b * 1, 1);
+            // L = (1/n)·Σᵢ −[yᵢ·log ŷᵢ + (1 − yᵢ)·log(1 − ŷᵢ)] (mean over the 1 output)
+            // Sigmoid + binary cross-entropy fused: from the logits, ℓ = max(z, 0) − z·y + log(1 + e^(−|z|)) (never log 0),
+            // and σ′ cancels the denominator of ∂ℓ/∂ŷ, leaving δ⁽²⁾ = (ŷ − y)/n.
+            float loss = global::NetGen.Kernels.Losses.SigmoidBinaryCrossEntropy(z2, a2, y, delta2, 1f);
+            if (losses.Length != 0)
+            {
+                losses[b] = loss;
+            }
+            total += loss;
+        }
+
+        // ── Backward pass over the batch, from the output layer down ──
+
+        // Layer 2: ∂L/∂W⁽²⁾ += Σᵦ δ⁽²⁾·a⁽¹⁾ᵀ        ∂L/∂b⁽²⁾ += Σᵦ δ⁽²⁾        δ⁽¹⁾ = (W⁽²⁾ᵀ·δ⁽²⁾) ⊙ f′(z⁽¹⁾)
+        for (int b = 0; b < batchSize; b++)
+        {
+            global::System.ReadOnlySpan<float> a1 = ba1.Slice(b * 4, 4);
+            global::System.Span<float> delta2 = bd2.Slice(b * 1, 1);
+            global::System.Span<float> z1 = bz1.Slice(b * 4, 4), delta1 = bd1.Slice(b * 4, 4);
+            grad[16] += delta2[0];
+            grad[12] += delta2[0] * a1[0];
+            grad[13] += delta2[0] * a1[1];
+            grad[14] += delta2[0] * a1[2];
+            grad[15] += delta2[0] * a1[3];
+            delta1[0] = theta[12] * delta2[0];
+            delta1[1] = theta[13] * delta2[0];
+            delta1[2] = theta[14] * delta2[0];
+            delta1[3] = theta[15] * delta2[0];
+            global::NetGen.Kernels.Activations.TanhBackward(a1, delta1);
+        }
+
+        // Layer 1: ∂L/∂W⁽¹⁾ += Σᵦ δ⁽¹⁾·xᵀ        ∂L/∂b⁽¹⁾ += Σᵦ δ⁽¹⁾
+        for (int b = 0; b < batchSize; b++)
+        {
+            global::System.ReadOnlySpan<float> x = inputs.Slice(b * InputSize, InputSize);
+            global::System.Span<float> delta1 = bd1.Slice(b * 4, 4);
+            grad[8] += delta1[0];
+            grad[0] += delta1[0] * x[0];
+            grad[1] += delta1[0] * x[1];
+            grad[9] += delta1[1];
+            grad[2] += delta1[1] * x[0];
+            grad[3] += delta1[1] * x[1];
+            grad[10] += delta1[2];
+            grad[4] += delta1[2] * x[0];
+            grad[5] += delta1[2] * x[1];
+            grad[11] += delta1[3];
+            grad[6] += delta1[3] * x[0];
+            grad[7] += delta1[3] * x[1];
+        }
+
+        return total;
     }
 }

@@ -1,0 +1,90 @@
+using System;
+using System.Collections.Generic;
+
+namespace NetGen;
+
+/// <summary>
+/// One layer of a generated network and where its parameters sit in <see cref="INetwork.Parameters"/>. Every generated
+/// class lists its layers in a static <c>Layers</c> property (also <see cref="INetwork.Layers"/>), so that tools (the
+/// trainer's NaN guard, regularisation, reports) can map a parameter index back to its layer.
+/// </summary>
+/// <param name="Index">The layer number l, counted from 1 in declaration order after <c>[Input]</c> (a⁽ˡ⁾ in the comments).</param>
+/// <param name="Kind">Dense, dropout or batch normalisation.</param>
+/// <param name="Inputs">Values coming in.</param>
+/// <param name="Outputs">Values going out.</param>
+/// <param name="Activation">The activation applied to the layer's output (identity for dropout).</param>
+/// <param name="WeightOffset">Where the layer's weight starts: W (out × in, row-major) of a dense layer, γ of a batch norm.</param>
+/// <param name="WeightCount">How many weights (0 for dropout).</param>
+/// <param name="BiasOffset">Where the layer's bias starts: b of a dense layer, β of a batch norm.</param>
+/// <param name="BiasCount">How many biases (0 for dropout).</param>
+public sealed record LayerInfo(
+    int Index,
+    LayerKind Kind,
+    int Inputs,
+    int Outputs,
+    Activation Activation,
+    int WeightOffset,
+    int WeightCount,
+    int BiasOffset,
+    int BiasCount)
+{
+    /// <summary>Where the layer's parameters start (its weight).</summary>
+    public int ParameterOffset => WeightOffset;
+
+    /// <summary>How many parameters the layer has (weights then biases, contiguous).</summary>
+    public int ParameterCount => WeightCount + BiasCount;
+
+    /// <summary>Whether parameter <paramref name="parameterIndex"/> belongs to this layer.</summary>
+    public bool Contains(int parameterIndex) => parameterIndex >= ParameterOffset && parameterIndex < ParameterOffset + ParameterCount;
+
+    /// <summary>What the parameter at <paramref name="parameterIndex"/> is, e.g. <c>W⁽²⁾[3, 7]</c> or <c>b⁽²⁾[3]</c>.</summary>
+    public string DescribeParameter(int parameterIndex)
+    {
+        if (!Contains(parameterIndex))
+        {
+            throw new ArgumentOutOfRangeException(nameof(parameterIndex), parameterIndex, $"Parameter {parameterIndex} is not in {this}.");
+        }
+        int i = parameterIndex - WeightOffset;
+        string l = Superscript(Index);
+        if (Kind == LayerKind.BatchNorm)
+        {
+            return i < WeightCount ? $"γ{l}[{i}]" : $"β{l}[{i - WeightCount}]";
+        }
+        return i < WeightCount ? $"W{l}[{i / Inputs}, {i % Inputs}]" : $"b{l}[{i - WeightCount}]";
+    }
+
+    private static string Superscript(int value)
+    {
+        const string digits = "⁰¹²³⁴⁵⁶⁷⁸⁹";
+        var text = new System.Text.StringBuilder("⁽");
+        foreach (char c in value.ToString(System.Globalization.CultureInfo.InvariantCulture))
+        {
+            text.Append(digits[c - '0']);
+        }
+        return text.Append('⁾').ToString();
+    }
+
+    /// <summary>The layer holding parameter <paramref name="parameterIndex"/>, or null when no layer does.</summary>
+    public static LayerInfo? Containing(IReadOnlyList<LayerInfo> layers, int parameterIndex)
+    {
+        ArgumentNullException.ThrowIfNull(layers);
+        for (int i = 0; i < layers.Count; i++)
+        {
+            if (layers[i].Contains(parameterIndex))
+            {
+                return layers[i];
+            }
+        }
+        return null;
+    }
+
+    /// <summary>For messages: <c>layer 2 (Dense 64 → 32, ReLU)</c>.</summary>
+    public override string ToString() => Kind switch
+    {
+        LayerKind.Dense => $"layer {Index} (Dense {Inputs} → {Outputs}, {Activation})",
+        LayerKind.Dropout => $"layer {Index} (Dropout, {Outputs} values)",
+        _ => Activation == Activation.Identity
+            ? $"layer {Index} (BatchNorm, {Outputs} features)"
+            : $"layer {Index} (BatchNorm, {Outputs} features, {Activation})",
+    };
+}

@@ -1,0 +1,315 @@
+using System;
+using System.Collections.Generic;
+using System.Diagnostics;
+using System.Threading;
+
+namespace NetGen.Training;
+
+/// <summary>
+/// Trains a generated network the way Keras's <c>fit</c> does: epochs of seeded, shuffled mini-batches, an optimizer step per
+/// batch with the batch's mean gradient, optional L1/L2 penalties and gradient clipping, validation after every epoch, the
+/// textbook's stopping criteria (gradient-norm threshold, maximum iterations), early stopping, progress and cancellation.
+/// </summary>
+/// <remarks>
+/// <para>Each step: <c>BackwardBatch</c> (training mode) → gradient ← gradient / batch size → + ∂Ω/∂θ → NaN/∞ guard →
+/// clip → optimizer step → zero the gradients. A step allocates nothing; the trainer allocates its batch buffers once per
+/// <see cref="Fit"/> and one <see cref="EpochResult"/> per epoch.</para>
+/// <para>Bad data is rejected before the first step: wrong sizes or NaN/∞ in inputs or targets throw
+/// <see cref="ArgumentException"/> naming the sample. A NaN/∞ loss or gradient during training throws
+/// <see cref="NonFiniteException"/> naming the sample or the layer, before the failing step is applied.</para>
+/// <para>Like the network's training state, a trainer belongs to one thread.</para>
+/// </remarks>
+public sealed class Trainer
+{
+    /// <summary>Creates a trainer for <paramref name="network"/> with <paramref name="optimizer"/> and <paramref name="options"/> (defaults when null).</summary>
+    public Trainer(ITrainableNetwork network, IOptimizer optimizer, TrainerOptions? options = null)
+    {
+        Network = network ?? throw new ArgumentNullException(nameof(network));
+        Optimizer = optimizer ?? throw new ArgumentNullException(nameof(optimizer));
+        Options = options ?? new TrainerOptions();
+    }
+
+    /// <summary>The network being trained.</summary>
+    public ITrainableNetwork Network { get; }
+
+    /// <summary>The optimizer that takes the steps.</summary>
+    public IOptimizer Optimizer { get; }
+
+    /// <summary>How training runs.</summary>
+    public TrainerOptions Options { get; }
+
+    /// <summary>Trains on <paramref name="training"/>, validating on <paramref name="validation"/> after every epoch.</summary>
+    /// <param name="training">The training samples.</param>
+    /// <param name="validation">Optional validation samples (needed for early stopping).</param>
+    /// <param name="progress">Receives reports within epochs and at every epoch's end.</param>
+    /// <param name="cancellationToken">Checked before every batch; cancellation throws <see cref="OperationCanceledException"/> between steps.</param>
+    /// <returns>The per-epoch history and why training stopped.</returns>
+    /// <exception cref="ArgumentException">Sizes do not match the network, the data holds NaN/∞, or the options cannot work together.</exception>
+    /// <exception cref="NonFiniteException">A loss or gradient became NaN/∞.</exception>
+    public TrainingHistory Fit(Dataset training, Dataset? validation = null, IProgress<TrainingProgress>? progress = null, CancellationToken cancellationToken = default)
+    {
+        TrainerOptions o = Options;
+        o.Validate();
+        ITrainableNetwork net = Network;
+        Metrics.CheckShapes(net, training);
+        if (training.Count == 0)
+        {
+            throw new ArgumentException("The training set is empty.", nameof(training));
+        }
+        CheckFinite(training, nameof(training));
+        if (validation is not null)
+        {
+            Metrics.CheckShapes(net, validation);
+            CheckFinite(validation, nameof(validation));
+        }
+        if (o.EarlyStopping is { } early)
+        {
+            if (validation is null || validation.Count == 0)
+            {
+                throw new ArgumentException("Early stopping watches the validation loss: pass validation data.", nameof(validation));
+            }
+            ArgumentOutOfRangeException.ThrowIfNegativeOrZero(early.Patience, "EarlyStopping.Patience");
+            if (!(early.MinDelta >= 0f) || !float.IsFinite(early.MinDelta))
+            {
+                throw new ArgumentOutOfRangeException("EarlyStopping.MinDelta", early.MinDelta, "MinDelta must be a finite number ≥ 0.");
+            }
+        }
+
+        int count = training.Count, batch = Math.Min(o.BatchSize, count);
+        int rest = count % batch;
+        int batches = count / batch + (rest > 0 && !o.DropLast ? 1 : 0);
+        IReadOnlyList<LayerInfo> layers = net.Layers;
+        if (net.Training && HasBatchNorm(layers) && (batch < 2 || (rest == 1 && !o.DropLast)))
+        {
+            throw new ArgumentException(
+                $"{net.GetType().Name} has batch norm, which needs at least 2 samples per batch in training mode, but a batch of 1 would occur " +
+                $"({count} samples, BatchSize {o.BatchSize}); change BatchSize or set DropLast = true.", nameof(training));
+        }
+
+        int inSize = net.InputSize, outSize = net.OutputSize;
+        var inputs = new float[batch * inSize];
+        var targets = new float[batch * outSize];
+        var losses = new float[batch];
+        var order = new int[count];
+        for (int i = 0; i < count; i++)
+        {
+            order[i] = i;
+        }
+        var random = new SeededRandom(o.Seed);
+        float baseRate = Optimizer.LearningRate;
+        int interval = o.ProgressInterval > 0 ? o.ProgressInterval : Math.Max(1, batches / 50);
+        float[]? bestParameters = null, bestStatistics = null;
+        if (o.EarlyStopping is { RestoreBestParameters: true })
+        {
+            bestParameters = new float[net.ParameterCount];
+            bestStatistics = new float[net.RunningStatistics.Length];
+        }
+        float bestLoss = float.PositiveInfinity;
+        int bestEpoch = 0, wait = 0;
+        var history = new List<EpochResult>(o.Epochs);
+        StopReason reason = StopReason.Completed;
+        long iterations = 0;
+        net.ZeroGradients();
+
+        for (int epoch = 1; epoch <= o.Epochs && reason == StopReason.Completed; epoch++)
+        {
+            long started = Stopwatch.GetTimestamp();
+            if (o.Schedule is { } schedule)
+            {
+                Optimizer.LearningRate = schedule.LearningRate(epoch - 1, baseRate);
+            }
+            if (o.Shuffle)
+            {
+                Dataset.Shuffle(order, ref random);
+            }
+            double lossSum = 0;
+            int seen = 0;
+            float norm = 0f;
+            for (int b = 0; b < batches; b++)
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+                int start = b * batch, n = Math.Min(batch, count - start);
+                ReadOnlySpan<float> x, y;
+                if (o.Shuffle)
+                {
+                    for (int k = 0; k < n; k++)
+                    {
+                        training.Input(order[start + k]).CopyTo(inputs.AsSpan(k * inSize));
+                        training.Target(order[start + k]).CopyTo(targets.AsSpan(k * outSize));
+                    }
+                    x = inputs.AsSpan(0, n * inSize);
+                    y = targets.AsSpan(0, n * outSize);
+                }
+                else
+                {
+                    x = training.Inputs.Slice(start * inSize, n * inSize);
+                    y = training.Targets.Slice(start * outSize, n * outSize);
+                }
+
+                float loss = net.BackwardBatch(x, y, n, losses.AsSpan(0, n));
+                iterations++;
+                if (!float.IsFinite(loss))
+                {
+                    net.ZeroGradients();
+                    int k = 0;
+                    while (k < n - 1 && float.IsFinite(losses[k]))
+                    {
+                        k++;
+                    }
+                    int sample = order[start + k];
+                    throw new NonFiniteException(
+                        $"The loss of training sample {sample} is {losses[k]} (epoch {epoch}, step {iterations}); the parameters are those before this step. " +
+                        "The inputs were finite, so the network diverged: lower the learning rate, clip the gradients or scale the inputs.",
+                        epoch, iterations, sample, null, null, new TrainingHistory(history.ToArray(), StopReason.Completed, bestEpoch));
+                }
+
+                Span<float> gradients = net.Gradients;
+                GradientClipping.Scale(gradients, 1f / n);
+                if (o.L1 != 0f || o.L2 != 0f)
+                {
+                    Regularization.AddGradient(net.Parameters, gradients, layers, o.L1, o.L2);
+                }
+                norm = MathF.Sqrt(GradientClipping.SumOfSquares(gradients));
+                if (!float.IsFinite(norm))
+                {
+                    throw NonFiniteGradient(net, layers, epoch, iterations, history, bestEpoch);
+                }
+                if (o.ClipNorm is { } maxNorm && maxNorm / (norm + 1e-6f) < 1f)
+                {
+                    GradientClipping.Scale(gradients, maxNorm / (norm + 1e-6f));
+                }
+                if (o.ClipValue is { } clip)
+                {
+                    GradientClipping.ClipByValue(gradients, clip);
+                }
+                Optimizer.Step(net.Parameters, gradients, 1f);
+                net.ZeroGradients();
+                lossSum += loss;
+                seen += n;
+
+                if (o.GradientNormThreshold is { } threshold && norm < threshold)
+                {
+                    reason = StopReason.GradientNormBelowThreshold;
+                }
+                else if (o.MaxIterations is { } max && iterations >= max)
+                {
+                    reason = StopReason.MaxIterations;
+                }
+                if (reason != StopReason.Completed)
+                {
+                    break;
+                }
+                if (progress is not null && (b + 1) % interval == 0 && b + 1 < batches)
+                {
+                    progress.Report(new TrainingProgress(epoch, o.Epochs, b + 1, batches, iterations, (float)(lossSum / seen), null));
+                }
+            }
+
+            float? trainAccuracy = null, validationLoss = null, validationAccuracy = null;
+            if (o.EvaluateTrainingSet)
+            {
+                trainAccuracy = Metrics.Evaluate(net, training).Accuracy;
+            }
+            if (validation is not null && validation.Count > 0)
+            {
+                Evaluation v = Metrics.Evaluate(net, validation);
+                validationLoss = v.Loss;
+                validationAccuracy = v.Accuracy;
+            }
+            float penalty = o.L1 != 0f || o.L2 != 0f ? Regularization.Penalty(net.Parameters, layers, o.L1, o.L2) : 0f;
+            var result = new EpochResult(epoch, (float)(lossSum / Math.Max(seen, 1)), trainAccuracy, validationLoss, validationAccuracy, penalty,
+                Optimizer.LearningRate, norm, iterations, Stopwatch.GetElapsedTime(started));
+            history.Add(result);
+            progress?.Report(new TrainingProgress(epoch, o.Epochs, batches, batches, iterations, result.TrainLoss, result));
+
+            if (o.EarlyStopping is { } stopping)
+            {
+                float current = validationLoss!.Value;
+                if (current < bestLoss - stopping.MinDelta)
+                {
+                    bestLoss = current;
+                    bestEpoch = epoch;
+                    wait = 0;
+                    net.Parameters.CopyTo(bestParameters);
+                    net.RunningStatistics.CopyTo(bestStatistics);
+                }
+                else if (++wait >= stopping.Patience && reason == StopReason.Completed)
+                {
+                    reason = StopReason.EarlyStopping;
+                }
+            }
+            else
+            {
+                bestEpoch = epoch;
+            }
+        }
+
+        if (bestParameters is not null && bestEpoch > 0 && bestEpoch != history.Count)
+        {
+            bestParameters.CopyTo(net.Parameters);
+            bestStatistics.CopyTo(net.RunningStatistics);
+        }
+        return new TrainingHistory(history.ToArray(), reason, bestEpoch);
+    }
+
+    private static NonFiniteException NonFiniteGradient(ITrainableNetwork net, IReadOnlyList<LayerInfo> layers, int epoch, long iteration, List<EpochResult> history, int bestEpoch)
+    {
+        Span<float> gradients = net.Gradients;
+        int index = -1;
+        for (int i = 0; i < gradients.Length; i++)
+        {
+            if (!float.IsFinite(gradients[i]))
+            {
+                index = i;
+                break;
+            }
+        }
+        string what;
+        if (index >= 0)
+        {
+            what = $"is {gradients[index]}";
+        }
+        else
+        {
+            // Every value is finite but the sum of squares overflowed: name the largest.
+            index = 0;
+            for (int i = 1; i < gradients.Length; i++)
+            {
+                if (Math.Abs(gradients[i]) > Math.Abs(gradients[index]))
+                {
+                    index = i;
+                }
+            }
+            what = $"is {gradients[index]}, so large that the gradient norm overflows";
+        }
+        LayerInfo? layer = LayerInfo.Containing(layers, index);
+        string where = layer is null ? $"parameter {index}" : $"{layer.DescribeParameter(index)} (parameter {index}) in {layer}";
+        net.ZeroGradients();
+        return new NonFiniteException(
+            $"The gradient of {where} {what} (epoch {epoch}, step {iteration}); the parameters are those before this step. " +
+            "Lower the learning rate, clip the gradients (ClipNorm) or scale the inputs.",
+            epoch, iteration, null, layer, index, new TrainingHistory(history.ToArray(), StopReason.Completed, bestEpoch));
+    }
+
+    private static bool HasBatchNorm(IReadOnlyList<LayerInfo> layers)
+    {
+        foreach (LayerInfo layer in layers)
+        {
+            if (layer.Kind == LayerKind.BatchNorm)
+            {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static void CheckFinite(Dataset data, string name)
+    {
+        if (data.FindNonFinite() is { } bad)
+        {
+            throw new ArgumentException(
+                $"The {name} data's sample {bad.Sample} has {bad.Found} in its {(bad.InTarget ? "target" : "input")} at value {bad.Value}; " +
+                "NaN and ±∞ cannot be trained on. Nothing was trained.", name);
+        }
+    }
+}
