@@ -1,0 +1,80 @@
+namespace NetGen.Tests;
+
+// Networks for the training tests (optimizer, batch-norm and regularisation fixtures in Fixtures/pytorch-training,
+// made by tests/pytorch/make_training_fixtures.py) and the textbook's scenarios S5–S7.
+
+[Network(Loss = Loss.CrossEntropy)]
+[Input(4)]
+[Dense(6, Activation.Tanh)]
+[Dense(3, Activation.Softmax)]
+public sealed partial class OptimizerNet;
+
+[Network(Loss = Loss.CrossEntropy)]
+[Input(4)]
+[Dense(5)]
+[BatchNorm(Activation.ReLU)]
+[Dense(3, Activation.Softmax)]
+public sealed partial class BatchNormReluSoftmax;
+
+[Network(Loss = Loss.BinaryCrossEntropy)]
+[Input(3)]
+[BatchNorm(Momentum = 0.2, Epsilon = 1e-3)]
+[Dense(2, Activation.Sigmoid)]
+public sealed partial class BatchNormInputCustom;
+
+/// <summary>Dropout between two wide layers, for the statistics of the masks.</summary>
+[Network(Loss = Loss.MeanSquaredError)]
+[Input(200)]
+[Dropout(0.3)]
+[Dense(2)]
+public sealed partial class InputDropoutNet;
+
+/// <summary>Dropout and batch norm around a hidden layer, to compare BackwardBatch with Backward in inference mode.</summary>
+[Network(Loss = Loss.CrossEntropy)]
+[Input(5)]
+[Dense(7, Activation.Tanh)]
+[Dropout(0.25)]
+[Dense(6)]
+[BatchNorm(Activation.LeakyReLU, NegativeSlope = 0.1f)]
+[Dense(4, Activation.Softmax)]
+public sealed partial class MixedTrainingNet;
+
+/// <summary>S5: the 4×3-pixel "0 or 1" recogniser, 12 → 3 sigmoid → 2 sigmoid, squared-error cost.</summary>
+[Network(Loss = Loss.MeanSquaredError, Reduction = Reduction.Sum)]
+[Input(12)]
+[Dense(3, Activation.Sigmoid)]
+[Dense(2, Activation.Sigmoid)]
+public sealed partial class PixelRecognizer;
+
+/// <summary>S6: the MNIST-shaped MLP.</summary>
+[Network(Loss = Loss.CrossEntropy)]
+[Input(784)]
+[Dense(128, Activation.ReLU)]
+[Dense(64, Activation.ReLU)]
+[Dense(10, Activation.Softmax)]
+public sealed partial class MnistMlp;
+
+/// <summary>S7: the Keras example, 10 → Dense 64 ReLU → Dropout 0.5 → Dense 1 sigmoid, binary cross-entropy.</summary>
+[Network(Loss = Loss.BinaryCrossEntropy)]
+[Input(10)]
+[Dense(64, Activation.ReLU)]
+[Dropout(0.5)]
+[Dense(1, Activation.Sigmoid)]
+public sealed partial class KerasMlp;
+
+/// <summary>S3: linear regression ŷ = w·x + b.</summary>
+[Network(Loss = Loss.MeanSquaredError)]
+[Input(1)]
+[Dense(1)]
+public sealed partial class LinearRegression;
+
+/// <summary>One layer per initialisation choice, wide enough for statistics.</summary>
+[Network]
+[Input(400)]
+[Dense(300, Init = WeightInit.XavierUniform)]
+[Dense(300, Init = WeightInit.XavierNormal)]
+[Dense(300, Activation.ReLU, Init = WeightInit.HeUniform)]
+[Dense(300, Activation.LeakyReLU, NegativeSlope = 0.2f, Init = WeightInit.HeNormal)]
+[Dense(300, Init = WeightInit.Uniform, InitScale = 0.1f)]
+[Dense(300, Init = WeightInit.Normal)]
+public sealed partial class InitChoices;
