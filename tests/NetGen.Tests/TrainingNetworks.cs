@@ -78,3 +78,10 @@ public sealed partial class LinearRegression;
 [Dense(300, Init = WeightInit.Uniform, InitScale = 0.1f)]
 [Dense(300, Init = WeightInit.Normal)]
 public sealed partial class InitChoices;
+
+/// <summary>Identity layers with an absolute-error loss: huge inputs give a finite loss but overflowing gradients.</summary>
+[Network(Loss = Loss.MeanAbsoluteError)]
+[Input(2)]
+[Dense(3)]
+[Dense(1)]
+public sealed partial class LinearMaeNet;

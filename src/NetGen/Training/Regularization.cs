@@ -16,8 +16,9 @@ public static class Regularization
     {
         CheckArguments(layers, l1, l2);
         double sum = 0;
-        foreach (LayerInfo layer in layers)
+        for (int l = 0; l < layers.Count; l++) // indexed: foreach over an IReadOnlyList would box an enumerator every step
         {
+            LayerInfo layer = layers[l];
             if (layer.Kind != LayerKind.Dense)
             {
                 continue;
@@ -45,8 +46,9 @@ public static class Regularization
         {
             return;
         }
-        foreach (LayerInfo layer in layers)
+        for (int l = 0; l < layers.Count; l++) // indexed: foreach over an IReadOnlyList would box an enumerator every step
         {
+            LayerInfo layer = layers[l];
             if (layer.Kind != LayerKind.Dense)
             {
                 continue;
