@@ -80,7 +80,7 @@ public class TrainerTests
     public void DivergingGradientsStopTrainingNamingTheLayer()
     {
         // An absurd learning rate on an unbounded regression: the weights explode until a gradient overflows.
-        var net = new LinearRegression();
+        var net = new LinearRegressionMean();
         float[] x = [1e15f, 2e15f, 3e15f, 4e15f];
         var data = new Dataset(x, [5, 7, 9, 11], 1, 1);
         var e = Assert.Throws<NonFiniteException>(() => new Trainer(net, new Sgd(1f), new TrainerOptions { Epochs = 50, BatchSize = 4 }).Fit(data));

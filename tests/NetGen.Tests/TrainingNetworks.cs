@@ -66,7 +66,7 @@ public sealed partial class KerasMlp;
 [Network(Loss = Loss.MeanSquaredError)]
 [Input(1)]
 [Dense(1)]
-public sealed partial class LinearRegression;
+public sealed partial class LinearRegressionMean;
 
 /// <summary>One layer per initialisation choice, wide enough for statistics.</summary>
 [Network]

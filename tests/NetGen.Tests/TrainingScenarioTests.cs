@@ -9,14 +9,14 @@ public class TrainingScenarioTests
     public void S3_LinearRegressionStopsOnTheGradientNorm()
     {
         // X = [1, 2, 3, 4], y = [5, 7, 9, 11]: batch gradient descent until ‖∇L‖ < 10⁻³, w ≈ 2, b ≈ 3.
-        var net = new LinearRegression(seed: 0);
+        var net = new LinearRegressionMean(seed: 0);
         var data = new Dataset([1, 2, 3, 4], [5, 7, 9, 11], 1, 1);
         TrainingHistory h = new Trainer(net, new Sgd(0.05f), new TrainerOptions { Epochs = 100_000, BatchSize = 4, Shuffle = false, GradientNormThreshold = 1e-3f }).Fit(data);
         Assert.Equal(StopReason.GradientNormBelowThreshold, h.StopReason);
         Assert.Equal(2f, net.Parameters[0], 0.01f);
         Assert.Equal(3f, net.Parameters[1], 0.02f);
         // The same run capped by the maximum iteration count.
-        h = new Trainer(new LinearRegression(seed: 0), new Sgd(0.05f), new TrainerOptions { Epochs = 100_000, BatchSize = 4, MaxIterations = 10 }).Fit(data);
+        h = new Trainer(new LinearRegressionMean(seed: 0), new Sgd(0.05f), new TrainerOptions { Epochs = 100_000, BatchSize = 4, MaxIterations = 10 }).Fit(data);
         Assert.Equal((StopReason.MaxIterations, 10L), (h.StopReason, h.Iterations));
     }
 
