@@ -62,7 +62,7 @@ public sealed partial class MnistMlp;
 [Dense(1, Activation.Sigmoid)]
 public sealed partial class KerasMlp;
 
-/// <summary>S3: linear regression ŷ = w·x + b.</summary>
+/// <summary>S3 for the trainer: linear regression ŷ = w·x + b, mean squared error.</summary>
 [Network(Loss = Loss.MeanSquaredError)]
 [Input(1)]
 [Dense(1)]

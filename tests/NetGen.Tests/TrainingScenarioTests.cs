@@ -6,7 +6,7 @@ namespace NetGen.Tests;
 public class TrainingScenarioTests
 {
     [Fact]
-    public void S3_LinearRegressionStopsOnTheGradientNorm()
+    public void S3_TrainerStopsOnTheGradientNormOrTheIterationLimit()
     {
         // X = [1, 2, 3, 4], y = [5, 7, 9, 11]: batch gradient descent until ‖∇L‖ < 10⁻³, w ≈ 2, b ≈ 3.
         var net = new LinearRegressionMean(seed: 0);
