@@ -36,7 +36,7 @@ public class OptimizerTests(ITestOutputHelper output)
             optimizer.Step(p, TrainingFixtures.Floats(gradients[t]));
             worst = Math.Max(worst, TrainingFixtures.AssertClose(TrainingFixtures.Doubles(steps[t]), p, RuleAbsolute, RuleRelative, $"{name} step {t + 1}"));
         }
-        output.WriteLine($"{name}: largest relative difference {worst:E2}");
+        output.WriteLine($"rule {name}: largest |Δ|/(10⁻³ + |θ|) {worst:E2}");
     }
 
     [Theory]
@@ -61,7 +61,7 @@ public class OptimizerTests(ITestOutputHelper output)
             optimizer.Step(net, batchSize: 4);
             worst = Math.Max(worst, TrainingFixtures.AssertClose(TrainingFixtures.Doubles(steps[t]), net.Parameters, PyTorchFixtureTests.Absolute, PyTorchFixtureTests.Relative, $"{name} step {t + 1}"));
         }
-        output.WriteLine($"{name}: largest relative difference {worst:E2}");
+        output.WriteLine($"trajectory {name}: largest |Δ|/(10⁻³ + |θ|) {worst:E2}");
     }
 
     [Fact]

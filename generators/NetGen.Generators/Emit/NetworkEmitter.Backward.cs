@@ -108,7 +108,9 @@ internal static partial class NetworkEmitter
             if (l > 1)
             {
                 LayerSpec previous = spec.Layers[l - 2];
-                w.Line($"//          δ{Sup(l - 1)} = (W{Sup(l)}ᵀ·δ{Sup(l)}) ⊙ f′(z{Sup(l - 1)})        {Derivative(previous.Activation, previous.NegativeSlope, l - 1)}");
+                w.Line(previous.Kind == LayerKindSpec.Dropout
+                    ? $"//          ∂L/∂{A(l - 1)} = W{Sup(l)}ᵀ·δ{Sup(l)}        (layer {Int(l - 1)} is dropout: no activation)"
+                    : $"//          δ{Sup(l - 1)} = (W{Sup(l)}ᵀ·δ{Sup(l)}) ⊙ f′(z{Sup(l - 1)})        {Derivative(previous.Activation, previous.NegativeSlope, l - 1)}");
             }
             if (layer.WeightCount <= UnrollLimit)
             {

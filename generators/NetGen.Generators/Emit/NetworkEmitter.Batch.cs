@@ -198,7 +198,7 @@ internal static partial class NetworkEmitter
                     WriteRowPreviousActivationBackward(w, spec, l);
                     break;
                 default:
-                    w.Line($"// Layer {Int(l)}: ∂L/∂W{Sup(l)} += Σᵦ δ{Sup(l)}·{A(l - 1)}ᵀ        ∂L/∂b{Sup(l)} += Σᵦ δ{Sup(l)}{(previous is null ? "" : $"        δ{Sup(l - 1)} = (W{Sup(l)}ᵀ·δ{Sup(l)}) ⊙ f′(z{Sup(l - 1)})")}");
+                    w.Line($"// Layer {Int(l)}: ∂L/∂W{Sup(l)} += Σᵦ δ{Sup(l)}·{A(l - 1)}ᵀ        ∂L/∂b{Sup(l)} += Σᵦ δ{Sup(l)}{(previous is null ? "" : previous.Kind == LayerKindSpec.Dropout ? $"        ∂L/∂{A(l - 1)} = W{Sup(l)}ᵀ·δ{Sup(l)}" : $"        δ{Sup(l - 1)} = (W{Sup(l)}ᵀ·δ{Sup(l)}) ⊙ f′(z{Sup(l - 1)})")}");
                     OpenRow(w, spec, l, input: true, z: false, a: false, delta: true, previousDelta: previous is not null);
                     if (layer.WeightCount <= UnrollLimit)
                     {

@@ -221,7 +221,7 @@ partial class KerasMlp : global::NetGen.ITrainableNetwork
         // ── Backward pass: ∂L/∂W⁽ˡ⁾ = δ⁽ˡ⁾·a⁽ˡ⁻¹⁾ᵀ, ∂L/∂b⁽ˡ⁾ = δ⁽ˡ⁾, δ⁽ˡ⁻¹⁾ = (W⁽ˡ⁾ᵀ·δ⁽ˡ⁾) ⊙ f′(z⁽ˡ⁻¹⁾) ──
 
         // Layer 3: ∂L/∂W⁽³⁾ += δ⁽³⁾·a⁽²⁾ᵀ        ∂L/∂b⁽³⁾ += δ⁽³⁾
-        //          δ⁽²⁾ = (W⁽³⁾ᵀ·δ⁽³⁾) ⊙ f′(z⁽²⁾)        identity′ = 1
+        //          ∂L/∂a⁽²⁾ = W⁽³⁾ᵀ·δ⁽³⁾        (layer 2 is dropout: no activation)
         grad[768] += delta3[0];
         grad[704] += delta3[0] * a2[0];
         grad[705] += delta3[0] * a2[1];
@@ -439,7 +439,7 @@ partial class KerasMlp : global::NetGen.ITrainableNetwork
 
         // ── Backward pass over the batch, from the output layer down ──
 
-        // Layer 3: ∂L/∂W⁽³⁾ += Σᵦ δ⁽³⁾·a⁽²⁾ᵀ        ∂L/∂b⁽³⁾ += Σᵦ δ⁽³⁾        δ⁽²⁾ = (W⁽³⁾ᵀ·δ⁽³⁾) ⊙ f′(z⁽²⁾)
+        // Layer 3: ∂L/∂W⁽³⁾ += Σᵦ δ⁽³⁾·a⁽²⁾ᵀ        ∂L/∂b⁽³⁾ += Σᵦ δ⁽³⁾        ∂L/∂a⁽²⁾ = W⁽³⁾ᵀ·δ⁽³⁾
         for (int b = 0; b < batchSize; b++)
         {
             global::System.ReadOnlySpan<float> a2 = ba2.Slice(b * 64, 64);
