@@ -19,6 +19,16 @@ public sealed class NetworkAttribute : Attribute
 
     /// <summary>How the per-element losses of one sample are combined; <see cref="Reduction.Mean"/> (PyTorch's default) unless set.</summary>
     public Reduction Reduction { get; set; }
+
+    /// <summary>
+    /// A NetGen weight file (JSON, written by <c>NetGen.IO.WeightsJson.Save</c> or the PyTorch script) to bake into the assembly
+    /// at compile time. Add the file to the project as <c>&lt;AdditionalFiles Include="…" /&gt;</c>; name it by its path
+    /// relative to this source file or by any trailing part of its path (<c>"digits.weights.json"</c>). The generated class then
+    /// has <c>EmbeddedParameters</c> (static data: no file I/O, no start-up work), a static <c>ForwardEmbedded</c> and a
+    /// parameterless constructor that starts from the embedded weights. A missing file, a missing, extra or misshapen tensor is
+    /// a build error (NG5xxx) naming the file and the tensor.
+    /// </summary>
+    public string? Weights { get; set; }
 }
 
 /// <summary>The network's input: a vector of <c>size</c> values. Must be the first layer attribute.</summary>

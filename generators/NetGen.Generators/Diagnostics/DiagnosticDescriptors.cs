@@ -14,6 +14,7 @@ internal static class DiagnosticDescriptors
 
     private const string Declaration = "NetGen.Declaration";
     private const string Shape = "NetGen.Shape";
+    private const string WeightFile = "NetGen.WeightFile";
 
     public static readonly DiagnosticDescriptor NotPartial = Create(
         "NG1001", Declaration, DiagnosticSeverity.Error,
@@ -63,6 +64,50 @@ internal static class DiagnosticDescriptors
         "{0} is too large: {1}",
         "NetGen generates fixed-size code for small and medium networks; the limits keep Forward's stack use and the parameter buffer sensible.");
 
+    // NG5xxx: embedded weight files ([Network(Weights = "…")]). Each points at the Weights argument and names the file and tensor.
+
+    public static readonly DiagnosticDescriptor WeightsFileNotFound = Create(
+        "NG5001", WeightFile, DiagnosticSeverity.Error,
+        "Weight file is not an additional file",
+        "Weight file '{0}' for '{1}' is not among the project's AdditionalFiles; add <AdditionalFiles Include=\"{0}\" /> to the project file",
+        "Embedded weights are read at compile time from the project's AdditionalFiles; the generator cannot open other files. The Weights path is matched relative to the declaring source file, then against the end of each additional file's path.");
+
+    public static readonly DiagnosticDescriptor WeightsFileAmbiguous = Create(
+        "NG5002", WeightFile, DiagnosticSeverity.Error,
+        "Weight file name is ambiguous",
+        "Weight file '{0}' matches several AdditionalFiles ({1}); write more of its path",
+        "A Weights path must name exactly one additional file.");
+
+    public static readonly DiagnosticDescriptor WeightsFileInvalid = Create(
+        "NG5003", WeightFile, DiagnosticSeverity.Error,
+        "Weight file cannot be read",
+        "Weight file '{0}' is not valid NetGen weight JSON: {1}",
+        "Embedded weights use the JSON that NetGen.IO.WeightsJson.Save (or tests/pytorch/make_safetensors_fixtures.py) writes: {\"format\": \"netgen-weights\", \"version\": 1, \"tensors\": [{\"name\", \"dtype\", \"shape\", \"data\"}, …]}.");
+
+    public static readonly DiagnosticDescriptor WeightsTensorMissing = Create(
+        "NG5004", WeightFile, DiagnosticSeverity.Error,
+        "Weight file lacks a tensor",
+        "Weight file '{0}' has no tensor '{1}' {2}, which '{3}' needs",
+        "Tensor names follow the equivalent PyTorch nn.Sequential state dict: each Dense layer is a Linear module followed by its activation module (none for identity), so the indices skip the activations.");
+
+    public static readonly DiagnosticDescriptor WeightsTensorUnexpected = Create(
+        "NG5005", WeightFile, DiagnosticSeverity.Error,
+        "Weight file has a tensor the network lacks",
+        "Weight file '{0}' has tensor '{1}', which '{2}' does not have; its tensors are {3}",
+        "A weight file must hold exactly the network's tensors, so that a file made for another architecture cannot be embedded by mistake.");
+
+    public static readonly DiagnosticDescriptor WeightsTensorShape = Create(
+        "NG5006", WeightFile, DiagnosticSeverity.Error,
+        "Weight file tensor has the wrong shape",
+        "Tensor '{1}' in weight file '{0}' has shape {2}, but '{3}' needs {4}",
+        "A dense layer's weight is out × in (PyTorch's nn.Linear.weight) and its bias has out values.");
+
+    public static readonly DiagnosticDescriptor WeightsTensorDType = Create(
+        "NG5007", WeightFile, DiagnosticSeverity.Error,
+        "Weight file tensor is not float32",
+        "Tensor '{1}' in weight file '{0}' has dtype {2}; NetGen networks hold float32, so the tensor must be F32",
+        "NetGen networks compute in float32; convert the tensors before exporting (in PyTorch: model.float()).");
+
     private static readonly Dictionary<string, DiagnosticDescriptor> s_byId = new()
     {
         [NotPartial.Id] = NotPartial,
@@ -73,6 +118,13 @@ internal static class DiagnosticDescriptors
         [NoLayers.Id] = NoLayers,
         [SizeNotPositive.Id] = SizeNotPositive,
         [NetworkTooLarge.Id] = NetworkTooLarge,
+        [WeightsFileNotFound.Id] = WeightsFileNotFound,
+        [WeightsFileAmbiguous.Id] = WeightsFileAmbiguous,
+        [WeightsFileInvalid.Id] = WeightsFileInvalid,
+        [WeightsTensorMissing.Id] = WeightsTensorMissing,
+        [WeightsTensorUnexpected.Id] = WeightsTensorUnexpected,
+        [WeightsTensorShape.Id] = WeightsTensorShape,
+        [WeightsTensorDType.Id] = WeightsTensorDType,
     };
 
     /// <summary>Every descriptor in the catalogue.</summary>

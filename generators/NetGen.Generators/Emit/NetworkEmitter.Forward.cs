@@ -13,12 +13,18 @@ internal static partial class NetworkEmitter
         w.Line("/// <param name=\"output\">Receives ŷ, <see cref=\"OutputSize\"/> values.</param>");
         w.Line("/// <exception cref=\"global::System.ArgumentException\">A span has the wrong length.</exception>");
         w.Open($"public void Forward({ReadOnlySpan} input, {Span} output)");
+        WriteForwardBody(w, spec, "_parameters");
+    }
+
+    /// <summary>The guards and layers of a forward pass that reads θ from <paramref name="theta"/>; closes the method.</summary>
+    private static void WriteForwardBody(SourceWriter w, NetworkSpec spec, string theta)
+    {
         WriteGuards(w, spec, "output", "OutputSize");
         if (spec.Layers.Count == 1)
         {
             w.Line($"global::NetGen.Guard.NoOverlap(input, output, \"{spec.Name}\");");
         }
-        w.Line($"{ReadOnlySpan} theta = _parameters;");
+        w.Line($"{ReadOnlySpan} theta = {theta};");
         w.Line($"{ReadOnlySpan} x = input;");
         int last = spec.Layers.Count;
         foreach (LayerSpec layer in spec.Layers)

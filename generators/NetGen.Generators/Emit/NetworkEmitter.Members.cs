@@ -6,7 +6,7 @@ namespace NetGen.Generators.Emit;
 /// <summary>Constants, parameter storage, the interface plumbing and the seeded initialisation.</summary>
 internal static partial class NetworkEmitter
 {
-    private static void WriteClassRemarks(SourceWriter w, NetworkSpec spec)
+    private static void WriteClassRemarks(SourceWriter w, NetworkSpec spec, EmbeddedWeights? weights)
     {
         w.Line("/// <remarks>");
         var shape = new System.Text.StringBuilder($"Input {Int(spec.InputSize)}");
@@ -41,6 +41,10 @@ internal static partial class NetworkEmitter
         {
             w.Line("/// <para>Modes: <c>Forward</c> and <c>Evaluate</c> are inference (dropout is the identity, batch norm uses its running statistics);");
             w.Line("/// <c>Backward</c> and <c>BackwardBatch</c> follow <c>Training</c> (true unless set, as a fresh PyTorch module).</para>");
+        }
+        if (weights is not null)
+        {
+            w.Line($"/// <para>Trained weights embedded at compile time from <c>{Xml(weights.FileName)}</c>: see <c>EmbeddedParameters</c> and <c>ForwardEmbedded</c>.</para>");
         }
         w.Line("/// </remarks>");
     }
@@ -133,11 +137,17 @@ internal static partial class NetworkEmitter
         }
     }
 
-    private static void WriteConstructor(SourceWriter w, NetworkSpec spec)
+    private static void WriteConstructor(SourceWriter w, NetworkSpec spec, EmbeddedWeights? weights)
     {
+        if (weights is not null)
+        {
+            w.Line("/// <summary>Creates the network with the embedded trained weights (<see cref=\"EmbeddedParameters\"/>) copied into <see cref=\"Parameters\"/>.</summary>");
+            w.Line($"public {spec.Name}() => EmbeddedParameters.CopyTo(_parameters);");
+            w.Line();
+        }
         w.Line("/// <summary>Creates the network with deterministic initial weights for <paramref name=\"seed\"/>; biases start at 0.</summary>");
         w.Line("/// <param name=\"seed\">The same seed gives the same weights on every machine.</param>");
-        w.Open($"public {spec.Name}(int seed = 0)");
+        w.Open(weights is null ? $"public {spec.Name}(int seed = 0)" : $"public {spec.Name}(int seed)");
         w.Line("var random = new global::NetGen.SeededRandom(seed);");
         w.Line($"{Span} theta = _parameters;");
         foreach (LayerSpec layer in spec.Layers)

@@ -10,7 +10,8 @@ using NetGen.Generators.Model;
 namespace NetGen.Generators.Parsing;
 
 /// <summary>The result of parsing one [Network] class: the spec (null when it cannot be generated) and the diagnostics.</summary>
-internal sealed record ParseResult(NetworkSpec? Spec, EquatableArray<DiagnosticInfo> Diagnostics);
+/// <remarks><paramref name="Weights"/> is the <c>Weights = "…"</c> argument, resolved against the additional files in a later stage.</remarks>
+internal sealed record ParseResult(NetworkSpec? Spec, EquatableArray<DiagnosticInfo> Diagnostics, WeightsReference? Weights = null);
 
 /// <summary>
 /// Turns the attributes on a [Network] class into a <see cref="NetworkSpec"/>. The only stage that touches symbols and
@@ -54,11 +55,23 @@ internal static partial class NetworkParser
         // [Network(Loss = …, Reduction = …)]: a loss makes the network trainable.
         LossKind? loss = null;
         ReductionKind reduction = ReductionKind.Mean;
+        WeightsReference? weightsFile = null;
         foreach (AttributeData attribute in context.Attributes)
         {
             foreach (KeyValuePair<string, TypedConstant> named in attribute.NamedArguments)
             {
-                if (named.Key == "Loss" && TryEnum(named.Value, 5, out int l))
+                if (named.Key == "Weights")
+                {
+                    if (named.Value.Value is string path && path.Trim().Length > 0)
+                    {
+                        weightsFile = new WeightsReference(path.Trim(), NamedArgumentLocation(attribute, "Weights", cancellationToken));
+                    }
+                    else if (named.Value.Kind != TypedConstantKind.Error && named.Value.Value is not null)
+                    {
+                        diagnostics.Add(Info(DiagnosticDescriptors.InvalidAttributeArgument, NamedArgumentLocation(attribute, "Weights", cancellationToken), "Network", "Weights must name a weight file, as in Weights = \"digits.weights.json\""));
+                    }
+                }
+                else if (named.Key == "Loss" && TryEnum(named.Value, 5, out int l))
                 {
                     loss = (LossKind)l;
                 }
@@ -192,7 +205,7 @@ internal static partial class NetworkParser
         string? ns = type.ContainingNamespace is { IsGlobalNamespace: false } n ? n.ToDisplayString() : null;
         string fullName = ns is null ? type.Name : ns + "." + type.Name;
         var spec = new NetworkSpec(ns, type.Name, fullName, inputSize!.Value, new EquatableArray<LayerSpec>(layers.ToArray()), loss, reduction, fullName + ".g.cs");
-        return Result(spec, diagnostics);
+        return new ParseResult(spec, new EquatableArray<DiagnosticInfo>(diagnostics.ToArray()), weightsFile);
     }
 
     private static ParseResult Result(NetworkSpec? spec, List<DiagnosticInfo> diagnostics) =>
@@ -226,6 +239,22 @@ internal static partial class NetworkParser
 
     private static LocationInfo? LocationOf(AttributeData attribute, CancellationToken cancellationToken) =>
         LocationInfo.From(attribute.ApplicationSyntaxReference?.GetSyntax(cancellationToken).GetLocation());
+
+    private static LocationInfo? NamedArgumentLocation(AttributeData attribute, string name, CancellationToken cancellationToken)
+    {
+        if (attribute.ApplicationSyntaxReference?.GetSyntax(cancellationToken) is AttributeSyntax { ArgumentList: { } list } syntax)
+        {
+            foreach (AttributeArgumentSyntax argument in list.Arguments)
+            {
+                if (argument.NameEquals?.Name.Identifier.ValueText == name)
+                {
+                    return LocationInfo.From(argument.Expression.GetLocation());
+                }
+            }
+            return LocationInfo.From(syntax.GetLocation());
+        }
+        return null;
+    }
 
     private static LocationInfo? ArgumentLocation(AttributeData attribute, int index, CancellationToken cancellationToken)
     {

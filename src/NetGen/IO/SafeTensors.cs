@@ -1,0 +1,423 @@
+using System;
+using System.Buffers;
+using System.Buffers.Binary;
+using System.Collections.Generic;
+using System.IO;
+using System.Runtime.InteropServices;
+using System.Text.Json;
+
+namespace NetGen.IO;
+
+/// <summary>
+/// Saves and loads a network's parameters in the safetensors format (the one PyTorch and the Hugging Face ecosystem use),
+/// with the tensor names and shapes of the equivalent PyTorch <c>nn.Sequential</c> state dict (see <see cref="ParameterTensor"/>).
+/// </summary>
+/// <remarks>
+/// <para>Format: an 8-byte little-endian header length <c>N</c>, <c>N</c> bytes of UTF-8 JSON
+/// (<c>{"0.weight": {"dtype": "F32", "shape": [32, 64], "data_offsets": [0, 8192]}, …, "__metadata__": {…}}</c>, padded with
+/// spaces to a multiple of 8), then the tensors' little-endian bytes, offsets relative to the end of the header.</para>
+/// <para>Loading reads and checks the whole file — header structure, every tensor's name, dtype, shape and byte range, the file
+/// length — before it writes a single parameter, and throws a <see cref="WeightFileException"/> subtype naming the file and the
+/// tensor. Saving writes a temporary file and renames it over the target, so a failure mid-save leaves the previous file intact.</para>
+/// <para>In PyTorch (with the <c>safetensors</c> package): <c>save_file(model.state_dict(), path)</c> and
+/// <c>model.load_state_dict(load_file(path))</c>, where <c>model</c> is the equivalent <c>nn.Sequential</c>.</para>
+/// </remarks>
+public static class SafeTensors
+{
+    /// <summary>The largest header <see cref="Load"/> accepts unless told otherwise: 16 MiB (a NetGen network's header is a few KB).</summary>
+    public const long DefaultMaxHeaderBytes = 16L * 1024 * 1024;
+
+    /// <summary>The dtype NetGen writes and accepts: IEEE 754 float32.</summary>
+    public const string Float32 = "F32";
+
+    /// <summary>Saves <paramref name="network"/>'s parameters to <paramref name="path"/> atomically (temporary file, then rename).</summary>
+    /// <param name="network">The network to save.</param>
+    /// <param name="path">The target file; an existing file is replaced only once the new one is completely written.</param>
+    /// <param name="metadata">Optional string pairs for the header's <c>__metadata__</c>; <c>format: pt</c> is always written.</param>
+    public static void Save(INetwork network, string path, IReadOnlyDictionary<string, string>? metadata = null)
+    {
+        ArgumentNullException.ThrowIfNull(network);
+        AtomicFile.Write(path, stream => Write(network, stream, metadata));
+    }
+
+    /// <summary>Writes <paramref name="network"/>'s parameters to <paramref name="stream"/> in the safetensors format.</summary>
+    public static void Write(INetwork network, Stream stream, IReadOnlyDictionary<string, string>? metadata = null)
+    {
+        ArgumentNullException.ThrowIfNull(network);
+        ArgumentNullException.ThrowIfNull(stream);
+        byte[] header = BuildHeader(network, metadata);
+        Span<byte> prefix = stackalloc byte[8];
+        BinaryPrimitives.WriteUInt64LittleEndian(prefix, (ulong)header.Length);
+        stream.Write(prefix);
+        stream.Write(header);
+        ReadOnlySpan<float> parameters = network.Parameters;
+        foreach (ParameterTensor tensor in network.ParameterTensors)
+        {
+            WriteLittleEndian(stream, parameters.Slice(tensor.Offset, tensor.Length));
+        }
+    }
+
+    /// <summary>
+    /// Loads <paramref name="path"/> into <paramref name="network"/>'s parameters. Everything is checked first; on any error the
+    /// network keeps its previous parameters.
+    /// </summary>
+    /// <param name="network">The network whose <see cref="INetwork.Parameters"/> receive the file's tensors.</param>
+    /// <param name="path">A safetensors file with exactly the network's tensors (float32, same names and shapes).</param>
+    /// <param name="maxHeaderBytes">The largest header accepted (<see cref="DefaultMaxHeaderBytes"/> unless set).</param>
+    /// <exception cref="MissingTensorException">The network has a tensor the file lacks.</exception>
+    /// <exception cref="UnexpectedTensorException">The file has a tensor the network lacks.</exception>
+    /// <exception cref="TensorShapeMismatchException">A tensor's shape differs.</exception>
+    /// <exception cref="TensorDTypeMismatchException">A tensor is not float32.</exception>
+    /// <exception cref="TruncatedWeightFileException">The file ends early.</exception>
+    /// <exception cref="CorruptWeightFileException">The header or the offsets are malformed, or bytes follow the last tensor.</exception>
+    /// <exception cref="WeightFileHeaderTooLargeException">The header is larger than <paramref name="maxHeaderBytes"/>.</exception>
+    public static void Load(INetwork network, string path, long maxHeaderBytes = DefaultMaxHeaderBytes)
+    {
+        ArgumentNullException.ThrowIfNull(network);
+        using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16);
+        Read(network, stream, path, maxHeaderBytes);
+    }
+
+    /// <summary>Reads safetensors data from <paramref name="stream"/> into <paramref name="network"/>, with the checks of <see cref="Load"/>.</summary>
+    /// <param name="network">The network to fill.</param>
+    /// <param name="stream">The data, read to its end (a seekable stream lets truncation be reported before reading the data).</param>
+    /// <param name="sourceName">The name that error messages give the data, such as its file name.</param>
+    /// <param name="maxHeaderBytes">The largest header accepted.</param>
+    public static void Read(INetwork network, Stream stream, string sourceName, long maxHeaderBytes = DefaultMaxHeaderBytes)
+    {
+        ArgumentNullException.ThrowIfNull(network);
+        ArgumentNullException.ThrowIfNull(stream);
+        ArgumentNullException.ThrowIfNull(sourceName);
+        float[] values = ReadValues(network, stream, sourceName, maxHeaderBytes);
+        values.CopyTo(network.Parameters);
+    }
+
+    private static float[] ReadValues(INetwork network, Stream stream, string source, long maxHeaderBytes)
+    {
+        Span<byte> prefix = stackalloc byte[8];
+        int got = stream.ReadAtLeast(prefix, prefix.Length, throwOnEndOfStream: false);
+        if (got < prefix.Length)
+        {
+            throw new TruncatedWeightFileException(source, null,
+                $"the file ends after {got} bytes, inside the 8-byte header length that starts every safetensors file.");
+        }
+        ulong headerLength = BinaryPrimitives.ReadUInt64LittleEndian(prefix);
+        if (headerLength > (ulong)maxHeaderBytes)
+        {
+            throw new WeightFileHeaderTooLargeException(source, headerLength, maxHeaderBytes);
+        }
+        long remaining = stream.CanSeek ? stream.Length - stream.Position : long.MaxValue;
+        if ((long)headerLength > remaining)
+        {
+            throw new TruncatedWeightFileException(source, null,
+                $"the header announces {headerLength:N0} bytes but only {remaining:N0} follow the header length.");
+        }
+        byte[] header = new byte[(int)headerLength];
+        got = stream.ReadAtLeast(header, header.Length, throwOnEndOfStream: false);
+        if (got < header.Length)
+        {
+            throw new TruncatedWeightFileException(source, null,
+                $"the header announces {headerLength:N0} bytes but the file ends after {got:N0} of them.");
+        }
+
+        Dictionary<string, FileTensor> tensors = ParseHeader(header, source, out long dataLength);
+        TensorCatalog.Validate(network, tensors, source);
+
+        remaining = stream.CanSeek ? stream.Length - stream.Position : long.MaxValue;
+        if (remaining < dataLength)
+        {
+            throw Truncated(source, tensors, remaining, dataLength);
+        }
+        if (stream.CanSeek && remaining > dataLength)
+        {
+            throw new CorruptWeightFileException(source, null,
+                $"{remaining - dataLength:N0} bytes follow the last tensor; the header's data_offsets must cover the data exactly.");
+        }
+        byte[] data = new byte[dataLength];
+        got = stream.ReadAtLeast(data, data.Length, throwOnEndOfStream: false);
+        if (got < data.Length)
+        {
+            throw Truncated(source, tensors, got, dataLength);
+        }
+        if (!stream.CanSeek && stream.ReadByte() >= 0)
+        {
+            throw new CorruptWeightFileException(source, null, "bytes follow the last tensor; the header's data_offsets must cover the data exactly.");
+        }
+
+        float[] values = network.Parameters.ToArray();
+        foreach (ParameterTensor tensor in network.ParameterTensors)
+        {
+            FileTensor entry = tensors[tensor.Name];
+            ReadLittleEndian(data.AsSpan((int)entry.Begin, (int)(entry.End - entry.Begin)), values.AsSpan(tensor.Offset, tensor.Length));
+        }
+        return values;
+    }
+
+    private static TruncatedWeightFileException Truncated(string source, Dictionary<string, FileTensor> tensors, long available, long dataLength)
+    {
+        FileTensor? cut = null;
+        foreach (FileTensor tensor in tensors.Values)
+        {
+            if (tensor.End > available && (cut is null || tensor.Begin < cut.Begin))
+            {
+                cut = tensor;
+            }
+        }
+        return new TruncatedWeightFileException(source, cut?.Name,
+            $"the data section should have {dataLength:N0} bytes but has only {available:N0}: tensor '{cut?.Name}' (bytes {cut?.Begin:N0}..{cut?.End:N0}) is cut off.");
+    }
+
+    /// <summary>Parses and checks the header's structure: fields, dtype sizes against shapes, and offsets that tile the data exactly.</summary>
+    private static Dictionary<string, FileTensor> ParseHeader(byte[] header, string source, out long dataLength)
+    {
+        var tensors = new Dictionary<string, FileTensor>(StringComparer.Ordinal);
+        string? current = null;
+        try
+        {
+            var reader = new Utf8JsonReader(header, new JsonReaderOptions { CommentHandling = JsonCommentHandling.Disallow, MaxDepth = 8 });
+            if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject)
+            {
+                throw new CorruptWeightFileException(source, null, "the safetensors header is not a JSON object.");
+            }
+            while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+            {
+                current = reader.GetString()!;
+                reader.Read();
+                if (current == "__metadata__")
+                {
+                    ReadMetadata(ref reader, source);
+                    current = null;
+                    continue;
+                }
+                if (tensors.ContainsKey(current))
+                {
+                    throw new CorruptWeightFileException(source, current, $"tensor '{current}' appears twice in the header.");
+                }
+                tensors.Add(current, ReadTensor(ref reader, current, source));
+                current = null;
+            }
+            if (reader.TokenType != JsonTokenType.EndObject || reader.Read())
+            {
+                throw new CorruptWeightFileException(source, null, "the safetensors header has content after its JSON object.");
+            }
+        }
+        catch (JsonException e)
+        {
+            string where = current is null ? "" : $" (in tensor '{current}')";
+            throw new CorruptWeightFileException(source, current, $"the safetensors header is not valid JSON{where}: {e.Message}", e);
+        }
+        catch (InvalidOperationException e)
+        {
+            throw new CorruptWeightFileException(source, current, $"the safetensors header cannot be read: {e.Message}", e);
+        }
+
+        // The offsets must tile [0, dataLength) exactly: sorted, no hole, no overlap.
+        var ordered = new List<FileTensor>(tensors.Values);
+        ordered.Sort(static (a, b) => a.Begin != b.Begin ? a.Begin.CompareTo(b.Begin) : a.End.CompareTo(b.End));
+        long expected = 0;
+        foreach (FileTensor tensor in ordered)
+        {
+            if (tensor.Begin != expected)
+            {
+                throw new CorruptWeightFileException(source, tensor.Name, tensor.Begin > expected
+                    ? $"tensor '{tensor.Name}' starts at data byte {tensor.Begin:N0}, leaving bytes {expected:N0}..{tensor.Begin:N0} unused; data_offsets must cover the data without holes."
+                    : $"tensor '{tensor.Name}' starts at data byte {tensor.Begin:N0}, overlapping the previous tensor, which ends at {expected:N0}.");
+            }
+            expected = tensor.End;
+        }
+        dataLength = expected;
+        return tensors;
+    }
+
+    private static void ReadMetadata(ref Utf8JsonReader reader, string source)
+    {
+        if (reader.TokenType == JsonTokenType.Null)
+        {
+            return;
+        }
+        if (reader.TokenType != JsonTokenType.StartObject)
+        {
+            throw new CorruptWeightFileException(source, null, "__metadata__ must be a JSON object of strings.");
+        }
+        while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+        {
+            string key = reader.GetString()!;
+            reader.Read();
+            if (reader.TokenType != JsonTokenType.String)
+            {
+                throw new CorruptWeightFileException(source, null, $"__metadata__ entry '{key}' must be a string.");
+            }
+        }
+    }
+
+    private static FileTensor ReadTensor(ref Utf8JsonReader reader, string name, string source)
+    {
+        if (reader.TokenType != JsonTokenType.StartObject)
+        {
+            throw new CorruptWeightFileException(source, name, $"tensor '{name}' must be a JSON object with dtype, shape and data_offsets.");
+        }
+        string? dtype = null;
+        long[]? shape = null;
+        long[]? offsets = null;
+        while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+        {
+            string field = reader.GetString()!;
+            reader.Read();
+            switch (field)
+            {
+                case "dtype":
+                    if (reader.TokenType != JsonTokenType.String)
+                    {
+                        throw new CorruptWeightFileException(source, name, $"tensor '{name}': dtype must be a string such as \"F32\".");
+                    }
+                    dtype = reader.GetString();
+                    break;
+                case "shape":
+                    shape = ReadIntegers(ref reader, name, field, source);
+                    break;
+                case "data_offsets":
+                    offsets = ReadIntegers(ref reader, name, field, source);
+                    break;
+                default:
+                    reader.Skip();
+                    break;
+            }
+        }
+        if (dtype is null || shape is null || offsets is null)
+        {
+            string missing = dtype is null ? "dtype" : shape is null ? "shape" : "data_offsets";
+            throw new CorruptWeightFileException(source, name, $"tensor '{name}' has no {missing}.");
+        }
+        if (offsets.Length != 2 || offsets[1] < offsets[0])
+        {
+            throw new CorruptWeightFileException(source, name, $"tensor '{name}': data_offsets must be [begin, end] with begin ≤ end.");
+        }
+        long elements = 1;
+        try
+        {
+            foreach (long dimension in shape)
+            {
+                elements = checked(elements * dimension);
+            }
+        }
+        catch (OverflowException)
+        {
+            throw new CorruptWeightFileException(source, name, $"tensor '{name}': the shape's element count overflows.");
+        }
+        int size = ElementSize(dtype);
+        if (size > 0 && (elements > long.MaxValue / size || elements * size != offsets[1] - offsets[0]))
+        {
+            throw new CorruptWeightFileException(source, name,
+                $"tensor '{name}': shape {new FileTensor(name, dtype, shape, 0, 0).ShapeText} of {dtype} needs {elements * size:N0} bytes, but data_offsets [{offsets[0]}, {offsets[1]}] span {offsets[1] - offsets[0]:N0}.");
+        }
+        return new FileTensor(name, dtype, shape, offsets[0], offsets[1]);
+    }
+
+    private static long[] ReadIntegers(ref Utf8JsonReader reader, string name, string field, string source)
+    {
+        if (reader.TokenType != JsonTokenType.StartArray)
+        {
+            throw new CorruptWeightFileException(source, name, $"tensor '{name}': {field} must be an array of non-negative integers.");
+        }
+        var values = new List<long>();
+        while (reader.Read() && reader.TokenType != JsonTokenType.EndArray)
+        {
+            if (reader.TokenType != JsonTokenType.Number || !reader.TryGetInt64(out long value) || value < 0)
+            {
+                throw new CorruptWeightFileException(source, name, $"tensor '{name}': {field} must be an array of non-negative integers.");
+            }
+            values.Add(value);
+        }
+        return values.ToArray();
+    }
+
+    /// <summary>Bytes per element of the safetensors dtypes; 0 for a dtype this reader does not know.</summary>
+    private static int ElementSize(string dtype) => dtype switch
+    {
+        "F64" or "I64" or "U64" => 8,
+        "F32" or "I32" or "U32" => 4,
+        "F16" or "BF16" or "I16" or "U16" => 2,
+        "I8" or "U8" or "BOOL" or "F8_E4M3" or "F8_E5M2" => 1,
+        _ => 0,
+    };
+
+    private static byte[] BuildHeader(INetwork network, IReadOnlyDictionary<string, string>? metadata)
+    {
+        var buffer = new ArrayBufferWriter<byte>();
+        using (var json = new Utf8JsonWriter(buffer))
+        {
+            json.WriteStartObject();
+            json.WriteStartObject("__metadata__");
+            var keys = new List<string> { "format" };
+            if (metadata is not null)
+            {
+                foreach (string key in metadata.Keys)
+                {
+                    if (key != "format")
+                    {
+                        keys.Add(key);
+                    }
+                }
+            }
+            keys.Sort(StringComparer.Ordinal);
+            foreach (string key in keys)
+            {
+                json.WriteString(key, key == "format" && (metadata is null || !metadata.ContainsKey(key)) ? "pt" : metadata![key]);
+            }
+            json.WriteEndObject();
+            long offset = 0;
+            foreach (ParameterTensor tensor in network.ParameterTensors)
+            {
+                json.WriteStartObject(tensor.Name);
+                json.WriteString("dtype", Float32);
+                json.WriteStartArray("shape");
+                foreach (int dimension in tensor.Shape)
+                {
+                    json.WriteNumberValue(dimension);
+                }
+                json.WriteEndArray();
+                json.WriteStartArray("data_offsets");
+                json.WriteNumberValue(offset);
+                json.WriteNumberValue(offset + 4L * tensor.Length);
+                json.WriteEndArray();
+                json.WriteEndObject();
+                offset += 4L * tensor.Length;
+            }
+            json.WriteEndObject();
+        }
+        // Pad with spaces so that the data starts 8-byte aligned, as the reference writer does.
+        int padded = (buffer.WrittenCount + 7) & ~7;
+        byte[] header = new byte[padded];
+        buffer.WrittenSpan.CopyTo(header);
+        header.AsSpan(buffer.WrittenCount).Fill((byte)' ');
+        return header;
+    }
+
+    private static void WriteLittleEndian(Stream stream, ReadOnlySpan<float> values)
+    {
+        if (BitConverter.IsLittleEndian)
+        {
+            stream.Write(MemoryMarshal.AsBytes(values));
+            return;
+        }
+        Span<byte> chunk = stackalloc byte[1024];
+        while (!values.IsEmpty)
+        {
+            int n = Math.Min(values.Length, chunk.Length / 4);
+            for (int i = 0; i < n; i++)
+            {
+                BinaryPrimitives.WriteSingleLittleEndian(chunk.Slice(4 * i), values[i]);
+            }
+            stream.Write(chunk.Slice(0, 4 * n));
+            values = values.Slice(n);
+        }
+    }
+
+    private static void ReadLittleEndian(ReadOnlySpan<byte> bytes, Span<float> values)
+    {
+        for (int i = 0; i < values.Length; i++)
+        {
+            values[i] = BinaryPrimitives.ReadSingleLittleEndian(bytes.Slice(4 * i));
+        }
+    }
+}
