@@ -14,6 +14,7 @@ public class EmbeddedWeightsTests
         AssertEmbeddedEqualsFile(new StReluIdentitySoftmax(), EmbeddedReluIdentitySoftmax.EmbeddedParameters, "st_relu_identity_softmax");
         AssertEmbeddedEqualsFile(new StTanhSigmoid(), EmbeddedTanhSigmoid.EmbeddedParameters, "st_tanh_sigmoid");
         AssertEmbeddedEqualsFile(new StGeluLeakySign(), EmbeddedGeluLeakySign.EmbeddedParameters, "st_gelu_leaky_sign");
+        AssertEmbeddedEqualsFile(new StBatchNormDropout(), EmbeddedBatchNormDropout.EmbeddedParameters, "st_batchnorm_dropout");
     }
 
     private static void AssertEmbeddedEqualsFile(INetwork twin, ReadOnlySpan<float> embedded, string name)
@@ -23,6 +24,32 @@ public class EmbeddedWeightsTests
         Assert.Equal(SafeTensorsTests.Bits(twin.Parameters), SafeTensorsTests.Bits(embedded));
         SafeTensors.Load(twin, Path.Combine(WeightFiles.FixtureDirectory, $"{name}.pytorch.safetensors"));
         Assert.Equal(SafeTensorsTests.Bits(twin.Parameters), SafeTensorsTests.Bits(embedded));
+    }
+
+    [Fact]
+    public void BatchNormNetwork_EmbedsItsRunningStatistics_AndInfersLikePyTorch()
+    {
+        var twin = new StBatchNormDropout();
+        SafeTensors.Load(twin, Path.Combine(WeightFiles.FixtureDirectory, "st_batchnorm_dropout.pytorch.safetensors"));
+        Assert.Equal(SafeTensorsTests.Bits(twin.Parameters), SafeTensorsTests.Bits(EmbeddedBatchNormDropout.EmbeddedParameters));
+        Assert.Equal(SafeTensorsTests.Bits(twin.RunningStatistics), SafeTensorsTests.Bits(EmbeddedBatchNormDropout.EmbeddedRunningStatistics));
+        var instance = new EmbeddedBatchNormDropout();
+        Assert.Equal(SafeTensorsTests.Bits(twin.RunningStatistics), SafeTensorsTests.Bits(instance.RunningStatistics));
+
+        using var doc = System.Text.Json.JsonDocument.Parse(File.ReadAllBytes(Path.Combine(WeightFiles.FixtureDirectory, "st_batchnorm_dropout.pytorch.json")));
+        foreach (var (input, output) in doc.RootElement.GetProperty("inputs").EnumerateArray().Zip(doc.RootElement.GetProperty("outputs").EnumerateArray()))
+        {
+            float[] x = input.EnumerateArray().Select(v => (float)v.GetDouble()).ToArray();
+            float[] embedded = new float[2], loaded = new float[2];
+            EmbeddedBatchNormDropout.ForwardEmbedded(x, embedded);
+            twin.Forward(x, loaded);
+            Assert.Equal(loaded, embedded);
+            double[] expected = output.EnumerateArray().Select(v => v.GetDouble()).ToArray();
+            for (int k = 0; k < 2; k++)
+            {
+                Assert.True(Math.Abs(embedded[k] - expected[k]) <= PyTorchFixtureTests.Absolute + PyTorchFixtureTests.Relative * Math.Abs(expected[k]));
+            }
+        }
     }
 
     [Fact]
@@ -70,11 +97,14 @@ public class EmbeddedWeightsTests
         EmbeddedGeluLeakySign.ForwardEmbedded(x, y);                      // JIT and type initialisation first
         float[] x6 = [0.5f, -1f, 0.25f, 2f, -0.75f, 1.5f], y3 = new float[3];
         EmbeddedReluIdentitySoftmax.ForwardEmbedded(x6, y3);
+        float[] y2 = new float[2];
+        EmbeddedBatchNormDropout.ForwardEmbedded(x, y2);
         long before = GC.GetAllocatedBytesForCurrentThread();
         for (int i = 0; i < 1000; i++)
         {
             EmbeddedGeluLeakySign.ForwardEmbedded(x, y);
             EmbeddedReluIdentitySoftmax.ForwardEmbedded(x6, y3);
+            EmbeddedBatchNormDropout.ForwardEmbedded(x, y2);
             _ = EmbeddedTanhSigmoid.EmbeddedParameters[i % EmbeddedTanhSigmoid.ParameterCount];
         }
         Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);

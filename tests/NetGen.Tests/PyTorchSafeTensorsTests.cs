@@ -17,6 +17,7 @@ public class PyTorchSafeTensorsTests
         ["st_relu_identity_softmax"] = () => new StReluIdentitySoftmax(seed: 1),
         ["st_tanh_sigmoid"] = () => new StTanhSigmoid(seed: 1),
         ["st_gelu_leaky_sign"] = () => new StGeluLeakySign(seed: 1),
+        ["st_batchnorm_dropout"] = () => new StBatchNormDropout(seed: 1),
     };
 
     public static TheoryData<string> Names() => new(Networks.Keys);
@@ -38,9 +39,9 @@ public class PyTorchSafeTensorsTests
         INetwork network = Networks[name]();
 
         // The names PyTorch's state_dict() produced are exactly NetGen's tensor names, in order, with the same shapes.
-        Assert.Equal(root.GetProperty("tensor_names").EnumerateArray().Select(e => e.GetString()), network.ParameterTensors.ToArray().Select(t => t.Name));
+        Assert.Equal(root.GetProperty("tensor_names").EnumerateArray().Select(e => e.GetString()), StateDict.Tensors(network).Select(t => t.Name));
         Assert.Equal(root.GetProperty("shapes").EnumerateArray().Select(s => string.Join(",", s.EnumerateArray().Select(d => d.GetInt32()))),
-            network.ParameterTensors.ToArray().Select(t => string.Join(",", t.Shape.ToArray())));
+            StateDict.Tensors(network).Select(t => string.Join(",", t.Shape.ToArray())));
 
         SafeTensors.Load(network, Path.Combine(WeightFiles.FixtureDirectory, $"{name}.pytorch.safetensors"));
         AssertOutputs(network, root);

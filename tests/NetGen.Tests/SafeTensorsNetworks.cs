@@ -48,3 +48,24 @@ public sealed partial class EmbeddedTanhSigmoid;
 [Dense(5, Activation.LeakyReLU, NegativeSlope = 0.2f)]
 [Dense(3, Activation.Sign)]
 public sealed partial class EmbeddedGeluLeakySign;
+
+/// <summary>
+/// Sequential(Linear(4, 6), ReLU, Dropout(0.3), BatchNorm1d(6), Tanh, Linear(6, 2), Sigmoid): tensors 0.*, 3.weight, 3.bias,
+/// 3.running_mean, 3.running_var (and PyTorch's 3.num_batches_tracked), 5.*.
+/// </summary>
+[Network(Loss = Loss.BinaryCrossEntropy)]
+[Input(4)]
+[Dense(6, Activation.ReLU)]
+[Dropout(0.3)]
+[BatchNorm(Activation.Tanh)]
+[Dense(2, Activation.Sigmoid)]
+public sealed partial class StBatchNormDropout;
+
+/// <summary>The same network with PyTorch-trained weights and running statistics embedded.</summary>
+[Network(Weights = "st_batchnorm_dropout.pytorch.weights.json")]
+[Input(4)]
+[Dense(6, Activation.ReLU)]
+[Dropout(0.3)]
+[BatchNorm(Activation.Tanh)]
+[Dense(2, Activation.Sigmoid)]
+public sealed partial class EmbeddedBatchNormDropout;

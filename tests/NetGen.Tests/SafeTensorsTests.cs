@@ -59,6 +59,32 @@ public class SafeTensorsTests
     }
 
     [Fact]
+    public void BatchNorm_RoundTripsItsRunningStatistics_AndWritesPyTorchsCounter()
+    {
+        var source = WeightFiles.WithFormula(new StBatchNormDropout());
+        var stream = new MemoryStream();
+        SafeTensors.Write(source, stream);
+        byte[] file = stream.ToArray();
+        string header = Encoding.UTF8.GetString(file, 8, (int)BinaryPrimitives.ReadUInt64LittleEndian(file));
+        Assert.Contains("""
+            "3.running_var":{"dtype":"F32","shape":[6],"data_offsets":[192,216]},"3.num_batches_tracked":{"dtype":"I64","shape":[],"data_offsets":[216,224]},"5.weight"
+            """.Trim(), header);
+
+        var loaded = new StBatchNormDropout(seed: 4);
+        SafeTensors.Read(loaded, new MemoryStream(file), "bn");
+        Assert.Equal(Bits(source.Parameters), Bits(loaded.Parameters));
+        Assert.Equal(Bits(source.RunningStatistics), Bits(loaded.RunningStatistics));
+
+        // The counter is optional: a file without it loads too.
+        var json = new MemoryStream();
+        WeightsJson.Write(source, json);
+        Assert.DoesNotContain("num_batches_tracked", Encoding.UTF8.GetString(json.ToArray()));
+        var fromJson = new StBatchNormDropout(seed: 4);
+        WeightsJson.Read(fromJson, new MemoryStream(json.ToArray()), "bn.json");
+        Assert.Equal(Bits(source.RunningStatistics), Bits(fromJson.RunningStatistics));
+    }
+
+    [Fact]
     public void Read_FromANonSeekableStream()
     {
         var network = new StTanhSigmoid();
@@ -70,15 +96,20 @@ public class SafeTensorsTests
     }
 
     [Fact]
-    public void ParameterTensors_AreTheSequentialStateDictNames()
+    public void StateDictNames_FollowTheSequential_CountingActivationModules()
     {
-        Assert.Equal(["0.weight", "0.bias", "2.weight", "2.bias", "3.weight", "3.bias"],
-            StReluIdentitySoftmax.ParameterTensors.ToArray().Select(t => t.Name));
         Assert.Equal(["0.weight [8, 6] = θ[0..48)", "0.bias [8] = θ[48..56)", "2.weight [5, 8] = θ[56..96)", "2.bias [5] = θ[96..101)", "3.weight [3, 5] = θ[101..116)", "3.bias [3] = θ[116..119)"],
-            StReluIdentitySoftmax.ParameterTensors.ToArray().Select(t => t.ToString()));
+            StateDict.Tensors(new StReluIdentitySoftmax()).Select(t => t.ToString()));
         INetwork network = new StGeluLeakySign();
-        Assert.Equal(["0.weight", "0.bias", "2.weight", "2.bias", "4.weight", "4.bias"], network.ParameterTensors.ToArray().Select(t => t.Name));
-        Assert.Equal(network.ParameterCount, network.ParameterTensors.ToArray().Sum(t => t.Length));
+        Assert.Equal(["0.weight", "0.bias", "2.weight", "2.bias", "4.weight", "4.bias"], StateDict.Tensors(network).Select(t => t.Name));
+        Assert.Equal(network.ParameterCount, StateDict.Tensors(network).Sum(t => t.Length));
+        Assert.Empty(StateDict.BatchCounterNames(network));
+
+        // Dropout is a module; batch norm brings γ, β and its running statistics (and PyTorch's counter, never stored).
+        INetwork normalized = new StBatchNormDropout();
+        Assert.Equal(["0.weight [6, 4] = θ[0..24)", "0.bias [6] = θ[24..30)", "3.weight [6] = θ[30..36)", "3.bias [6] = θ[36..42)", "3.running_mean [6] = s[0..6)", "3.running_var [6] = s[6..12)", "5.weight [2, 6] = θ[42..54)", "5.bias [2] = θ[54..56)"],
+            StateDict.Tensors(normalized).Select(t => t.ToString()));
+        Assert.Equal(["3.num_batches_tracked"], StateDict.BatchCounterNames(normalized));
     }
 
     public static TheoryData<string, string, int, Type, string?> BadHeaders() => new()

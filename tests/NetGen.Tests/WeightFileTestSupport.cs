@@ -13,13 +13,21 @@ internal static class WeightFiles
     public static string SourceFixtureDirectory([CallerFilePath] string file = "") =>
         Path.Combine(Path.GetDirectoryName(file)!, "Fixtures", "safetensors");
 
-    /// <summary>θ[i] = ((37·i mod 101) − 50) / 64: exact in float32, varied in sign and size, independent of any initializer.</summary>
+    /// <summary>
+    /// θ[i] = ((37·i mod 101) − 50) / 64: exact in float32, varied in sign and size, independent of any initializer; running
+    /// statistics s[i] = (1 + (13·i mod 17)) / 8 (positive, so valid variances).
+    /// </summary>
     public static void FillFormula(INetwork network, int salt = 0)
     {
         Span<float> theta = network.Parameters;
         for (int i = 0; i < theta.Length; i++)
         {
             theta[i] = ((37 * (i + salt) % 101) - 50) / 64f;
+        }
+        Span<float> statistics = network.RunningStatistics;
+        for (int i = 0; i < statistics.Length; i++)
+        {
+            statistics[i] = (1 + (13 * (i + salt) % 17)) / 8f;
         }
     }
 

@@ -157,23 +157,44 @@ def activation_module(name, slope):
             "Softmax": lambda: nn.Softmax(dim=-1), "Step": Step, "Sign": Sign}[name]()
 
 
+def layer_kind(layer):
+    """Layers are (units, activation, slope) for Dense, ("Dropout", p) or ("BatchNorm", activation)."""
+    return layer[0] if isinstance(layer[0], str) else "Dense"
+
+
 def sequential(input_size, layers):
-    """[Dense(units, activation, slope)] -> nn.Sequential(Linear, activation module unless Identity, ...)."""
+    """NetGen layers -> nn.Sequential: Linear / Dropout / BatchNorm1d, each followed by its activation module unless Identity."""
     modules, previous = [], input_size
-    for units, activation, slope in layers:
-        modules.append(nn.Linear(previous, units))
+    for layer in layers:
+        kind = layer_kind(layer)
+        if kind == "Dropout":
+            modules.append(nn.Dropout(layer[1]))
+            continue
+        if kind == "BatchNorm":
+            modules.append(nn.BatchNorm1d(previous))  # eps 1e-5, momentum 0.1: NetGen's defaults
+            activation, slope = layer[1], 0.01
+        else:
+            units, activation, slope = layer
+            modules.append(nn.Linear(previous, units))
+            previous = units
         if activation != "Identity":
             modules.append(activation_module(activation, slope))
-        previous = units
     return nn.Sequential(*modules)
 
 
 def expected_names(layers):
-    names, index = [], 0
-    for _, activation, _ in layers:
-        names += [f"{index}.weight", f"{index}.bias"]
+    """NetGen's tensor names (NetGen.IO.StateDict) and PyTorch's extra batch-norm counters."""
+    names, counters, index = [], [], 0
+    for layer in layers:
+        kind = layer_kind(layer)
+        if kind == "Dense":
+            names += [f"{index}.weight", f"{index}.bias"]
+        elif kind == "BatchNorm":
+            names += [f"{index}.weight", f"{index}.bias", f"{index}.running_mean", f"{index}.running_var"]
+            counters.append(f"{index}.num_batches_tracked")
+        activation = "Identity" if kind == "Dropout" else layer[1]
         index += 1 if activation == "Identity" else 2
-    return names
+    return names, counters
 
 
 def pre_activations(model, x):
@@ -191,6 +212,7 @@ NETWORKS = [
     ("st_relu_identity_softmax", 6, [(8, "ReLU", 0.01), (5, "Identity", 0.01), (3, "Softmax", 0.01)]),
     ("st_tanh_sigmoid", 3, [(4, "Tanh", 0.01), (2, "Sigmoid", 0.01)]),
     ("st_gelu_leaky_sign", 4, [(6, "GELU", 0.01), (5, "LeakyReLU", 0.2), (3, "Sign", 0.01)]),
+    ("st_batchnorm_dropout", 4, [(6, "ReLU", 0.01), ("Dropout", 0.3), ("BatchNorm", "Tanh"), (2, "Sigmoid", 0.01)]),
 ]
 SAMPLES = 5
 
@@ -198,11 +220,12 @@ SAMPLES = 5
 def draw_inputs(name, model, input_size):
     """SAMPLES float32 inputs in [-2, 2), redrawn until every Linear output is more than 1e-3 from 0 (ReLU/Sign kinks)."""
     gen = torch.Generator().manual_seed(zlib.crc32((name + ".inputs").encode()))
+    model.eval()
     rows = []
     while len(rows) < SAMPLES:
         x = (torch.rand(input_size, generator=gen) * 4 - 2).to(torch.float32)
         with torch.no_grad():
-            zs = pre_activations(model.double(), x.double())
+            zs = pre_activations(model.double(), x.double().unsqueeze(0))
         model.float()
         if all(z.abs().min().item() > 1e-3 for z in zs):
             rows.append(x)
@@ -210,6 +233,8 @@ def draw_inputs(name, model, input_size):
 
 
 def outputs64(model, inputs):
+    """Inference-mode outputs (dropout off, batch norm on running statistics) in float64."""
+    model.eval()
     with torch.no_grad():
         y = model.double()(inputs.double())
     model.float()
@@ -221,6 +246,7 @@ def train_briefly(name, model, input_size, output_size):
     gen = torch.Generator().manual_seed(zlib.crc32((name + ".train").encode()))
     x = torch.rand(32, input_size, generator=gen) * 2 - 1
     y = torch.rand(32, output_size, generator=gen)
+    model.train()  # dropout active, batch norm on batch statistics, updating its running statistics
     # Sign/Step have zero gradient: train the part before the last activation.
     body = model[:-1] if isinstance(model[-1], (Sign, Step)) else model
     optimizer = torch.optim.SGD(body.parameters(), lr=0.1)
@@ -240,18 +266,19 @@ def pytorch_to_netgen(name, input_size, layers):
     model = sequential(input_size, layers)
     train_briefly(name, model, input_size, layers[-1][0])
     state = model.state_dict()
-    names = expected_names(layers)
-    assert list(state.keys()) == names, (list(state.keys()), names)
+    names, counters = expected_names(layers)
+    assert sorted(state.keys()) == sorted(names + counters), (list(state.keys()), names, counters)
+    assert [k for k in state.keys() if k not in counters] == names, list(state.keys())
 
     st_path = os.path.join(FIXTURES, f"{name}.pytorch.safetensors")
     write_safetensors(st_path, state, {"format": "pt"})
     back, _ = read_safetensors(st_path)
     fresh = sequential(input_size, layers)
     fresh.load_state_dict(back, strict=True)
-    for key in names:
+    for key in names + counters:
         assert torch.equal(back[key], state[key]), key
     json_path = os.path.join(FIXTURES, f"{name}.pytorch.weights.json")
-    write_netgen_json(json_path, state)
+    write_netgen_json(json_path, {k: v for k, v in state.items() if k not in counters})
     for key, value in read_netgen_json(json_path).items():
         assert torch.equal(value, state[key]), key
 
@@ -310,6 +337,7 @@ def train_digits():
     x_train, y_train, x_test, y_test = load_digits()
     torch.manual_seed(zlib.crc32(b"digits"))
     model = sequential(64, [(32, "ReLU", 0.01), (10, "Softmax", 0.01)])
+    model.train()
     logits = model[:-1]  # CrossEntropyLoss takes logits: softmax + cross-entropy, as NetGen fuses them
     optimizer = torch.optim.Adam(model.parameters(), lr=0.01)
     gen = torch.Generator().manual_seed(zlib.crc32(b"digits.shuffle"))
@@ -321,6 +349,7 @@ def train_digits():
             loss = nn.functional.cross_entropy(logits(x_train[batch]), y_train[batch])
             loss.backward()
             optimizer.step()
+    model.eval()
     with torch.no_grad():
         accuracy = (model(x_test).argmax(dim=1) == y_test).float().mean().item()
     state = model.state_dict()

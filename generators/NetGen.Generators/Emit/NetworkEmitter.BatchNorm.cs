@@ -25,13 +25,18 @@ internal static partial class NetworkEmitter
 
     private static string Beta(LayerSpec layer) => $"theta.Slice({Int(layer.BiasOffset)}, {Int(layer.Units)})";
 
-    private static string RunningMean(LayerSpec layer) => $"new {Span}(_statistics, {Int(layer.StatisticsOffset)}, {Int(layer.Units)})";
+    /// <summary>The running mean, from the instance's <c>_statistics</c> or, when given, a span variable (embedded weights).</summary>
+    private static string RunningMean(LayerSpec layer, string? statistics = null) => statistics is null
+        ? $"new {Span}(_statistics, {Int(layer.StatisticsOffset)}, {Int(layer.Units)})"
+        : $"{statistics}.Slice({Int(layer.StatisticsOffset)}, {Int(layer.Units)})";
 
-    private static string RunningVariance(LayerSpec layer) => $"new {Span}(_statistics, {Int(layer.StatisticsOffset + layer.Units)}, {Int(layer.Units)})";
+    private static string RunningVariance(LayerSpec layer, string? statistics = null) => statistics is null
+        ? $"new {Span}(_statistics, {Int(layer.StatisticsOffset + layer.Units)}, {Int(layer.Units)})"
+        : $"{statistics}.Slice({Int(layer.StatisticsOffset + layer.Units)}, {Int(layer.Units)})";
 
     /// <summary>z = γ ⊙ (x − μ_run)/√(σ²_run + ε) + β for one sample.</summary>
-    private static void WriteBatchNormInference(SourceWriter w, LayerSpec layer, string inName, string z) =>
-        w.Line($"{Kernels}.BatchNormKernels.Inference({inName}, {Gamma(layer)}, {Beta(layer)}, {RunningMean(layer)}, {RunningVariance(layer)}, {Float(layer.Epsilon)}, {z});");
+    private static void WriteBatchNormInference(SourceWriter w, LayerSpec layer, string inName, string z, string? statistics = null) =>
+        w.Line($"{Kernels}.BatchNormKernels.Inference({inName}, {Gamma(layer)}, {Beta(layer)}, {RunningMean(layer, statistics)}, {RunningVariance(layer, statistics)}, {Float(layer.Epsilon)}, {z});");
 
     /// <summary>The backward step with the running statistics (inference mode, one sample).</summary>
     private static void WriteBatchNormInferenceBackward(SourceWriter w, LayerSpec layer, string delta, string inName, string gradInput)
@@ -42,7 +47,7 @@ internal static partial class NetworkEmitter
     }
 
     /// <summary>Dropout and batch norm in inference mode (Forward, Evaluate), including the layer's activation.</summary>
-    private static void WriteInferenceLayer(SourceWriter w, LayerSpec layer, string inName, string target, bool isLast, string? logits)
+    private static void WriteInferenceLayer(SourceWriter w, LayerSpec layer, string inName, string target, bool isLast, string? logits, string? statistics = null)
     {
         WriteLayerHeader(w, layer, isLast);
         if (layer.Kind == LayerKindSpec.Dropout)
@@ -55,7 +60,7 @@ internal static partial class NetworkEmitter
             w.Line($"{Span} {target} = stackalloc float[{Int(layer.Units)}];");
         }
         string z = logits ?? target;
-        WriteBatchNormInference(w, layer, inName, z);
+        WriteBatchNormInference(w, layer, inName, z, statistics);
         if (z != target && layer.Activation == ActivationKind.Identity)
         {
             w.Line($"{z}.CopyTo({target});");

@@ -16,8 +16,11 @@ internal static partial class NetworkEmitter
         WriteForwardBody(w, spec, "_parameters");
     }
 
-    /// <summary>The guards and layers of a forward pass that reads θ from <paramref name="theta"/>; closes the method.</summary>
-    private static void WriteForwardBody(SourceWriter w, NetworkSpec spec, string theta)
+    /// <summary>
+    /// The guards and layers of a forward pass that reads θ from <paramref name="theta"/> and batch norm's running statistics
+    /// from <paramref name="statistics"/> (an expression; null: the instance's); closes the method.
+    /// </summary>
+    private static void WriteForwardBody(SourceWriter w, NetworkSpec spec, string theta, string? statistics = null)
     {
         WriteGuards(w, spec, "output", "OutputSize");
         if (spec.Layers.Count == 1)
@@ -25,6 +28,10 @@ internal static partial class NetworkEmitter
             w.Line($"global::NetGen.Guard.NoOverlap(input, output, \"{spec.Name}\");");
         }
         w.Line($"{ReadOnlySpan} theta = {theta};");
+        if (statistics is not null && spec.StatisticsCount > 0)
+        {
+            w.Line($"{ReadOnlySpan} statistics = {statistics};");
+        }
         w.Line($"{ReadOnlySpan} x = input;");
         int last = spec.Layers.Count;
         foreach (LayerSpec layer in spec.Layers)
@@ -35,7 +42,7 @@ internal static partial class NetworkEmitter
             string inName = layer.Index == 1 ? "x" : $"a{layer.Index - 1}";
             if (!layer.IsDense)
             {
-                WriteInferenceLayer(w, layer, inName, target, isLast, logits: null);
+                WriteInferenceLayer(w, layer, inName, target, isLast, logits: null, statistics is null ? null : "statistics");
                 continue;
             }
             WriteLayerHeader(w, layer, isLast);

@@ -141,8 +141,19 @@ internal static partial class NetworkEmitter
     {
         if (weights is not null)
         {
-            w.Line("/// <summary>Creates the network with the embedded trained weights (<see cref=\"EmbeddedParameters\"/>) copied into <see cref=\"Parameters\"/>.</summary>");
-            w.Line($"public {spec.Name}() => EmbeddedParameters.CopyTo(_parameters);");
+            if (spec.StatisticsCount > 0)
+            {
+                w.Line("/// <summary>Creates the network with the embedded trained weights and running statistics copied into <see cref=\"Parameters\"/> and <see cref=\"RunningStatistics\"/>.</summary>");
+                w.Open($"public {spec.Name}()");
+                w.Line("EmbeddedParameters.CopyTo(_parameters);");
+                w.Line("EmbeddedRunningStatistics.CopyTo(_statistics);");
+                w.Close();
+            }
+            else
+            {
+                w.Line("/// <summary>Creates the network with the embedded trained weights (<see cref=\"EmbeddedParameters\"/>) copied into <see cref=\"Parameters\"/>.</summary>");
+                w.Line($"public {spec.Name}() => EmbeddedParameters.CopyTo(_parameters);");
+            }
             w.Line();
         }
         w.Line("/// <summary>Creates the network with deterministic initial weights for <paramref name=\"seed\"/>; biases start at 0.</summary>");

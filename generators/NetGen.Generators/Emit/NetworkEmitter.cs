@@ -34,7 +34,6 @@ internal static partial class NetworkEmitter
         w.Line($"[global::System.CodeDom.Compiler.GeneratedCode(\"NetGen\", \"{Version}\")]");
         w.Open($"partial class {spec.Name} : {(spec.IsTrainable ? "global::NetGen.ITrainableNetwork" : "global::NetGen.INetwork")}");
         WriteMembers(w, spec);
-        WriteParameterTensors(w, spec);
         WriteConstructor(w, spec, weights);
         WriteForward(w, spec);
         if (weights is not null)

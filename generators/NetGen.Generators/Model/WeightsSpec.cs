@@ -1,3 +1,4 @@
+using System;
 using System.Collections.Generic;
 
 namespace NetGen.Generators.Model;
@@ -19,11 +20,12 @@ internal sealed record WeightsReference(string Path, LocationInfo? Location)
     }
 }
 
-/// <summary>One tensor of a network's parameter buffer, named as in the equivalent PyTorch <c>nn.Sequential</c> state dict.</summary>
-/// <param name="Name">For example <c>0.weight</c>.</param>
-/// <param name="Offset">Where it starts in θ.</param>
+/// <summary>One tensor of a network's state, named as in the equivalent PyTorch <c>nn.Sequential</c> state dict (mirrors NetGen.IO.StateDict).</summary>
+/// <param name="Name">For example <c>0.weight</c> or <c>3.running_mean</c>.</param>
+/// <param name="Offset">Where it starts in θ, or in the running statistics when <paramref name="Statistics"/>.</param>
 /// <param name="Shape">Outermost dimension first (a dense weight is out × in).</param>
-internal sealed record TensorSpec(string Name, int Offset, EquatableArray<int> Shape)
+/// <param name="Statistics">Whether it lives in the running statistics (batch norm's running mean and variance) rather than θ.</param>
+internal sealed record TensorSpec(string Name, int Offset, EquatableArray<int> Shape, bool Statistics = false)
 {
     public int Length
     {
@@ -41,22 +43,54 @@ internal sealed record TensorSpec(string Name, int Offset, EquatableArray<int> S
     public string ShapeText => "[" + string.Join(", ", Shape) + "]";
 
     /// <summary>
-    /// The tensors of a network in buffer order. Each dense layer is an <c>nn.Linear</c> module followed by its activation
-    /// module; an identity activation has no module. So <c>[Dense(32, ReLU)][Dense(16)][Dense(10, Softmax)]</c> is
-    /// <c>Sequential(Linear, ReLU, Linear, Linear, Softmax)</c>: <c>0.*</c>, <c>2.*</c>, <c>3.*</c>.
+    /// The tensors of a network in state-dict order. The Sequential has one module per layer (Linear, Dropout, BatchNorm1d)
+    /// plus one per activation other than identity, so <c>[Dense(32, ReLU)][Dropout(0.5)][Dense(10, Softmax)]</c> is
+    /// <c>Sequential(Linear, ReLU, Dropout, Linear, Softmax)</c>: <c>0.*</c>, <c>3.*</c>. Must agree with NetGen.IO.StateDict.
     /// </summary>
     public static IReadOnlyList<TensorSpec> For(NetworkSpec spec)
     {
         var tensors = new List<TensorSpec>(2 * spec.Layers.Count);
+        foreach ((LayerSpec layer, string prefix) in Modules(spec))
+        {
+            if (layer.Kind == LayerKindSpec.Dense)
+            {
+                tensors.Add(new TensorSpec(prefix + "weight", layer.WeightOffset, new EquatableArray<int>(new[] { layer.Units, layer.Inputs })));
+                tensors.Add(new TensorSpec(prefix + "bias", layer.BiasOffset, new EquatableArray<int>(new[] { layer.Units })));
+            }
+            else if (layer.Kind == LayerKindSpec.BatchNorm)
+            {
+                var features = new EquatableArray<int>(new[] { layer.Units });
+                tensors.Add(new TensorSpec(prefix + "weight", layer.WeightOffset, features));
+                tensors.Add(new TensorSpec(prefix + "bias", layer.BiasOffset, features));
+                tensors.Add(new TensorSpec(prefix + "running_mean", layer.StatisticsOffset, features, Statistics: true));
+                tensors.Add(new TensorSpec(prefix + "running_var", layer.StatisticsOffset + layer.Units, features, Statistics: true));
+            }
+        }
+        return tensors;
+    }
+
+    /// <summary>PyTorch's <c>num_batches_tracked</c> of each batch-norm module: accepted in a file, never required, not stored.</summary>
+    public static ISet<string> BatchCounters(NetworkSpec spec)
+    {
+        var names = new HashSet<string>(StringComparer.Ordinal);
+        foreach ((LayerSpec layer, string prefix) in Modules(spec))
+        {
+            if (layer.Kind == LayerKindSpec.BatchNorm)
+            {
+                names.Add(prefix + "num_batches_tracked");
+            }
+        }
+        return names;
+    }
+
+    private static IEnumerable<(LayerSpec Layer, string Prefix)> Modules(NetworkSpec spec)
+    {
         int module = 0;
         foreach (LayerSpec layer in spec.Layers)
         {
-            string prefix = module.ToString(System.Globalization.CultureInfo.InvariantCulture);
-            tensors.Add(new TensorSpec(prefix + ".weight", layer.WeightOffset, new EquatableArray<int>(new[] { layer.Units, layer.Inputs })));
-            tensors.Add(new TensorSpec(prefix + ".bias", layer.BiasOffset, new EquatableArray<int>(new[] { layer.Units })));
-            module += layer.Activation == ActivationKind.Identity ? 1 : 2;
+            yield return (layer, module.ToString(System.Globalization.CultureInfo.InvariantCulture) + ".");
+            module += layer.Kind == LayerKindSpec.Dropout || layer.Activation == ActivationKind.Identity ? 1 : 2;
         }
-        return tensors;
     }
 }
 
@@ -72,8 +106,11 @@ internal sealed record WeightFileTensor(string Name, string DType, EquatableArra
 /// <param name="Error">Why the file cannot be used (with line and column), or null.</param>
 internal sealed record WeightFile(string Path, EquatableArray<WeightFileTensor> Tensors, string? Error);
 
-/// <summary>Weights resolved for one network: the file's name (no folders, so that builds stay deterministic) and θ in buffer order, as validated JSON number tokens.</summary>
-internal sealed record EmbeddedWeights(string FileName, EquatableArray<string> Values);
+/// <summary>
+/// Weights resolved for one network: the file's name (no folders, so that builds stay deterministic), θ in buffer order and
+/// the batch-norm running statistics in theirs, as validated JSON number tokens.
+/// </summary>
+internal sealed record EmbeddedWeights(string FileName, EquatableArray<string> Values, EquatableArray<string> Statistics);
 
 /// <summary>A network with a Weights argument after matching its file: the spec, the weights (null on error) and the diagnostics.</summary>
 internal sealed record EmbedResult(NetworkSpec Spec, EmbeddedWeights? Weights, EquatableArray<DiagnosticInfo> Diagnostics);

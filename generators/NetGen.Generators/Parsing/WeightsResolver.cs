@@ -61,6 +61,7 @@ internal static class WeightsResolver
             byName[tensor.Name] = tensor;
         }
         var known = new HashSet<string>(StringComparer.Ordinal);
+        ISet<string> counters = TensorSpec.BatchCounters(spec);
         foreach (TensorSpec tensor in expected)
         {
             known.Add(tensor.Name);
@@ -79,7 +80,7 @@ internal static class WeightsResolver
         }
         foreach (WeightFileTensor actual in file.Tensors)
         {
-            if (!known.Contains(actual.Name))
+            if (!known.Contains(actual.Name) && !counters.Contains(actual.Name))
             {
                 diagnostics.Add(Info(DiagnosticDescriptors.WeightsTensorUnexpected, reference.Location, file.Path, actual.Name, spec.Name, Describe(expected)));
             }
@@ -90,15 +91,18 @@ internal static class WeightsResolver
         }
 
         var values = new string[spec.ParameterCount];
+        var statistics = new string[spec.StatisticsCount];
         foreach (TensorSpec tensor in expected)
         {
             EquatableArray<string> data = byName[tensor.Name].Values;
+            string[] target = tensor.Statistics ? statistics : values;
             for (int i = 0; i < data.Count; i++)
             {
-                values[tensor.Offset + i] = data[i];
+                target[tensor.Offset + i] = data[i];
             }
         }
-        return Result(spec, new EmbeddedWeights(FileName(file.Path), new EquatableArray<string>(values)), diagnostics);
+        var weights = new EmbeddedWeights(FileName(file.Path), new EquatableArray<string>(values), new EquatableArray<string>(statistics));
+        return Result(spec, weights, diagnostics);
     }
 
     /// <summary>

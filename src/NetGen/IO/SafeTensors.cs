@@ -10,7 +10,7 @@ namespace NetGen.IO;
 
 /// <summary>
 /// Saves and loads a network's parameters in the safetensors format (the one PyTorch and the Hugging Face ecosystem use),
-/// with the tensor names and shapes of the equivalent PyTorch <c>nn.Sequential</c> state dict (see <see cref="ParameterTensor"/>).
+/// with the tensor names and shapes of the equivalent PyTorch <c>nn.Sequential</c> state dict (see <see cref="StateDict"/>).
 /// </summary>
 /// <remarks>
 /// <para>Format: an 8-byte little-endian header length <c>N</c>, <c>N</c> bytes of UTF-8 JSON
@@ -50,12 +50,22 @@ public static class SafeTensors
         BinaryPrimitives.WriteUInt64LittleEndian(prefix, (ulong)header.Length);
         stream.Write(prefix);
         stream.Write(header);
-        ReadOnlySpan<float> parameters = network.Parameters;
-        foreach (ParameterTensor tensor in network.ParameterTensors)
+        Span<byte> zeroCounter = stackalloc byte[8];                   // num_batches_tracked = 0 (int64)
+        zeroCounter.Clear();
+        foreach (StateTensor tensor in StateDict.Tensors(network))
         {
-            WriteLittleEndian(stream, parameters.Slice(tensor.Offset, tensor.Length));
+            WriteLittleEndian(stream, StateDict.Storage(network, tensor.Buffer).Slice(tensor.Offset, tensor.Length));
+            if (IsRunningVariance(tensor))
+            {
+                stream.Write(zeroCounter);
+            }
         }
     }
+
+    private static bool IsRunningVariance(StateTensor tensor) => tensor.Name.EndsWith(".running_var", StringComparison.Ordinal);
+
+    private static string BatchCounterName(StateTensor runningVariance) =>
+        runningVariance.Name.Substring(0, runningVariance.Name.Length - "running_var".Length) + "num_batches_tracked";
 
     /// <summary>
     /// Loads <paramref name="path"/> into <paramref name="network"/>'s parameters. Everything is checked first; on any error the
@@ -88,11 +98,12 @@ public static class SafeTensors
         ArgumentNullException.ThrowIfNull(network);
         ArgumentNullException.ThrowIfNull(stream);
         ArgumentNullException.ThrowIfNull(sourceName);
-        float[] values = ReadValues(network, stream, sourceName, maxHeaderBytes);
-        values.CopyTo(network.Parameters);
+        (float[] parameters, float[] statistics) = ReadValues(network, stream, sourceName, maxHeaderBytes);
+        parameters.CopyTo(network.Parameters);
+        statistics.CopyTo(network.RunningStatistics);
     }
 
-    private static float[] ReadValues(INetwork network, Stream stream, string source, long maxHeaderBytes)
+    private static (float[] Parameters, float[] Statistics) ReadValues(INetwork network, Stream stream, string source, long maxHeaderBytes)
     {
         Span<byte> prefix = stackalloc byte[8];
         int got = stream.ReadAtLeast(prefix, prefix.Length, throwOnEndOfStream: false);
@@ -121,7 +132,7 @@ public static class SafeTensors
         }
 
         Dictionary<string, FileTensor> tensors = ParseHeader(header, source, out long dataLength);
-        TensorCatalog.Validate(network, tensors, source);
+        StateTensor[] expected = TensorCatalog.Validate(network, tensors, source);
 
         remaining = stream.CanSeek ? stream.Length - stream.Position : long.MaxValue;
         if (remaining < dataLength)
@@ -144,13 +155,15 @@ public static class SafeTensors
             throw new CorruptWeightFileException(source, null, "bytes follow the last tensor; the header's data_offsets must cover the data exactly.");
         }
 
-        float[] values = network.Parameters.ToArray();
-        foreach (ParameterTensor tensor in network.ParameterTensors)
+        float[] parameters = network.Parameters.ToArray();
+        float[] statistics = network.RunningStatistics.ToArray();
+        foreach (StateTensor tensor in expected)
         {
             FileTensor entry = tensors[tensor.Name];
-            ReadLittleEndian(data.AsSpan((int)entry.Begin, (int)(entry.End - entry.Begin)), values.AsSpan(tensor.Offset, tensor.Length));
+            float[] target = tensor.Buffer == TensorBuffer.Parameters ? parameters : statistics;
+            ReadLittleEndian(data.AsSpan((int)entry.Begin, (int)(entry.End - entry.Begin)), target.AsSpan(tensor.Offset, tensor.Length));
         }
-        return values;
+        return (parameters, statistics);
     }
 
     private static TruncatedWeightFileException Truncated(string source, Dictionary<string, FileTensor> tensors, long available, long dataLength)
@@ -366,7 +379,7 @@ public static class SafeTensors
             }
             json.WriteEndObject();
             long offset = 0;
-            foreach (ParameterTensor tensor in network.ParameterTensors)
+            foreach (StateTensor tensor in StateDict.Tensors(network))
             {
                 json.WriteStartObject(tensor.Name);
                 json.WriteString("dtype", Float32);
@@ -382,6 +395,19 @@ public static class SafeTensors
                 json.WriteEndArray();
                 json.WriteEndObject();
                 offset += 4L * tensor.Length;
+                if (IsRunningVariance(tensor))
+                {
+                    json.WriteStartObject(BatchCounterName(tensor));
+                    json.WriteString("dtype", "I64");
+                    json.WriteStartArray("shape");
+                    json.WriteEndArray();
+                    json.WriteStartArray("data_offsets");
+                    json.WriteNumberValue(offset);
+                    json.WriteNumberValue(offset + 8);
+                    json.WriteEndArray();
+                    json.WriteEndObject();
+                    offset += 8;
+                }
             }
             json.WriteEndObject();
         }

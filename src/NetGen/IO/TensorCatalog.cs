@@ -26,30 +26,32 @@ internal sealed record FileTensor(string Name, string DType, long[] Shape, long 
     }
 }
 
-/// <summary>Checks a weight file's tensor list against a network's <see cref="INetwork.ParameterTensors"/>, before any value is read.</summary>
+/// <summary>Checks a weight file's tensor list against a network's <see cref="StateDict.Tensors"/>, before any value is read.</summary>
 internal static class TensorCatalog
 {
     /// <summary>
     /// Throws the specific <see cref="WeightFileException"/> for the first problem, in the network's tensor order: a missing
     /// tensor, then a wrong dtype, then a wrong shape; after that, any tensor the network does not have.
     /// </summary>
-    public static void Validate(INetwork network, IReadOnlyDictionary<string, FileTensor> found, string file)
+    /// <returns>The network's tensors, in state-dict order.</returns>
+    public static StateTensor[] Validate(INetwork network, IReadOnlyDictionary<string, FileTensor> found, string file)
     {
-        ReadOnlySpan<ParameterTensor> expected = network.ParameterTensors;
+        StateTensor[] expected = StateDict.Tensors(network);
         var known = new HashSet<string>(StringComparer.Ordinal);
+        var optional = new HashSet<string>(StateDict.BatchCounterNames(network), StringComparer.Ordinal);
         string networkName = network.GetType().Name;
-        foreach (ParameterTensor tensor in expected)
+        foreach (StateTensor tensor in expected)
         {
             known.Add(tensor.Name);
         }
-        foreach (ParameterTensor tensor in expected)
+        foreach (StateTensor tensor in expected)
         {
             if (!found.TryGetValue(tensor.Name, out FileTensor? actual))
             {
                 var strangers = new List<string>();
                 foreach (string name in found.Keys)
                 {
-                    if (!known.Contains(name))
+                    if (!known.Contains(name) && !optional.Contains(name))
                     {
                         strangers.Add(name);
                     }
@@ -74,12 +76,13 @@ internal static class TensorCatalog
         }
         foreach (FileTensor actual in found.Values)
         {
-            if (!known.Contains(actual.Name))
+            if (!known.Contains(actual.Name) && !optional.Contains(actual.Name))
             {
                 throw new UnexpectedTensorException(file, actual.Name,
                     $"tensor '{actual.Name}' ({actual.ShapeText}) is not part of {networkName}, which has exactly {List(expected)}.");
             }
         }
+        return expected;
     }
 
     private static bool SameShape(ReadOnlySpan<int> expected, long[] actual)
@@ -98,7 +101,7 @@ internal static class TensorCatalog
         return true;
     }
 
-    private static string List(ReadOnlySpan<ParameterTensor> tensors)
+    private static string List(StateTensor[] tensors)
     {
         var text = new StringBuilder();
         for (int i = 0; i < tensors.Length; i++)

@@ -54,17 +54,16 @@ public static class WeightsJson
         var text = new StringBuilder();
         text.Append("{\n  \"format\": \"").Append(FormatName).Append("\",\n  \"version\": ")
             .Append(FormatVersion.ToString(CultureInfo.InvariantCulture)).Append(",\n  \"tensors\": [");
-        ReadOnlySpan<float> parameters = network.Parameters;
-        ReadOnlySpan<ParameterTensor> tensors = network.ParameterTensors;
+        StateTensor[] tensors = StateDict.Tensors(network);
         for (int t = 0; t < tensors.Length; t++)
         {
-            ParameterTensor tensor = tensors[t];
+            StateTensor tensor = tensors[t];
             text.Append(t == 0 ? "\n" : ",\n").Append("    { \"name\": ");
             AppendString(text, tensor.Name);
             text.Append(", \"dtype\": \"F32\", \"shape\": ").Append(tensor.ShapeText).Append(", \"data\": [");
             // One line per row of the innermost dimension keeps large matrices readable in a diff.
             int row = tensor.Shape.Length == 0 ? 1 : Math.Max(1, tensor.Shape[tensor.Shape.Length - 1]);
-            ReadOnlySpan<float> values = parameters.Slice(tensor.Offset, tensor.Length);
+            ReadOnlySpan<float> values = StateDict.Storage(network, tensor.Buffer).Slice(tensor.Offset, tensor.Length);
             for (int i = 0; i < values.Length; i++)
             {
                 text.Append(i == 0 ? "\n      " : i % row == 0 ? ",\n      " : ", ");
@@ -173,17 +172,20 @@ public static class WeightsJson
             throw new CorruptWeightFileException(source, current, $"the file cannot be read: {e.Message}", e);
         }
 
-        TensorCatalog.Validate(network, tensors, source);
-        float[] values = network.Parameters.ToArray();
-        foreach (ParameterTensor tensor in network.ParameterTensors)
+        StateTensor[] expected = TensorCatalog.Validate(network, tensors, source);
+        float[] parameters = network.Parameters.ToArray();
+        float[] statistics = network.RunningStatistics.ToArray();
+        foreach (StateTensor tensor in expected)
         {
             FileTensor entry = tensors[tensor.Name];
+            float[] target = tensor.Buffer == TensorBuffer.Parameters ? parameters : statistics;
             for (int i = 0; i < tensor.Length; i++)
             {
-                values[tensor.Offset + i] = data[(int)entry.Begin + i];
+                target[tensor.Offset + i] = data[(int)entry.Begin + i];
             }
         }
-        values.CopyTo(network.Parameters);
+        parameters.CopyTo(network.Parameters);
+        statistics.CopyTo(network.RunningStatistics);
     }
 
     private static FileTensor ReadTensor(ref Utf8JsonReader reader, List<float> data, string source, ref string? current)
@@ -274,10 +276,9 @@ public static class WeightsJson
 
     private static void CheckFinite(INetwork network)
     {
-        ReadOnlySpan<float> parameters = network.Parameters;
-        foreach (ParameterTensor tensor in network.ParameterTensors)
+        foreach (StateTensor tensor in StateDict.Tensors(network))
         {
-            ReadOnlySpan<float> values = parameters.Slice(tensor.Offset, tensor.Length);
+            ReadOnlySpan<float> values = StateDict.Storage(network, tensor.Buffer).Slice(tensor.Offset, tensor.Length);
             for (int i = 0; i < values.Length; i++)
             {
                 if (!float.IsFinite(values[i]))

@@ -1,0 +1,72 @@
+using System;
+using System.Collections.Generic;
+using System.Globalization;
+
+namespace NetGen.IO;
+
+/// <summary>
+/// The names NetGen gives a network's tensors in weight files: those of the state dict of the equivalent PyTorch
+/// <c>nn.Sequential</c>, so that <c>model.load_state_dict(...)</c> takes a NetGen file and NetGen takes PyTorch's.
+/// </summary>
+/// <remarks>
+/// <para>The Sequential has one module per NetGen layer plus one per activation other than identity:
+/// <c>[Dense(n, f)]</c> is <c>nn.Linear</c> then f's module (<c>nn.ReLU</c>, <c>nn.Tanh</c>, <c>nn.Softmax(dim=-1)</c>, …);
+/// <c>[Dropout(p)]</c> is <c>nn.Dropout(p)</c>; <c>[BatchNorm(f)]</c> is <c>nn.BatchNorm1d</c> then f's module. A tensor is named
+/// by its module's index in the Sequential. For example <c>[Input(64)][Dense(32, ReLU)][Dropout(0.5)][Dense(16)][Dense(10, Softmax)]</c>
+/// is <c>Sequential(Linear, ReLU, Dropout, Linear, Linear, Softmax)</c> with tensors <c>0.weight</c>, <c>0.bias</c>,
+/// <c>3.weight</c>, <c>3.bias</c>, <c>4.weight</c>, <c>4.bias</c>.</para>
+/// <para>Shapes: a dense weight is <c>[out, in]</c> (nn.Linear.weight), a bias <c>[out]</c>; batch norm has <c>weight</c> (γ),
+/// <c>bias</c> (β), <c>running_mean</c> and <c>running_var</c>, each <c>[features]</c>. PyTorch's <c>num_batches_tracked</c>
+/// counter (an int64 scalar) has no NetGen counterpart: it is written as 0 and ignored when read.</para>
+/// </remarks>
+public static class StateDict
+{
+    /// <summary>The tensors of <paramref name="network"/> in state-dict order, derived from <see cref="INetwork.Layers"/>.</summary>
+    public static StateTensor[] Tensors(INetwork network)
+    {
+        ArgumentNullException.ThrowIfNull(network);
+        var tensors = new List<StateTensor>();
+        int module = 0, statistics = 0;
+        foreach (LayerInfo layer in network.Layers)
+        {
+            string prefix = module.ToString(CultureInfo.InvariantCulture) + ".";
+            switch (layer.Kind)
+            {
+                case LayerKind.Dense:
+                    tensors.Add(new StateTensor(prefix + "weight", TensorBuffer.Parameters, layer.WeightOffset, layer.Outputs, layer.Inputs));
+                    tensors.Add(new StateTensor(prefix + "bias", TensorBuffer.Parameters, layer.BiasOffset, layer.Outputs));
+                    break;
+                case LayerKind.BatchNorm:
+                    tensors.Add(new StateTensor(prefix + "weight", TensorBuffer.Parameters, layer.WeightOffset, layer.Outputs));
+                    tensors.Add(new StateTensor(prefix + "bias", TensorBuffer.Parameters, layer.BiasOffset, layer.Outputs));
+                    tensors.Add(new StateTensor(prefix + "running_mean", TensorBuffer.RunningStatistics, statistics, layer.Outputs));
+                    tensors.Add(new StateTensor(prefix + "running_var", TensorBuffer.RunningStatistics, statistics + layer.Outputs, layer.Outputs));
+                    statistics += 2 * layer.Outputs;
+                    break;
+            }
+            module += layer.Kind == LayerKind.Dropout || layer.Activation == Activation.Identity ? 1 : 2;
+        }
+        return tensors.ToArray();
+    }
+
+    /// <summary>The <c>num_batches_tracked</c> names of the network's batch-norm modules: accepted in a file, never required.</summary>
+    public static string[] BatchCounterNames(INetwork network)
+    {
+        ArgumentNullException.ThrowIfNull(network);
+        var names = new List<string>();
+        int module = 0;
+        foreach (LayerInfo layer in network.Layers)
+        {
+            if (layer.Kind == LayerKind.BatchNorm)
+            {
+                names.Add(module.ToString(CultureInfo.InvariantCulture) + ".num_batches_tracked");
+            }
+            module += layer.Kind == LayerKind.Dropout || layer.Activation == Activation.Identity ? 1 : 2;
+        }
+        return names.ToArray();
+    }
+
+    /// <summary>The buffer a tensor lives in.</summary>
+    internal static Span<float> Storage(INetwork network, TensorBuffer buffer) =>
+        buffer == TensorBuffer.Parameters ? network.Parameters : network.RunningStatistics;
+}
