@@ -13,13 +13,15 @@ using NetGen;
 using NetGen.Training;
 
 int seed = 0, epochs = 40;
+string? export = null;
 for (int i = 0; i + 1 < args.Length; i += 2)
 {
     switch (args[i])
     {
         case "--seed": seed = int.Parse(args[i + 1], CultureInfo.InvariantCulture); break;
         case "--epochs": epochs = int.Parse(args[i + 1], CultureInfo.InvariantCulture); break;
-        default: Console.Error.WriteLine($"unknown option {args[i]} (use --seed N, --epochs N)"); return 2;
+        case "--export": export = args[i + 1]; break;
+        default: Console.Error.WriteLine($"unknown option {args[i]} (use --seed N, --epochs N, --export FOLDER)"); return 2;
     }
 }
 
@@ -64,6 +66,19 @@ Plots.Confusion(result.Confusion, confusionPng);
 Console.WriteLine($"plots: {lossPng}");
 Console.WriteLine($"       {confusionPng}");
 Console.WriteLine($"test accuracy: {result.Accuracy.ToString("F4", CultureInfo.InvariantCulture)}");
+
+// ── The trained model, for PyTorch (safetensors, nn.Sequential state-dict names) and for embedding at compile time
+// ([Network(Weights = "digits.weights.json")], as examples/EmbeddedInference does). Both saves are atomic.
+string model = export ?? Path.Combine(AppContext.BaseDirectory, "model");
+Directory.CreateDirectory(model);
+NetGen.IO.SafeTensors.Save(net, Path.Combine(model, "digits.safetensors"), new Dictionary<string, string>
+{
+    ["trained_by"] = "NetGen examples/Digits",
+    ["seed"] = seed.ToString(CultureInfo.InvariantCulture),
+    ["test_accuracy"] = result.Accuracy.ToString("F4", CultureInfo.InvariantCulture),
+});
+NetGen.IO.WeightsJson.Save(net, Path.Combine(model, "digits.weights.json"));
+Console.WriteLine($"model: {Path.Combine(model, "digits.safetensors")} (+ digits.weights.json)");
 return 0;
 
 static Dataset LoadDigits(string path)
