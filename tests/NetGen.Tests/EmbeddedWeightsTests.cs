@@ -99,15 +99,21 @@ public class EmbeddedWeightsTests
         EmbeddedReluIdentitySoftmax.ForwardEmbedded(x6, y3);
         float[] y2 = new float[2];
         EmbeddedBatchNormDropout.ForwardEmbedded(x, y2);
-        long before = GC.GetAllocatedBytesForCurrentThread();
-        for (int i = 0; i < 1000; i++)
+        // The least of three rounds, so that a one-off allocation by the runtime itself (tiering) cannot fail the test.
+        long least = long.MaxValue;
+        for (int round = 0; round < 3; round++)
         {
-            EmbeddedGeluLeakySign.ForwardEmbedded(x, y);
-            EmbeddedReluIdentitySoftmax.ForwardEmbedded(x6, y3);
-            EmbeddedBatchNormDropout.ForwardEmbedded(x, y2);
-            _ = EmbeddedTanhSigmoid.EmbeddedParameters[i % EmbeddedTanhSigmoid.ParameterCount];
+            long before = GC.GetAllocatedBytesForCurrentThread();
+            for (int i = 0; i < 1000; i++)
+            {
+                EmbeddedGeluLeakySign.ForwardEmbedded(x, y);
+                EmbeddedReluIdentitySoftmax.ForwardEmbedded(x6, y3);
+                EmbeddedBatchNormDropout.ForwardEmbedded(x, y2);
+                _ = EmbeddedTanhSigmoid.EmbeddedParameters[i % EmbeddedTanhSigmoid.ParameterCount];
+            }
+            least = Math.Min(least, GC.GetAllocatedBytesForCurrentThread() - before);
         }
-        Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
+        Assert.Equal(0, least);
     }
 
     [Fact]
