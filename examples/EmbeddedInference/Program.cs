@@ -3,7 +3,7 @@
 //
 //   EmbeddedInference                 classify ten built-in digits (one per class) with both models
 //   EmbeddedInference --once          classify one digit and exit (for measuring start-up time)
-//   EmbeddedInference --accuracy [p]  test accuracy of each model on its own held-out rows of data/digits.csv.gz
+//   EmbeddedInference --accuracy [p]  test accuracy of each model on its own held-out rows of examples/Digits/data/digits.csv.gz
 //   EmbeddedInference --bench [n]     per-call latency and bytes allocated, both models
 using System.Diagnostics;
 using System.Globalization;
@@ -135,13 +135,13 @@ static string FindData()
 {
     for (string? dir = AppContext.BaseDirectory; dir is not null; dir = Path.GetDirectoryName(dir))
     {
-        string candidate = Path.Combine(dir, "data", "digits.csv.gz");
+        string candidate = Path.Combine(dir, "examples", "Digits", "data", "digits.csv.gz");
         if (File.Exists(candidate))
         {
             return candidate;
         }
     }
-    throw new FileNotFoundException("data/digits.csv.gz not found above " + AppContext.BaseDirectory + "; pass its path after --accuracy.");
+    throw new FileNotFoundException("examples/Digits/data/digits.csv.gz not found above " + AppContext.BaseDirectory + "; pass its path after --accuracy.");
 }
 
 /// <summary>A network's static inference entry point.</summary>

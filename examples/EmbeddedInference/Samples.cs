@@ -1,6 +1,6 @@
 namespace EmbeddedInference;
 
-/// <summary>Ten digits from the test rows of data/digits.csv.gz (the first test row of each class), so the demo needs no file.</summary>
+/// <summary>Ten digits from the test rows of examples/Digits/data/digits.csv.gz (the first row i % 5 == 0 of each class), so the demo needs no file.</summary>
 internal static class Samples
 {
     // 8×8 pixels 0..16, row-major, one digit per line pair (the label is the comment).

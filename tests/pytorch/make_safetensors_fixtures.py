@@ -26,7 +26,7 @@ WHAT IT WRITES
    matches its own output and that its Forward equals PyTorch's outputs.
 
 3. The digits model for examples/EmbeddedInference: Sequential(Linear(64, 32), ReLU, Linear(32, 10), Softmax),
-   trained with Adam on data/digits.csv.gz (test rows: i % 5 == 0), written to
+   trained with Adam on examples/Digits/data/digits.csv.gz (test rows: i % 5 == 0), written to
    examples/EmbeddedInference/Models/digits-pytorch.{safetensors,weights.json}.
 
 NAMING (NetGen's contract, see NetGen.ParameterTensor)
@@ -51,7 +51,7 @@ from torch import nn
 ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
 FIXTURES = os.path.join(ROOT, "tests", "NetGen.Tests", "Fixtures", "safetensors")
 MODELS = os.path.join(ROOT, "examples", "EmbeddedInference", "Models")
-DIGITS = os.path.join(ROOT, "data", "digits.csv.gz")
+DIGITS = os.path.join(ROOT, "examples", "Digits", "data", "digits.csv.gz")
 
 DTYPES = {"F64": (np.dtype("<f8"), 8), "F32": (np.dtype("<f4"), 4), "F16": (np.dtype("<f2"), 2),
           "I64": (np.dtype("<i8"), 8), "I32": (np.dtype("<i4"), 4), "I16": (np.dtype("<i2"), 2),
