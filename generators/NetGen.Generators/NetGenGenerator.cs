@@ -26,7 +26,7 @@ public sealed class NetGenGenerator : IIncrementalGenerator
         IncrementalValuesProvider<ParseResult> parsed = context.SyntaxProvider
             .ForAttributeWithMetadataName(
                 NetworkParser.NetworkAttributeName,
-                predicate: static (node, _) => node is Microsoft.CodeAnalysis.CSharp.Syntax.ClassDeclarationSyntax,
+                predicate: static (node, _) => node is Microsoft.CodeAnalysis.CSharp.Syntax.ClassDeclarationSyntax or Microsoft.CodeAnalysis.CSharp.Syntax.RecordDeclarationSyntax,
                 transform: static (ctx, ct) => NetworkParser.Parse(ctx, ct))
             .WithTrackingName(TrackingNames.Parse);
 

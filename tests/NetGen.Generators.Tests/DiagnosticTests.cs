@@ -58,6 +58,217 @@ public class DiagnosticTests
         Assert.StartsWith(message, d.GetMessage());
     }
 
+    /// <summary>Runs generator and analyzers; asserts exactly one NG diagnostic, with <paramref name="id"/>, at the marked span.</summary>
+    internal static Diagnostic Expect(string marked, string id, DiagnosticSeverity severity = DiagnosticSeverity.Error, bool generates = false)
+    {
+        Marked m = Marked.Parse(marked);
+        FullRun run = GeneratorHarness.RunAll(m.Source);
+        Assert.Empty(run.AnalyzerExceptions);
+        Diagnostic d = Assert.Single(run.NetGen);
+        Assert.Equal(id, d.Id);
+        Assert.Equal(severity, d.Severity);
+        Assert.Equal(m.Span, d.Location.SourceSpan);
+        Assert.Equal("Source0.cs", d.Location.GetLineSpan().Path);
+        Assert.Equal(generates, run.Run.Results.Single().GeneratedSources.Length > 0);
+        return d;
+    }
+
+    [Fact]
+    public void NG1002_Nested_PointsAtTheClassName()
+    {
+        Diagnostic d = Expect("using NetGen;\npublic partial class Outer\n{\n    [Network][Input(2)][Dense(1)]\n    public partial class [|Inner|];\n}\n", "NG1002");
+        Assert.Contains("nested inside 'Outer'", d.GetMessage());
+    }
+
+    [Fact]
+    public void NG1003_Generic_PointsAtTheClassName() =>
+        Expect("using NetGen;\n[Network][Input(2)][Dense(1)]\npublic partial class [|Net|]<T>;\n", "NG1003");
+
+    [Theory]
+    [InlineData("[Network][Input(2)][Dense(4, [|(Activation)42|])]", "the activation is not a known Activation value")]
+    [InlineData("[Network([|Loss = (Loss)9|])][Input(2)][Dense(1)]", "Loss is not a known Loss value")]
+    [InlineData("[Network([|Reduction = (Reduction)2|])][Input(2)][Dense(1)]", "Reduction is not a known Reduction value")]
+    [InlineData("[Network][Input(2)][Dense(4, Activation.LeakyReLU, [|NegativeSlope = float.NaN|])]", "NegativeSlope must be a finite float")]
+    [InlineData("[Network][Input(2)][Dense(units: 4, activation: [|(Activation)(-1)|])]", "the activation is not a known Activation value")]
+    public void NG1004_UnreadableArgument_PointsAtTheArgument(string attributes, string detail)
+    {
+        Diagnostic d = Expect($"using NetGen;\n{attributes}\npublic partial class Net;\n", "NG1004");
+        Assert.EndsWith(detail, d.GetMessage());
+    }
+
+    [Fact]
+    public void NG1004_ArgumentOfTheWrongType_AlsoFailsToCompile()
+    {
+        Marked m = Marked.Parse("using NetGen;\n[Network][Input([|2.5|])][Dense(1)]\npublic partial class Net;\n");
+        FullRun run = GeneratorHarness.RunAll(m.Source);
+        Diagnostic d = Assert.Single(run.NetGen);
+        Assert.Equal("NG1004", d.Id);
+        Assert.Equal(m.Span, d.Location.SourceSpan);
+        Assert.Contains(run.Compiler, c => c.Id == "CS1503");
+    }
+
+    [Theory]
+    [InlineData("public int [|InputSize|] => 3;", "InputSize")]
+    [InlineData("private float[] [|_parameters|] = [];", "_parameters")]
+    [InlineData("public void [|Forward|](System.ReadOnlySpan<float> x, System.Span<float> y) { }", "Forward")]
+    [InlineData("public [|Net|](int size) { }", "Net(int)")]
+    [InlineData("public class [|Parameters|] { }", "Parameters")]
+    [InlineData("int INetwork.[|OutputSize|] => 1;", "INetwork.OutputSize")]
+    [InlineData("private readonly float[] [|_delta2|] = new float[1];", "_delta2")]
+    [InlineData("public static float [|Backward|] = 0;", "Backward")]
+    public void NG1005_DeclaresAGeneratedMember_PointsAtTheMember(string member, string name)
+    {
+        Diagnostic d = Expect($"using NetGen;\n[Network(Loss = Loss.MeanSquaredError)][Input(2)][Dense(3, Activation.Tanh)][Dense(1)]\npublic partial class Net : INetwork\n{{\n    {member}\n}}\n", "NG1005");
+        Assert.StartsWith($"'Net' already declares '{name}', which NetGen generates", d.GetMessage());
+    }
+
+    [Fact]
+    public void NG1005_DeclaredInAnotherPart_PointsAtThatMember()
+    {
+        Marked m = Marked.Parse("public partial class Net\n{\n    public static int [|OutputSize|] = 1;\n}\n");
+        FullRun run = GeneratorHarness.RunAll("using NetGen;\n[Network][Input(2)][Dense(1)]\npublic partial class Net;\n", m.Source);
+        Diagnostic d = Assert.Single(run.NetGen);
+        Assert.Equal("NG1005", d.Id);
+        Assert.Equal("Source1.cs", d.Location.GetLineSpan().Path);
+        Assert.Equal(m.Span, d.Location.SourceSpan);
+    }
+
+    [Fact]
+    public void NG1005_OverloadsAndInferenceOnlyNames_AreFine()
+    {
+        FullRun run = GeneratorHarness.RunAll("""
+            using System;
+            using NetGen;
+            [Network][Input(2)][Dense(1)]
+            public partial class Net
+            {
+                public void Forward(float[] input, float[] output) => Forward(input.AsSpan(), output.AsSpan());
+                public Net(string name) : this(0) { }
+                public float Backward(int x) => x;
+                public int _z1;
+            }
+            """);
+        Assert.Empty(run.All);
+        Assert.Single(run.Run.Results.Single().GeneratedSources);
+    }
+
+    [Fact]
+    public void NG1006_InheritsAGeneratedMember_PointsAtTheBaseType()
+    {
+        Diagnostic d = Expect("using NetGen;\npublic class Base { public int Parameters => 0; }\n[Network][Input(2)][Dense(1)]\npublic partial class Net : [|Base|];\n", "NG1006");
+        Assert.StartsWith("'Net' inherits 'Parameters' from 'Base'", d.GetMessage());
+    }
+
+    [Fact]
+    public void NG1007_ClassNamedLikeAGeneratedMember_PointsAtTheClassName()
+    {
+        Diagnostic d = Expect("using NetGen;\n[Network][Input(2)][Dense(1)]\npublic partial class [|Forward|];\n", "NG1007");
+        Assert.Contains("the forward pass", d.GetMessage());
+    }
+
+    [Fact]
+    public void NG1008_LayersOnSeveralDeclarations_PointsAtTheStrayLayer()
+    {
+        Marked m = Marked.Parse("using NetGen;\n[[|Dense(1, Activation.Sigmoid)|]]\npublic partial class Net;\n");
+        FullRun run = GeneratorHarness.RunAll("using NetGen;\n[Network][Input(2)][Dense(4)]\npublic partial class Net;\n", m.Source);
+        Diagnostic d = Assert.Single(run.NetGen);
+        Assert.Equal("NG1008", d.Id);
+        Assert.Equal("Source1.cs", d.Location.GetLineSpan().Path);
+        Assert.Equal(m.Span, d.Location.SourceSpan);
+        Assert.StartsWith("[Dense(1, Activation.Sigmoid)] is on a different declaration of 'Net' than [Input(2)]", d.GetMessage());
+    }
+
+    [Fact]
+    public void NG1008_NetworkAndLayersOnDifferentParts_IsFine()
+    {
+        FullRun run = GeneratorHarness.RunAll("using NetGen;\n[Network]\npublic partial class Net;\n", "using NetGen;\n[Input(2)][Dense(1)]\npublic partial class Net;\n");
+        Assert.Empty(run.All);
+        Assert.Single(run.Run.Results.Single().GeneratedSources);
+    }
+
+    [Theory]
+    [InlineData("public static partial class [|Net|];", "static")]
+    [InlineData("public partial record [|Net|];", "a record")]
+    [InlineData("file partial class [|Net|];", "file-local")]
+    public void NG1009_UnsupportedKindOfClass_PointsAtTheClassName(string declaration, string kind)
+    {
+        Diagnostic d = Expect($"using NetGen;\n[Network][Input(2)][Dense(1)]\n{declaration}\n", "NG1009");
+        Assert.StartsWith($"'Net' is {kind};", d.GetMessage());
+    }
+
+    [Fact]
+    public void NG2004_TooManyParameters_PointsAtTheLayerSize()
+    {
+        Diagnostic d = Expect("using NetGen;\n[Network][Input(100000)][Dense([|2000|])]\npublic partial class Net;\n", "NG2004");
+        Assert.StartsWith("Dense layer 1 is too large: the network would have more than 100,000,000 parameters", d.GetMessage());
+    }
+
+    [Fact]
+    public void NG2004_TooWideForTheStack_PointsAtTheLayerSize() =>
+        Expect("using NetGen;\n[Network][Input(2)][Dense(30000)][Dense([|3000|])]\npublic partial class Net;\n", "NG2004");
+
+    [Fact]
+    public void NG2005_InputAfterALayer_PointsAtTheInput()
+    {
+        Diagnostic d = Expect("using NetGen;\n[Network][Dense(4)][[|Input(2)|]][Dense(1)]\npublic partial class Net;\n", "NG2005");
+        Assert.StartsWith("[Input(2)] comes after [Dense(4)]", d.GetMessage());
+    }
+
+    [Fact]
+    public void NG2006_SecondInput_PointsAtTheSecondInput()
+    {
+        Diagnostic d = Expect("using NetGen;\n[Network][Input(2)][[|Input(3)|]][Dense(1)]\npublic partial class Net;\n", "NG2006");
+        Assert.StartsWith("'Net' already has [Input(2)]", d.GetMessage());
+    }
+
+    [Fact]
+    public void SeveralProblems_AreAllReported()
+    {
+        FullRun run = GeneratorHarness.RunAll("using NetGen;\n[Network][Input(0)][Dense(-1)][Dense(4, (Activation)99)]\npublic partial class Net { public int InputSize; }\n");
+        Assert.Equal(["NG1004", "NG1005", "NG2003", "NG2003"], run.NetGen.Select(d => d.Id).Order());
+    }
+
+    [Fact]
+    public void KeywordNames_AreEscapedInTheGeneratedCode()
+    {
+        FullRun run = GeneratorHarness.RunAll("using NetGen;\nnamespace @event.@class;\n[Network][Input(2)][Dense(1)]\npublic partial class @float;\n");
+        Assert.Empty(run.All);
+        Assert.Single(run.Run.Results.Single().GeneratedSources);
+    }
+
+    [Fact]
+    public void NG1010_NetworkOnTwoParts_PointsAtTheSecondAndNeverCrashes()
+    {
+        Marked m = Marked.Parse("using NetGen;\n[[|Network|]]\npublic partial class Net;\n");
+        FullRun run = GeneratorHarness.RunAll("using NetGen;\n[Network][Input(2)][Dense(1)]\npublic partial class Net;\n", m.Source);
+        Assert.DoesNotContain(run.Generator, d => d.Id == "CS8785");
+        Diagnostic d = Assert.Single(run.NetGen);
+        Assert.Equal("NG1010", d.Id);
+        Assert.Equal("Source1.cs", d.Location.GetLineSpan().Path);
+        Assert.Equal(m.Span, d.Location.SourceSpan);
+        Assert.Equal("'Net' already has [Network] on line 2 of Source0.cs; a class is one network, so keep a single [Network] attribute", d.GetMessage());
+        Assert.Empty(run.Run.Results.Single().GeneratedSources);
+    }
+
+    [Fact]
+    public void NG1010_NetworkTwiceOnOneDeclaration() =>
+        Expect("using NetGen;\n[Network][Input(2)][[|Network(Loss = Loss.Hinge)|]][Dense(1)]\npublic partial class Net;\n", "NG1010");
+
+    [Fact]
+    public void NG1004_UnboundNamedArgument_PointsAtIt()
+    {
+        Marked m = Marked.Parse("using NetGen;\n[Network([|Loss = 3|])][Input(2)][Dense(1)]\npublic partial class Net;\n");
+        FullRun run = GeneratorHarness.RunAll(m.Source);
+        Diagnostic d = Assert.Single(run.NetGen);
+        Assert.Equal("NG1004", d.Id);
+        Assert.Equal(m.Span, d.Location.SourceSpan);
+        Assert.Empty(run.Run.Results.Single().GeneratedSources);
+    }
+
+    [Fact]
+    public void NG1007_ClassNamedVar() =>
+        Expect("using NetGen;\n[Network][Input(2)][Dense(1)]\npublic partial class [|var|];\n", "NG1007");
+
     [Fact]
     public void ValidNetworks_ProduceNoDiagnostics()
     {

@@ -14,6 +14,8 @@ internal static class DiagnosticDescriptors
 
     private const string Declaration = "NetGen.Declaration";
     private const string Shape = "NetGen.Shape";
+    private const string Fit = "NetGen.Fit";
+    private const string CallSite = "NetGen.CallSite";
     private const string WeightFile = "NetGen.WeightFile";
 
     public static readonly DiagnosticDescriptor NotPartial = Create(
@@ -40,6 +42,42 @@ internal static class DiagnosticDescriptors
         "The {0} attribute's argument is not valid: {1}",
         "Layer attributes need constant arguments of the documented types, such as [Dense(32, Activation.ReLU)].");
 
+    public static readonly DiagnosticDescriptor MemberConflict = Create(
+        "NG1005", Declaration, DiagnosticSeverity.Error,
+        "Network class already declares a member NetGen generates",
+        "'{0}' already declares '{1}', which NetGen generates ({2}); rename or remove it",
+        "NetGen writes a fixed set of members into the network class (InputSize, OutputSize, ParameterCount, Parameters, Forward, and for trainable networks Gradients, Backward, ZeroGradients and their private buffers). A member of the same name in your part of the class would collide with the generated one.");
+
+    public static readonly DiagnosticDescriptor InheritedMemberConflict = Create(
+        "NG1006", Declaration, DiagnosticSeverity.Error,
+        "Network class inherits a member NetGen generates",
+        "'{0}' inherits '{1}' from '{2}'; the generated '{1}' ({3}) would hide it: rename the inherited member or derive from another class",
+        "A generated member that hides an inherited one changes what callers of the base class get, and the compiler warns about it (CS0108/CS0114). NetGen refuses to generate the hiding member.");
+
+    public static readonly DiagnosticDescriptor ClassNameConflict = Create(
+        "NG1007", Declaration, DiagnosticSeverity.Error,
+        "Network class name clashes with the generated code",
+        "The class is named '{0}', which the generated code uses for {1}; rename the class",
+        "C# forbids a member with the same name as its enclosing type (CS0542), and every network gets the generated members, so the class name must differ from all of them. A class named 'var' would also change the meaning of the generated code's implicitly typed locals.");
+
+    public static readonly DiagnosticDescriptor LayersSpread = Create(
+        "NG1008", Declaration, DiagnosticSeverity.Error,
+        "Layer attributes are spread over several partial declarations",
+        "{0} is on a different declaration of '{1}' than {2}; attribute order is layer order, so put all layer attributes on one declaration",
+        "The order of attributes across the parts of a partial class depends on the order the compiler sees the files, so a network whose layers are spread over several parts has no well-defined layer order.");
+
+    public static readonly DiagnosticDescriptor UnsupportedClassKind = Create(
+        "NG1009", Declaration, DiagnosticSeverity.Error,
+        "Network must be a plain class",
+        "'{0}' is {1}; declare the network as a plain partial class (not static, not a record, not file-local)",
+        "NetGen generates instance members and a constructor into a 'partial class' in a separate file: a static class cannot hold them, a record's parts must all be records, and a file-local class cannot have a part in another file.");
+
+    public static readonly DiagnosticDescriptor NetworkRepeated = Create(
+        "NG1010", Declaration, DiagnosticSeverity.Error,
+        "[Network] is declared more than once",
+        "'{0}' already has [Network] on {1}; a class is one network, so keep a single [Network] attribute",
+        "[Network] marks the class and carries its loss and reduction; a second one (on the same or another partial declaration) has no meaning and is a compile error (CS0579).");
+
     public static readonly DiagnosticDescriptor MissingInput = Create(
         "NG2001", Shape, DiagnosticSeverity.Error,
         "Network has no [Input]",
@@ -63,6 +101,72 @@ internal static class DiagnosticDescriptors
         "Network is too large to generate",
         "{0} is too large: {1}",
         "NetGen generates fixed-size code for small and medium networks; the limits keep Forward's stack use and the parameter buffer sensible.");
+
+    public static readonly DiagnosticDescriptor InputNotFirst = Create(
+        "NG2005", Shape, DiagnosticSeverity.Error,
+        "[Input] must come before the layers",
+        "{0} comes after {1}; move [Input] above the first layer, since a layer's input width is the width of what comes before it",
+        "Attribute order is layer order. Each layer takes the previous layer's output (the first layer takes the input), so [Input] must be the first layer attribute.");
+
+    public static readonly DiagnosticDescriptor InputRepeated = Create(
+        "NG2006", Shape, DiagnosticSeverity.Error,
+        "[Input] is declared more than once",
+        "'{0}' already has {1}; a network has exactly one [Input], so remove this one",
+        "A network takes one input vector; a second [Input] has no meaning.");
+
+    public static readonly DiagnosticDescriptor LossNeedsSoftmax = Create(
+        "NG3001", Fit, DiagnosticSeverity.Error,
+        "Loss needs a softmax output layer",
+        "Loss {0} compares probability distributions, but the output layer {1} uses {2}, whose outputs are not probabilities; use Activation.Softmax on the output layer, or a loss that fits {2} outputs such as MeanSquaredError",
+        "CrossEntropy and KLDivergence take log ŷₖ of the network's outputs and assume they sum to 1. Without a softmax output they are not probabilities: training drives the outputs up without bound or takes the log of negative numbers.");
+
+    public static readonly DiagnosticDescriptor BceNeedsSigmoid = Create(
+        "NG3002", Fit, DiagnosticSeverity.Error,
+        "BinaryCrossEntropy needs a sigmoid output",
+        "Loss BinaryCrossEntropy takes log ŷ and log(1 − ŷ), but the output layer {0} uses {1}, whose outputs are not confined to (0, 1); use Activation.Sigmoid on the output layer",
+        "Binary cross-entropy needs each output to be a probability in (0, 1): a sigmoid output. Other activations produce values outside that range, where the logarithms are undefined.");
+
+    public static readonly DiagnosticDescriptor BceSeveralOutputs = Create(
+        "NG3003", Fit, DiagnosticSeverity.Warning,
+        "BinaryCrossEntropy with more than one output",
+        "Loss BinaryCrossEntropy is meant for one sigmoid output (yes/no), but the output layer {0} has {1} outputs; for one of {1} classes use Activation.Softmax with Loss.CrossEntropy, or suppress NG3003 if the outputs are independent yes/no labels (multi-label)",
+        "Binary cross-entropy over several sigmoid outputs treats them as independent yes/no questions (multi-label classification). When exactly one class is right, softmax with cross-entropy is the right model; this warning asks you to confirm the choice.");
+
+    public static readonly DiagnosticDescriptor SoftmaxWithBce = Create(
+        "NG3004", Fit, DiagnosticSeverity.Error,
+        "Softmax output with BinaryCrossEntropy",
+        "The output layer {0} uses Softmax, but Loss BinaryCrossEntropy treats every output as a separate yes/no probability; use Loss.CrossEntropy with a softmax output, or Activation.Sigmoid with BinaryCrossEntropy",
+        "Softmax couples the outputs so that they sum to 1, which binary cross-entropy does not expect; with one output softmax is always 1 and log(1 − ŷ) is −∞.");
+
+    public static readonly DiagnosticDescriptor HingeAfterSquashing = Create(
+        "NG3005", Fit, DiagnosticSeverity.Warning,
+        "Hinge loss after a sigmoid or softmax output",
+        "Loss Hinge wants outputs beyond ±1 (max(0, 1 − y·ŷ) with y ∈ {{−1, +1}}), but the output layer {0} uses {1}, which stays inside (0, 1); use Activation.Identity or Tanh on the output layer",
+        "Hinge loss is zero only when y·ŷ ≥ 1. A sigmoid or softmax output never reaches 1 and never goes below 0, so targets of −1 and +1 can never be met and training pushes the outputs into saturation.");
+
+    public static readonly DiagnosticDescriptor SoftmaxHidden = Create(
+        "NG3006", Fit, DiagnosticSeverity.Warning,
+        "Softmax in a hidden layer",
+        "Hidden layer {0} uses Softmax; softmax turns a layer into a probability distribution and belongs on the output layer, so use ReLU, Tanh or another element-wise activation here",
+        "A softmax hidden layer squeezes all its units into values that sum to 1, which throws away scale and slows training; it is almost always meant for the output layer.");
+
+    public static readonly DiagnosticDescriptor ZeroGradientActivation = Create(
+        "NG3007", Fit, DiagnosticSeverity.Warning,
+        "Step or Sign in a network that is trained",
+        "Layer {0} uses {1}, whose gradient is zero everywhere, but the network has Loss {2}: no gradient reaches {3}; use Sigmoid or Tanh to train, or remove the Loss for an inference-only perceptron",
+        "Step and Sign are flat except at 0, so backprop multiplies every error by 0 and the weights below them never change. They are meant for inference-only networks such as hand-set perceptrons.");
+
+    public static readonly DiagnosticDescriptor SoftmaxSingleOutput = Create(
+        "NG3008", Fit, DiagnosticSeverity.Warning,
+        "Softmax over a single output",
+        "Layer {0} applies Softmax to 1 output, which is always exactly 1; use Activation.Sigmoid for a yes/no output, or give the layer one unit per class",
+        "Softmax normalises a layer so its outputs sum to 1; over a single unit that output is the constant 1, whatever the input.");
+
+    public static readonly DiagnosticDescriptor SpanLengthMismatch = Create(
+        "NG4001", CallSite, DiagnosticSeverity.Error,
+        "Span argument has the wrong length",
+        "'{0}' of {1}.{2} needs {3} = {4} values, but this argument has {5}",
+        "Forward, Backward and the other generated entry points check their span lengths at run time and throw ArgumentException. When the argument's length is a compile-time constant (an array or stackalloc of constant size, an initializer, a collection expression, or a local holding one), the mismatch is reported while you type.");
 
     // NG5xxx: embedded weight files ([Network(Weights = "…")]). Each points at the Weights argument and names the file and tensor.
 
@@ -114,10 +218,27 @@ internal static class DiagnosticDescriptors
         [NestedNotSupported.Id] = NestedNotSupported,
         [GenericNotSupported.Id] = GenericNotSupported,
         [InvalidAttributeArgument.Id] = InvalidAttributeArgument,
+        [MemberConflict.Id] = MemberConflict,
+        [InheritedMemberConflict.Id] = InheritedMemberConflict,
+        [ClassNameConflict.Id] = ClassNameConflict,
+        [LayersSpread.Id] = LayersSpread,
+        [UnsupportedClassKind.Id] = UnsupportedClassKind,
+        [NetworkRepeated.Id] = NetworkRepeated,
         [MissingInput.Id] = MissingInput,
         [NoLayers.Id] = NoLayers,
         [SizeNotPositive.Id] = SizeNotPositive,
         [NetworkTooLarge.Id] = NetworkTooLarge,
+        [InputNotFirst.Id] = InputNotFirst,
+        [InputRepeated.Id] = InputRepeated,
+        [LossNeedsSoftmax.Id] = LossNeedsSoftmax,
+        [BceNeedsSigmoid.Id] = BceNeedsSigmoid,
+        [BceSeveralOutputs.Id] = BceSeveralOutputs,
+        [SoftmaxWithBce.Id] = SoftmaxWithBce,
+        [HingeAfterSquashing.Id] = HingeAfterSquashing,
+        [SoftmaxHidden.Id] = SoftmaxHidden,
+        [ZeroGradientActivation.Id] = ZeroGradientActivation,
+        [SoftmaxSingleOutput.Id] = SoftmaxSingleOutput,
+        [SpanLengthMismatch.Id] = SpanLengthMismatch,
         [WeightsFileNotFound.Id] = WeightsFileNotFound,
         [WeightsFileAmbiguous.Id] = WeightsFileAmbiguous,
         [WeightsFileInvalid.Id] = WeightsFileInvalid,

@@ -1,5 +1,7 @@
 using System.Collections.Generic;
 using System.Collections.Immutable;
+using System.Globalization;
+using System.Linq;
 using System.Threading;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp;
@@ -14,34 +16,49 @@ namespace NetGen.Generators.Parsing;
 internal sealed record ParseResult(NetworkSpec? Spec, EquatableArray<DiagnosticInfo> Diagnostics, WeightsReference? Weights = null);
 
 /// <summary>
-/// Turns the attributes on a [Network] class into a <see cref="NetworkSpec"/>. The only stage that touches symbols and
-/// syntax; it never throws on malformed input — whatever stops generation becomes a diagnostic.
+/// Turns a [Network] class into a <see cref="NetworkSpec"/>. The only generator stage that touches symbols and syntax;
+/// it never throws on malformed input. It reports exactly what stops generation (NG1xxx declaration, NG2xxx shape);
+/// checks that do not stop generation (loss/activation fit, call sites) live in the analyzers.
 /// </summary>
-internal static partial class NetworkParser
+internal static class NetworkParser
 {
-    public const string NetworkAttributeName = "NetGen.NetworkAttribute";
-    public const string InputAttributeName = "NetGen.InputAttribute";
-    public const string DenseAttributeName = "NetGen.DenseAttribute";
+    public const string NetworkAttributeName = NetworkDeclaration.NetworkAttributeName;
 
-    /// <summary>Largest sum of hidden widths: Forward keeps every layer's activations on the stack (4 bytes each).</summary>
+    /// <summary>Largest sum of layer widths: Forward keeps every layer's activations on the stack (4 bytes each).</summary>
     public const int MaxTotalWidth = 32768;
 
     /// <summary>Largest parameter count NetGen generates (400 MB of float32).</summary>
     public const long MaxParameters = 100_000_000;
 
+    private static readonly ParseResult s_nothing = new(null, default);
+
     public static ParseResult Parse(GeneratorAttributeSyntaxContext context, CancellationToken cancellationToken)
     {
-        var diagnostics = new List<DiagnosticInfo>();
-        if (context.TargetSymbol is not INamedTypeSymbol type || context.TargetNode is not ClassDeclarationSyntax declaration)
+        if (context.TargetSymbol is not INamedTypeSymbol type || context.TargetNode is not TypeDeclarationSyntax declaration
+            || !SpeaksForTheClass(type, declaration, cancellationToken))
         {
-            return new ParseResult(null, default);
+            return s_nothing;
         }
 
+        var diagnostics = new List<DiagnosticInfo>();
         LocationInfo? nameLocation = LocationInfo.From(declaration.Identifier.GetLocation());
+        if (type.IsRecord || declaration is RecordDeclarationSyntax)
+        {
+            diagnostics.Add(Info(DiagnosticDescriptors.UnsupportedClassKind, nameLocation, type.Name, "a record"));
+            return Result(null, diagnostics);
+        }
         if (!declaration.Modifiers.Any(SyntaxKind.PartialKeyword))
         {
             diagnostics.Add(Info(DiagnosticDescriptors.NotPartial, nameLocation, type.Name));
             return Result(null, diagnostics);
+        }
+        if (type.IsStatic)
+        {
+            diagnostics.Add(Info(DiagnosticDescriptors.UnsupportedClassKind, nameLocation, type.Name, "static"));
+        }
+        if (type.IsFileLocal)
+        {
+            diagnostics.Add(Info(DiagnosticDescriptors.UnsupportedClassKind, nameLocation, type.Name, "file-local"));
         }
         if (type.ContainingType is not null)
         {
@@ -52,220 +69,345 @@ internal static partial class NetworkParser
             diagnostics.Add(Info(DiagnosticDescriptors.GenericNotSupported, nameLocation, type.Name));
         }
 
-        // [Network(Loss = …, Reduction = …)]: a loss makes the network trainable.
-        LossKind? loss = null;
-        ReductionKind reduction = ReductionKind.Mean;
-        WeightsReference? weightsFile = null;
-        foreach (AttributeData attribute in context.Attributes)
+        NetworkDeclaration network = NetworkDeclaration.Read(type, context.SemanticModel.Compilation, cancellationToken);
+        diagnostics.AddRange(network.Problems);
+        foreach (AttributeData repeated in network.RepeatedNetworkAttributes)
         {
-            foreach (KeyValuePair<string, TypedConstant> named in attribute.NamedArguments)
-            {
-                if (named.Key == "Weights")
-                {
-                    if (named.Value.Value is string path && path.Trim().Length > 0)
-                    {
-                        weightsFile = new WeightsReference(path.Trim(), NamedArgumentLocation(attribute, "Weights", cancellationToken));
-                    }
-                    else if (named.Value.Kind != TypedConstantKind.Error && named.Value.Value is not null)
-                    {
-                        diagnostics.Add(Info(DiagnosticDescriptors.InvalidAttributeArgument, NamedArgumentLocation(attribute, "Weights", cancellationToken), "Network", "Weights must name a weight file, as in Weights = \"digits.weights.json\""));
-                    }
-                }
-                else if (named.Key == "Loss" && TryEnum(named.Value, 5, out int l))
-                {
-                    loss = (LossKind)l;
-                }
-                else if (named.Key == "Reduction" && TryEnum(named.Value, 1, out int r))
-                {
-                    reduction = (ReductionKind)r;
-                }
-                else if (named.Key is "Loss" or "Reduction")
-                {
-                    diagnostics.Add(Info(DiagnosticDescriptors.InvalidAttributeArgument, LocationOf(attribute, cancellationToken), "Network", $"{named.Key} is not a known value"));
-                }
-            }
+            string first = network.NetworkAttribute?.ApplicationSyntaxReference is { } reference
+                ? "line " + (reference.SyntaxTree.GetLineSpan(reference.Span).StartLinePosition.Line + 1).ToString(CultureInfo.InvariantCulture) + " of " + System.IO.Path.GetFileName(reference.SyntaxTree.FilePath)
+                : "another declaration";
+            diagnostics.Add(Info(DiagnosticDescriptors.NetworkRepeated, AttributeLocations.Attribute(repeated, cancellationToken), type.Name, first));
         }
-
-        int? inputSize = null;
-        var layers = new List<LayerSpec>();
-        long offset = 0;
-        long totalWidth = 0;
-        int statistics = 0;
-        int previous = 0;
-        foreach (AttributeData attribute in type.GetAttributes())
-        {
-            cancellationToken.ThrowIfCancellationRequested();
-            string? name = attribute.AttributeClass?.ToDisplayString();
-            if (name == InputAttributeName)
-            {
-                if (!TryInt(attribute, 0, out int size))
-                {
-                    diagnostics.Add(Info(DiagnosticDescriptors.InvalidAttributeArgument, LocationOf(attribute, cancellationToken), "Input", "expected a constant int size, as in [Input(64)]"));
-                    return Result(null, diagnostics);
-                }
-                if (size <= 0)
-                {
-                    diagnostics.Add(Info(DiagnosticDescriptors.SizeNotPositive, ArgumentLocation(attribute, 0, cancellationToken), "[Input]", size.ToString(System.Globalization.CultureInfo.InvariantCulture)));
-                    return Result(null, diagnostics);
-                }
-                inputSize ??= size;
-                previous = inputSize.Value;
-            }
-            else if (name == DenseAttributeName)
-            {
-                int index = layers.Count + 1;
-                if (!TryInt(attribute, 0, out int units))
-                {
-                    diagnostics.Add(Info(DiagnosticDescriptors.InvalidAttributeArgument, LocationOf(attribute, cancellationToken), "Dense", "expected a constant int unit count, as in [Dense(32, Activation.ReLU)]"));
-                    return Result(null, diagnostics);
-                }
-                if (units <= 0)
-                {
-                    diagnostics.Add(Info(DiagnosticDescriptors.SizeNotPositive, ArgumentLocation(attribute, 0, cancellationToken), $"Dense layer {index}", units.ToString(System.Globalization.CultureInfo.InvariantCulture)));
-                    return Result(null, diagnostics);
-                }
-                int activation = 0;
-                if (attribute.ConstructorArguments.Length > 1 && !TryEnum(attribute.ConstructorArguments[1], 8, out activation))
-                {
-                    diagnostics.Add(Info(DiagnosticDescriptors.InvalidAttributeArgument, ArgumentLocation(attribute, 1, cancellationToken), "Dense", "the activation is not a known Activation value"));
-                    return Result(null, diagnostics);
-                }
-                float slope = 0.01f;
-                WeightInitKind init = WeightInitKind.Default;
-                float initScale = 0.05f;
-                foreach (KeyValuePair<string, TypedConstant> named in attribute.NamedArguments)
-                {
-                    if (named.Key is "Init" or "InitScale")
-                    {
-                        if (!TryInit(named, ref init, ref initScale))
-                        {
-                            diagnostics.Add(Info(DiagnosticDescriptors.InvalidAttributeArgument, LocationOf(attribute, cancellationToken), "Dense", "Init must be a WeightInit value and InitScale a positive finite float"));
-                            return Result(null, diagnostics);
-                        }
-                    }
-                    else if (named.Key == "NegativeSlope" && named.Value.Value is float s && !float.IsNaN(s) && !float.IsInfinity(s))
-                    {
-                        slope = s;
-                    }
-                    else if (named.Key == "NegativeSlope")
-                    {
-                        diagnostics.Add(Info(DiagnosticDescriptors.InvalidAttributeArgument, LocationOf(attribute, cancellationToken), "Dense", "NegativeSlope must be a finite float"));
-                        return Result(null, diagnostics);
-                    }
-                }
-                if (inputSize is null)
-                {
-                    // A layer before [Input]: the input size is unknown, so nothing can be generated.
-                    break;
-                }
-                long weights = (long)previous * units;
-                if (offset + weights + units > MaxParameters)
-                {
-                    diagnostics.Add(Info(DiagnosticDescriptors.NetworkTooLarge, ArgumentLocation(attribute, 0, cancellationToken), $"Dense layer {index}",
-                        $"the network would have more than {MaxParameters:N0} parameters"));
-                    return Result(null, diagnostics);
-                }
-                if (totalWidth + units > MaxTotalWidth)
-                {
-                    diagnostics.Add(Info(DiagnosticDescriptors.NetworkTooLarge, ArgumentLocation(attribute, 0, cancellationToken), $"Dense layer {index}",
-                        $"the layers' widths would add up to more than {MaxTotalWidth:N0} values, which Forward keeps on the stack"));
-                    return Result(null, diagnostics);
-                }
-                layers.Add(new LayerSpec(index, previous, units, (ActivationKind)activation, slope, (int)offset, (int)(offset + weights), Init: init, InitScale: initScale));
-                offset += weights + units;
-                totalWidth += units;
-                previous = units;
-            }
-            else if (name is DropoutAttributeName or BatchNormAttributeName)
-            {
-                if (inputSize is null)
-                {
-                    break;
-                }
-                if (!TryParseLayer(attribute, name, layers, diagnostics, ref offset, ref totalWidth, ref statistics, previous, cancellationToken))
-                {
-                    return Result(null, diagnostics);
-                }
-            }
-        }
-
-        if (inputSize is null)
-        {
-            diagnostics.Add(Info(DiagnosticDescriptors.MissingInput, nameLocation, type.Name));
-        }
-        else if (layers.Count == 0)
-        {
-            diagnostics.Add(Info(DiagnosticDescriptors.NoLayers, nameLocation, type.Name));
-        }
-        if (diagnostics.Count > 0)
+        CheckOnOneDeclaration(network, declaration, cancellationToken, diagnostics);
+        List<LayerSpec>? layers = BuildLayers(network, nameLocation, cancellationToken, diagnostics, out int inputSize);
+        CheckMembers(context.SemanticModel.Compilation, type, declaration, network, nameLocation, cancellationToken, diagnostics);
+        if (diagnostics.Count > 0 || layers is null)
         {
             return Result(null, diagnostics);
         }
 
-        string? ns = type.ContainingNamespace is { IsGlobalNamespace: false } n ? n.ToDisplayString() : null;
-        string fullName = ns is null ? type.Name : ns + "." + type.Name;
-        var spec = new NetworkSpec(ns, type.Name, fullName, inputSize!.Value, new EquatableArray<LayerSpec>(layers.ToArray()), loss, reduction, fullName + ".g.cs");
-        return new ParseResult(spec, new EquatableArray<DiagnosticInfo>(diagnostics.ToArray()), weightsFile);
+        string fullName = FullName(type.ContainingNamespace, type.Name);
+        var spec = new NetworkSpec(EscapedNamespace(type.ContainingNamespace), Escape(type.Name), fullName, inputSize,
+            new EquatableArray<LayerSpec>(layers.ToArray()), network.Loss, network.Reduction, HintName(fullName));
+        WeightsReference? weights = network.WeightsPath is { } path ? new WeightsReference(path, network.WeightsLocation) : null;
+        return new ParseResult(spec, new EquatableArray<DiagnosticInfo>(diagnostics.ToArray()), weights);
     }
+
+    /// <summary>
+    /// The pipeline visits every declaration that carries [Network]; a second one is already an error (CS0579), so
+    /// only the first speaks for the class and the generated file is added once.
+    /// </summary>
+    private static bool SpeaksForTheClass(INamedTypeSymbol type, TypeDeclarationSyntax declaration, CancellationToken cancellationToken)
+    {
+        foreach (AttributeData attribute in type.GetAttributes())
+        {
+            if (NetworkDeclaration.IsNetworkAttribute(attribute) && attribute.ApplicationSyntaxReference is { } reference)
+            {
+                SyntaxNode? owner = reference.GetSyntax(cancellationToken).Parent?.Parent;
+                return owner is not null && owner.SyntaxTree == declaration.SyntaxTree && owner.Span == declaration.Span;
+            }
+        }
+        return true;
+    }
+
+    /// <summary>NG1008: attribute order is layer order only within one declaration.</summary>
+    private static void CheckOnOneDeclaration(NetworkDeclaration network, TypeDeclarationSyntax networkDeclaration, CancellationToken cancellationToken, List<DiagnosticInfo> diagnostics)
+    {
+        if (network.Items.Count < 2)
+        {
+            return;
+        }
+        // The layers belong on the declaration with [Network] if it has any, else on the one with the first layer attribute.
+        SyntaxNode? home = null;
+        foreach (LayerDeclaration item in network.Items)
+        {
+            SyntaxNode? owner = item.Declaration(cancellationToken);
+            if (owner is not null && owner.SyntaxTree == networkDeclaration.SyntaxTree && owner.Span == networkDeclaration.Span)
+            {
+                home = owner;
+                break;
+            }
+        }
+        home ??= network.Items[0].Declaration(cancellationToken);
+        LayerDeclaration? first = null;
+        foreach (LayerDeclaration item in network.Items)
+        {
+            if (SameNode(item.Declaration(cancellationToken), home))
+            {
+                first = item;
+                break;
+            }
+        }
+        foreach (LayerDeclaration item in network.Items)
+        {
+            if (!SameNode(item.Declaration(cancellationToken), home))
+            {
+                diagnostics.Add(Info(DiagnosticDescriptors.LayersSpread, AttributeLocations.Attribute(item.Attribute, cancellationToken),
+                    item.Text(cancellationToken), network.Type.Name, first?.Text(cancellationToken) ?? "the other layers"));
+            }
+        }
+    }
+
+    private static bool SameNode(SyntaxNode? a, SyntaxNode? b) =>
+        a is not null && b is not null && a.SyntaxTree == b.SyntaxTree && a.Span == b.Span;
+
+    /// <summary>
+    /// The shape rules (NG2001–NG2006): one [Input] first, at least one layer, positive sizes, sensible totals. Returns the
+    /// layers with offsets resolved, or null when they cannot be built.
+    /// </summary>
+    private static List<LayerSpec>? BuildLayers(NetworkDeclaration network, LocationInfo? nameLocation, CancellationToken cancellationToken, List<DiagnosticInfo> diagnostics, out int inputSize)
+    {
+        inputSize = 0;
+        int before = diagnostics.Count;
+        InputDeclaration? input = null;
+        LayerDeclaration? firstLayer = null;
+        bool readable = network.Problems.Count == 0;
+        foreach (LayerDeclaration item in network.Items)
+        {
+            switch (item)
+            {
+                case InputDeclaration i when input is not null:
+                    diagnostics.Add(Info(DiagnosticDescriptors.InputRepeated, AttributeLocations.Attribute(i.Attribute, cancellationToken), network.Type.Name, input.Text(cancellationToken)));
+                    break;
+                case InputDeclaration i:
+                    input = i;
+                    if (firstLayer is not null)
+                    {
+                        diagnostics.Add(Info(DiagnosticDescriptors.InputNotFirst, AttributeLocations.Attribute(i.Attribute, cancellationToken), i.Text(cancellationToken), firstLayer.Text(cancellationToken)));
+                    }
+                    if (i.Size is <= 0)
+                    {
+                        diagnostics.Add(Info(DiagnosticDescriptors.SizeNotPositive, AttributeLocations.Argument(i.Attribute, 0, cancellationToken), "[Input]", Int(i.Size.Value)));
+                    }
+                    break;
+                case DenseDeclaration d:
+                    firstLayer ??= d;
+                    if (d.Units is <= 0)
+                    {
+                        diagnostics.Add(Info(DiagnosticDescriptors.SizeNotPositive, AttributeLocations.Argument(d.Attribute, 0, cancellationToken), $"Dense layer {Int(d.Number)}", Int(d.Units.Value)));
+                    }
+                    break;
+                default:
+                    firstLayer ??= item;
+                    break;
+            }
+        }
+        if (input is null)
+        {
+            diagnostics.Add(Info(DiagnosticDescriptors.MissingInput, nameLocation, network.Type.Name));
+        }
+        else if (firstLayer is null)
+        {
+            diagnostics.Add(Info(DiagnosticDescriptors.NoLayers, nameLocation, network.Type.Name));
+        }
+        if (diagnostics.Count > before || !readable || input?.Size is not int size)
+        {
+            return null;
+        }
+
+        // Every size is known and positive: resolve the parameter offsets and check the totals.
+        inputSize = size;
+        var layers = new List<LayerSpec>();
+        long offset = 0, totalWidth = 0;
+        int previous = size, statistics = 0;
+        foreach (LayerDeclaration item in network.Layers)
+        {
+            switch (item)
+            {
+                case DenseDeclaration d:
+                {
+                    int units = d.Units!.Value;
+                    long weights = (long)previous * units;
+                    if (offset + weights + units > MaxParameters)
+                    {
+                        diagnostics.Add(Info(DiagnosticDescriptors.NetworkTooLarge, AttributeLocations.Argument(d.Attribute, 0, cancellationToken), $"Dense layer {Int(d.Number)}",
+                            $"the network would have more than {MaxParameters.ToString("N0", CultureInfo.InvariantCulture)} parameters"));
+                        return null;
+                    }
+                    if (totalWidth + units > MaxTotalWidth)
+                    {
+                        diagnostics.Add(Info(DiagnosticDescriptors.NetworkTooLarge, AttributeLocations.Argument(d.Attribute, 0, cancellationToken), $"Dense layer {Int(d.Number)}",
+                            $"the layers' widths would add up to more than {MaxTotalWidth.ToString("N0", CultureInfo.InvariantCulture)} values, which Forward keeps on the stack"));
+                        return null;
+                    }
+                    layers.Add(new LayerSpec(d.Number, previous, units, d.Activation!.Value, d.NegativeSlope!.Value, (int)offset, (int)(offset + weights), Init: d.Init, InitScale: d.InitScale));
+                    offset += weights + units;
+                    totalWidth += units;
+                    previous = units;
+                    break;
+                }
+                case DropoutDeclaration p:
+                    layers.Add(new LayerSpec(p.Number, previous, previous, ActivationKind.Identity, 0.01f, (int)offset, (int)offset, LayerKindSpec.Dropout, Rate: (float)p.Rate!.Value));
+                    break;
+                case BatchNormDeclaration b:
+                    if (offset + 2L * previous > MaxParameters || totalWidth + previous > MaxTotalWidth)
+                    {
+                        diagnostics.Add(Info(DiagnosticDescriptors.NetworkTooLarge, AttributeLocations.Attribute(b.Attribute, cancellationToken), $"BatchNorm layer {Int(b.Number)}",
+                            "the network would exceed NetGen's size limits"));
+                        return null;
+                    }
+                    layers.Add(new LayerSpec(b.Number, previous, previous, b.Activation!.Value, b.NegativeSlope!.Value, (int)offset, (int)(offset + previous), LayerKindSpec.BatchNorm,
+                        Momentum: b.Momentum, Epsilon: b.Epsilon, StatisticsOffset: statistics));
+                    offset += 2L * previous;
+                    totalWidth += previous;
+                    statistics += 2 * previous;
+                    break;
+            }
+        }
+        return layers;
+    }
+
+    /// <summary>NG1005–NG1007: members of the class (or inherited ones, or the class name) that a generated member would collide with.</summary>
+    private static void CheckMembers(Compilation compilation, INamedTypeSymbol type, TypeDeclarationSyntax declaration, NetworkDeclaration network,
+        LocationInfo? nameLocation, CancellationToken cancellationToken, List<DiagnosticInfo> diagnostics)
+    {
+        var kinds = network.Layers.Select(l => l switch
+        {
+            DropoutDeclaration => LayerKindSpec.Dropout,
+            BatchNormDeclaration => LayerKindSpec.BatchNorm,
+            _ => LayerKindSpec.Dense,
+        }).ToList();
+        var generated = GeneratedMembers.For(network.Loss is not null, kinds).ToList();
+        if (type.Name == "var")
+        {
+            diagnostics.Add(Info(DiagnosticDescriptors.ClassNameConflict, nameLocation, type.Name, "implicitly typed locals ('var x = …')"));
+        }
+        foreach (GeneratedMember member in generated)
+        {
+            if (member.Kind is GeneratedMemberKind.Value or GeneratedMemberKind.Method && member.Name == type.Name)
+            {
+                diagnostics.Add(Info(DiagnosticDescriptors.ClassNameConflict, nameLocation, type.Name, member.Purpose + ", a member of every network (a member cannot have its class's name)"));
+                break;
+            }
+        }
+
+        foreach (ISymbol declared in type.GetMembers())
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            if (declared.IsImplicitlyDeclared)
+            {
+                continue;
+            }
+            foreach (GeneratedMember member in generated)
+            {
+                if (Collides(declared, member))
+                {
+                    Location? where = declared.Locations.FirstOrDefault(l => l.IsInSource);
+                    string name = member.Kind == GeneratedMemberKind.ExplicitINetwork ? "INetwork." + member.Name : declared.Name == ".ctor" ? type.Name + "(int)" : declared.Name;
+                    diagnostics.Add(Info(DiagnosticDescriptors.MemberConflict, LocationInfo.From(where) ?? nameLocation, type.Name, name, member.Purpose));
+                    break;
+                }
+            }
+        }
+
+        var reported = new HashSet<string>();
+        for (INamedTypeSymbol? baseType = type.BaseType; baseType is not null && baseType.SpecialType != SpecialType.System_Object; baseType = baseType.BaseType)
+        {
+            foreach (ISymbol inherited in baseType.GetMembers())
+            {
+                if (inherited.IsImplicitlyDeclared || inherited.DeclaredAccessibility == Accessibility.Private
+                    || inherited is IMethodSymbol { MethodKind: not MethodKind.Ordinary }
+                    || !compilation.IsSymbolAccessibleWithin(inherited, type))
+                {
+                    continue;
+                }
+                foreach (GeneratedMember member in generated)
+                {
+                    if (member.Kind is GeneratedMemberKind.Value or GeneratedMemberKind.Method && Collides(inherited, member) && reported.Add(member.Name))
+                    {
+                        diagnostics.Add(Info(DiagnosticDescriptors.InheritedMemberConflict, BaseListLocation(declaration, baseType) ?? nameLocation,
+                            type.Name, inherited.Name, baseType.Name, member.Purpose));
+                        break;
+                    }
+                }
+            }
+        }
+    }
+
+    private static bool Collides(ISymbol declared, GeneratedMember member) => member.Kind switch
+    {
+        GeneratedMemberKind.Value => declared.Name == member.Name,
+        GeneratedMemberKind.Method => declared.Name == member.Name && (declared is not IMethodSymbol method || SameParameters(method, member.ParameterTypes)),
+        GeneratedMemberKind.Constructor => declared is IMethodSymbol { MethodKind: MethodKind.Constructor, IsStatic: false } ctor && SameParameters(ctor, member.ParameterTypes),
+        GeneratedMemberKind.ExplicitINetwork => declared is IPropertySymbol property
+            && property.ExplicitInterfaceImplementations.Any(p => p.Name == member.Name && p.ContainingType.ToDisplayString() == "NetGen.INetwork"),
+        _ => false,
+    };
+
+    private static bool SameParameters(IMethodSymbol method, string[] types)
+    {
+        if (method.Parameters.Length != types.Length)
+        {
+            return false;
+        }
+        for (int i = 0; i < types.Length; i++)
+        {
+            if (method.Parameters[i].RefKind != RefKind.None || method.Parameters[i].Type.ToDisplayString() != types[i])
+            {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static LocationInfo? BaseListLocation(TypeDeclarationSyntax declaration, INamedTypeSymbol baseType)
+    {
+        if (declaration.BaseList is { Types.Count: > 0 } list)
+        {
+            foreach (BaseTypeSyntax entry in list.Types)
+            {
+                string text = entry.Type is QualifiedNameSyntax q ? q.Right.Identifier.ValueText
+                    : entry.Type is AliasQualifiedNameSyntax a ? a.Name.Identifier.ValueText
+                    : entry.Type is SimpleNameSyntax s ? s.Identifier.ValueText : "";
+                if (text == baseType.Name)
+                {
+                    return LocationInfo.From(entry.GetLocation());
+                }
+            }
+        }
+        return null;
+    }
+
+    /// <summary>Prefixes '@' to names that are C# keywords, so that the generated <c>partial class @float</c> parses.</summary>
+    private static string Escape(string name) =>
+        SyntaxFacts.GetKeywordKind(name) != SyntaxKind.None || SyntaxFacts.GetContextualKeywordKind(name) != SyntaxKind.None ? "@" + name : name;
+
+    private static string? EscapedNamespace(INamespaceSymbol? ns)
+    {
+        if (ns is null || ns.IsGlobalNamespace)
+        {
+            return null;
+        }
+        string? outer = EscapedNamespace(ns.ContainingNamespace);
+        return outer is null ? Escape(ns.Name) : outer + "." + Escape(ns.Name);
+    }
+
+    private static string FullName(INamespaceSymbol? ns, string name) =>
+        ns is null || ns.IsGlobalNamespace ? name : FullName(ns.ContainingNamespace, ns.Name) + "." + name;
+
+    /// <summary>The full name as a file name: letters, digits, '_' and '.' stay, anything else becomes -HHHH ('-' never occurs in a C# name, so hint names stay unique).</summary>
+    private static string HintName(string fullName)
+    {
+        var hint = new System.Text.StringBuilder(fullName.Length + 5);
+        foreach (char c in fullName)
+        {
+            if (c is '.' or '_' || c is >= 'a' and <= 'z' || c is >= 'A' and <= 'Z' || c is >= '0' and <= '9')
+            {
+                hint.Append(c);
+            }
+            else
+            {
+                hint.Append('-').Append(((int)c).ToString("X4", CultureInfo.InvariantCulture));
+            }
+        }
+        return hint.Append(".g.cs").ToString();
+    }
+
+    private static string Int(int value) => value.ToString(CultureInfo.InvariantCulture);
 
     private static ParseResult Result(NetworkSpec? spec, List<DiagnosticInfo> diagnostics) =>
         new(spec, new EquatableArray<DiagnosticInfo>(diagnostics.ToArray()));
 
     private static DiagnosticInfo Info(DiagnosticDescriptor descriptor, LocationInfo? location, params string[] arguments) =>
         new(descriptor.Id, location, new EquatableArray<string>(arguments));
-
-    private static bool TryInt(AttributeData attribute, int index, out int value)
-    {
-        value = 0;
-        ImmutableArray<TypedConstant> args = attribute.ConstructorArguments;
-        if (index >= args.Length || args[index].Kind == TypedConstantKind.Error || args[index].Value is not int v)
-        {
-            return false;
-        }
-        value = v;
-        return true;
-    }
-
-    private static bool TryEnum(TypedConstant constant, int max, out int value)
-    {
-        value = 0;
-        if (constant.Kind == TypedConstantKind.Error || constant.Value is not int v || v < 0 || v > max)
-        {
-            return false;
-        }
-        value = v;
-        return true;
-    }
-
-    private static LocationInfo? LocationOf(AttributeData attribute, CancellationToken cancellationToken) =>
-        LocationInfo.From(attribute.ApplicationSyntaxReference?.GetSyntax(cancellationToken).GetLocation());
-
-    private static LocationInfo? NamedArgumentLocation(AttributeData attribute, string name, CancellationToken cancellationToken)
-    {
-        if (attribute.ApplicationSyntaxReference?.GetSyntax(cancellationToken) is AttributeSyntax { ArgumentList: { } list } syntax)
-        {
-            foreach (AttributeArgumentSyntax argument in list.Arguments)
-            {
-                if (argument.NameEquals?.Name.Identifier.ValueText == name)
-                {
-                    return LocationInfo.From(argument.Expression.GetLocation());
-                }
-            }
-            return LocationInfo.From(syntax.GetLocation());
-        }
-        return null;
-    }
-
-    private static LocationInfo? ArgumentLocation(AttributeData attribute, int index, CancellationToken cancellationToken)
-    {
-        if (attribute.ApplicationSyntaxReference?.GetSyntax(cancellationToken) is AttributeSyntax syntax)
-        {
-            if (syntax.ArgumentList is { } list && index < list.Arguments.Count)
-            {
-                return LocationInfo.From(list.Arguments[index].GetLocation());
-            }
-            return LocationInfo.From(syntax.GetLocation());
-        }
-        return null;
-    }
 }

@@ -1,0 +1,97 @@
+using System.Collections.Generic;
+using System.Globalization;
+using NetGen.Generators.Model;
+
+namespace NetGen.Generators.Parsing;
+
+/// <summary>How a generated member collides with a user's member of the same name.</summary>
+internal enum GeneratedMemberKind
+{
+    /// <summary>A constant, field or property: any member of the same name collides.</summary>
+    Value,
+
+    /// <summary>A method: a non-method of the same name collides, and a method with the same parameter types.</summary>
+    Method,
+
+    /// <summary>The constructor <c>(int seed)</c>: a constructor with the same parameter types collides.</summary>
+    Constructor,
+
+    /// <summary>An explicit implementation of <c>NetGen.INetwork</c>'s member: the user's explicit implementation collides.</summary>
+    ExplicitINetwork,
+}
+
+/// <summary>A member NetGen writes into the network class; <paramref name="ParameterTypes"/> are display strings.</summary>
+internal sealed record GeneratedMember(string Name, GeneratedMemberKind Kind, string Purpose, params string[] ParameterTypes);
+
+/// <summary>
+/// The members the emitter writes into a network class, so that the parser can refuse a class that already has one
+/// (NG1005–NG1007) instead of generating code that does not compile. A test compares this list with the members of
+/// generated classes: when the emitter gains a member, add it here.
+/// </summary>
+internal static class GeneratedMembers
+{
+    private const string ReadOnlySpan = "System.ReadOnlySpan<float>";
+    private const string Span = "System.Span<float>";
+
+    public static IEnumerable<GeneratedMember> For(bool trainable, IReadOnlyList<LayerKindSpec> layers)
+    {
+        bool batchNorm = false, dropout = false;
+        foreach (LayerKindSpec kind in layers)
+        {
+            batchNorm |= kind == LayerKindSpec.BatchNorm;
+            dropout |= kind == LayerKindSpec.Dropout;
+        }
+        yield return new GeneratedMember("InputSize", GeneratedMemberKind.Value, "the input size constant");
+        yield return new GeneratedMember("OutputSize", GeneratedMemberKind.Value, "the output size constant");
+        yield return new GeneratedMember("ParameterCount", GeneratedMemberKind.Value, "the parameter count constant");
+        yield return new GeneratedMember("_parameters", GeneratedMemberKind.Value, "the parameter buffer");
+        yield return new GeneratedMember("Parameters", GeneratedMemberKind.Value, "the parameter span");
+        yield return new GeneratedMember("Layers", GeneratedMemberKind.Value, "the layer list");
+        yield return new GeneratedMember("InputSize", GeneratedMemberKind.ExplicitINetwork, "INetwork.InputSize");
+        yield return new GeneratedMember("OutputSize", GeneratedMemberKind.ExplicitINetwork, "INetwork.OutputSize");
+        yield return new GeneratedMember("ParameterCount", GeneratedMemberKind.ExplicitINetwork, "INetwork.ParameterCount");
+        yield return new GeneratedMember("Layers", GeneratedMemberKind.ExplicitINetwork, "INetwork.Layers");
+        if (batchNorm)
+        {
+            yield return new GeneratedMember("_statistics", GeneratedMemberKind.Value, "batch norm's running statistics");
+            yield return new GeneratedMember("RunningStatistics", GeneratedMemberKind.Value, "batch norm's running statistics");
+        }
+        else
+        {
+            yield return new GeneratedMember("RunningStatistics", GeneratedMemberKind.ExplicitINetwork, "INetwork.RunningStatistics");
+        }
+        if (dropout)
+        {
+            yield return new GeneratedMember("_random", GeneratedMemberKind.Value, "dropout's mask generator");
+        }
+        yield return new GeneratedMember(".ctor", GeneratedMemberKind.Constructor, "the seeded constructor", "int");
+        yield return new GeneratedMember("Forward", GeneratedMemberKind.Method, "the forward pass", ReadOnlySpan, Span);
+        if (!trainable)
+        {
+            yield break;
+        }
+        yield return new GeneratedMember("_gradients", GeneratedMemberKind.Value, "the gradient buffer");
+        yield return new GeneratedMember("Gradients", GeneratedMemberKind.Value, "the gradient span");
+        yield return new GeneratedMember("ZeroGradients", GeneratedMemberKind.Method, "clears the gradients");
+        yield return new GeneratedMember("Training", GeneratedMemberKind.Value, "the training-mode switch");
+        yield return new GeneratedMember("Evaluate", GeneratedMemberKind.Method, "inference plus the loss", ReadOnlySpan, ReadOnlySpan, Span);
+        yield return new GeneratedMember("Backward", GeneratedMemberKind.Method, "the backward pass", ReadOnlySpan, ReadOnlySpan);
+        yield return new GeneratedMember("BackwardBatch", GeneratedMemberKind.Method, "the mini-batch backward pass", ReadOnlySpan, ReadOnlySpan, "int", Span);
+        yield return new GeneratedMember("EnsureBatchCapacity", GeneratedMemberKind.Method, "the batch buffers' growth", "int");
+        yield return new GeneratedMember("_batchCapacity", GeneratedMemberKind.Value, "the batch buffers' capacity");
+        for (int i = 0; i < layers.Count; i++)
+        {
+            string n = (i + 1).ToString(CultureInfo.InvariantCulture);
+            bool isDropout = layers[i] == LayerKindSpec.Dropout;
+            string[] buffers = isDropout
+                ? new[] { "_a", "_delta", "_mask", "_ba", "_bd", "_bm" }
+                : layers[i] == LayerKindSpec.BatchNorm
+                    ? new[] { "_z", "_a", "_delta", "_bz", "_ba", "_bd", "_bx", "_bi" }
+                    : new[] { "_z", "_a", "_delta", "_bz", "_ba", "_bd" };
+            foreach (string buffer in buffers)
+            {
+                yield return new GeneratedMember(buffer + n, GeneratedMemberKind.Value, $"a training buffer of layer {n}");
+            }
+        }
+    }
+}

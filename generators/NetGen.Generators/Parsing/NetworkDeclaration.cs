@@ -1,0 +1,594 @@
+using System.Collections.Generic;
+using System.Collections.Immutable;
+using System.Globalization;
+using System.Linq;
+using System.Threading;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp.Syntax;
+using NetGen.Generators.Diagnostics;
+using NetGen.Generators.Model;
+
+namespace NetGen.Generators.Parsing;
+
+/// <summary>
+/// What a [Network] class declares, read straight from its attributes: the loss, the reduction and the layer sequence
+/// in attribute order. The one reader shared by the generator's <see cref="NetworkParser"/> (which turns it into a
+/// <see cref="NetworkSpec"/>) and the analyzers (which check how the layers fit the loss). It holds symbols and syntax,
+/// so it lives only for the duration of one parse or one analyzer callback and never enters the incremental pipeline.
+/// </summary>
+/// <remarks>
+/// To add a layer kind (as [Dropout] and [BatchNorm] were): add its attribute's metadata name and a
+/// <see cref="LayerDeclaration"/> subclass here (an <see cref="ActivationLayerDeclaration"/> if it has an activation, so
+/// the fit rules see it), read it in <see cref="ReadLayer"/>, turn it into a <see cref="LayerSpec"/> in
+/// <see cref="NetworkParser"/>'s BuildLayers, list the members it makes the emitter write in <see cref="GeneratedMembers"/>,
+/// and add any shape or fit rules. Argument problems found while reading are NG1004 diagnostics in <see cref="Problems"/>.
+/// </remarks>
+internal sealed class NetworkDeclaration
+{
+    public const string NetworkAttributeName = "NetGen.NetworkAttribute";
+    public const string InputAttributeName = "NetGen.InputAttribute";
+    public const string DenseAttributeName = "NetGen.DenseAttribute";
+    public const string DropoutAttributeName = "NetGen.DropoutAttribute";
+    public const string BatchNormAttributeName = "NetGen.BatchNormAttribute";
+
+    private readonly Compilation _compilation;
+
+    private NetworkDeclaration(INamedTypeSymbol type, AttributeData? network, Compilation compilation)
+    {
+        Type = type;
+        NetworkAttribute = network;
+        _compilation = compilation;
+    }
+
+    public INamedTypeSymbol Type { get; }
+
+    /// <summary>The first [Network] attribute on the class.</summary>
+    public AttributeData? NetworkAttribute { get; }
+
+    /// <summary>The loss, or null for an inference-only network (or when the value cannot be read).</summary>
+    public LossKind? Loss { get; private set; }
+
+    public ReductionKind Reduction { get; private set; } = ReductionKind.Mean;
+
+    /// <summary>The <c>Weights = "…"</c> file name (trimmed), or null.</summary>
+    public string? WeightsPath { get; private set; }
+
+    /// <summary>Where the Weights value is written.</summary>
+    public LocationInfo? WeightsLocation { get; private set; }
+
+    /// <summary>[Input] and the layers, in attribute order.</summary>
+    public List<LayerDeclaration> Items { get; } = new();
+
+    /// <summary>[Network] attributes after the first (NG1010).</summary>
+    public List<AttributeData> RepeatedNetworkAttributes { get; } = new();
+
+    /// <summary>Arguments that could not be read (NG1004).</summary>
+    public List<DiagnosticInfo> Problems { get; } = new();
+
+    /// <summary>The layers (everything but [Input]), in order.</summary>
+    public IEnumerable<LayerDeclaration> Layers
+    {
+        get
+        {
+            foreach (LayerDeclaration item in Items)
+            {
+                if (item is not InputDeclaration)
+                {
+                    yield return item;
+                }
+            }
+        }
+    }
+
+    public static bool IsNetworkAttribute(AttributeData attribute) => NameOf(attribute) == NetworkAttributeName;
+
+    /// <summary>Reads the [Network] options and the layer attributes of <paramref name="type"/>; never throws on malformed input.</summary>
+    public static NetworkDeclaration Read(INamedTypeSymbol type, Compilation compilation, CancellationToken cancellationToken)
+    {
+        ImmutableArray<AttributeData> attributes = type.GetAttributes();
+        AttributeData? network = null;
+        foreach (AttributeData attribute in attributes)
+        {
+            if (IsNetworkAttribute(attribute))
+            {
+                network = attribute;
+                break;
+            }
+        }
+
+        var declaration = new NetworkDeclaration(type, network, compilation);
+        if (network is not null)
+        {
+            declaration.ReadOptions(network, cancellationToken);
+        }
+        foreach (AttributeData attribute in attributes)
+        {
+            if (attribute != network && IsNetworkAttribute(attribute))
+            {
+                declaration.RepeatedNetworkAttributes.Add(attribute);
+            }
+        }
+        int layerNumber = 0;
+        foreach (AttributeData attribute in attributes)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            LayerDeclaration? item = declaration.ReadLayer(attribute, layerNumber + 1, cancellationToken);
+            if (item is not null)
+            {
+                declaration.Items.Add(item);
+                if (item is not InputDeclaration)
+                {
+                    layerNumber++;
+                }
+            }
+        }
+        return declaration;
+    }
+
+    private static Location? NamedExpressionLocation(AttributeData attribute, string name, CancellationToken cancellationToken)
+    {
+        if (attribute.ApplicationSyntaxReference?.GetSyntax(cancellationToken) is AttributeSyntax { ArgumentList: { } list })
+        {
+            foreach (AttributeArgumentSyntax argument in list.Arguments)
+            {
+                if (argument.NameEquals?.Name.Identifier.ValueText == name)
+                {
+                    return argument.Expression.GetLocation();
+                }
+            }
+        }
+        return AttributeLocations.AttributeLocation(attribute, cancellationToken);
+    }
+
+    private void ReadOptions(AttributeData network, CancellationToken cancellationToken)
+    {
+        HashSet<string> unbound = CheckNamedArgumentsBound(network, "Network", cancellationToken);
+        foreach (KeyValuePair<string, TypedConstant> named in network.NamedArguments)
+        {
+            if (unbound.Contains(named.Key))
+            {
+                continue;
+            }
+            if (named.Key == "Loss")
+            {
+                if (TryEnum(named.Value, "Loss", (int)LossKind.KLDivergence, out int loss))
+                {
+                    Loss = (LossKind)loss;
+                }
+                else
+                {
+                    Problem(AttributeLocations.Named(network, "Loss", cancellationToken), "Network", "Loss is not a known Loss value");
+                }
+            }
+            else if (named.Key == "Weights")
+            {
+                if (named.Value.Value is string path && path.Trim().Length > 0)
+                {
+                    WeightsPath = path.Trim();
+                    WeightsLocation = LocationInfo.From(NamedExpressionLocation(network, "Weights", cancellationToken));
+                }
+                else if (named.Value.Kind != TypedConstantKind.Error && named.Value.Value is not null)
+                {
+                    Problems.Add(new DiagnosticInfo(DiagnosticDescriptors.InvalidAttributeArgument.Id, LocationInfo.From(NamedExpressionLocation(network, "Weights", cancellationToken)),
+                        new EquatableArray<string>(new[] { "Network", "Weights must name a weight file, as in Weights = \"digits.weights.json\"" })));
+                }
+            }
+            else if (named.Key == "Reduction")
+            {
+                if (TryEnum(named.Value, "Reduction", (int)ReductionKind.Sum, out int reduction))
+                {
+                    Reduction = (ReductionKind)reduction;
+                }
+                else
+                {
+                    Problem(AttributeLocations.Named(network, "Reduction", cancellationToken), "Network", "Reduction is not a known Reduction value");
+                }
+            }
+        }
+    }
+
+    /// <summary>One case per layer kind; attributes that are not layers return null.</summary>
+    private LayerDeclaration? ReadLayer(AttributeData attribute, int number, CancellationToken cancellationToken)
+    {
+        switch (NameOf(attribute))
+        {
+            case InputAttributeName:
+            {
+                int? size = ReadInt(attribute, 0, "Input", "expected a constant int size, as in [Input(64)]", cancellationToken);
+                return new InputDeclaration(attribute, size);
+            }
+            case DenseAttributeName:
+            {
+                HashSet<string> unbound = CheckNamedArgumentsBound(attribute, "Dense", cancellationToken);
+                int? units = ReadInt(attribute, 0, "Dense", "expected a constant int unit count, as in [Dense(32, Activation.ReLU)]", cancellationToken);
+                ActivationKind? activation = ActivationKind.Identity;
+                bool activationGiven = attribute.ConstructorArguments.Length > 1 && AttributeLocations.HasArgument(attribute, 1, cancellationToken);
+                if (attribute.ConstructorArguments.Length > 1)
+                {
+                    if (TryEnum(attribute.ConstructorArguments[1], "Activation", (int)ActivationKind.Softmax, out int a))
+                    {
+                        activation = (ActivationKind)a;
+                    }
+                    else
+                    {
+                        activation = null;
+                        Problem(AttributeLocations.Argument(attribute, 1, cancellationToken), "Dense", "the activation is not a known Activation value");
+                    }
+                }
+                float? slope = ReadSlope(attribute, unbound, "Dense", cancellationToken);
+                WeightInitKind init = WeightInitKind.Default;
+                float initScale = 0.05f;
+                bool initOk = true;
+                foreach (KeyValuePair<string, TypedConstant> named in attribute.NamedArguments)
+                {
+                    if (unbound.Contains(named.Key))
+                    {
+                        continue;
+                    }
+                    if (named.Key == "Init")
+                    {
+                        initOk &= TryEnum(named.Value, "WeightInit", (int)WeightInitKind.Normal, out int i);
+                        init = (WeightInitKind)i;
+                    }
+                    else if (named.Key == "InitScale")
+                    {
+                        bool ok = TryFloat(named.Value, out float f) && f > 0f && !float.IsInfinity(f);
+                        initOk &= ok;
+                        initScale = ok ? f : initScale;
+                    }
+                }
+                if (!initOk)
+                {
+                    Problem(AttributeLocations.Attribute(attribute, cancellationToken), "Dense", "Init must be a WeightInit value and InitScale a positive finite float");
+                }
+                return new DenseDeclaration(attribute, number, units, activation, activationGiven, slope) { Init = init, InitScale = initScale };
+            }
+            case DropoutAttributeName:
+            {
+                ImmutableArray<TypedConstant> args = attribute.ConstructorArguments;
+                double? rate = null;
+                if (attribute.AttributeConstructor is not null && args.Length > 0 && args[0].Kind == TypedConstantKind.Primitive
+                    && args[0].Value is double p && p >= 0 && p < 1 && (float)p < 1f)
+                {
+                    rate = p;
+                }
+                else
+                {
+                    Problem(AttributeLocations.Argument(attribute, 0, cancellationToken), "Dropout", "the rate p must be a constant with 0 ≤ p < 1, as in [Dropout(0.5)]");
+                }
+                return new DropoutDeclaration(attribute, number, rate);
+            }
+            case BatchNormAttributeName:
+            {
+                HashSet<string> unbound = CheckNamedArgumentsBound(attribute, "BatchNorm", cancellationToken);
+                ActivationKind? activation = ActivationKind.Identity;
+                bool activationGiven = attribute.ConstructorArguments.Length > 0 && AttributeLocations.HasArgument(attribute, 0, cancellationToken);
+                if (attribute.AttributeConstructor is null)
+                {
+                    activation = null;
+                    Problem(AttributeLocations.Attribute(attribute, cancellationToken), "BatchNorm", "expected an optional Activation, as in [BatchNorm(Activation.ReLU)]");
+                }
+                else if (attribute.ConstructorArguments.Length > 0)
+                {
+                    if (TryEnum(attribute.ConstructorArguments[0], "Activation", (int)ActivationKind.Softmax, out int a))
+                    {
+                        activation = (ActivationKind)a;
+                    }
+                    else
+                    {
+                        activation = null;
+                        Problem(AttributeLocations.Argument(attribute, 0, cancellationToken), "BatchNorm", "the activation is not a known Activation value");
+                    }
+                }
+                float momentum = 0.1f, epsilon = 1e-5f, slope = 0.01f;
+                bool ok = true;
+                foreach (KeyValuePair<string, TypedConstant> named in attribute.NamedArguments)
+                {
+                    if (unbound.Contains(named.Key))
+                    {
+                        continue;
+                    }
+                    bool read = TryFloat(named.Value, out float value);
+                    switch (named.Key)
+                    {
+                        case "Momentum": ok &= read && value >= 0f && value <= 1f; momentum = value; break;
+                        case "Epsilon": ok &= read && value > 0f && !float.IsInfinity(value); epsilon = value; break;
+                        case "NegativeSlope": ok &= read && !float.IsNaN(value) && !float.IsInfinity(value); slope = value; break;
+                    }
+                }
+                if (!ok)
+                {
+                    Problem(AttributeLocations.Attribute(attribute, cancellationToken), "BatchNorm",
+                        "Momentum must be in [0, 1], Epsilon a positive finite float and NegativeSlope a finite float");
+                }
+                return new BatchNormDeclaration(attribute, number, activation, activationGiven, ok ? slope : null, momentum, epsilon);
+            }
+            default:
+                return null;
+        }
+    }
+
+    /// <summary>
+    /// A named argument the compiler could not bind is either missing from <see cref="AttributeData.NamedArguments"/>
+    /// (an unknown property) or present with the value of a conversion C# does not allow implicitly (<c>Loss = 3</c>):
+    /// compare with the syntax, or the attribute would silently read as something the user did not write.
+    /// </summary>
+    /// <returns>The names of the unbound arguments, which the caller must not read.</returns>
+    private HashSet<string> CheckNamedArgumentsBound(AttributeData attribute, string kind, CancellationToken cancellationToken)
+    {
+        var unbound = new HashSet<string>();
+        if (attribute.ApplicationSyntaxReference?.GetSyntax(cancellationToken) is not AttributeSyntax { ArgumentList: { } list } syntax)
+        {
+            return unbound;
+        }
+        SemanticModel? model = null;
+        foreach (AttributeArgumentSyntax argument in list.Arguments)
+        {
+            if (argument.NameEquals is not { } nameEquals)
+            {
+                continue;
+            }
+            bool bound = attribute.NamedArguments.Any(n => n.Key == nameEquals.Name.Identifier.ValueText);
+            if (bound)
+            {
+                model ??= _compilation.GetSemanticModel(syntax.SyntaxTree);
+                Microsoft.CodeAnalysis.CSharp.Conversion conversion = Microsoft.CodeAnalysis.CSharp.CSharpExtensions.GetConversion(model, argument.Expression, cancellationToken);
+                bound = conversion.Exists && conversion.IsImplicit;
+            }
+            if (!bound)
+            {
+                unbound.Add(nameEquals.Name.Identifier.ValueText);
+                Problems.Add(new DiagnosticInfo(DiagnosticDescriptors.InvalidAttributeArgument.Id, LocationInfo.From(argument.GetLocation()),
+                    new EquatableArray<string>(new[] { kind, nameEquals.Name.Identifier.ValueText + " must be a constant of its declared type" })));
+            }
+        }
+        return unbound;
+    }
+
+    private int? ReadInt(AttributeData attribute, int index, string kind, string expected, CancellationToken cancellationToken)
+    {
+        ImmutableArray<TypedConstant> args = attribute.ConstructorArguments;
+        if (attribute.AttributeConstructor is null || index >= args.Length
+            || args[index].Kind != TypedConstantKind.Primitive || args[index].Type?.SpecialType != SpecialType.System_Int32 || args[index].Value is not int value)
+        {
+            Problem(AttributeLocations.Argument(attribute, index, cancellationToken), kind, expected);
+            return null;
+        }
+        return value;
+    }
+
+    private void Problem(LocationInfo? location, string kind, string detail) =>
+        Problems.Add(new DiagnosticInfo(DiagnosticDescriptors.InvalidAttributeArgument.Id, location, new EquatableArray<string>(new[] { kind, detail })));
+
+    /// <summary>A constant of the NetGen enum <paramref name="enumName"/> within 0..max (a value of another type is a binding error).</summary>
+    private float? ReadSlope(AttributeData attribute, HashSet<string> unbound, string kind, CancellationToken cancellationToken)
+    {
+        float? slope = 0.01f;
+        foreach (KeyValuePair<string, TypedConstant> named in attribute.NamedArguments)
+        {
+            if (named.Key != "NegativeSlope" || unbound.Contains(named.Key))
+            {
+                continue;
+            }
+            if (named.Value.Kind == TypedConstantKind.Primitive && named.Value.Type?.SpecialType == SpecialType.System_Single && named.Value.Value is float s && !float.IsNaN(s) && !float.IsInfinity(s))
+            {
+                slope = s;
+            }
+            else
+            {
+                slope = null;
+                Problem(AttributeLocations.Named(attribute, "NegativeSlope", cancellationToken), kind, "NegativeSlope must be a finite float");
+            }
+        }
+        return slope;
+    }
+
+    /// <summary>A float or double constant as float.</summary>
+    private static bool TryFloat(TypedConstant constant, out float value)
+    {
+        value = constant.Kind == TypedConstantKind.Primitive ? constant.Value switch
+        {
+            float f => f,
+            double d => (float)d,
+            _ => float.NaN,
+        } : float.NaN;
+        return !float.IsNaN(value);
+    }
+
+    private static bool TryEnum(TypedConstant constant, string enumName, int max, out int value)
+    {
+        value = 0;
+        if (constant.Kind != TypedConstantKind.Enum || constant.Type is not { Name: var name, ContainingNamespace.Name: "NetGen" } || name != enumName
+            || constant.Value is not int v || v < 0 || v > max)
+        {
+            return false;
+        }
+        value = v;
+        return true;
+    }
+
+    private static string? NameOf(AttributeData attribute)
+    {
+        INamedTypeSymbol? type = attribute.AttributeClass;
+        if (type is null || type.TypeKind == TypeKind.Error || type.ContainingNamespace is not { Name: "NetGen" } ns || !ns.ContainingNamespace.IsGlobalNamespace)
+        {
+            return null;
+        }
+        return "NetGen." + type.MetadataName;
+    }
+}
+
+/// <summary>One layer attribute as written, with its position among the layers.</summary>
+internal abstract class LayerDeclaration
+{
+    protected LayerDeclaration(AttributeData attribute, int number)
+    {
+        Attribute = attribute;
+        Number = number;
+    }
+
+    public AttributeData Attribute { get; }
+
+    /// <summary>1-based layer number l, as in a⁽ˡ⁾ ([Input] is 0).</summary>
+    public int Number { get; }
+
+    /// <summary>"2 (Dense 10)", for messages.</summary>
+    public virtual string Describe() => Number.ToString(CultureInfo.InvariantCulture);
+
+    /// <summary>The attribute as the user wrote it, for messages (<c>[Dense(4, Activation.Tanh)]</c>).</summary>
+    public string Text(CancellationToken cancellationToken) =>
+        Attribute.ApplicationSyntaxReference?.GetSyntax(cancellationToken) is AttributeSyntax syntax ? "[" + syntax.ToString() + "]" : "[" + Attribute.AttributeClass?.Name + "]";
+
+    /// <summary>The type declaration (partial part) the attribute is written on.</summary>
+    public SyntaxNode? Declaration(CancellationToken cancellationToken) =>
+        Attribute.ApplicationSyntaxReference?.GetSyntax(cancellationToken).Parent?.Parent;
+}
+
+/// <summary><c>[Input(size)]</c>; <see cref="Size"/> is null when the argument cannot be read.</summary>
+internal sealed class InputDeclaration : LayerDeclaration
+{
+    public InputDeclaration(AttributeData attribute, int? size) : base(attribute, 0) => Size = size;
+
+    public int? Size { get; }
+}
+
+/// <summary>A layer with an activation f (Dense, BatchNorm): what the loss/activation fit rules look at.</summary>
+internal abstract class ActivationLayerDeclaration : LayerDeclaration
+{
+    protected ActivationLayerDeclaration(AttributeData attribute, int number, ActivationKind? activation, bool activationGiven, int activationParameter, float? negativeSlope)
+        : base(attribute, number)
+    {
+        Activation = activation;
+        ActivationGiven = activationGiven;
+        ActivationParameter = activationParameter;
+        NegativeSlope = negativeSlope;
+    }
+
+    /// <summary>f, or null when it cannot be read.</summary>
+    public ActivationKind? Activation { get; }
+
+    /// <summary>Whether the activation was written (false: the Identity default).</summary>
+    public bool ActivationGiven { get; }
+
+    /// <summary>The constructor parameter that holds the activation.</summary>
+    public int ActivationParameter { get; }
+
+    public float? NegativeSlope { get; }
+}
+
+/// <summary><c>[Dense(units, activation, NegativeSlope = …, Init = …, InitScale = …)]</c>; null values could not be read.</summary>
+internal sealed class DenseDeclaration : ActivationLayerDeclaration
+{
+    public DenseDeclaration(AttributeData attribute, int number, int? units, ActivationKind? activation, bool activationGiven, float? negativeSlope)
+        : base(attribute, number, activation, activationGiven, 1, negativeSlope) => Units = units;
+
+    public int? Units { get; }
+
+    public WeightInitKind Init { get; init; }
+
+    public float InitScale { get; init; } = 0.05f;
+
+    public override string Describe() =>
+        base.Describe() + (Units is { } u ? " (Dense " + u.ToString(CultureInfo.InvariantCulture) + ")" : " (Dense)");
+}
+
+/// <summary><c>[Dropout(p)]</c>: keeps the width; <see cref="Rate"/> is null when it cannot be read.</summary>
+internal sealed class DropoutDeclaration : LayerDeclaration
+{
+    public DropoutDeclaration(AttributeData attribute, int number, double? rate) : base(attribute, number) => Rate = rate;
+
+    public double? Rate { get; }
+
+    public override string Describe() => base.Describe() + " (Dropout)";
+}
+
+/// <summary><c>[BatchNorm(activation, Momentum = …, Epsilon = …, NegativeSlope = …)]</c>: keeps the width.</summary>
+internal sealed class BatchNormDeclaration : ActivationLayerDeclaration
+{
+    public BatchNormDeclaration(AttributeData attribute, int number, ActivationKind? activation, bool activationGiven, float? negativeSlope, float momentum, float epsilon)
+        : base(attribute, number, activation, activationGiven, 0, negativeSlope)
+    {
+        Momentum = momentum;
+        Epsilon = epsilon;
+    }
+
+    public float Momentum { get; }
+
+    public float Epsilon { get; }
+
+    public override string Describe() => base.Describe() + " (BatchNorm)";
+}
+
+/// <summary>
+/// Locations inside attribute syntax: the whole attribute, a constructor argument, a named argument. The <c>…Location</c>
+/// methods return real source locations (analyzers: #pragma works on them); the others plain <see cref="LocationInfo"/>
+/// values for the generator's cached diagnostics.
+/// </summary>
+internal static class AttributeLocations
+{
+    public static LocationInfo? Attribute(AttributeData attribute, CancellationToken cancellationToken) =>
+        LocationInfo.From(AttributeLocation(attribute, cancellationToken));
+
+    public static LocationInfo? Argument(AttributeData attribute, int parameter, CancellationToken cancellationToken) =>
+        LocationInfo.From(ArgumentLocation(attribute, parameter, cancellationToken));
+
+    public static LocationInfo? Named(AttributeData attribute, string name, CancellationToken cancellationToken) =>
+        LocationInfo.From(NamedLocation(attribute, name, cancellationToken));
+
+    public static Location? AttributeLocation(AttributeData attribute, CancellationToken cancellationToken) =>
+        attribute.ApplicationSyntaxReference?.GetSyntax(cancellationToken).GetLocation();
+
+    /// <summary>The expression of the constructor argument bound to parameter <paramref name="parameter"/> (positional or <c>name:</c>), else the attribute.</summary>
+    public static Location? ArgumentLocation(AttributeData attribute, int parameter, CancellationToken cancellationToken) =>
+        ArgumentSyntax(attribute, parameter, cancellationToken)?.Expression.GetLocation() ?? AttributeLocation(attribute, cancellationToken);
+
+    /// <summary>The <c>Name = value</c> argument, else the attribute.</summary>
+    public static Location? NamedLocation(AttributeData attribute, string name, CancellationToken cancellationToken)
+    {
+        if (attribute.ApplicationSyntaxReference?.GetSyntax(cancellationToken) is AttributeSyntax { ArgumentList: { } list })
+        {
+            foreach (AttributeArgumentSyntax argument in list.Arguments)
+            {
+                if (argument.NameEquals?.Name.Identifier.ValueText == name)
+                {
+                    return argument.GetLocation();
+                }
+            }
+        }
+        return AttributeLocation(attribute, cancellationToken);
+    }
+
+    public static bool HasArgument(AttributeData attribute, int parameter, CancellationToken cancellationToken) =>
+        ArgumentSyntax(attribute, parameter, cancellationToken) is not null;
+
+    private static AttributeArgumentSyntax? ArgumentSyntax(AttributeData attribute, int parameter, CancellationToken cancellationToken)
+    {
+        if (attribute.ApplicationSyntaxReference?.GetSyntax(cancellationToken) is not AttributeSyntax { ArgumentList: { } list })
+        {
+            return null;
+        }
+        ImmutableArray<IParameterSymbol> parameters = attribute.AttributeConstructor?.Parameters ?? ImmutableArray<IParameterSymbol>.Empty;
+        string? parameterName = parameter < parameters.Length ? parameters[parameter].Name : null;
+        int position = 0;
+        foreach (AttributeArgumentSyntax argument in list.Arguments)
+        {
+            if (argument.NameEquals is not null)
+            {
+                continue;
+            }
+            if (argument.NameColon is { } colon)
+            {
+                if (colon.Name.Identifier.ValueText == parameterName)
+                {
+                    return argument;
+                }
+            }
+            else if (position == parameter)
+            {
+                return argument;
+            }
+            position++;
+        }
+        return null;
+    }
+}
