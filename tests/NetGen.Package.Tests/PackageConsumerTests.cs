@@ -42,6 +42,7 @@ public class PackageConsumerTests
                 Assert.Contains("lib/net10.0/NetGen.dll", entries);
                 Assert.Contains("lib/net10.0/NetGen.xml", entries);
                 Assert.Contains("analyzers/dotnet/cs/NetGen.Generators.dll", entries);
+                Assert.Contains("analyzers/dotnet/cs/NetGen.CodeFixes.dll", entries);
                 Assert.Contains("README.md", entries);
                 Assert.Contains("LICENSE", entries);
                 Assert.DoesNotContain(entries, e => e.StartsWith("lib/netstandard", StringComparison.Ordinal));
@@ -114,7 +115,7 @@ public class PackageConsumerTests
     /// <summary>What `dotnet pack src/NetGen` needs: the runtime, the generator, the shared build settings and the licence.</summary>
     private static void CopySources(string root, string target)
     {
-        foreach (string folder in new[] { "src/NetGen", "generators/NetGen.Generators" })
+        foreach (string folder in new[] { "src/NetGen", "generators/NetGen.Generators", "generators/NetGen.CodeFixes" })
         {
             CopyFolder(Path.Combine(root, folder), Path.Combine(target, folder));
         }
