@@ -16,6 +16,7 @@ public interface INetGenCalls
     ITrainableNetwork Network { get; }
     void Forward(ReadOnlySpan<float> input, Span<float> output);
     float Backward(ReadOnlySpan<float> input, ReadOnlySpan<float> target);
+    float TrainStep(ReadOnlySpan<float> input, ReadOnlySpan<float> target, float learningRate);
 }
 
 /// <summary>
@@ -121,6 +122,17 @@ public abstract class WorkloadBenchmarks<TNet> where TNet : struct, INetGenCalls
             _sgd.Step(_netgen.Network);
         }
     }
+
+    /// <summary>The fused path: <c>TrainStep</c> updates θ during backprop, never touching the gradient buffer.</summary>
+    [Benchmark(OperationsPerInvoke = Ops), BenchmarkCategory("Train")]
+    public void NetGenTrainStep()
+    {
+        int s0 = NextStart();
+        for (int s = s0; s < s0 + Ops; s++)
+        {
+            _netgen.TrainStep(_data.Inputs[s], _data.Targets[s], LearningRate);
+        }
+    }
 }
 
 public static class Agreement
@@ -143,6 +155,7 @@ public struct W1Calls(W1Xor net) : INetGenCalls
     public readonly ITrainableNetwork Network => net;
     public readonly void Forward(ReadOnlySpan<float> input, Span<float> output) => net.Forward(input, output);
     public readonly float Backward(ReadOnlySpan<float> input, ReadOnlySpan<float> target) => net.Backward(input, target);
+    public readonly float TrainStep(ReadOnlySpan<float> input, ReadOnlySpan<float> target, float learningRate) => net.TrainStep(input, target, learningRate);
 }
 
 public struct W2Calls(W2Digits net) : INetGenCalls
@@ -150,6 +163,7 @@ public struct W2Calls(W2Digits net) : INetGenCalls
     public readonly ITrainableNetwork Network => net;
     public readonly void Forward(ReadOnlySpan<float> input, Span<float> output) => net.Forward(input, output);
     public readonly float Backward(ReadOnlySpan<float> input, ReadOnlySpan<float> target) => net.Backward(input, target);
+    public readonly float TrainStep(ReadOnlySpan<float> input, ReadOnlySpan<float> target, float learningRate) => net.TrainStep(input, target, learningRate);
 }
 
 public struct W3Calls(W3Mnist net) : INetGenCalls
@@ -158,6 +172,7 @@ public struct W3Calls(W3Mnist net) : INetGenCalls
     public readonly W3Mnist Net => net;
     public readonly void Forward(ReadOnlySpan<float> input, Span<float> output) => net.Forward(input, output);
     public readonly float Backward(ReadOnlySpan<float> input, ReadOnlySpan<float> target) => net.Backward(input, target);
+    public readonly float TrainStep(ReadOnlySpan<float> input, ReadOnlySpan<float> target, float learningRate) => net.TrainStep(input, target, learningRate);
 }
 
 public struct W4Calls(W4Audio net) : INetGenCalls
@@ -165,6 +180,7 @@ public struct W4Calls(W4Audio net) : INetGenCalls
     public readonly ITrainableNetwork Network => net;
     public readonly void Forward(ReadOnlySpan<float> input, Span<float> output) => net.Forward(input, output);
     public readonly float Backward(ReadOnlySpan<float> input, ReadOnlySpan<float> target) => net.Backward(input, target);
+    public readonly float TrainStep(ReadOnlySpan<float> input, ReadOnlySpan<float> target, float learningRate) => net.TrainStep(input, target, learningRate);
 }
 
 /// <summary>W1 XOR: 2 → 4 tanh → 1 sigmoid, binary cross-entropy.</summary>

@@ -76,6 +76,10 @@ internal static partial class NetworkEmitter
             w.Line("// Backward's record of the forward pass (z⁽ˡ⁾, a⁽ˡ⁾) and the errors δ⁽ˡ⁾ = ∂L/∂z⁽ˡ⁾: training belongs to one thread.");
             foreach (LayerSpec layer in spec.Layers)
             {
+                if (BackwardForm(spec, layer) != Form.Span)
+                {
+                    continue; // kept in registers
+                }
                 string n = Int(layer.Units);
                 w.Line(layer.Kind == LayerKindSpec.Dropout
                     ? $"private readonly float[] _a{layer.Index} = new float[{n}], _delta{layer.Index} = new float[{n}], _mask{layer.Index} = new float[{n}];"

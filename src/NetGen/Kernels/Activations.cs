@@ -10,7 +10,7 @@ namespace NetGen.Kernels;
 /// Forward methods write <c>a</c> (which may be the same span as <c>z</c>); backward methods scale the incoming
 /// gradient <c>g = ∂L/∂a</c> in place into <c>δ = ∂L/∂z</c>.
 /// </summary>
-public static class Activations
+public static partial class Activations
 {
     private const double InvSqrt2 = 0.70710678118654752440;
 

@@ -263,9 +263,8 @@ public static class FastMath
     private static Vector256<float> MultiplyAdd(Vector256<float> a, float b, float c) =>
         MultiplyAdd(a, Vector256.Create(b), Vector256.Create(c));
 
-    /// <summary><c>eˣ</c> per lane (see <see cref="Exp(float)"/>).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static Vector256<float> Exp(Vector256<float> x)
+    private static Vector256<float> ExpCore(Vector256<float> x)
     {
         Vector256<float> c = Vector256.MinNative(Vector256.MaxNative(x, Vector256.Create(ExpMin)), Vector256.Create(ExpMax));
         Vector256<float> t = MultiplyAdd(c, Log2E, RoundMagic);
@@ -282,9 +281,8 @@ public static class FastMath
         return Vector256.ConditionalSelect(Vector256.Equals(x, x), result, x);
     }
 
-    /// <summary><c>tanh(x)</c> per lane (see <see cref="Tanh(float)"/>).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static Vector256<float> Tanh(Vector256<float> x)
+    private static Vector256<float> TanhCore(Vector256<float> x)
     {
         Vector256<float> ax = Vector256.Abs(x);
         Vector256<float> x2 = x * x;
@@ -296,30 +294,26 @@ public static class FastMath
         return magnitude | (x & Vector256.Create(-0f));
     }
 
-    /// <summary><c>σ(x)</c> per lane (see <see cref="Sigmoid(float)"/>).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static Vector256<float> Sigmoid(Vector256<float> x)
+    private static Vector256<float> SigmoidCore(Vector256<float> x)
     {
         Vector256<float> e = Exp(-Vector256.Abs(x));
         Vector256<float> s = Vector256.Create(1f) / (Vector256.Create(1f) + e);
         return Vector256.ConditionalSelect(Vector256.GreaterThanOrEqual(x, Vector256<float>.Zero), s, e * s);
     }
 
-    /// <summary>Φ(z) per lane (see <see cref="NormalCdf(float)"/>).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static Vector256<float> NormalCdf(Vector256<float> z)
+    private static Vector256<float> NormalCdfCore(Vector256<float> z)
     {
         Vector256<float> tail = UpperTail(Vector256.Abs(z), out _);
         return Vector256.ConditionalSelect(Vector256.GreaterThanOrEqual(z, Vector256<float>.Zero), Vector256.Create(1f) - tail, tail);
     }
 
-    /// <summary>GELU(z) = z·Φ(z) per lane.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static Vector256<float> Gelu(Vector256<float> z) => z * NormalCdf(z);
+    private static Vector256<float> GeluCore(Vector256<float> z) => z * NormalCdf(z);
 
-    /// <summary>GELU′(z) = Φ(z) + z·φ(z) per lane.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static Vector256<float> GeluDerivative(Vector256<float> z)
+    private static Vector256<float> GeluDerivativeCore(Vector256<float> z)
     {
         Vector256<float> tail = UpperTail(Vector256.Abs(z), out Vector256<float> density);
         Vector256<float> phi = Vector256.ConditionalSelect(Vector256.GreaterThanOrEqual(z, Vector256<float>.Zero), Vector256.Create(1f) - tail, tail);
@@ -341,6 +335,36 @@ public static class FastMath
         return Vector256.Create(0.5f) * t * eHi * Exp(p - lo);
     }
 
+    /// <summary><c>eˣ</c> per lane (see <see cref="Exp(float)"/>).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector256<float> Exp(Vector256<float> x) =>
+        Vector256.IsHardwareAccelerated ? ExpCore(x) : Vector256.Create(Exp(x.GetLower()), Exp(x.GetUpper())); // unaccelerated: two halves
+
+    /// <summary><c>tanh(x)</c> per lane (see <see cref="Tanh(float)"/>).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector256<float> Tanh(Vector256<float> x) =>
+        Vector256.IsHardwareAccelerated ? TanhCore(x) : Vector256.Create(Tanh(x.GetLower()), Tanh(x.GetUpper())); // unaccelerated: two halves
+
+    /// <summary><c>σ(x)</c> per lane (see <see cref="Sigmoid(float)"/>).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector256<float> Sigmoid(Vector256<float> x) =>
+        Vector256.IsHardwareAccelerated ? SigmoidCore(x) : Vector256.Create(Sigmoid(x.GetLower()), Sigmoid(x.GetUpper())); // unaccelerated: two halves
+
+    /// <summary>Φ(z) per lane (see <see cref="NormalCdf(float)"/>).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector256<float> NormalCdf(Vector256<float> x) =>
+        Vector256.IsHardwareAccelerated ? NormalCdfCore(x) : Vector256.Create(NormalCdf(x.GetLower()), NormalCdf(x.GetUpper())); // unaccelerated: two halves
+
+    /// <summary>GELU(z) = z·Φ(z) per lane.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector256<float> Gelu(Vector256<float> x) =>
+        Vector256.IsHardwareAccelerated ? GeluCore(x) : Vector256.Create(Gelu(x.GetLower()), Gelu(x.GetUpper())); // unaccelerated: two halves
+
+    /// <summary>GELU′(z) = Φ(z) + z·φ(z) per lane.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector256<float> GeluDerivative(Vector256<float> x) =>
+        Vector256.IsHardwareAccelerated ? GeluDerivativeCore(x) : Vector256.Create(GeluDerivative(x.GetLower()), GeluDerivative(x.GetUpper())); // unaccelerated: two halves
+
     // ----- Vector512<float> --------------------------------------------------------------------------------------------
 
     /// <summary><c>a·b + c</c> per lane, fused where the hardware has FMA.</summary>
@@ -352,9 +376,8 @@ public static class FastMath
     private static Vector512<float> MultiplyAdd(Vector512<float> a, float b, float c) =>
         MultiplyAdd(a, Vector512.Create(b), Vector512.Create(c));
 
-    /// <summary><c>eˣ</c> per lane (see <see cref="Exp(float)"/>).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static Vector512<float> Exp(Vector512<float> x)
+    private static Vector512<float> ExpCore(Vector512<float> x)
     {
         Vector512<float> c = Vector512.MinNative(Vector512.MaxNative(x, Vector512.Create(ExpMin)), Vector512.Create(ExpMax));
         Vector512<float> t = MultiplyAdd(c, Log2E, RoundMagic);
@@ -371,9 +394,8 @@ public static class FastMath
         return Vector512.ConditionalSelect(Vector512.Equals(x, x), result, x);
     }
 
-    /// <summary><c>tanh(x)</c> per lane (see <see cref="Tanh(float)"/>).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static Vector512<float> Tanh(Vector512<float> x)
+    private static Vector512<float> TanhCore(Vector512<float> x)
     {
         Vector512<float> ax = Vector512.Abs(x);
         Vector512<float> x2 = x * x;
@@ -385,30 +407,26 @@ public static class FastMath
         return magnitude | (x & Vector512.Create(-0f));
     }
 
-    /// <summary><c>σ(x)</c> per lane (see <see cref="Sigmoid(float)"/>).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static Vector512<float> Sigmoid(Vector512<float> x)
+    private static Vector512<float> SigmoidCore(Vector512<float> x)
     {
         Vector512<float> e = Exp(-Vector512.Abs(x));
         Vector512<float> s = Vector512.Create(1f) / (Vector512.Create(1f) + e);
         return Vector512.ConditionalSelect(Vector512.GreaterThanOrEqual(x, Vector512<float>.Zero), s, e * s);
     }
 
-    /// <summary>Φ(z) per lane (see <see cref="NormalCdf(float)"/>).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static Vector512<float> NormalCdf(Vector512<float> z)
+    private static Vector512<float> NormalCdfCore(Vector512<float> z)
     {
         Vector512<float> tail = UpperTail(Vector512.Abs(z), out _);
         return Vector512.ConditionalSelect(Vector512.GreaterThanOrEqual(z, Vector512<float>.Zero), Vector512.Create(1f) - tail, tail);
     }
 
-    /// <summary>GELU(z) = z·Φ(z) per lane.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static Vector512<float> Gelu(Vector512<float> z) => z * NormalCdf(z);
+    private static Vector512<float> GeluCore(Vector512<float> z) => z * NormalCdf(z);
 
-    /// <summary>GELU′(z) = Φ(z) + z·φ(z) per lane.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static Vector512<float> GeluDerivative(Vector512<float> z)
+    private static Vector512<float> GeluDerivativeCore(Vector512<float> z)
     {
         Vector512<float> tail = UpperTail(Vector512.Abs(z), out Vector512<float> density);
         Vector512<float> phi = Vector512.ConditionalSelect(Vector512.GreaterThanOrEqual(z, Vector512<float>.Zero), Vector512.Create(1f) - tail, tail);
@@ -429,4 +447,34 @@ public static class FastMath
         density = eHi * Exp(-lo) * Vector512.Create(InvSqrt2Pi);
         return Vector512.Create(0.5f) * t * eHi * Exp(p - lo);
     }
+
+    /// <summary><c>eˣ</c> per lane (see <see cref="Exp(float)"/>).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector512<float> Exp(Vector512<float> x) =>
+        Vector512.IsHardwareAccelerated ? ExpCore(x) : Vector512.Create(Exp(x.GetLower()), Exp(x.GetUpper())); // unaccelerated: two halves
+
+    /// <summary><c>tanh(x)</c> per lane (see <see cref="Tanh(float)"/>).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector512<float> Tanh(Vector512<float> x) =>
+        Vector512.IsHardwareAccelerated ? TanhCore(x) : Vector512.Create(Tanh(x.GetLower()), Tanh(x.GetUpper())); // unaccelerated: two halves
+
+    /// <summary><c>σ(x)</c> per lane (see <see cref="Sigmoid(float)"/>).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector512<float> Sigmoid(Vector512<float> x) =>
+        Vector512.IsHardwareAccelerated ? SigmoidCore(x) : Vector512.Create(Sigmoid(x.GetLower()), Sigmoid(x.GetUpper())); // unaccelerated: two halves
+
+    /// <summary>Φ(z) per lane (see <see cref="NormalCdf(float)"/>).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector512<float> NormalCdf(Vector512<float> x) =>
+        Vector512.IsHardwareAccelerated ? NormalCdfCore(x) : Vector512.Create(NormalCdf(x.GetLower()), NormalCdf(x.GetUpper())); // unaccelerated: two halves
+
+    /// <summary>GELU(z) = z·Φ(z) per lane.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector512<float> Gelu(Vector512<float> x) =>
+        Vector512.IsHardwareAccelerated ? GeluCore(x) : Vector512.Create(Gelu(x.GetLower()), Gelu(x.GetUpper())); // unaccelerated: two halves
+
+    /// <summary>GELU′(z) = Φ(z) + z·φ(z) per lane.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector512<float> GeluDerivative(Vector512<float> x) =>
+        Vector512.IsHardwareAccelerated ? GeluDerivativeCore(x) : Vector512.Create(GeluDerivative(x.GetLower()), GeluDerivative(x.GetUpper())); // unaccelerated: two halves
 }

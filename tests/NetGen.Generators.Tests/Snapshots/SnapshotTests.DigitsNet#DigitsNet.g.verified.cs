@@ -96,7 +96,8 @@ partial class DigitsNet : global::NetGen.ITrainableNetwork
     {
         global::NetGen.Guard.Length(input.Length, InputSize, nameof(input), "DigitsNet", nameof(InputSize));
         global::NetGen.Guard.Length(output.Length, OutputSize, nameof(output), "DigitsNet", nameof(OutputSize));
-        global::System.ReadOnlySpan<float> theta = _parameters;
+        // θ as a span whose length is the constant ParameterCount: the JIT drops the bounds checks of constant indices.
+        global::System.ReadOnlySpan<float> theta = new(_parameters, 0, ParameterCount);
         global::System.ReadOnlySpan<float> x = input;
 
         // Layer 1 · Dense 64 → 32 · ReLU
@@ -166,8 +167,9 @@ partial class DigitsNet : global::NetGen.ITrainableNetwork
     {
         global::NetGen.Guard.Length(input.Length, InputSize, nameof(input), "DigitsNet", nameof(InputSize));
         global::NetGen.Guard.Length(target.Length, OutputSize, nameof(target), "DigitsNet", nameof(OutputSize));
-        global::System.ReadOnlySpan<float> theta = _parameters;
-        global::System.Span<float> grad = _gradients;
+        // θ and ∂L/∂θ as spans whose length is the constant ParameterCount: no bounds checks on constant indices.
+        global::System.ReadOnlySpan<float> theta = new(_parameters, 0, ParameterCount);
+        global::System.Span<float> grad = new(_gradients, 0, ParameterCount);
         global::System.ReadOnlySpan<float> x = input;
         global::System.ReadOnlySpan<float> y = target;
         global::System.Span<float> z1 = _z1, a1 = _a1, delta1 = _delta1;
@@ -202,6 +204,62 @@ partial class DigitsNet : global::NetGen.ITrainableNetwork
 
         // Layer 1: ∂L/∂W⁽¹⁾ += δ⁽¹⁾·xᵀ        ∂L/∂b⁽¹⁾ += δ⁽¹⁾
         global::NetGen.Kernels.DenseKernels.Backward(theta.Slice(0, 2048), delta1, x, grad.Slice(0, 2048), grad.Slice(2048, 32), default, 32, 64);
+
+        return loss;
+    }
+
+    /// <summary>
+    /// One step of plain stochastic gradient descent on one sample, fused: forward, backward and θ ← θ − η·∇θL in one
+    /// pass over the parameters. It neither reads nor writes <see cref="Gradients"/>, so it replaces
+    /// <c>ZeroGradients(); Backward(input, target); new Sgd(η).Step(this)</c> (same result up to rounding) without the three
+    /// extra passes over θ and ∂L/∂θ that those make. Each layer's δ is propagated with its weights as they were before the update.
+    /// </summary>
+    /// <param name="input">The input x, <see cref="InputSize"/> values.</param>
+    /// <param name="target">The target y, <see cref="OutputSize"/> values.</param>
+    /// <param name="learningRate">η, a positive finite number.</param>
+    /// <returns>The loss L before the update.</returns>
+    /// <exception cref="global::System.ArgumentException">A span has the wrong length.</exception>
+    /// <exception cref="global::System.ArgumentOutOfRangeException"><paramref name="learningRate"/> is not a positive finite number.</exception>
+    public float TrainStep(global::System.ReadOnlySpan<float> input, global::System.ReadOnlySpan<float> target, float learningRate)
+    {
+        global::NetGen.Guard.Length(input.Length, InputSize, nameof(input), "DigitsNet", nameof(InputSize));
+        global::NetGen.Guard.Length(target.Length, OutputSize, nameof(target), "DigitsNet", nameof(OutputSize));
+        global::NetGen.Guard.LearningRate(learningRate);
+        global::System.Span<float> theta = new(_parameters, 0, ParameterCount);
+        global::System.ReadOnlySpan<float> x = input;
+        global::System.ReadOnlySpan<float> y = target;
+        global::System.Span<float> z1 = _z1, a1 = _a1, delta1 = _delta1;
+        global::System.Span<float> z2 = _z2, a2 = _a2, delta2 = _delta2;
+
+        // ── Forward pass, keeping z⁽ˡ⁾ and a⁽ˡ⁾ for backprop ──────────────────────────────
+
+        // Layer 1 · Dense 64 → 32 · ReLU
+        //   z⁽¹⁾ = W⁽¹⁾·x + b⁽¹⁾        W⁽¹⁾ = θ[0..2048) (32×64, row-major), b⁽¹⁾ = θ[2048..2080)
+        //   a⁽¹⁾ = ReLU(z⁽¹⁾)
+        global::NetGen.Kernels.DenseKernels.Forward(theta.Slice(0, 2048), theta.Slice(2048, 32), x, z1, 32, 64);
+        global::NetGen.Kernels.Activations.ReLU(z1, a1);
+
+        // Layer 2 · Dense 32 → 10 · softmax
+        //   z⁽²⁾ = W⁽²⁾·a⁽¹⁾ + b⁽²⁾        W⁽²⁾ = θ[2080..2400) (10×32, row-major), b⁽²⁾ = θ[2400..2410)
+        //   ŷ = softmax(z⁽²⁾)
+        global::NetGen.Kernels.DenseKernels.Forward(theta.Slice(2080, 320), theta.Slice(2400, 10), a1, z2, 10, 32);
+        global::NetGen.Kernels.Activations.Softmax(z2, a2);
+
+        // ── Loss and the output error δ⁽ᴸ⁾ = ∂L/∂z⁽ᴸ⁾ ──────────────────────────────────────
+        // L = −Σₖ yₖ·log ŷₖ (a per-sample sum over classes; Mean and Sum agree for one sample)
+        // Softmax + cross-entropy fused: log ŷₖ = zₖ − log Σⱼ e^(zⱼ) (log-sum-exp with max-subtraction, stable),
+        // and the softmax Jacobian collapses: δ⁽²⁾ = ŷ·Σₖyₖ − y = ŷ − y for a target that sums to 1.
+        float loss = global::NetGen.Kernels.Losses.SoftmaxCrossEntropy(z2, a2, y, delta2);
+
+        // ── Backward pass fused with SGD: δ⁽ˡ⁻¹⁾ = (W⁽ˡ⁾ᵀ·δ⁽ˡ⁾) ⊙ f′(z⁽ˡ⁻¹⁾) with the old W⁽ˡ⁾, then W⁽ˡ⁾ ← W⁽ˡ⁾ − η·δ⁽ˡ⁾·a⁽ˡ⁻¹⁾ᵀ, b⁽ˡ⁾ ← b⁽ˡ⁾ − η·δ⁽ˡ⁾ ──
+
+        // Layer 2: W⁽²⁾ ← W⁽²⁾ − η·δ⁽²⁾·a⁽¹⁾ᵀ        b⁽²⁾ ← b⁽²⁾ − η·δ⁽²⁾
+        //          δ⁽¹⁾ = (W⁽²⁾ᵀ·δ⁽²⁾) ⊙ f′(z⁽¹⁾)        ReLU′(z⁽¹⁾) = 1 where z⁽¹⁾ > 0, else 0
+        global::NetGen.Kernels.DenseKernels.BackwardSgd(theta.Slice(2080, 320), theta.Slice(2400, 10), delta2, a1, delta1, 10, 32, learningRate);
+        global::NetGen.Kernels.Activations.ReLUBackward(z1, delta1);
+
+        // Layer 1: W⁽¹⁾ ← W⁽¹⁾ − η·δ⁽¹⁾·xᵀ        b⁽¹⁾ ← b⁽¹⁾ − η·δ⁽¹⁾
+        global::NetGen.Kernels.DenseKernels.BackwardSgd(theta.Slice(0, 2048), theta.Slice(2048, 32), delta1, x, default, 32, 64, learningRate);
 
         return loss;
     }

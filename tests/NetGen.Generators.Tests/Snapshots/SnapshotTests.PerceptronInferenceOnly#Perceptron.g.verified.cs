@@ -61,21 +61,21 @@ partial class Perceptron : global::NetGen.INetwork
     {
         global::NetGen.Guard.Length(input.Length, InputSize, nameof(input), "Perceptron", nameof(InputSize));
         global::NetGen.Guard.Length(output.Length, OutputSize, nameof(output), "Perceptron", nameof(OutputSize));
-        global::System.ReadOnlySpan<float> theta = _parameters;
+        // θ as a span whose length is the constant ParameterCount: the JIT drops the bounds checks of constant indices.
+        global::System.ReadOnlySpan<float> theta = new(_parameters, 0, ParameterCount);
         global::System.ReadOnlySpan<float> x = input;
 
         // Layer 1 · Dense 2 → 2 · step
         //   z⁽¹⁾ = W⁽¹⁾·x + b⁽¹⁾        W⁽¹⁾ = θ[0..4) (2×2, row-major), b⁽¹⁾ = θ[4..6)
         //   a⁽¹⁾ = step(z⁽¹⁾)
-        global::System.Span<float> a1 = stackalloc float[2];
-        a1[0] = theta[4] + theta[0] * x[0] + theta[1] * x[1];
-        a1[1] = theta[5] + theta[2] * x[0] + theta[3] * x[1];
-        global::NetGen.Kernels.Activations.Step(a1, a1);
+        global::System.Runtime.Intrinsics.Vector128<float> a1 = global::NetGen.Kernels.Activations.Step(global::System.Runtime.Intrinsics.Vector128.Create(
+            theta[4] + theta[0] * x[0] + theta[1] * x[1],
+            theta[5] + theta[2] * x[0] + theta[3] * x[1],
+            0f, 0f)); // lanes 2–3 unused
 
         // Layer 2 · Dense 2 → 1 · sign
         //   z⁽²⁾ = W⁽²⁾·a⁽¹⁾ + b⁽²⁾        W⁽²⁾ = θ[6..8) (1×2, row-major), b⁽²⁾ = θ[8]
         //   ŷ = sign(z⁽²⁾)
-        output[0] = theta[8] + theta[6] * a1[0] + theta[7] * a1[1];
-        global::NetGen.Kernels.Activations.Sign(output, output);
+        output[0] = global::NetGen.Kernels.Activations.Sign(theta[8] + theta[6] * a1[0] + theta[7] * a1[1]);
     }
 }

@@ -27,8 +27,6 @@ partial class XorNet : global::NetGen.ITrainableNetwork
     private readonly float[] _gradients = new float[ParameterCount];
 
     // Backward's record of the forward pass (z⁽ˡ⁾, a⁽ˡ⁾) and the errors δ⁽ˡ⁾ = ∂L/∂z⁽ˡ⁾: training belongs to one thread.
-    private readonly float[] _z1 = new float[4], _a1 = new float[4], _delta1 = new float[4];
-    private readonly float[] _z2 = new float[1], _a2 = new float[1], _delta2 = new float[1];
 
     /// <summary>All parameters θ in one contiguous buffer (layout in the class remarks).</summary>
     public global::System.Span<float> Parameters => _parameters;
@@ -96,24 +94,23 @@ partial class XorNet : global::NetGen.ITrainableNetwork
     {
         global::NetGen.Guard.Length(input.Length, InputSize, nameof(input), "XorNet", nameof(InputSize));
         global::NetGen.Guard.Length(output.Length, OutputSize, nameof(output), "XorNet", nameof(OutputSize));
-        global::System.ReadOnlySpan<float> theta = _parameters;
+        // θ as a span whose length is the constant ParameterCount: the JIT drops the bounds checks of constant indices.
+        global::System.ReadOnlySpan<float> theta = new(_parameters, 0, ParameterCount);
         global::System.ReadOnlySpan<float> x = input;
 
         // Layer 1 · Dense 2 → 4 · tanh
         //   z⁽¹⁾ = W⁽¹⁾·x + b⁽¹⁾        W⁽¹⁾ = θ[0..8) (4×2, row-major), b⁽¹⁾ = θ[8..12)
         //   a⁽¹⁾ = tanh(z⁽¹⁾)
-        global::System.Span<float> a1 = stackalloc float[4];
-        a1[0] = theta[8] + theta[0] * x[0] + theta[1] * x[1];
-        a1[1] = theta[9] + theta[2] * x[0] + theta[3] * x[1];
-        a1[2] = theta[10] + theta[4] * x[0] + theta[5] * x[1];
-        a1[3] = theta[11] + theta[6] * x[0] + theta[7] * x[1];
-        global::NetGen.Kernels.Activations.Tanh(a1, a1);
+        global::System.Runtime.Intrinsics.Vector128<float> a1 = global::NetGen.Kernels.Activations.Tanh(global::System.Runtime.Intrinsics.Vector128.Create(
+            theta[8] + theta[0] * x[0] + theta[1] * x[1],
+            theta[9] + theta[2] * x[0] + theta[3] * x[1],
+            theta[10] + theta[4] * x[0] + theta[5] * x[1],
+            theta[11] + theta[6] * x[0] + theta[7] * x[1]));
 
         // Layer 2 · Dense 4 → 1 · sigmoid
         //   z⁽²⁾ = W⁽²⁾·a⁽¹⁾ + b⁽²⁾        W⁽²⁾ = θ[12..16) (1×4, row-major), b⁽²⁾ = θ[16]
         //   ŷ = σ(z⁽²⁾)
-        output[0] = theta[16] + theta[12] * a1[0] + theta[13] * a1[1] + theta[14] * a1[2] + theta[15] * a1[3];
-        global::NetGen.Kernels.Activations.Sigmoid(output, output);
+        output[0] = global::NetGen.Kernels.Activations.Sigmoid(theta[16] + theta[12] * a1[0] + theta[13] * a1[1] + theta[14] * a1[2] + theta[15] * a1[3]);
     }
 
     /// <summary>
@@ -172,50 +169,50 @@ partial class XorNet : global::NetGen.ITrainableNetwork
     {
         global::NetGen.Guard.Length(input.Length, InputSize, nameof(input), "XorNet", nameof(InputSize));
         global::NetGen.Guard.Length(target.Length, OutputSize, nameof(target), "XorNet", nameof(OutputSize));
-        global::System.ReadOnlySpan<float> theta = _parameters;
-        global::System.Span<float> grad = _gradients;
+        // θ and ∂L/∂θ as spans whose length is the constant ParameterCount: no bounds checks on constant indices.
+        global::System.ReadOnlySpan<float> theta = new(_parameters, 0, ParameterCount);
+        global::System.Span<float> grad = new(_gradients, 0, ParameterCount);
         global::System.ReadOnlySpan<float> x = input;
         global::System.ReadOnlySpan<float> y = target;
-        global::System.Span<float> z1 = _z1, a1 = _a1, delta1 = _delta1;
-        global::System.Span<float> z2 = _z2, a2 = _a2, delta2 = _delta2;
 
         // ── Forward pass, keeping z⁽ˡ⁾ and a⁽ˡ⁾ for backprop ──────────────────────────────
 
         // Layer 1 · Dense 2 → 4 · tanh
         //   z⁽¹⁾ = W⁽¹⁾·x + b⁽¹⁾        W⁽¹⁾ = θ[0..8) (4×2, row-major), b⁽¹⁾ = θ[8..12)
         //   a⁽¹⁾ = tanh(z⁽¹⁾)
-        z1[0] = theta[8] + theta[0] * x[0] + theta[1] * x[1];
-        z1[1] = theta[9] + theta[2] * x[0] + theta[3] * x[1];
-        z1[2] = theta[10] + theta[4] * x[0] + theta[5] * x[1];
-        z1[3] = theta[11] + theta[6] * x[0] + theta[7] * x[1];
-        global::NetGen.Kernels.Activations.Tanh(z1, a1);
+        global::System.Runtime.Intrinsics.Vector128<float> z1 = global::System.Runtime.Intrinsics.Vector128.Create(
+            theta[8] + theta[0] * x[0] + theta[1] * x[1],
+            theta[9] + theta[2] * x[0] + theta[3] * x[1],
+            theta[10] + theta[4] * x[0] + theta[5] * x[1],
+            theta[11] + theta[6] * x[0] + theta[7] * x[1]);
+        global::System.Runtime.Intrinsics.Vector128<float> a1 = global::NetGen.Kernels.Activations.Tanh(z1);
 
         // Layer 2 · Dense 4 → 1 · sigmoid
         //   z⁽²⁾ = W⁽²⁾·a⁽¹⁾ + b⁽²⁾        W⁽²⁾ = θ[12..16) (1×4, row-major), b⁽²⁾ = θ[16]
         //   ŷ = σ(z⁽²⁾)
-        z2[0] = theta[16] + theta[12] * a1[0] + theta[13] * a1[1] + theta[14] * a1[2] + theta[15] * a1[3];
-        global::NetGen.Kernels.Activations.Sigmoid(z2, a2);
+        float z2 = theta[16] + theta[12] * a1[0] + theta[13] * a1[1] + theta[14] * a1[2] + theta[15] * a1[3];
+        float a2 = global::NetGen.Kernels.Activations.Sigmoid(z2);
 
         // ── Loss and the output error δ⁽ᴸ⁾ = ∂L/∂z⁽ᴸ⁾ ──────────────────────────────────────
         // L = (1/n)·Σᵢ −[yᵢ·log ŷᵢ + (1 − yᵢ)·log(1 − ŷᵢ)] (mean over the 1 output)
         // Sigmoid + binary cross-entropy fused: from the logits, ℓ = max(z, 0) − z·y + log(1 + e^(−|z|)) (never log 0),
         // and σ′ cancels the denominator of ∂ℓ/∂ŷ, leaving δ⁽²⁾ = (ŷ − y)/n.
-        float loss = global::NetGen.Kernels.Losses.SigmoidBinaryCrossEntropy(z2, a2, y, delta2, 1f);
+        float loss = global::NetGen.Kernels.Losses.SigmoidBinaryCrossEntropy(z2, a2, y[0], 1f, out float delta2);
 
         // ── Backward pass: ∂L/∂W⁽ˡ⁾ = δ⁽ˡ⁾·a⁽ˡ⁻¹⁾ᵀ, ∂L/∂b⁽ˡ⁾ = δ⁽ˡ⁾, δ⁽ˡ⁻¹⁾ = (W⁽ˡ⁾ᵀ·δ⁽ˡ⁾) ⊙ f′(z⁽ˡ⁻¹⁾) ──
 
         // Layer 2: ∂L/∂W⁽²⁾ += δ⁽²⁾·a⁽¹⁾ᵀ        ∂L/∂b⁽²⁾ += δ⁽²⁾
         //          δ⁽¹⁾ = (W⁽²⁾ᵀ·δ⁽²⁾) ⊙ f′(z⁽¹⁾)        tanh′(z⁽¹⁾) = 1 − (a⁽¹⁾)²
-        grad[16] += delta2[0];
-        grad[12] += delta2[0] * a1[0];
-        grad[13] += delta2[0] * a1[1];
-        grad[14] += delta2[0] * a1[2];
-        grad[15] += delta2[0] * a1[3];
-        delta1[0] = theta[12] * delta2[0];
-        delta1[1] = theta[13] * delta2[0];
-        delta1[2] = theta[14] * delta2[0];
-        delta1[3] = theta[15] * delta2[0];
-        global::NetGen.Kernels.Activations.TanhBackward(a1, delta1);
+        global::System.Runtime.Intrinsics.Vector128<float> delta1 = global::NetGen.Kernels.Activations.TanhBackward(a1, global::System.Runtime.Intrinsics.Vector128.Create(
+            theta[12] * delta2,
+            theta[13] * delta2,
+            theta[14] * delta2,
+            theta[15] * delta2));
+        grad[16] += delta2;
+        grad[12] += delta2 * a1[0];
+        grad[13] += delta2 * a1[1];
+        grad[14] += delta2 * a1[2];
+        grad[15] += delta2 * a1[3];
 
         // Layer 1: ∂L/∂W⁽¹⁾ += δ⁽¹⁾·xᵀ        ∂L/∂b⁽¹⁾ += δ⁽¹⁾
         grad[8] += delta1[0];
@@ -230,6 +227,83 @@ partial class XorNet : global::NetGen.ITrainableNetwork
         grad[11] += delta1[3];
         grad[6] += delta1[3] * x[0];
         grad[7] += delta1[3] * x[1];
+
+        return loss;
+    }
+
+    /// <summary>
+    /// One step of plain stochastic gradient descent on one sample, fused: forward, backward and θ ← θ − η·∇θL in one
+    /// pass over the parameters. It neither reads nor writes <see cref="Gradients"/>, so it replaces
+    /// <c>ZeroGradients(); Backward(input, target); new Sgd(η).Step(this)</c> (same result up to rounding) without the three
+    /// extra passes over θ and ∂L/∂θ that those make. Each layer's δ is propagated with its weights as they were before the update.
+    /// </summary>
+    /// <param name="input">The input x, <see cref="InputSize"/> values.</param>
+    /// <param name="target">The target y, <see cref="OutputSize"/> values.</param>
+    /// <param name="learningRate">η, a positive finite number.</param>
+    /// <returns>The loss L before the update.</returns>
+    /// <exception cref="global::System.ArgumentException">A span has the wrong length.</exception>
+    /// <exception cref="global::System.ArgumentOutOfRangeException"><paramref name="learningRate"/> is not a positive finite number.</exception>
+    public float TrainStep(global::System.ReadOnlySpan<float> input, global::System.ReadOnlySpan<float> target, float learningRate)
+    {
+        global::NetGen.Guard.Length(input.Length, InputSize, nameof(input), "XorNet", nameof(InputSize));
+        global::NetGen.Guard.Length(target.Length, OutputSize, nameof(target), "XorNet", nameof(OutputSize));
+        global::NetGen.Guard.LearningRate(learningRate);
+        global::System.Span<float> theta = new(_parameters, 0, ParameterCount);
+        global::System.ReadOnlySpan<float> x = input;
+        global::System.ReadOnlySpan<float> y = target;
+
+        // ── Forward pass, keeping z⁽ˡ⁾ and a⁽ˡ⁾ for backprop ──────────────────────────────
+
+        // Layer 1 · Dense 2 → 4 · tanh
+        //   z⁽¹⁾ = W⁽¹⁾·x + b⁽¹⁾        W⁽¹⁾ = θ[0..8) (4×2, row-major), b⁽¹⁾ = θ[8..12)
+        //   a⁽¹⁾ = tanh(z⁽¹⁾)
+        global::System.Runtime.Intrinsics.Vector128<float> z1 = global::System.Runtime.Intrinsics.Vector128.Create(
+            theta[8] + theta[0] * x[0] + theta[1] * x[1],
+            theta[9] + theta[2] * x[0] + theta[3] * x[1],
+            theta[10] + theta[4] * x[0] + theta[5] * x[1],
+            theta[11] + theta[6] * x[0] + theta[7] * x[1]);
+        global::System.Runtime.Intrinsics.Vector128<float> a1 = global::NetGen.Kernels.Activations.Tanh(z1);
+
+        // Layer 2 · Dense 4 → 1 · sigmoid
+        //   z⁽²⁾ = W⁽²⁾·a⁽¹⁾ + b⁽²⁾        W⁽²⁾ = θ[12..16) (1×4, row-major), b⁽²⁾ = θ[16]
+        //   ŷ = σ(z⁽²⁾)
+        float z2 = theta[16] + theta[12] * a1[0] + theta[13] * a1[1] + theta[14] * a1[2] + theta[15] * a1[3];
+        float a2 = global::NetGen.Kernels.Activations.Sigmoid(z2);
+
+        // ── Loss and the output error δ⁽ᴸ⁾ = ∂L/∂z⁽ᴸ⁾ ──────────────────────────────────────
+        // L = (1/n)·Σᵢ −[yᵢ·log ŷᵢ + (1 − yᵢ)·log(1 − ŷᵢ)] (mean over the 1 output)
+        // Sigmoid + binary cross-entropy fused: from the logits, ℓ = max(z, 0) − z·y + log(1 + e^(−|z|)) (never log 0),
+        // and σ′ cancels the denominator of ∂ℓ/∂ŷ, leaving δ⁽²⁾ = (ŷ − y)/n.
+        float loss = global::NetGen.Kernels.Losses.SigmoidBinaryCrossEntropy(z2, a2, y[0], 1f, out float delta2);
+
+        // ── Backward pass fused with SGD: δ⁽ˡ⁻¹⁾ = (W⁽ˡ⁾ᵀ·δ⁽ˡ⁾) ⊙ f′(z⁽ˡ⁻¹⁾) with the old W⁽ˡ⁾, then W⁽ˡ⁾ ← W⁽ˡ⁾ − η·δ⁽ˡ⁾·a⁽ˡ⁻¹⁾ᵀ, b⁽ˡ⁾ ← b⁽ˡ⁾ − η·δ⁽ˡ⁾ ──
+
+        // Layer 2: W⁽²⁾ ← W⁽²⁾ − η·δ⁽²⁾·a⁽¹⁾ᵀ        b⁽²⁾ ← b⁽²⁾ − η·δ⁽²⁾
+        //          δ⁽¹⁾ = (W⁽²⁾ᵀ·δ⁽²⁾) ⊙ f′(z⁽¹⁾)        tanh′(z⁽¹⁾) = 1 − (a⁽¹⁾)²
+        global::System.Runtime.Intrinsics.Vector128<float> delta1 = global::NetGen.Kernels.Activations.TanhBackward(a1, global::System.Runtime.Intrinsics.Vector128.Create(
+            theta[12] * delta2,
+            theta[13] * delta2,
+            theta[14] * delta2,
+            theta[15] * delta2));
+        theta[16] -= learningRate * delta2;
+        theta[12] -= learningRate * (delta2 * a1[0]);
+        theta[13] -= learningRate * (delta2 * a1[1]);
+        theta[14] -= learningRate * (delta2 * a1[2]);
+        theta[15] -= learningRate * (delta2 * a1[3]);
+
+        // Layer 1: W⁽¹⁾ ← W⁽¹⁾ − η·δ⁽¹⁾·xᵀ        b⁽¹⁾ ← b⁽¹⁾ − η·δ⁽¹⁾
+        theta[8] -= learningRate * delta1[0];
+        theta[0] -= learningRate * (delta1[0] * x[0]);
+        theta[1] -= learningRate * (delta1[0] * x[1]);
+        theta[9] -= learningRate * delta1[1];
+        theta[2] -= learningRate * (delta1[1] * x[0]);
+        theta[3] -= learningRate * (delta1[1] * x[1]);
+        theta[10] -= learningRate * delta1[2];
+        theta[4] -= learningRate * (delta1[2] * x[0]);
+        theta[5] -= learningRate * (delta1[2] * x[1]);
+        theta[11] -= learningRate * delta1[3];
+        theta[6] -= learningRate * (delta1[3] * x[0]);
+        theta[7] -= learningRate * (delta1[3] * x[1]);
 
         return loss;
     }
