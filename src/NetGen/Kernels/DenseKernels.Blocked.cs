@@ -74,11 +74,11 @@ public static partial class DenseKernels
     /// Backprop through four rows at a time: <c>G ← G + scale·δ·aᵀ</c> row by row and, when <paramref name="propagate"/>,
     /// <c>gi ← gi + Wᵀ·δ</c>. Accumulating gradients passes G = ∂L/∂W and scale = 1; the fused SGD step passes G = W
     /// itself and scale = −η, and each chunk of W is read for the propagation before it is updated, so gi sees the old W.
-    /// Returns the number of rows done.
+    /// With <paramref name="update"/> false only gi is computed. Returns the number of rows done.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static int BackwardVector512(ref float w, ref float delta, ref float input, ref float gw, ref float gi, bool propagate,
-        float scale, int rows, int cols)
+        bool update, float scale, int rows, int cols)
     {
         int o = 0;
         int remainder = cols % 16, full = cols - remainder;
@@ -91,11 +91,11 @@ public static partial class DenseKernels
             var s = new Block4Vector512(Vector512.Create(scale * dd0), Vector512.Create(scale * dd1), Vector512.Create(scale * dd2), Vector512.Create(scale * dd3));
             for (int i = 0; i < full; i += 16)
             {
-                BackwardChunkVector512((nuint)i, Vector512<float>.AllBitsSet, ref w0, ref g0, ref input, ref gi, propagate, in d, in s, cols);
+                BackwardChunkVector512((nuint)i, Vector512<float>.AllBitsSet, ref w0, ref g0, ref input, ref gi, propagate, update, in d, in s, cols);
             }
             if (remainder != 0)
             {
-                BackwardChunkVector512((nuint)(cols - 16), TailMaskVector512(remainder), ref w0, ref g0, ref input, ref gi, propagate, in d, in s, cols);
+                BackwardChunkVector512((nuint)(cols - 16), TailMaskVector512(remainder), ref w0, ref g0, ref input, ref gi, propagate, update, in d, in s, cols);
             }
         }
         return o;
@@ -110,7 +110,7 @@ public static partial class DenseKernels
     /// <summary>One chunk of four rows; lanes outside <paramref name="m"/> add zero (they belong to the previous chunk).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static void BackwardChunkVector512(nuint i, Vector512<float> m, ref float w0, ref float g0, ref float input, ref float gi, bool propagate,
-        in Block4Vector512 d, in Block4Vector512 s, int cols)
+        bool update, in Block4Vector512 d, in Block4Vector512 s, int cols)
     {
         nuint c = (nuint)cols;
         Vector512<float> a = Vector512.LoadUnsafe(ref input, i) & m;
@@ -122,6 +122,10 @@ public static partial class DenseKernels
             g = Vector512.FusedMultiplyAdd(d.R2, Vector512.LoadUnsafe(ref w0, i + 2 * c) & m, g);
             g = Vector512.FusedMultiplyAdd(d.R3, Vector512.LoadUnsafe(ref w0, i + 3 * c) & m, g);
             g.StoreUnsafe(ref gi, i);
+        }
+        if (!update)
+        {
+            return;
         }
         Vector512.FusedMultiplyAdd(s.R0, a, Vector512.LoadUnsafe(ref g0, i)).StoreUnsafe(ref g0, i);
         Vector512.FusedMultiplyAdd(s.R1, a, Vector512.LoadUnsafe(ref g0, i + c)).StoreUnsafe(ref g0, i + c);
@@ -183,11 +187,11 @@ public static partial class DenseKernels
     /// Backprop through four rows at a time: <c>G ← G + scale·δ·aᵀ</c> row by row and, when <paramref name="propagate"/>,
     /// <c>gi ← gi + Wᵀ·δ</c>. Accumulating gradients passes G = ∂L/∂W and scale = 1; the fused SGD step passes G = W
     /// itself and scale = −η, and each chunk of W is read for the propagation before it is updated, so gi sees the old W.
-    /// Returns the number of rows done.
+    /// With <paramref name="update"/> false only gi is computed. Returns the number of rows done.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static int BackwardVector256(ref float w, ref float delta, ref float input, ref float gw, ref float gi, bool propagate,
-        float scale, int rows, int cols)
+        bool update, float scale, int rows, int cols)
     {
         int o = 0;
         int remainder = cols % 8, full = cols - remainder;
@@ -200,11 +204,11 @@ public static partial class DenseKernels
             var s = new Block4Vector256(Vector256.Create(scale * dd0), Vector256.Create(scale * dd1), Vector256.Create(scale * dd2), Vector256.Create(scale * dd3));
             for (int i = 0; i < full; i += 8)
             {
-                BackwardChunkVector256((nuint)i, Vector256<float>.AllBitsSet, ref w0, ref g0, ref input, ref gi, propagate, in d, in s, cols);
+                BackwardChunkVector256((nuint)i, Vector256<float>.AllBitsSet, ref w0, ref g0, ref input, ref gi, propagate, update, in d, in s, cols);
             }
             if (remainder != 0)
             {
-                BackwardChunkVector256((nuint)(cols - 8), TailMaskVector256(remainder), ref w0, ref g0, ref input, ref gi, propagate, in d, in s, cols);
+                BackwardChunkVector256((nuint)(cols - 8), TailMaskVector256(remainder), ref w0, ref g0, ref input, ref gi, propagate, update, in d, in s, cols);
             }
         }
         return o;
@@ -219,7 +223,7 @@ public static partial class DenseKernels
     /// <summary>One chunk of four rows; lanes outside <paramref name="m"/> add zero (they belong to the previous chunk).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static void BackwardChunkVector256(nuint i, Vector256<float> m, ref float w0, ref float g0, ref float input, ref float gi, bool propagate,
-        in Block4Vector256 d, in Block4Vector256 s, int cols)
+        bool update, in Block4Vector256 d, in Block4Vector256 s, int cols)
     {
         nuint c = (nuint)cols;
         Vector256<float> a = Vector256.LoadUnsafe(ref input, i) & m;
@@ -231,6 +235,10 @@ public static partial class DenseKernels
             g = Vector256.FusedMultiplyAdd(d.R2, Vector256.LoadUnsafe(ref w0, i + 2 * c) & m, g);
             g = Vector256.FusedMultiplyAdd(d.R3, Vector256.LoadUnsafe(ref w0, i + 3 * c) & m, g);
             g.StoreUnsafe(ref gi, i);
+        }
+        if (!update)
+        {
+            return;
         }
         Vector256.FusedMultiplyAdd(s.R0, a, Vector256.LoadUnsafe(ref g0, i)).StoreUnsafe(ref g0, i);
         Vector256.FusedMultiplyAdd(s.R1, a, Vector256.LoadUnsafe(ref g0, i + c)).StoreUnsafe(ref g0, i + c);

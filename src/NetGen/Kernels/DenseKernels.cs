@@ -63,7 +63,7 @@ public static partial class DenseKernels
         }
         Simd.MultiplyAdd(1f, ref MemoryMarshal.GetReference(delta), ref MemoryMarshal.GetReference(gradB), rows);
         BackwardCore(ref MemoryMarshal.GetReference(w), ref MemoryMarshal.GetReference(delta), ref MemoryMarshal.GetReference(input),
-            ref MemoryMarshal.GetReference(gradW), gradInput, 1f, rows, cols);
+            ref MemoryMarshal.GetReference(gradW), gradInput, update: true, 1f, rows, cols);
     }
 
     /// <summary>
@@ -90,12 +90,15 @@ public static partial class DenseKernels
         }
         Simd.MultiplyAdd(-learningRate, ref MemoryMarshal.GetReference(delta), ref MemoryMarshal.GetReference(b), rows);
         ref float wr = ref MemoryMarshal.GetReference(w);
-        BackwardCore(ref wr, ref MemoryMarshal.GetReference(delta), ref MemoryMarshal.GetReference(input), ref wr, gradInput, -learningRate, rows, cols);
+        BackwardCore(ref wr, ref MemoryMarshal.GetReference(delta), ref MemoryMarshal.GetReference(input), ref wr, gradInput, update: true, -learningRate, rows, cols);
     }
 
-    /// <summary><c>G ← G + scale·δ·aᵀ</c>, and <c>gradInput = Wᵀ·δ</c> from W as it was (G may be W itself).</summary>
+    /// <summary>
+    /// <c>G ← G + scale·δ·aᵀ</c> (unless <paramref name="update"/> is false), and <c>gradInput = Wᵀ·δ</c> from W as it was
+    /// (G may be W itself).
+    /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void BackwardCore(ref float wr, ref float dr, ref float ar, ref float gw, Span<float> gradInput, float scale, int rows, int cols)
+    private static void BackwardCore(ref float wr, ref float dr, ref float ar, ref float gw, Span<float> gradInput, bool update, float scale, int rows, int cols)
     {
         bool propagate = gradInput.Length != 0;
         ref float gi = ref MemoryMarshal.GetReference(gradInput);
@@ -106,11 +109,11 @@ public static partial class DenseKernels
         int o = 0;
         if (Vector512.IsHardwareAccelerated && Avx.IsSupported && cols >= Vector512<float>.Count)
         {
-            o = BackwardVector512(ref wr, ref dr, ref ar, ref gw, ref gi, propagate, scale, rows, cols);
+            o = BackwardVector512(ref wr, ref dr, ref ar, ref gw, ref gi, propagate, update, scale, rows, cols);
         }
         else if (Vector256.IsHardwareAccelerated && Avx.IsSupported && cols >= Vector256<float>.Count)
         {
-            o = BackwardVector256(ref wr, ref dr, ref ar, ref gw, ref gi, propagate, scale, rows, cols);
+            o = BackwardVector256(ref wr, ref dr, ref ar, ref gw, ref gi, propagate, update, scale, rows, cols);
         }
         for (; o < rows; o++)
         {
@@ -119,7 +122,10 @@ public static partial class DenseKernels
             {
                 Simd.MultiplyAdd(d, ref Unsafe.Add(ref wr, o * cols), ref gi, cols);
             }
-            Simd.MultiplyAdd(scale * d, ref ar, ref Unsafe.Add(ref gw, o * cols), cols);
+            if (update)
+            {
+                Simd.MultiplyAdd(scale * d, ref ar, ref Unsafe.Add(ref gw, o * cols), cols);
+            }
         }
     }
 

@@ -78,4 +78,26 @@ partial class Perceptron : global::NetGen.INetwork
         //   ŷ = sign(z⁽²⁾)
         output[0] = global::NetGen.Kernels.Activations.Sign(theta[8] + theta[6] * a1[0] + theta[7] * a1[1]);
     }
+
+    /// <summary>
+    /// Computes ŷ for every sample of a batch stored row-major (sample after sample), in inference mode as <see cref="Forward"/>
+    /// (each row of <paramref name="outputs"/> equals Forward of the same row of <paramref name="inputs"/>). Reads only the parameters
+    /// and keeps its scratch on the stack, so threads may share one instance. Allocates nothing.
+    /// </summary>
+    /// <param name="inputs">batchSize × <see cref="InputSize"/> values.</param>
+    /// <param name="outputs">Receives batchSize × <see cref="OutputSize"/> values.</param>
+    /// <param name="batchSize">The number of samples (0 does nothing).</param>
+    /// <exception cref="global::System.ArgumentException">A span's length does not match the batch size.</exception>
+    public void ForwardBatch(global::System.ReadOnlySpan<float> inputs, global::System.Span<float> outputs, int batchSize)
+    {
+        global::System.ArgumentOutOfRangeException.ThrowIfNegative(batchSize);
+        global::NetGen.Guard.Length(inputs.Length, batchSize * InputSize, nameof(inputs), "Perceptron", "InputSize × batchSize");
+        global::NetGen.Guard.Length(outputs.Length, batchSize * OutputSize, nameof(outputs), "Perceptron", "OutputSize × batchSize");
+        global::NetGen.Guard.NoOverlap(inputs, outputs, "Perceptron");
+        // Every dense layer is straight-line code that keeps its values in registers: Forward per sample is the fast form.
+        for (int b = 0; b < batchSize; b++)
+        {
+            Forward(inputs.Slice(b * InputSize, InputSize), outputs.Slice(b * OutputSize, OutputSize));
+        }
+    }
 }
