@@ -61,7 +61,7 @@ os.environ["MKL_NUM_THREADS"] = "1"
 import torch  # noqa: E402  (the environment above must be set before torch loads BLAS)
 from torch import nn  # noqa: E402
 
-COUNT = 256          # samples in the data set, as on the C# side
+COUNT = 256          # samples in the data set, as on the C# side (W3: 64, so its inputs and weights share the L2 cache)
 LEARNING_RATE = 0.01
 BATCH = 32
 
@@ -95,15 +95,16 @@ def build(input_size, layers, with_output_activation):
 
 def data(input_size, output_size, loss, rows_per_item):
     g = torch.Generator().manual_seed(42)
-    x = torch.rand(COUNT, input_size, generator=g) * 2 - 1
+    count = 64 if input_size > 256 else COUNT
+    x = torch.rand(count, input_size, generator=g) * 2 - 1
     if loss == "ce":
-        y = torch.randint(0, output_size, (COUNT,), generator=g)
+        y = torch.randint(0, output_size, (count,), generator=g)
     elif loss == "bce":
-        y = torch.randint(0, 2, (COUNT, 1), generator=g).float()
+        y = torch.randint(0, 2, (count, 1), generator=g).float()
     else:
         y = torch.sin(3 * x[:, :1])
-    xs = [x[i:i + rows_per_item].contiguous() for i in range(0, COUNT, rows_per_item)]
-    ys = [y[i:i + rows_per_item].contiguous() for i in range(0, COUNT, rows_per_item)]
+    xs = [x[i:i + rows_per_item].contiguous() for i in range(0, count, rows_per_item)]
+    ys = [y[i:i + rows_per_item].contiguous() for i in range(0, count, rows_per_item)]
     return xs, ys
 
 
