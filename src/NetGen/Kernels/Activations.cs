@@ -205,9 +205,9 @@ public static partial class Activations
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static float HorizontalMax(Vector256<float> v)
     {
-        Vector128<float> m = Vector128.MaxNative(v.GetLower(), v.GetUpper());
-        m = Vector128.MaxNative(m, Vector128.Shuffle(m, Vector128.Create(2, 3, 0, 1)));
-        m = Vector128.MaxNative(m, Vector128.Shuffle(m, Vector128.Create(1, 0, 3, 2)));
+        Vector128<float> m = VectorMath.Max(v.GetLower(), v.GetUpper());
+        m = VectorMath.Max(m, Vector128.Shuffle(m, Vector128.Create(2, 3, 0, 1)));
+        m = VectorMath.Max(m, Vector128.Shuffle(m, Vector128.Create(1, 0, 3, 2)));
         return m.ToScalar();
     }
 

@@ -103,21 +103,21 @@ public static partial class DenseKernels
             }
             Vector512<float> xa = Vector512.LoadUnsafe(ref x, i) & m, xb = Vector512.LoadUnsafe(ref x1, i) & m;
             Vector512<float> wv = Vector512.LoadUnsafe(ref w, i);
-            a0 = Vector512.FusedMultiplyAdd(wv, xa, a0); b0 = Vector512.FusedMultiplyAdd(wv, xb, b0);
+            a0 = VectorMath.Fma(wv, xa, a0); b0 = VectorMath.Fma(wv, xb, b0);
             wv = Vector512.LoadUnsafe(ref w, i + c);
-            a1 = Vector512.FusedMultiplyAdd(wv, xa, a1); b1 = Vector512.FusedMultiplyAdd(wv, xb, b1);
+            a1 = VectorMath.Fma(wv, xa, a1); b1 = VectorMath.Fma(wv, xb, b1);
             wv = Vector512.LoadUnsafe(ref w, i + 2 * c);
-            a2 = Vector512.FusedMultiplyAdd(wv, xa, a2); b2 = Vector512.FusedMultiplyAdd(wv, xb, b2);
+            a2 = VectorMath.Fma(wv, xa, a2); b2 = VectorMath.Fma(wv, xb, b2);
             wv = Vector512.LoadUnsafe(ref w, i + 3 * c);
-            a3 = Vector512.FusedMultiplyAdd(wv, xa, a3); b3 = Vector512.FusedMultiplyAdd(wv, xb, b3);
+            a3 = VectorMath.Fma(wv, xa, a3); b3 = VectorMath.Fma(wv, xb, b3);
             wv = Vector512.LoadUnsafe(ref w, i + 4 * c);
-            a4 = Vector512.FusedMultiplyAdd(wv, xa, a4); b4 = Vector512.FusedMultiplyAdd(wv, xb, b4);
+            a4 = VectorMath.Fma(wv, xa, a4); b4 = VectorMath.Fma(wv, xb, b4);
             wv = Vector512.LoadUnsafe(ref w, i + 5 * c);
-            a5 = Vector512.FusedMultiplyAdd(wv, xa, a5); b5 = Vector512.FusedMultiplyAdd(wv, xb, b5);
+            a5 = VectorMath.Fma(wv, xa, a5); b5 = VectorMath.Fma(wv, xb, b5);
             wv = Vector512.LoadUnsafe(ref w, i + 6 * c);
-            a6 = Vector512.FusedMultiplyAdd(wv, xa, a6); b6 = Vector512.FusedMultiplyAdd(wv, xb, b6);
+            a6 = VectorMath.Fma(wv, xa, a6); b6 = VectorMath.Fma(wv, xb, b6);
             wv = Vector512.LoadUnsafe(ref w, i + 7 * c);
-            a7 = Vector512.FusedMultiplyAdd(wv, xa, a7); b7 = Vector512.FusedMultiplyAdd(wv, xb, b7);
+            a7 = VectorMath.Fma(wv, xa, a7); b7 = VectorMath.Fma(wv, xb, b7);
             if (chunk >= full)
             {
                 break;
@@ -315,10 +315,10 @@ public static partial class DenseKernels
                 for (int o = 0; o < blocked; o++)
                 {
                     Vector512<float> wv = Vector512.LoadUnsafe(ref w, (nuint)o * c + i) & m;
-                    p0 = Vector512.FusedMultiplyAdd(Vector512.Create(Unsafe.Add(ref d0, o)), wv, p0);
-                    p1 = Vector512.FusedMultiplyAdd(Vector512.Create(Unsafe.Add(ref d0, rows + o)), wv, p1);
-                    p2 = Vector512.FusedMultiplyAdd(Vector512.Create(Unsafe.Add(ref d0, 2 * rows + o)), wv, p2);
-                    p3 = Vector512.FusedMultiplyAdd(Vector512.Create(Unsafe.Add(ref d0, 3 * rows + o)), wv, p3);
+                    p0 = VectorMath.Fma(Vector512.Create(Unsafe.Add(ref d0, o)), wv, p0);
+                    p1 = VectorMath.Fma(Vector512.Create(Unsafe.Add(ref d0, rows + o)), wv, p1);
+                    p2 = VectorMath.Fma(Vector512.Create(Unsafe.Add(ref d0, 2 * rows + o)), wv, p2);
+                    p3 = VectorMath.Fma(Vector512.Create(Unsafe.Add(ref d0, 3 * rows + o)), wv, p3);
                 }
                 p0.StoreUnsafe(ref g0, i);
                 p1.StoreUnsafe(ref g0, i + c);
@@ -330,7 +330,7 @@ public static partial class DenseKernels
                 Vector512<float> p0 = Vector512.LoadUnsafe(ref g0, i);
                 for (int o = 0; o < blocked; o++)
                 {
-                    p0 = Vector512.FusedMultiplyAdd(Vector512.Create(Unsafe.Add(ref d0, o)), Vector512.LoadUnsafe(ref w, (nuint)o * c + i) & m, p0);
+                    p0 = VectorMath.Fma(Vector512.Create(Unsafe.Add(ref d0, o)), Vector512.LoadUnsafe(ref w, (nuint)o * c + i) & m, p0);
                 }
                 p0.StoreUnsafe(ref g0, i);
             }
@@ -418,13 +418,13 @@ public static partial class DenseKernels
                 Vector512<float> a0 = Vector512.LoadUnsafe(ref a, i), a1 = Vector512.LoadUnsafe(ref a, i + 16);
                 Vector512<float> a2 = Vector512.LoadUnsafe(ref a, i + 32), a3 = Vector512.LoadUnsafe(ref a, i + 48);
                 Vector512<float> d0 = Vector512.Create(Unsafe.Add(ref d, 0));
-                r00 = Vector512.FusedMultiplyAdd(d0, a0, r00); r01 = Vector512.FusedMultiplyAdd(d0, a1, r01); r02 = Vector512.FusedMultiplyAdd(d0, a2, r02); r03 = Vector512.FusedMultiplyAdd(d0, a3, r03);
+                r00 = VectorMath.Fma(d0, a0, r00); r01 = VectorMath.Fma(d0, a1, r01); r02 = VectorMath.Fma(d0, a2, r02); r03 = VectorMath.Fma(d0, a3, r03);
                 Vector512<float> d1 = Vector512.Create(Unsafe.Add(ref d, 1));
-                r10 = Vector512.FusedMultiplyAdd(d1, a0, r10); r11 = Vector512.FusedMultiplyAdd(d1, a1, r11); r12 = Vector512.FusedMultiplyAdd(d1, a2, r12); r13 = Vector512.FusedMultiplyAdd(d1, a3, r13);
+                r10 = VectorMath.Fma(d1, a0, r10); r11 = VectorMath.Fma(d1, a1, r11); r12 = VectorMath.Fma(d1, a2, r12); r13 = VectorMath.Fma(d1, a3, r13);
                 Vector512<float> d2 = Vector512.Create(Unsafe.Add(ref d, 2));
-                r20 = Vector512.FusedMultiplyAdd(d2, a0, r20); r21 = Vector512.FusedMultiplyAdd(d2, a1, r21); r22 = Vector512.FusedMultiplyAdd(d2, a2, r22); r23 = Vector512.FusedMultiplyAdd(d2, a3, r23);
+                r20 = VectorMath.Fma(d2, a0, r20); r21 = VectorMath.Fma(d2, a1, r21); r22 = VectorMath.Fma(d2, a2, r22); r23 = VectorMath.Fma(d2, a3, r23);
                 Vector512<float> d3 = Vector512.Create(Unsafe.Add(ref d, 3));
-                r30 = Vector512.FusedMultiplyAdd(d3, a0, r30); r31 = Vector512.FusedMultiplyAdd(d3, a1, r31); r32 = Vector512.FusedMultiplyAdd(d3, a2, r32); r33 = Vector512.FusedMultiplyAdd(d3, a3, r33);
+                r30 = VectorMath.Fma(d3, a0, r30); r31 = VectorMath.Fma(d3, a1, r31); r32 = VectorMath.Fma(d3, a2, r32); r33 = VectorMath.Fma(d3, a3, r33);
             }
             Finish(ref g0, i, r00, fusedScale); Finish(ref g0, i + 16, r01, fusedScale); Finish(ref g0, i + 32, r02, fusedScale); Finish(ref g0, i + 48, r03, fusedScale);
             Finish(ref g0, c + i, r10, fusedScale); Finish(ref g0, c + i + 16, r11, fusedScale); Finish(ref g0, c + i + 32, r12, fusedScale); Finish(ref g0, c + i + 48, r13, fusedScale);
@@ -443,10 +443,10 @@ public static partial class DenseKernels
             {
                 Vector512<float> a = Vector512.LoadUnsafe(ref Unsafe.Add(ref input, s * cols), i) & m;
                 ref float d = ref Unsafe.Add(ref delta, s * rows + o);
-                r0 = Vector512.FusedMultiplyAdd(Vector512.Create(Unsafe.Add(ref d, 0)), a, r0);
-                r1 = Vector512.FusedMultiplyAdd(Vector512.Create(Unsafe.Add(ref d, 1)), a, r1);
-                r2 = Vector512.FusedMultiplyAdd(Vector512.Create(Unsafe.Add(ref d, 2)), a, r2);
-                r3 = Vector512.FusedMultiplyAdd(Vector512.Create(Unsafe.Add(ref d, 3)), a, r3);
+                r0 = VectorMath.Fma(Vector512.Create(Unsafe.Add(ref d, 0)), a, r0);
+                r1 = VectorMath.Fma(Vector512.Create(Unsafe.Add(ref d, 1)), a, r1);
+                r2 = VectorMath.Fma(Vector512.Create(Unsafe.Add(ref d, 2)), a, r2);
+                r3 = VectorMath.Fma(Vector512.Create(Unsafe.Add(ref d, 3)), a, r3);
             }
             Finish(ref g0, i, r0, fusedScale);
             Finish(ref g0, c + i, r1, fusedScale);
@@ -465,7 +465,7 @@ public static partial class DenseKernels
         }
         else
         {
-            Vector512.FusedMultiplyAdd(Vector512.Create(fusedScale), value, Vector512.LoadUnsafe(ref g, i)).StoreUnsafe(ref g, i);
+            VectorMath.Fma(Vector512.Create(fusedScale), value, Vector512.LoadUnsafe(ref g, i)).StoreUnsafe(ref g, i);
         }
     }
 

@@ -51,19 +51,19 @@ public static partial class DenseKernels
             for (int i = 0; i < full; i += 16)
             {
                 Vector512<float> xv = Vector512.LoadUnsafe(ref x, (nuint)i);
-                acc0 = Vector512.FusedMultiplyAdd(Vector512.LoadUnsafe(ref w0, (nuint)i), xv, acc0);
-                acc1 = Vector512.FusedMultiplyAdd(Vector512.LoadUnsafe(ref w1, (nuint)i), xv, acc1);
-                acc2 = Vector512.FusedMultiplyAdd(Vector512.LoadUnsafe(ref w2, (nuint)i), xv, acc2);
-                acc3 = Vector512.FusedMultiplyAdd(Vector512.LoadUnsafe(ref w3, (nuint)i), xv, acc3);
+                acc0 = VectorMath.Fma(Vector512.LoadUnsafe(ref w0, (nuint)i), xv, acc0);
+                acc1 = VectorMath.Fma(Vector512.LoadUnsafe(ref w1, (nuint)i), xv, acc1);
+                acc2 = VectorMath.Fma(Vector512.LoadUnsafe(ref w2, (nuint)i), xv, acc2);
+                acc3 = VectorMath.Fma(Vector512.LoadUnsafe(ref w3, (nuint)i), xv, acc3);
             }
             if (remainder != 0)
             {
                 nuint i = (nuint)(cols - 16);
                 Vector512<float> xv = Vector512.LoadUnsafe(ref x, i) & TailMaskVector512(remainder);
-                acc0 = Vector512.FusedMultiplyAdd(Vector512.LoadUnsafe(ref w0, i), xv, acc0);
-                acc1 = Vector512.FusedMultiplyAdd(Vector512.LoadUnsafe(ref w1, i), xv, acc1);
-                acc2 = Vector512.FusedMultiplyAdd(Vector512.LoadUnsafe(ref w2, i), xv, acc2);
-                acc3 = Vector512.FusedMultiplyAdd(Vector512.LoadUnsafe(ref w3, i), xv, acc3);
+                acc0 = VectorMath.Fma(Vector512.LoadUnsafe(ref w0, i), xv, acc0);
+                acc1 = VectorMath.Fma(Vector512.LoadUnsafe(ref w1, i), xv, acc1);
+                acc2 = VectorMath.Fma(Vector512.LoadUnsafe(ref w2, i), xv, acc2);
+                acc3 = VectorMath.Fma(Vector512.LoadUnsafe(ref w3, i), xv, acc3);
             }
             (Sum4(acc0, acc1, acc2, acc3) + Vector128.LoadUnsafe(ref b, (nuint)o)).StoreUnsafe(ref z, (nuint)o);
         }
@@ -117,20 +117,20 @@ public static partial class DenseKernels
         if (propagate)
         {
             Vector512<float> g = Vector512.LoadUnsafe(ref gi, i);
-            g = Vector512.FusedMultiplyAdd(d.R0, Vector512.LoadUnsafe(ref w0, i) & m, g);
-            g = Vector512.FusedMultiplyAdd(d.R1, Vector512.LoadUnsafe(ref w0, i + c) & m, g);
-            g = Vector512.FusedMultiplyAdd(d.R2, Vector512.LoadUnsafe(ref w0, i + 2 * c) & m, g);
-            g = Vector512.FusedMultiplyAdd(d.R3, Vector512.LoadUnsafe(ref w0, i + 3 * c) & m, g);
+            g = VectorMath.Fma(d.R0, Vector512.LoadUnsafe(ref w0, i) & m, g);
+            g = VectorMath.Fma(d.R1, Vector512.LoadUnsafe(ref w0, i + c) & m, g);
+            g = VectorMath.Fma(d.R2, Vector512.LoadUnsafe(ref w0, i + 2 * c) & m, g);
+            g = VectorMath.Fma(d.R3, Vector512.LoadUnsafe(ref w0, i + 3 * c) & m, g);
             g.StoreUnsafe(ref gi, i);
         }
         if (!update)
         {
             return;
         }
-        Vector512.FusedMultiplyAdd(s.R0, a, Vector512.LoadUnsafe(ref g0, i)).StoreUnsafe(ref g0, i);
-        Vector512.FusedMultiplyAdd(s.R1, a, Vector512.LoadUnsafe(ref g0, i + c)).StoreUnsafe(ref g0, i + c);
-        Vector512.FusedMultiplyAdd(s.R2, a, Vector512.LoadUnsafe(ref g0, i + 2 * c)).StoreUnsafe(ref g0, i + 2 * c);
-        Vector512.FusedMultiplyAdd(s.R3, a, Vector512.LoadUnsafe(ref g0, i + 3 * c)).StoreUnsafe(ref g0, i + 3 * c);
+        VectorMath.Fma(s.R0, a, Vector512.LoadUnsafe(ref g0, i)).StoreUnsafe(ref g0, i);
+        VectorMath.Fma(s.R1, a, Vector512.LoadUnsafe(ref g0, i + c)).StoreUnsafe(ref g0, i + c);
+        VectorMath.Fma(s.R2, a, Vector512.LoadUnsafe(ref g0, i + 2 * c)).StoreUnsafe(ref g0, i + 2 * c);
+        VectorMath.Fma(s.R3, a, Vector512.LoadUnsafe(ref g0, i + 3 * c)).StoreUnsafe(ref g0, i + 3 * c);
     }
 
     // ----- Vector256 (8 floats) ----------------------------------------------------------------------------------------
@@ -164,19 +164,19 @@ public static partial class DenseKernels
             for (int i = 0; i < full; i += 8)
             {
                 Vector256<float> xv = Vector256.LoadUnsafe(ref x, (nuint)i);
-                acc0 = Vector256.FusedMultiplyAdd(Vector256.LoadUnsafe(ref w0, (nuint)i), xv, acc0);
-                acc1 = Vector256.FusedMultiplyAdd(Vector256.LoadUnsafe(ref w1, (nuint)i), xv, acc1);
-                acc2 = Vector256.FusedMultiplyAdd(Vector256.LoadUnsafe(ref w2, (nuint)i), xv, acc2);
-                acc3 = Vector256.FusedMultiplyAdd(Vector256.LoadUnsafe(ref w3, (nuint)i), xv, acc3);
+                acc0 = VectorMath.Fma(Vector256.LoadUnsafe(ref w0, (nuint)i), xv, acc0);
+                acc1 = VectorMath.Fma(Vector256.LoadUnsafe(ref w1, (nuint)i), xv, acc1);
+                acc2 = VectorMath.Fma(Vector256.LoadUnsafe(ref w2, (nuint)i), xv, acc2);
+                acc3 = VectorMath.Fma(Vector256.LoadUnsafe(ref w3, (nuint)i), xv, acc3);
             }
             if (remainder != 0)
             {
                 nuint i = (nuint)(cols - 8);
                 Vector256<float> xv = Vector256.LoadUnsafe(ref x, i) & TailMaskVector256(remainder);
-                acc0 = Vector256.FusedMultiplyAdd(Vector256.LoadUnsafe(ref w0, i), xv, acc0);
-                acc1 = Vector256.FusedMultiplyAdd(Vector256.LoadUnsafe(ref w1, i), xv, acc1);
-                acc2 = Vector256.FusedMultiplyAdd(Vector256.LoadUnsafe(ref w2, i), xv, acc2);
-                acc3 = Vector256.FusedMultiplyAdd(Vector256.LoadUnsafe(ref w3, i), xv, acc3);
+                acc0 = VectorMath.Fma(Vector256.LoadUnsafe(ref w0, i), xv, acc0);
+                acc1 = VectorMath.Fma(Vector256.LoadUnsafe(ref w1, i), xv, acc1);
+                acc2 = VectorMath.Fma(Vector256.LoadUnsafe(ref w2, i), xv, acc2);
+                acc3 = VectorMath.Fma(Vector256.LoadUnsafe(ref w3, i), xv, acc3);
             }
             (Sum4(acc0, acc1, acc2, acc3) + Vector128.LoadUnsafe(ref b, (nuint)o)).StoreUnsafe(ref z, (nuint)o);
         }
@@ -230,19 +230,19 @@ public static partial class DenseKernels
         if (propagate)
         {
             Vector256<float> g = Vector256.LoadUnsafe(ref gi, i);
-            g = Vector256.FusedMultiplyAdd(d.R0, Vector256.LoadUnsafe(ref w0, i) & m, g);
-            g = Vector256.FusedMultiplyAdd(d.R1, Vector256.LoadUnsafe(ref w0, i + c) & m, g);
-            g = Vector256.FusedMultiplyAdd(d.R2, Vector256.LoadUnsafe(ref w0, i + 2 * c) & m, g);
-            g = Vector256.FusedMultiplyAdd(d.R3, Vector256.LoadUnsafe(ref w0, i + 3 * c) & m, g);
+            g = VectorMath.Fma(d.R0, Vector256.LoadUnsafe(ref w0, i) & m, g);
+            g = VectorMath.Fma(d.R1, Vector256.LoadUnsafe(ref w0, i + c) & m, g);
+            g = VectorMath.Fma(d.R2, Vector256.LoadUnsafe(ref w0, i + 2 * c) & m, g);
+            g = VectorMath.Fma(d.R3, Vector256.LoadUnsafe(ref w0, i + 3 * c) & m, g);
             g.StoreUnsafe(ref gi, i);
         }
         if (!update)
         {
             return;
         }
-        Vector256.FusedMultiplyAdd(s.R0, a, Vector256.LoadUnsafe(ref g0, i)).StoreUnsafe(ref g0, i);
-        Vector256.FusedMultiplyAdd(s.R1, a, Vector256.LoadUnsafe(ref g0, i + c)).StoreUnsafe(ref g0, i + c);
-        Vector256.FusedMultiplyAdd(s.R2, a, Vector256.LoadUnsafe(ref g0, i + 2 * c)).StoreUnsafe(ref g0, i + 2 * c);
-        Vector256.FusedMultiplyAdd(s.R3, a, Vector256.LoadUnsafe(ref g0, i + 3 * c)).StoreUnsafe(ref g0, i + 3 * c);
+        VectorMath.Fma(s.R0, a, Vector256.LoadUnsafe(ref g0, i)).StoreUnsafe(ref g0, i);
+        VectorMath.Fma(s.R1, a, Vector256.LoadUnsafe(ref g0, i + c)).StoreUnsafe(ref g0, i + c);
+        VectorMath.Fma(s.R2, a, Vector256.LoadUnsafe(ref g0, i + 2 * c)).StoreUnsafe(ref g0, i + 2 * c);
+        VectorMath.Fma(s.R3, a, Vector256.LoadUnsafe(ref g0, i + 3 * c)).StoreUnsafe(ref g0, i + 3 * c);
     }
 }

@@ -167,8 +167,7 @@ public static class FastMath
 
     /// <summary><c>a·b + c</c> per lane, fused where the hardware has FMA.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static Vector128<float> MultiplyAdd(Vector128<float> a, Vector128<float> b, Vector128<float> c) =>
-        HasFusedMultiplyAdd ? Vector128.FusedMultiplyAdd(a, b, c) : a * b + c;
+    public static Vector128<float> MultiplyAdd(Vector128<float> a, Vector128<float> b, Vector128<float> c) => VectorMath.Fma(a, b, c);
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static Vector128<float> MultiplyAdd(Vector128<float> a, float b, float c) =>
@@ -178,7 +177,7 @@ public static class FastMath
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector128<float> Exp(Vector128<float> x)
     {
-        Vector128<float> c = Vector128.MinNative(Vector128.MaxNative(x, Vector128.Create(ExpMin)), Vector128.Create(ExpMax));
+        Vector128<float> c = VectorMath.Min(VectorMath.Max(x, Vector128.Create(ExpMin)), Vector128.Create(ExpMax));
         Vector128<float> t = MultiplyAdd(c, Log2E, RoundMagic);
         Vector128<float> n = t - Vector128.Create(RoundMagic);
         Vector128<float> r = MultiplyAdd(n, Vector128.Create(-Ln2Hi), c);
@@ -256,8 +255,7 @@ public static class FastMath
 
     /// <summary><c>a·b + c</c> per lane, fused where the hardware has FMA.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static Vector256<float> MultiplyAdd(Vector256<float> a, Vector256<float> b, Vector256<float> c) =>
-        HasFusedMultiplyAdd ? Vector256.FusedMultiplyAdd(a, b, c) : a * b + c;
+    public static Vector256<float> MultiplyAdd(Vector256<float> a, Vector256<float> b, Vector256<float> c) => VectorMath.Fma(a, b, c);
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static Vector256<float> MultiplyAdd(Vector256<float> a, float b, float c) =>
@@ -266,7 +264,7 @@ public static class FastMath
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static Vector256<float> ExpCore(Vector256<float> x)
     {
-        Vector256<float> c = Vector256.MinNative(Vector256.MaxNative(x, Vector256.Create(ExpMin)), Vector256.Create(ExpMax));
+        Vector256<float> c = VectorMath.Min(VectorMath.Max(x, Vector256.Create(ExpMin)), Vector256.Create(ExpMax));
         Vector256<float> t = MultiplyAdd(c, Log2E, RoundMagic);
         Vector256<float> n = t - Vector256.Create(RoundMagic);
         Vector256<float> r = MultiplyAdd(n, Vector256.Create(-Ln2Hi), c);
@@ -369,8 +367,7 @@ public static class FastMath
 
     /// <summary><c>a·b + c</c> per lane, fused where the hardware has FMA.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static Vector512<float> MultiplyAdd(Vector512<float> a, Vector512<float> b, Vector512<float> c) =>
-        HasFusedMultiplyAdd ? Vector512.FusedMultiplyAdd(a, b, c) : a * b + c;
+    public static Vector512<float> MultiplyAdd(Vector512<float> a, Vector512<float> b, Vector512<float> c) => VectorMath.Fma(a, b, c);
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static Vector512<float> MultiplyAdd(Vector512<float> a, float b, float c) =>
@@ -379,7 +376,7 @@ public static class FastMath
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static Vector512<float> ExpCore(Vector512<float> x)
     {
-        Vector512<float> c = Vector512.MinNative(Vector512.MaxNative(x, Vector512.Create(ExpMin)), Vector512.Create(ExpMax));
+        Vector512<float> c = VectorMath.Min(VectorMath.Max(x, Vector512.Create(ExpMin)), Vector512.Create(ExpMax));
         Vector512<float> t = MultiplyAdd(c, Log2E, RoundMagic);
         Vector512<float> n = t - Vector512.Create(RoundMagic);
         Vector512<float> r = MultiplyAdd(n, Vector512.Create(-Ln2Hi), c);

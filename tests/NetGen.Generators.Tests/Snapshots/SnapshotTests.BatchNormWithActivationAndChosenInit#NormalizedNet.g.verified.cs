@@ -32,6 +32,8 @@ partial class NormalizedNet : global::NetGen.ITrainableNetwork
     private readonly float[] _gradients = new float[ParameterCount];
 
     // Backward's record of the forward pass (z⁽ˡ⁾, a⁽ˡ⁾) and the errors δ⁽ˡ⁾ = ∂L/∂z⁽ˡ⁾: training belongs to one thread.
+    // (Layers that the straight-line code keeps in registers leave theirs unused: a few floats each, kept so that the
+    // class's members depend only on its layer kinds, which the analyzers check against user-declared members.)
     private readonly float[] _z1 = new float[5], _a1 = new float[5], _delta1 = new float[5];
     private readonly float[] _z2 = new float[5], _a2 = new float[5], _delta2 = new float[5];
     private readonly float[] _z3 = new float[3], _a3 = new float[3], _delta3 = new float[3];

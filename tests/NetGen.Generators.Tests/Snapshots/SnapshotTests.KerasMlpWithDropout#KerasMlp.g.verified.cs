@@ -31,8 +31,11 @@ partial class KerasMlp : global::NetGen.ITrainableNetwork
     private readonly float[] _gradients = new float[ParameterCount];
 
     // Backward's record of the forward pass (z⁽ˡ⁾, a⁽ˡ⁾) and the errors δ⁽ˡ⁾ = ∂L/∂z⁽ˡ⁾: training belongs to one thread.
+    // (Layers that the straight-line code keeps in registers leave theirs unused: a few floats each, kept so that the
+    // class's members depend only on its layer kinds, which the analyzers check against user-declared members.)
     private readonly float[] _z1 = new float[64], _a1 = new float[64], _delta1 = new float[64];
     private readonly float[] _a2 = new float[64], _delta2 = new float[64], _mask2 = new float[64];
+    private readonly float[] _z3 = new float[1], _a3 = new float[1], _delta3 = new float[1];
 
     /// <summary>All parameters θ in one contiguous buffer (layout in the class remarks).</summary>
     public global::System.Span<float> Parameters => _parameters;

@@ -28,6 +28,10 @@ partial class Regressor : global::NetGen.ITrainableNetwork
     private readonly float[] _gradients = new float[ParameterCount];
 
     // Backward's record of the forward pass (z⁽ˡ⁾, a⁽ˡ⁾) and the errors δ⁽ˡ⁾ = ∂L/∂z⁽ˡ⁾: training belongs to one thread.
+    // (Layers that the straight-line code keeps in registers leave theirs unused: a few floats each, kept so that the
+    // class's members depend only on its layer kinds, which the analyzers check against user-declared members.)
+    private readonly float[] _z1 = new float[5], _a1 = new float[5], _delta1 = new float[5];
+    private readonly float[] _z2 = new float[4], _a2 = new float[4], _delta2 = new float[4];
     private readonly float[] _z3 = new float[2], _a3 = new float[2], _delta3 = new float[2];
 
     /// <summary>All parameters θ in one contiguous buffer (layout in the class remarks).</summary>
