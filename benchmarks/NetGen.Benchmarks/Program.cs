@@ -12,6 +12,10 @@ public static class Program
 {
     public static int Main(string[] args)
     {
+        if (args.Length > 0 && args[0] == "accuracy")
+        {
+            return Accuracy.Run(args[1..]);
+        }
         if (args.Length > 0 && args[0] == "quick")
         {
             return Quick.Run(args[1..]);
