@@ -38,4 +38,17 @@ public static class Guard
         throw new ArgumentException(
             $"{paramName} has length {actual}, but {network} needs exactly {expected} values ({network}.{sizeName} = {expected}).",
             paramName);
+
+    /// <summary>Throws <see cref="ArgumentOutOfRangeException"/> unless <paramref name="learningRate"/> is a positive finite number.</summary>
+    public static void LearningRate(float learningRate)
+    {
+        if (!(learningRate > 0f) || float.IsInfinity(learningRate))
+        {
+            ThrowLearningRate(learningRate);
+        }
+    }
+
+    [DoesNotReturn]
+    private static void ThrowLearningRate(float learningRate) =>
+        throw new ArgumentOutOfRangeException(nameof(learningRate), learningRate, "The learning rate must be a positive finite number.");
 }

@@ -46,6 +46,18 @@ public interface INetwork
     /// </summary>
     /// <exception cref="ArgumentException">A span's length differs from <see cref="InputSize"/> or <see cref="OutputSize"/>.</exception>
     void Forward(ReadOnlySpan<float> input, Span<float> output);
+
+    /// <summary>
+    /// Computes the outputs of a batch stored row-major (sample after sample), in inference mode: each row of
+    /// <paramref name="outputs"/> equals <see cref="Forward"/> of the same row of <paramref name="inputs"/>. Dense layers run over
+    /// tiles of samples so that each weight is loaded once per tile. Stack scratch only: threads may share one instance.
+    /// Allocates nothing.
+    /// </summary>
+    /// <param name="inputs">batchSize × InputSize values.</param>
+    /// <param name="outputs">batchSize × OutputSize values, written; must not overlap <paramref name="inputs"/>.</param>
+    /// <param name="batchSize">The number of samples, at least 0.</param>
+    /// <exception cref="ArgumentException">A span's length does not match the batch size, or the spans overlap.</exception>
+    void ForwardBatch(ReadOnlySpan<float> inputs, Span<float> outputs, int batchSize);
 }
 
 /// <summary>A network with a loss: it can compute gradients and be trained.</summary>
@@ -94,4 +106,28 @@ public interface ITrainableNetwork : INetwork
     /// </summary>
     /// <exception cref="ArgumentException">A span's length differs from InputSize or OutputSize.</exception>
     float Evaluate(ReadOnlySpan<float> input, ReadOnlySpan<float> target, Span<float> output);
+
+    /// <summary>
+    /// One step of plain SGD on one sample, fused into backprop: θ ← θ − η·∇θL with each parameter read and written once;
+    /// <see cref="Gradients"/> is neither read nor written. The same update, up to rounding, as <see cref="ZeroGradients"/>,
+    /// <see cref="Backward"/> and an SGD step of η. Returns the loss before the update. Allocates nothing.
+    /// </summary>
+    /// <exception cref="ArgumentException">A span's length differs from InputSize or OutputSize.</exception>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="learningRate"/> is not a positive finite number.</exception>
+    float TrainStep(ReadOnlySpan<float> input, ReadOnlySpan<float> target, float learningRate);
+
+    /// <summary>
+    /// One step of plain mini-batch SGD fused into backprop: θ ← θ − (η/B)·Σᵦ ∇θLᵦ over the batch's B samples (row-major),
+    /// each weight read and written once per batch; <see cref="Gradients"/> is neither read nor written. The same update, up to
+    /// rounding, as <see cref="ZeroGradients"/>, <see cref="BackwardBatch"/> and an SGD step of η with the batch size.
+    /// Returns the sum of the samples' losses before the update, as <see cref="BackwardBatch"/>.
+    /// </summary>
+    /// <param name="inputs">batchSize × InputSize values.</param>
+    /// <param name="targets">batchSize × OutputSize values.</param>
+    /// <param name="batchSize">The number of samples, at least 1.</param>
+    /// <param name="learningRate">η, a positive finite number.</param>
+    /// <param name="losses">Empty, or batchSize values that receive each sample's loss.</param>
+    /// <exception cref="ArgumentException">A span's length does not match the batch size.</exception>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="learningRate"/> is not a positive finite number.</exception>
+    float TrainStepBatch(ReadOnlySpan<float> inputs, ReadOnlySpan<float> targets, int batchSize, float learningRate, Span<float> losses = default);
 }

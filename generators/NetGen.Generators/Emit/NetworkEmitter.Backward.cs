@@ -3,14 +3,14 @@ using static NetGen.Generators.Emit.Notation;
 
 namespace NetGen.Generators.Emit;
 
-/// <summary>Backward: the forward pass kept for backprop, then δ layer by layer from the output down.</summary>
+/// <summary>
+/// Backward (adds ∂L/∂θ to the gradients) and TrainStep (the same backprop with a plain SGD update fused in, so each
+/// parameter is read and written once): the forward pass kept for backprop, then δ layer by layer from the output down.
+/// </summary>
 internal static partial class NetworkEmitter
 {
     private static void WriteBackward(SourceWriter w, NetworkSpec spec)
     {
-        LossKind loss = spec.Loss!.Value;
-        int last = spec.Layers.Count;
-        LayerSpec output = spec.Layers[last - 1];
         w.Line();
         w.Line("/// <summary>");
         w.Line("/// Forward and backward for one sample: <b>adds</b> ∂L/∂θ to <see cref=\"Gradients\"/> and returns the loss L.");
@@ -21,22 +21,62 @@ internal static partial class NetworkEmitter
         w.Line("/// <exception cref=\"global::System.ArgumentException\">A span has the wrong length.</exception>");
         w.Open($"public float Backward({ReadOnlySpan} input, {ReadOnlySpan} target)");
         WriteGuards(w, spec, "target", "OutputSize");
+        WriteBatchNormTrainingGuard(w, spec);
+        w.Line("// θ and ∂L/∂θ as spans whose length is the constant ParameterCount: no bounds checks on constant indices.");
+        w.Line($"{ReadOnlySpan} theta = new(_parameters, 0, ParameterCount);");
+        w.Line($"{Span} grad = new(_gradients, 0, ParameterCount);");
+        WriteBackpropBody(w, spec, fusedSgd: false);
+        w.Close();
+
+        w.Line();
+        w.Line("/// <summary>");
+        w.Line("/// One step of plain stochastic gradient descent on one sample, fused: forward, backward and θ ← θ − η·∇θL in one");
+        w.Line("/// pass over the parameters. It neither reads nor writes <see cref=\"Gradients\"/>, so it replaces");
+        w.Line("/// <c>ZeroGradients(); Backward(input, target); new Sgd(η).Step(this)</c> (same result up to rounding) without the three");
+        w.Line("/// extra passes over θ and ∂L/∂θ that those make. Each layer's δ is propagated with its weights as they were before the update.");
+        w.Line("/// </summary>");
+        w.Line("/// <param name=\"input\">The input x, <see cref=\"InputSize\"/> values.</param>");
+        w.Line("/// <param name=\"target\">The target y, <see cref=\"OutputSize\"/> values.</param>");
+        w.Line("/// <param name=\"learningRate\">η, a positive finite number.</param>");
+        w.Line("/// <returns>The loss L before the update.</returns>");
+        w.Line("/// <exception cref=\"global::System.ArgumentException\">A span has the wrong length.</exception>");
+        w.Line("/// <exception cref=\"global::System.ArgumentOutOfRangeException\"><paramref name=\"learningRate\"/> is not a positive finite number.</exception>");
+        w.Open($"public float TrainStep({ReadOnlySpan} input, {ReadOnlySpan} target, float learningRate)");
+        WriteGuards(w, spec, "target", "OutputSize");
+        w.Line("global::NetGen.Guard.LearningRate(learningRate);");
+        WriteBatchNormTrainingGuard(w, spec);
+        w.Line($"{Span} theta = new(_parameters, 0, ParameterCount);");
+        WriteBackpropBody(w, spec, fusedSgd: true);
+        w.Close();
+    }
+
+    /// <summary>Batch norm in training mode normalises over a mini-batch: one sample is an error.</summary>
+    private static void WriteBatchNormTrainingGuard(SourceWriter w, NetworkSpec spec)
+    {
         if (spec.Has(LayerKindSpec.BatchNorm))
         {
             w.Open("if (Training)");
             w.Line($"throw new global::System.InvalidOperationException(\"{spec.Name} has batch norm, which normalises over a mini-batch in training mode: call BackwardBatch with at least 2 samples, or set Training = false for inference-mode gradients.\");");
             w.Close();
         }
-        w.Line($"{ReadOnlySpan} theta = _parameters;");
-        w.Line($"{Span} grad = _gradients;");
+    }
+
+    private static void WriteBackpropBody(SourceWriter w, NetworkSpec spec, bool fusedSgd)
+    {
+        LossKind loss = spec.Loss!.Value;
+        int last = spec.Layers.Count;
+        LayerSpec output = spec.Layers[last - 1];
         w.Line($"{ReadOnlySpan} x = input;");
         w.Line($"{ReadOnlySpan} y = target;");
         foreach (LayerSpec layer in spec.Layers)
         {
-            int l = layer.Index;
-            w.Line(layer.Kind == LayerKindSpec.Dropout
-                ? $"{Span} a{l} = _a{l}, delta{l} = _delta{l}, mask{l} = _mask{l};"
-                : $"{Span} z{l} = _z{l}, a{l} = _a{l}, delta{l} = _delta{l};");
+            if (BackwardForm(spec, layer) == Form.Span)
+            {
+                int l = layer.Index;
+                w.Line(layer.Kind == LayerKindSpec.Dropout
+                    ? $"{Span} a{l} = _a{l}, delta{l} = _delta{l}, mask{l} = _mask{l};"
+                    : $"{Span} z{l} = _z{l}, a{l} = _a{l}, delta{l} = _delta{l};");
+            }
         }
 
         w.Line();
@@ -55,82 +95,198 @@ internal static partial class NetworkEmitter
             {
                 w.Line("// (Training is false here: batch norm uses its running statistics.)");
                 WriteBatchNormInference(w, layer, l == 1 ? "x" : $"a{l - 1}", $"z{l}");
+                if (layer.Activation == ActivationKind.Identity)
+                {
+                    w.Line($"z{l}.CopyTo(a{l});");
+                }
+                else
+                {
+                    WriteActivation(w, layer, $"z{l}", $"a{l}");
+                }
+                continue;
             }
-            else
+            System.Func<int, string> input = InputElement(spec, layer, BackwardForm);
+            switch (BackwardForm(spec, layer))
             {
-                WriteAffine(w, layer, l == 1 ? "x" : $"a{l - 1}", $"z{l}");
-            }
-            if (layer.Activation == ActivationKind.Identity)
-            {
-                w.Line($"z{l}.CopyTo(a{l});");
-            }
-            else
-            {
-                WriteActivation(w, layer, $"z{l}", $"a{l}");
+                case Form.Scalar:
+                    w.Line($"float z{l} = {AffineExpression(layer, 0, input)};");
+                    w.Line($"float a{l} = {RegisterActivation(layer, $"z{l}") ?? $"z{l}"};");
+                    break;
+                case Form.Lanes:
+                    WriteLanesCreate(w, $"{LanesType(layer.Units)} z{l} = ", layer.Units, o => AffineExpression(layer, o, input), ";");
+                    w.Line($"{LanesType(layer.Units)} a{l} = {RegisterActivation(layer, $"z{l}") ?? $"z{l}"};");
+                    break;
+                default:
+                    WriteAffine(w, layer, input, l == 1 ? "x" : $"a{l - 1}", $"z{l}");
+                    if (layer.Activation == ActivationKind.Identity)
+                    {
+                        w.Line($"z{l}.CopyTo(a{l});");
+                    }
+                    else
+                    {
+                        WriteActivation(w, layer, $"z{l}", $"a{l}");
+                    }
+                    break;
             }
         }
 
         w.Line();
         w.Line("// ── Loss and the output error δ⁽ᴸ⁾ = ∂L/∂z⁽ᴸ⁾ ──────────────────────────────────────");
-        WriteLoss(w, spec, loss, output);
+        WriteLoss(w, spec, loss, output, scalar: BackwardForm(spec, output) == Form.Scalar);
 
         w.Line();
-        w.Line("// ── Backward pass: ∂L/∂W⁽ˡ⁾ = δ⁽ˡ⁾·a⁽ˡ⁻¹⁾ᵀ, ∂L/∂b⁽ˡ⁾ = δ⁽ˡ⁾, δ⁽ˡ⁻¹⁾ = (W⁽ˡ⁾ᵀ·δ⁽ˡ⁾) ⊙ f′(z⁽ˡ⁻¹⁾) ──");
+        w.Line(fusedSgd
+            ? "// ── Backward pass fused with SGD: δ⁽ˡ⁻¹⁾ = (W⁽ˡ⁾ᵀ·δ⁽ˡ⁾) ⊙ f′(z⁽ˡ⁻¹⁾) with the old W⁽ˡ⁾, then W⁽ˡ⁾ ← W⁽ˡ⁾ − η·δ⁽ˡ⁾·a⁽ˡ⁻¹⁾ᵀ, b⁽ˡ⁾ ← b⁽ˡ⁾ − η·δ⁽ˡ⁾ ──"
+            : "// ── Backward pass: ∂L/∂W⁽ˡ⁾ = δ⁽ˡ⁾·a⁽ˡ⁻¹⁾ᵀ, ∂L/∂b⁽ˡ⁾ = δ⁽ˡ⁾, δ⁽ˡ⁻¹⁾ = (W⁽ˡ⁾ᵀ·δ⁽ˡ⁾) ⊙ f′(z⁽ˡ⁻¹⁾) ──");
         for (int l = last; l >= 1; l--)
         {
             LayerSpec layer = spec.Layers[l - 1];
-            string inName = l == 1 ? "x" : $"a{l - 1}";
+            Form form = BackwardForm(spec, layer);
+            System.Func<int, string> input = InputElement(spec, layer, BackwardForm);
+            string inSpan = l == 1 ? "x" : $"a{l - 1}";
             w.Line();
             if (!layer.IsDense)
             {
-                if (layer.Kind == LayerKindSpec.Dropout)
-                {
-                    if (l > 1)
-                    {
-                        WriteDropoutBackward(w, layer, $"delta{l}", $"mask{l}", $"delta{l - 1}");
-                    }
-                    else
-                    {
-                        w.Line($"// Layer 1 · Dropout on the input: no parameters, nothing further to propagate.");
-                    }
-                }
-                else
-                {
-                    WriteBatchNormInferenceBackward(w, layer, $"delta{l}", inName, l > 1 ? $"delta{l - 1}" : "default");
-                }
-                if (l > 1)
-                {
-                    WritePreviousActivationBackward(w, spec.Layers[l - 2], $"delta{l - 1}");
-                }
+                WriteNonDenseBackward(w, spec, layer, inSpan, fusedSgd);
                 continue;
             }
-            w.Line($"// Layer {Int(l)}: ∂L/∂W{Sup(l)} += δ{Sup(l)}·{A(l - 1)}ᵀ        ∂L/∂b{Sup(l)} += δ{Sup(l)}");
-            if (l > 1)
+            w.Line(fusedSgd
+                ? $"// Layer {Int(l)}: W{Sup(l)} ← W{Sup(l)} − η·δ{Sup(l)}·{A(l - 1)}ᵀ        b{Sup(l)} ← b{Sup(l)} − η·δ{Sup(l)}"
+                : $"// Layer {Int(l)}: ∂L/∂W{Sup(l)} += δ{Sup(l)}·{A(l - 1)}ᵀ        ∂L/∂b{Sup(l)} += δ{Sup(l)}");
+            LayerSpec? previous = l > 1 ? spec.Layers[l - 2] : null;
+            if (previous is not null)
             {
-                LayerSpec previous = spec.Layers[l - 2];
                 w.Line(previous.Kind == LayerKindSpec.Dropout
                     ? $"//          ∂L/∂{A(l - 1)} = W{Sup(l)}ᵀ·δ{Sup(l)}        (layer {Int(l - 1)} is dropout: no activation)"
                     : $"//          δ{Sup(l - 1)} = (W{Sup(l)}ᵀ·δ{Sup(l)}) ⊙ f′(z{Sup(l - 1)})        {Derivative(previous.Activation, previous.NegativeSlope, l - 1)}");
             }
-            if (layer.WeightCount <= UnrollLimit)
+            if (!IsUnrolled(layer))
             {
-                WriteUnrolledBackward(w, layer, inName, l > 1 ? $"delta{l - 1}" : null);
+                string gradInput = previous is not null ? $"delta{l - 1}" : "default";
+                w.Line(fusedSgd
+                    ? $"{Kernels}.DenseKernels.BackwardSgd(theta.Slice({Int(layer.WeightOffset)}, {Int(layer.WeightCount)}), theta.Slice({Int(layer.BiasOffset)}, {Int(layer.Units)}), delta{l}, {inSpan}, {gradInput}, {Int(layer.Units)}, {Int(layer.Inputs)}, learningRate);"
+                    : $"{Kernels}.DenseKernels.Backward(theta.Slice({Int(layer.WeightOffset)}, {Int(layer.WeightCount)}), delta{l}, {inSpan}, grad.Slice({Int(layer.WeightOffset)}, {Int(layer.WeightCount)}), grad.Slice({Int(layer.BiasOffset)}, {Int(layer.Units)}), {gradInput}, {Int(layer.Units)}, {Int(layer.Inputs)});");
+                if (previous is not null)
+                {
+                    WriteActivationBackward(w, previous, $"delta{l - 1}");
+                }
+                continue;
             }
-            else
+            if (previous is not null)
             {
-                string gradInput = l > 1 ? $"delta{l - 1}" : "default";
-                w.Line($"{Kernels}.DenseKernels.Backward(theta.Slice({Int(layer.WeightOffset)}, {Int(layer.WeightCount)}), delta{l}, {inName}, grad.Slice({Int(layer.WeightOffset)}, {Int(layer.WeightCount)}), grad.Slice({Int(layer.BiasOffset)}, {Int(layer.Units)}), {gradInput}, {Int(layer.Units)}, {Int(layer.Inputs)});");
+                WriteUnrolledPropagation(w, spec, layer, form, previous);
             }
-            if (l > 1)
-            {
-                WriteActivationBackward(w, spec.Layers[l - 2], $"delta{l - 1}");
-            }
+            WriteUnrolledUpdate(w, layer, form, input, fusedSgd);
         }
         w.Line();
         w.Line("return loss;");
-        w.Close();
     }
 
+    /// <summary>Dropout (no parameters) and batch norm with its running statistics, then the previous layer's f′.</summary>
+    private static void WriteNonDenseBackward(SourceWriter w, NetworkSpec spec, LayerSpec layer, string inSpan, bool fusedSgd)
+    {
+        int l = layer.Index;
+        LayerSpec? previous = l > 1 ? spec.Layers[l - 2] : null;
+        if (layer.Kind == LayerKindSpec.Dropout)
+        {
+            if (previous is not null)
+            {
+                WriteDropoutBackward(w, layer, $"delta{l}", $"mask{l}", $"delta{l - 1}");
+            }
+            else
+            {
+                w.Line("// Layer 1 · Dropout on the input: no parameters, nothing further to propagate.");
+            }
+        }
+        else if (fusedSgd)
+        {
+            string n = Int(layer.Units);
+            w.Line($"// Layer {Int(l)} · BatchNorm with running statistics (constants): γ{Sup(l)} ← γ{Sup(l)} − η·δ{Sup(l)} ⊙ x̂, β{Sup(l)} ← β{Sup(l)} − η·δ{Sup(l)}, ∂L/∂{A(l - 1)} = δ{Sup(l)} ⊙ γ{Sup(l)} / √(σ² + ε)");
+            w.Line($"//   (the sample's ∂L/∂γ{Sup(l)}, ∂L/∂β{Sup(l)} go to stack scratch, computed with the old γ{Sup(l)}, then both take the step)");
+            w.Line($"{Span} gradientBn{l} = stackalloc float[{Int(2 * layer.Units)}];");
+            w.Line($"{Kernels}.BatchNormKernels.InferenceBackward(delta{l}, {inSpan}, {Gamma(layer)}, {RunningMean(layer)}, {RunningVariance(layer)}, {Float(layer.Epsilon)}, gradientBn{l}.Slice(0, {n}), gradientBn{l}.Slice({n}, {n}), {(previous is null ? "default" : $"delta{l - 1}")});");
+            w.Open($"for (int k = 0; k < {n}; k++)");
+            w.Line($"theta[{Int(layer.WeightOffset)} + k] -= learningRate * gradientBn{l}[k];");
+            w.Line($"theta[{Int(layer.BiasOffset)} + k] -= learningRate * gradientBn{l}[{n} + k];");
+            w.Close();
+        }
+        else
+        {
+            WriteBatchNormInferenceBackward(w, layer, $"delta{l}", inSpan, previous is null ? "default" : $"delta{l - 1}");
+        }
+        if (previous is not null)
+        {
+            WritePreviousActivationBackward(w, previous, $"delta{l - 1}");
+        }
+    }
+
+    /// <summary>δ⁽ˡ⁻¹⁾ᵢ = (Σₒ W⁽ˡ⁾ₒᵢ·δ⁽ˡ⁾ₒ) ⊙ f′, written into the previous layer's form (register or span).</summary>
+    private static void WriteUnrolledPropagation(SourceWriter w, NetworkSpec spec, LayerSpec layer, Form form, LayerSpec previous)
+    {
+        int l = layer.Index, p = previous.Index;
+        string Sum(int i)
+        {
+            var sum = new System.Text.StringBuilder();
+            for (int o = 0; o < layer.Units; o++)
+            {
+                sum.Append(o > 0 ? " + " : "").Append($"theta[{Int(layer.WeightOffset + o * layer.Inputs + i)}] * {Element($"delta{l}", form, o)}");
+            }
+            return sum.ToString();
+        }
+        Form previousForm = BackwardForm(spec, previous);
+        switch (previousForm)
+        {
+            case Form.Scalar:
+                w.Line($"float delta{p} = {RegisterActivationBackward(previous, previousForm, $"({Sum(0)})")};");
+                break;
+            case Form.Lanes:
+                string derivative = RegisterActivationBackward(previous, previousForm, "\u0001");
+                if (derivative == "\u0001")
+                {
+                    WriteLanesCreate(w, $"{LanesType(previous.Units)} delta{p} = ", previous.Units, Sum, ";");
+                }
+                else if (!derivative.Contains("\u0001"))
+                {
+                    w.Line($"{LanesType(previous.Units)} delta{p} = {derivative};");
+                }
+                else
+                {
+                    int cut = derivative.IndexOf('\u0001');
+                    WriteLanesCreate(w, $"{LanesType(previous.Units)} delta{p} = {derivative.Substring(0, cut)}", previous.Units, Sum,
+                        derivative.Substring(cut + 1) + ";");
+                }
+                break;
+            default:
+                for (int i = 0; i < layer.Inputs; i++)
+                {
+                    w.Line($"delta{p}[{Int(i)}] = {Sum(i)};");
+                }
+                WriteActivationBackward(w, previous, $"delta{p}");
+                break;
+        }
+    }
+
+    /// <summary>∂L/∂θ += … (Backward) or θ −= η·… (TrainStep), one statement per parameter of the layer.</summary>
+    private static void WriteUnrolledUpdate(SourceWriter w, LayerSpec layer, Form form, System.Func<int, string> input, bool fusedSgd)
+    {
+        int l = layer.Index;
+        for (int o = 0; o < layer.Units; o++)
+        {
+            string delta = Element($"delta{l}", form, o);
+            w.Line(fusedSgd
+                ? $"theta[{Int(layer.BiasOffset + o)}] -= learningRate * {delta};"
+                : $"grad[{Int(layer.BiasOffset + o)}] += {delta};");
+            for (int i = 0; i < layer.Inputs; i++)
+            {
+                int k = layer.WeightOffset + o * layer.Inputs + i;
+                w.Line(fusedSgd
+                    ? $"theta[{Int(k)}] -= learningRate * ({delta} * {input(i)});"
+                    : $"grad[{Int(k)}] += {delta} * {input(i)};");
+            }
+        }
+    }
+
+    /// <summary>Span-form backward of a straight-line layer for one row (BackwardBatch): gradients, then δ⁽ˡ⁻¹⁾ = Wᵀ·δ⁽ˡ⁾.</summary>
     private static void WriteUnrolledBackward(SourceWriter w, LayerSpec layer, string inName, string? gradInput)
     {
         int l = layer.Index;

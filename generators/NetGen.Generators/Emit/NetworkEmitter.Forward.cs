@@ -3,7 +3,7 @@ using static NetGen.Generators.Emit.Notation;
 
 namespace NetGen.Generators.Emit;
 
-/// <summary>Forward: one block per layer, z = W·a + b then a = f(z), with stack scratch.</summary>
+/// <summary>Forward: one block per layer, z = W·a + b then a = f(z), in registers or stack scratch (see the Layout file).</summary>
 internal static partial class NetworkEmitter
 {
     private static void WriteForward(SourceWriter w, NetworkSpec spec)
@@ -27,7 +27,10 @@ internal static partial class NetworkEmitter
         {
             w.Line($"global::NetGen.Guard.NoOverlap(input, output, \"{spec.Name}\");");
         }
-        w.Line($"{ReadOnlySpan} theta = {theta};");
+        w.Line("// θ as a span whose length is the constant ParameterCount: the JIT drops the bounds checks of constant indices.");
+        w.Line(theta == "_parameters"
+            ? $"{ReadOnlySpan} theta = new(_parameters, 0, ParameterCount);"
+            : $"{ReadOnlySpan} theta = {theta}.Slice(0, ParameterCount);");
         if (statistics is not null && spec.StatisticsCount > 0)
         {
             w.Line($"{ReadOnlySpan} statistics = {statistics};");
@@ -37,23 +40,72 @@ internal static partial class NetworkEmitter
         foreach (LayerSpec layer in spec.Layers)
         {
             w.Line();
-            bool isLast = layer.Index == last;
-            string target = isLast ? "output" : $"a{layer.Index}";
-            string inName = layer.Index == 1 ? "x" : $"a{layer.Index - 1}";
+            int l = layer.Index;
+            bool isLast = l == last;
             if (!layer.IsDense)
             {
-                WriteInferenceLayer(w, layer, inName, target, isLast, logits: null, statistics is null ? null : "statistics");
+                WriteInferenceLayer(w, layer, l == 1 ? "x" : $"a{l - 1}", isLast ? "output" : $"a{l}", isLast, logits: null, statistics is null ? null : "statistics");
                 continue;
             }
             WriteLayerHeader(w, layer, isLast);
-            if (!isLast)
+            System.Func<int, string> input = InputElement(spec, layer, ForwardForm);
+            switch (ForwardForm(spec, layer))
             {
-                w.Line($"{Span} {target} = stackalloc float[{Int(layer.Units)}];");
+                case Form.Scalar:
+                {
+                    string z = AffineExpression(layer, 0, input);
+                    string a = RegisterActivation(layer, z) ?? z;
+                    w.Line(isLast ? $"output[0] = {a};" : $"float a{l} = {a};");
+                    break;
+                }
+                case Form.Lanes:
+                {
+                    string? f = RegisterActivation(layer, "");
+                    string prefix = f is null ? "" : f.Substring(0, f.IndexOf('(') + 1);
+                    string suffix = f is null ? ";" : f.Substring(f.IndexOf('(') + 1) + ";";
+                    WriteLanesCreate(w, $"{LanesType(layer.Units)} a{l} = {prefix}", layer.Units, o => AffineExpression(layer, o, input), suffix);
+                    if (isLast)
+                    {
+                        if (layer.Units == LanesWidth(layer.Units))
+                        {
+                            w.Line($"{Intrinsics}.{LanesName(layer.Units)}.CopyTo(a{l}, output);");
+                        }
+                        else
+                        {
+                            for (int o = 0; o < layer.Units; o++)
+                            {
+                                w.Line($"output[{Int(o)}] = a{l}[{Int(o)}];");
+                            }
+                        }
+                    }
+                    break;
+                }
+                default:
+                {
+                    string target = isLast ? "output" : $"a{l}";
+                    if (!isLast)
+                    {
+                        w.Line($"{Span} {target} = stackalloc float[{Int(layer.Units)}];");
+                    }
+                    WriteAffine(w, layer, input, l == 1 ? "x" : $"a{l - 1}", target);
+                    WriteActivation(w, layer, target, target);
+                    break;
+                }
             }
-            WriteAffine(w, layer, inName, target);
-            WriteActivation(w, layer, target, target);
         }
         w.Close();
+    }
+
+    /// <summary>How layer <paramref name="layer"/> reads element i of its input (x, or the previous layer's a in its form).</summary>
+    private static System.Func<int, string> InputElement(NetworkSpec spec, LayerSpec layer, System.Func<NetworkSpec, LayerSpec, Form> formOf)
+    {
+        if (layer.Index == 1)
+        {
+            return i => $"x[{Int(i)}]";
+        }
+        LayerSpec previous = spec.Layers[layer.Index - 2];
+        Form form = formOf(spec, previous);
+        return i => Element($"a{previous.Index}", form, i);
     }
 
     private static void WriteLayerHeader(SourceWriter w, LayerSpec layer, bool isLast)
@@ -78,24 +130,23 @@ internal static partial class NetworkEmitter
             : $"//   {output} = {f}(z{Sup(l)})");
     }
 
-    /// <summary>z = W·in + b, written into <paramref name="target"/>.</summary>
-    private static void WriteAffine(SourceWriter w, LayerSpec layer, string inName, string target)
+    /// <summary>z = W·in + b into the span <paramref name="target"/>, reading the span <paramref name="inName"/>.</summary>
+    private static void WriteAffine(SourceWriter w, LayerSpec layer, string inName, string target) =>
+        WriteAffine(w, layer, i => $"{inName}[{Int(i)}]", inName, target);
+
+    /// <summary>z = W·in + b into the span <paramref name="target"/>: one statement per output, or the blocked kernel.</summary>
+    private static void WriteAffine(SourceWriter w, LayerSpec layer, System.Func<int, string> input, string inSpan, string target)
     {
-        if (layer.WeightCount <= UnrollLimit)
+        if (IsUnrolled(layer))
         {
             for (int o = 0; o < layer.Units; o++)
             {
-                var line = new System.Text.StringBuilder($"{target}[{Int(o)}] = theta[{Int(layer.BiasOffset + o)}]");
-                for (int i = 0; i < layer.Inputs; i++)
-                {
-                    line.Append($" + theta[{Int(layer.WeightOffset + o * layer.Inputs + i)}] * {inName}[{Int(i)}]");
-                }
-                w.Line(line.Append(';').ToString());
+                w.Line($"{target}[{Int(o)}] = {AffineExpression(layer, o, input)};");
             }
         }
         else
         {
-            w.Line($"{Kernels}.DenseKernels.Forward(theta.Slice({Int(layer.WeightOffset)}, {Int(layer.WeightCount)}), theta.Slice({Int(layer.BiasOffset)}, {Int(layer.Units)}), {inName}, {target}, {Int(layer.Units)}, {Int(layer.Inputs)});");
+            w.Line($"{Kernels}.DenseKernels.Forward(theta.Slice({Int(layer.WeightOffset)}, {Int(layer.WeightCount)}), theta.Slice({Int(layer.BiasOffset)}, {Int(layer.Units)}), {inSpan}, {target}, {Int(layer.Units)}, {Int(layer.Inputs)});");
         }
     }
 

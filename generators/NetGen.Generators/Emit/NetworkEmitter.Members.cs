@@ -74,6 +74,8 @@ internal static partial class NetworkEmitter
             w.Line("private readonly float[] _gradients = new float[ParameterCount];");
             w.Line();
             w.Line("// Backward's record of the forward pass (z⁽ˡ⁾, a⁽ˡ⁾) and the errors δ⁽ˡ⁾ = ∂L/∂z⁽ˡ⁾: training belongs to one thread.");
+            w.Line("// (Layers that the straight-line code keeps in registers leave theirs unused: a few floats each, kept so that the");
+            w.Line("// class's members depend only on its layer kinds, which the analyzers check against user-declared members.)");
             foreach (LayerSpec layer in spec.Layers)
             {
                 string n = Int(layer.Units);

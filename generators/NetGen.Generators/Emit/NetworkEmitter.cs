@@ -36,6 +36,7 @@ internal static partial class NetworkEmitter
         WriteMembers(w, spec);
         WriteConstructor(w, spec, weights);
         WriteForward(w, spec);
+        WriteForwardBatch(w, spec);
         if (weights is not null)
         {
             WriteEmbedded(w, spec, weights);

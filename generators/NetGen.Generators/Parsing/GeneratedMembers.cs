@@ -66,6 +66,7 @@ internal static class GeneratedMembers
         }
         yield return new GeneratedMember(".ctor", GeneratedMemberKind.Constructor, "the seeded constructor", "int");
         yield return new GeneratedMember("Forward", GeneratedMemberKind.Method, "the forward pass", ReadOnlySpan, Span);
+        yield return new GeneratedMember("ForwardBatch", GeneratedMemberKind.Method, "the batched forward pass", ReadOnlySpan, Span, "int");
         if (!trainable)
         {
             yield break;
@@ -77,6 +78,8 @@ internal static class GeneratedMembers
         yield return new GeneratedMember("Evaluate", GeneratedMemberKind.Method, "inference plus the loss", ReadOnlySpan, ReadOnlySpan, Span);
         yield return new GeneratedMember("Backward", GeneratedMemberKind.Method, "the backward pass", ReadOnlySpan, ReadOnlySpan);
         yield return new GeneratedMember("BackwardBatch", GeneratedMemberKind.Method, "the mini-batch backward pass", ReadOnlySpan, ReadOnlySpan, "int", Span);
+        yield return new GeneratedMember("TrainStep", GeneratedMemberKind.Method, "the fused SGD step", ReadOnlySpan, ReadOnlySpan, "float");
+        yield return new GeneratedMember("TrainStepBatch", GeneratedMemberKind.Method, "the fused mini-batch SGD step", ReadOnlySpan, ReadOnlySpan, "int", "float", Span);
         yield return new GeneratedMember("EnsureBatchCapacity", GeneratedMemberKind.Method, "the batch buffers' growth", "int");
         yield return new GeneratedMember("_batchCapacity", GeneratedMemberKind.Value, "the batch buffers' capacity");
         for (int i = 0; i < layers.Count; i++)

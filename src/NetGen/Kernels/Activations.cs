@@ -10,20 +10,19 @@ namespace NetGen.Kernels;
 /// Forward methods write <c>a</c> (which may be the same span as <c>z</c>); backward methods scale the incoming
 /// gradient <c>g = ∂L/∂a</c> in place into <c>δ = ∂L/∂z</c>.
 /// </summary>
-public static class Activations
+public static partial class Activations
 {
     private const double InvSqrt2 = 0.70710678118654752440;
-    private const double InvSqrt2Pi = 0.39894228040143267794;
 
     // ----- scalar forms -----------------------------------------------------------------------------------------
 
-    /// <summary><c>σ(z) = 1 / (1 + e^(−z))</c>; exact limits 0 and 1 for large |z|, never NaN for finite z.</summary>
+    /// <summary><c>σ(z) = 1 / (1 + e^(−z))</c> by <see cref="FastMath.Sigmoid(float)"/> (≤ 3 ulp); exact limits 0 and 1, never NaN for finite z.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static float Sigmoid(float z) => 1f / (1f + MathF.Exp(-z));
+    public static float Sigmoid(float z) => FastMath.Sigmoid(z);
 
-    /// <summary><c>tanh(z)</c>.</summary>
+    /// <summary><c>tanh(z)</c> by <see cref="FastMath.Tanh(float)"/> (≤ 3 ulp).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static float Tanh(float z) => MathF.Tanh(z);
+    public static float Tanh(float z) => FastMath.Tanh(z);
 
     /// <summary><c>max(0, z)</c>.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -41,22 +40,20 @@ public static class Activations
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static float Sign(float z) => z > 0f ? 1f : z < 0f ? -1f : z;
 
-    /// <summary>Exact GELU <c>z·Φ(z)</c>, <c>Φ(z) = ½·erfc(−z/√2)</c>; relative error of Φ below 1.2·10⁻⁷.</summary>
-    public static float Gelu(float z) => (float)(z * NormalCdf(z));
+    /// <summary>Exact (erf) GELU <c>z·Φ(z)</c>, <c>Φ(z) = ½·erfc(−z/√2)</c>, by <see cref="FastMath.Gelu(float)"/>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static float Gelu(float z) => FastMath.Gelu(z);
 
-    /// <summary>GELU′(z) = Φ(z) + z·φ(z), φ the standard normal density.</summary>
-    public static float GeluDerivative(float z)
-    {
-        double zd = z;
-        return (float)(NormalCdf(zd) + zd * InvSqrt2Pi * Math.Exp(-0.5 * zd * zd));
-    }
+    /// <summary>GELU′(z) = Φ(z) + z·φ(z), φ the standard normal density, by <see cref="FastMath.GeluDerivative(float)"/>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static float GeluDerivative(float z) => FastMath.GeluDerivative(z);
 
-    /// <summary>Φ(z), the standard normal distribution function.</summary>
+    /// <summary>Φ(z), the standard normal distribution function, in double precision (a reference; networks use <see cref="FastMath.NormalCdf(float)"/>).</summary>
     public static double NormalCdf(double z) => 0.5 * Erfc(-z * InvSqrt2);
 
     /// <summary>
-    /// The complementary error function, Chebyshev fit with fractional error below 1.2·10⁻⁷ everywhere
-    /// (Press et al., <i>Numerical Recipes</i>, §6.2), which is float precision.
+    /// The complementary error function in double precision, Chebyshev fit with fractional error below 1.2·10⁻⁷ everywhere
+    /// (Press et al., <i>Numerical Recipes</i>, §6.2).
     /// </summary>
     public static double Erfc(double x)
     {
@@ -67,29 +64,23 @@ public static class Activations
         return x >= 0 ? r : 2.0 - r;
     }
 
-    /// <summary>The error function, <c>1 − erfc(x)</c>.</summary>
+    /// <summary>The error function, <c>1 − erfc(x)</c>, in double precision.</summary>
     public static double Erf(double x) => 1.0 - Erfc(x);
 
-    // ----- forward over spans -----------------------------------------------------------------------------------
+    // ----- forward over spans (vectorised: 512 → 256 → 128 → scalar, every element computed once) ---------------
 
     /// <summary><c>a = σ(z)</c> element-wise.</summary>
     public static void Sigmoid(ReadOnlySpan<float> z, Span<float> a)
     {
         CheckSameLength(z.Length, a.Length);
-        for (int i = 0; i < z.Length; i++)
-        {
-            a[i] = Sigmoid(z[i]);
-        }
+        ElementWise.Map<SigmoidOperator>(ref MemoryMarshal.GetReference(z), ref MemoryMarshal.GetReference(a), z.Length);
     }
 
     /// <summary><c>a = tanh(z)</c> element-wise.</summary>
     public static void Tanh(ReadOnlySpan<float> z, Span<float> a)
     {
         CheckSameLength(z.Length, a.Length);
-        for (int i = 0; i < z.Length; i++)
-        {
-            a[i] = MathF.Tanh(z[i]);
-        }
+        ElementWise.Map<TanhOperator>(ref MemoryMarshal.GetReference(z), ref MemoryMarshal.GetReference(a), z.Length);
     }
 
     /// <summary><c>a = max(0, z)</c> element-wise.</summary>
@@ -101,41 +92,53 @@ public static class Activations
         CheckSameLength(z.Length, a.Length);
         ref float zr = ref MemoryMarshal.GetReference(z);
         ref float ar = ref MemoryMarshal.GetReference(a);
-        int i = 0;
+        int n = z.Length, i = 0;
+        if (Vector512.IsHardwareAccelerated)
+        {
+            Vector512<float> s = Vector512.Create(slope);
+            for (; i <= n - Vector512<float>.Count; i += Vector512<float>.Count)
+            {
+                Vector512<float> v = Vector512.LoadUnsafe(ref zr, (nuint)i);
+                Vector512.ConditionalSelect(Vector512.GreaterThan(v, Vector512<float>.Zero), v, v * s).StoreUnsafe(ref ar, (nuint)i);
+            }
+        }
         if (Vector256.IsHardwareAccelerated)
         {
             Vector256<float> s = Vector256.Create(slope);
-            for (; i <= z.Length - Vector256<float>.Count; i += Vector256<float>.Count)
+            for (; i <= n - Vector256<float>.Count; i += Vector256<float>.Count)
             {
                 Vector256<float> v = Vector256.LoadUnsafe(ref zr, (nuint)i);
                 Vector256.ConditionalSelect(Vector256.GreaterThan(v, Vector256<float>.Zero), v, v * s).StoreUnsafe(ref ar, (nuint)i);
             }
         }
-        for (; i < z.Length; i++)
+        if (Vector128.IsHardwareAccelerated)
+        {
+            Vector128<float> s = Vector128.Create(slope);
+            for (; i <= n - Vector128<float>.Count; i += Vector128<float>.Count)
+            {
+                Vector128<float> v = Vector128.LoadUnsafe(ref zr, (nuint)i);
+                Vector128.ConditionalSelect(Vector128.GreaterThan(v, Vector128<float>.Zero), v, v * s).StoreUnsafe(ref ar, (nuint)i);
+            }
+        }
+        for (; i < n; i++)
         {
             float v = Unsafe.Add(ref zr, i);
             Unsafe.Add(ref ar, i) = v > 0f ? v : slope * v;
         }
     }
 
-    /// <summary>Exact GELU element-wise.</summary>
+    /// <summary>Exact (erf) GELU element-wise.</summary>
     public static void Gelu(ReadOnlySpan<float> z, Span<float> a)
     {
         CheckSameLength(z.Length, a.Length);
-        for (int i = 0; i < z.Length; i++)
-        {
-            a[i] = Gelu(z[i]);
-        }
+        ElementWise.Map<GeluOperator>(ref MemoryMarshal.GetReference(z), ref MemoryMarshal.GetReference(a), z.Length);
     }
 
     /// <summary>Heaviside step element-wise.</summary>
     public static void Step(ReadOnlySpan<float> z, Span<float> a)
     {
         CheckSameLength(z.Length, a.Length);
-        for (int i = 0; i < z.Length; i++)
-        {
-            a[i] = Step(z[i]);
-        }
+        ElementWise.Map<StepOperator>(ref MemoryMarshal.GetReference(z), ref MemoryMarshal.GetReference(a), z.Length);
     }
 
     /// <summary>Sign element-wise.</summary>
@@ -157,44 +160,142 @@ public static class Activations
 
     /// <summary>
     /// <c>aₖ = e^(zₖ − m) / Σⱼ e^(zⱼ − m)</c> with <c>m = maxⱼ zⱼ</c>: subtracting the maximum keeps every exponent ≤ 0,
-    /// so nothing overflows.
+    /// so nothing overflows. (Measured: loading ≤ 16 classes into one register with AVX-512 masked loads and stores was
+    /// slower on Zen 5 than this vector-plus-scalar-tail form, because the masked store does not forward to later loads.)
     /// </summary>
     public static void Softmax(ReadOnlySpan<float> z, Span<float> a)
     {
         CheckSameLength(z.Length, a.Length);
-        float max = float.NegativeInfinity;
-        for (int i = 0; i < z.Length; i++)
-        {
-            max = MathF.Max(max, z[i]);
-        }
-        float sum = 0f;
-        for (int i = 0; i < z.Length; i++)
-        {
-            float e = MathF.Exp(z[i] - max);
-            a[i] = e;
-            sum += e;
-        }
-        float inv = 1f / sum;
-        for (int i = 0; i < z.Length; i++)
-        {
-            a[i] *= inv;
-        }
+        ref float zr = ref MemoryMarshal.GetReference(z);
+        ref float ar = ref MemoryMarshal.GetReference(a);
+        int n = z.Length;
+        float max = Max(ref zr, n);
+        float sum = ExpSubtractSum(ref zr, ref ar, n, max);
+        Scale(ref ar, n, 1f / sum);
     }
 
-    /// <summary><c>log Σⱼ e^(zⱼ)</c>, computed as <c>m + log Σⱼ e^(zⱼ − m)</c>.</summary>
+    /// <summary><c>log Σⱼ e^(zⱼ)</c>, computed as <c>m + log Σⱼ e^(zⱼ − m)</c> (−∞ for an empty span).</summary>
     public static float LogSumExp(ReadOnlySpan<float> z)
     {
-        float max = float.NegativeInfinity;
-        for (int i = 0; i < z.Length; i++)
-        {
-            max = MathF.Max(max, z[i]);
-        }
+        ref float zr = ref MemoryMarshal.GetReference(z);
+        int n = z.Length;
+        float max = Max(ref zr, n);
         float sum = 0f;
-        for (int i = 0; i < z.Length; i++)
+        int i = 0;
+        if (Vector256.IsHardwareAccelerated && n >= Vector256<float>.Count)
         {
-            sum += MathF.Exp(z[i] - max);
+            Vector256<float> vm = Vector256.Create(max), acc = Vector256<float>.Zero;
+            for (; i <= n - Vector256<float>.Count; i += Vector256<float>.Count)
+            {
+                acc += FastMath.Exp(Vector256.LoadUnsafe(ref zr, (nuint)i) - vm);
+            }
+            sum = Vector256.Sum(acc);
+        }
+        for (; i < n; i++)
+        {
+            sum += FastMath.Exp(Unsafe.Add(ref zr, i) - max);
         }
         return max + MathF.Log(sum);
+    }
+
+    /// <summary>
+    /// The largest lane, by the hardware's max (a NaN lane may or may not win; either way e^(z − m) is NaN in that lane, so a
+    /// NaN input still gives NaN outputs).
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static float HorizontalMax(Vector256<float> v)
+    {
+        Vector128<float> m = VectorMath.Max(v.GetLower(), v.GetUpper());
+        m = VectorMath.Max(m, Vector128.Shuffle(m, Vector128.Create(2, 3, 0, 1)));
+        m = VectorMath.Max(m, Vector128.Shuffle(m, Vector128.Create(1, 0, 3, 2)));
+        return m.ToScalar();
+    }
+
+    /// <summary>maxᵢ z[i] (−∞ for n = 0; NaN if any element is NaN).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static float Max(ref float z, int n)
+    {
+        int i = 0;
+        float max = float.NegativeInfinity;
+        if (Vector256.IsHardwareAccelerated && n >= Vector256<float>.Count)
+        {
+            Vector256<float> m = Vector256.Create(float.NegativeInfinity);
+            for (; i <= n - Vector256<float>.Count; i += Vector256<float>.Count)
+            {
+                m = Vector256.Max(m, Vector256.LoadUnsafe(ref z, (nuint)i));
+            }
+            max = HorizontalMax(m);
+        }
+        for (; i < n; i++)
+        {
+            max = MathF.Max(max, Unsafe.Add(ref z, i));
+        }
+        return max;
+    }
+
+    /// <summary><c>a[i] = e^(z[i] − m)</c>, returning <c>Σ a[i]</c>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static float ExpSubtractSum(ref float z, ref float a, int n, float m)
+    {
+        int i = 0;
+        float sum = 0f;
+        if (Vector512.IsHardwareAccelerated && n >= Vector512<float>.Count)
+        {
+            Vector512<float> vm = Vector512.Create(m), acc = Vector512<float>.Zero;
+            for (; i <= n - Vector512<float>.Count; i += Vector512<float>.Count)
+            {
+                Vector512<float> e = FastMath.Exp(Vector512.LoadUnsafe(ref z, (nuint)i) - vm);
+                e.StoreUnsafe(ref a, (nuint)i);
+                acc += e;
+            }
+            sum = Vector512.Sum(acc);
+        }
+        else if (Vector256.IsHardwareAccelerated && n >= Vector256<float>.Count)
+        {
+            Vector256<float> vm = Vector256.Create(m), acc = Vector256<float>.Zero;
+            for (; i <= n - Vector256<float>.Count; i += Vector256<float>.Count)
+            {
+                Vector256<float> e = FastMath.Exp(Vector256.LoadUnsafe(ref z, (nuint)i) - vm);
+                e.StoreUnsafe(ref a, (nuint)i);
+                acc += e;
+            }
+            sum = Vector256.Sum(acc);
+        }
+        else if (Vector128.IsHardwareAccelerated && n >= Vector128<float>.Count)
+        {
+            Vector128<float> vm = Vector128.Create(m), acc = Vector128<float>.Zero;
+            for (; i <= n - Vector128<float>.Count; i += Vector128<float>.Count)
+            {
+                Vector128<float> e = FastMath.Exp(Vector128.LoadUnsafe(ref z, (nuint)i) - vm);
+                e.StoreUnsafe(ref a, (nuint)i);
+                acc += e;
+            }
+            sum = Vector128.Sum(acc);
+        }
+        for (; i < n; i++)
+        {
+            float e = FastMath.Exp(Unsafe.Add(ref z, i) - m);
+            Unsafe.Add(ref a, i) = e;
+            sum += e;
+        }
+        return sum;
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Scale(ref float a, int n, float s)
+    {
+        int i = 0;
+        if (Vector256.IsHardwareAccelerated)
+        {
+            for (; i <= n - Vector256<float>.Count; i += Vector256<float>.Count)
+            {
+                (Vector256.LoadUnsafe(ref a, (nuint)i) * s).StoreUnsafe(ref a, (nuint)i);
+            }
+        }
+        for (; i < n; i++)
+        {
+            Unsafe.Add(ref a, i) *= s;
+        }
     }
 
     // ----- backward over spans: g ← g ⊙ f′ ------------------------------------------------------------------------
@@ -203,20 +304,14 @@ public static class Activations
     public static void SigmoidBackward(ReadOnlySpan<float> a, Span<float> g)
     {
         CheckSameLength(a.Length, g.Length);
-        for (int i = 0; i < a.Length; i++)
-        {
-            g[i] *= a[i] * (1f - a[i]);
-        }
+        ElementWise.Update<SigmoidBackwardOperator>(ref MemoryMarshal.GetReference(a), ref MemoryMarshal.GetReference(g), a.Length);
     }
 
     /// <summary><c>g ← g ⊙ (1 − a²)</c>, tanh′ from the stored output <c>a</c>.</summary>
     public static void TanhBackward(ReadOnlySpan<float> a, Span<float> g)
     {
         CheckSameLength(a.Length, g.Length);
-        for (int i = 0; i < a.Length; i++)
-        {
-            g[i] *= 1f - a[i] * a[i];
-        }
+        ElementWise.Update<TanhBackwardOperator>(ref MemoryMarshal.GetReference(a), ref MemoryMarshal.GetReference(g), a.Length);
     }
 
     /// <summary><c>g ← g ⊙ [z &gt; 0]</c>.</summary>
@@ -228,18 +323,38 @@ public static class Activations
         CheckSameLength(z.Length, g.Length);
         ref float zr = ref MemoryMarshal.GetReference(z);
         ref float gr = ref MemoryMarshal.GetReference(g);
-        int i = 0;
+        int n = z.Length, i = 0;
+        if (Vector512.IsHardwareAccelerated)
+        {
+            Vector512<float> s = Vector512.Create(slope);
+            for (; i <= n - Vector512<float>.Count; i += Vector512<float>.Count)
+            {
+                Vector512<float> gv = Vector512.LoadUnsafe(ref gr, (nuint)i);
+                Vector512.ConditionalSelect(Vector512.GreaterThan(Vector512.LoadUnsafe(ref zr, (nuint)i), Vector512<float>.Zero), gv, gv * s)
+                    .StoreUnsafe(ref gr, (nuint)i);
+            }
+        }
         if (Vector256.IsHardwareAccelerated)
         {
             Vector256<float> s = Vector256.Create(slope);
-            for (; i <= z.Length - Vector256<float>.Count; i += Vector256<float>.Count)
+            for (; i <= n - Vector256<float>.Count; i += Vector256<float>.Count)
             {
                 Vector256<float> gv = Vector256.LoadUnsafe(ref gr, (nuint)i);
                 Vector256.ConditionalSelect(Vector256.GreaterThan(Vector256.LoadUnsafe(ref zr, (nuint)i), Vector256<float>.Zero), gv, gv * s)
                     .StoreUnsafe(ref gr, (nuint)i);
             }
         }
-        for (; i < z.Length; i++)
+        if (Vector128.IsHardwareAccelerated)
+        {
+            Vector128<float> s = Vector128.Create(slope);
+            for (; i <= n - Vector128<float>.Count; i += Vector128<float>.Count)
+            {
+                Vector128<float> gv = Vector128.LoadUnsafe(ref gr, (nuint)i);
+                Vector128.ConditionalSelect(Vector128.GreaterThan(Vector128.LoadUnsafe(ref zr, (nuint)i), Vector128<float>.Zero), gv, gv * s)
+                    .StoreUnsafe(ref gr, (nuint)i);
+            }
+        }
+        for (; i < n; i++)
         {
             if (!(Unsafe.Add(ref zr, i) > 0f))
             {
@@ -252,10 +367,7 @@ public static class Activations
     public static void GeluBackward(ReadOnlySpan<float> z, Span<float> g)
     {
         CheckSameLength(z.Length, g.Length);
-        for (int i = 0; i < z.Length; i++)
-        {
-            g[i] *= GeluDerivative(z[i]);
-        }
+        ElementWise.Update<GeluBackwardOperator>(ref MemoryMarshal.GetReference(z), ref MemoryMarshal.GetReference(g), z.Length);
     }
 
     /// <summary>

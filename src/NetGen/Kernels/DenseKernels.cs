@@ -1,6 +1,8 @@
 using System;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
 
 namespace NetGen.Kernels;
 
@@ -8,10 +10,11 @@ namespace NetGen.Kernels;
 /// The dense-layer kernels that generated networks call for layers too large to unroll. <c>W</c> is <c>rows × cols</c>,
 /// row-major (PyTorch's <c>nn.Linear.weight</c>); <c>rows</c> is the layer's output count and <c>cols</c> its input count.
 /// </summary>
-public static class DenseKernels
+public static partial class DenseKernels
 {
     /// <summary>
-    /// <c>z = W·x + b</c>: <c>z[o] = b[o] + Σᵢ W[o, i]·x[i]</c>.
+    /// <c>z = W·x + b</c>: <c>z[o] = b[o] + Σᵢ W[o, i]·x[i]</c>. Four rows at a time share each loaded chunk of x; a column
+    /// count that is not a multiple of the vector width ends with one masked, overlapping chunk instead of a scalar tail.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static void Forward(ReadOnlySpan<float> w, ReadOnlySpan<float> b, ReadOnlySpan<float> x, Span<float> z, int rows, int cols)
@@ -21,7 +24,16 @@ public static class DenseKernels
         ref float br = ref MemoryMarshal.GetReference(b);
         ref float xr = ref MemoryMarshal.GetReference(x);
         ref float zr = ref MemoryMarshal.GetReference(z);
-        for (int o = 0; o < rows; o++)
+        int o = 0;
+        if (Vector512.IsHardwareAccelerated && Avx.IsSupported && cols >= Vector512<float>.Count)
+        {
+            o = ForwardVector512(ref wr, ref br, ref xr, ref zr, rows, cols);
+        }
+        else if (Vector256.IsHardwareAccelerated && Avx.IsSupported && cols >= Vector256<float>.Count)
+        {
+            o = ForwardVector256(ref wr, ref br, ref xr, ref zr, rows, cols);
+        }
+        for (; o < rows; o++)
         {
             Unsafe.Add(ref zr, o) = Unsafe.Add(ref br, o) + Simd.Dot(ref Unsafe.Add(ref wr, o * cols), ref xr, cols);
         }
@@ -49,25 +61,70 @@ public static class DenseKernels
         {
             ThrowShape();
         }
+        Simd.MultiplyAdd(1f, ref MemoryMarshal.GetReference(delta), ref MemoryMarshal.GetReference(gradB), rows);
+        BackwardCore(ref MemoryMarshal.GetReference(w), ref MemoryMarshal.GetReference(delta), ref MemoryMarshal.GetReference(input),
+            ref MemoryMarshal.GetReference(gradW), gradInput, update: true, 1f, rows, cols);
+    }
+
+    /// <summary>
+    /// Backprop fused with a plain SGD step, in one pass over <c>W</c>: <c>gradInput = Wᵀ·δ</c> (with the weights as they were,
+    /// when <paramref name="gradInput"/> is not empty), then <c>W ← W − η·δ·aᵀ</c> and <c>b ← b − η·δ</c>. No gradient buffer is
+    /// read or written: this is the per-sample training step that touches each weight once after the forward pass.
+    /// </summary>
+    /// <param name="w">The layer's weight, <c>rows × cols</c>, updated in place.</param>
+    /// <param name="b">The layer's bias, <c>rows</c> values, updated in place.</param>
+    /// <param name="delta">δ of this layer, <c>rows</c> values.</param>
+    /// <param name="input">The layer's input a⁽ˡ⁻¹⁾, <c>cols</c> values.</param>
+    /// <param name="gradInput">Wᵀ·δ, overwritten; empty for the first layer.</param>
+    /// <param name="rows">Outputs.</param>
+    /// <param name="cols">Inputs.</param>
+    /// <param name="learningRate">η.</param>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void BackwardSgd(Span<float> w, Span<float> b, ReadOnlySpan<float> delta, ReadOnlySpan<float> input,
+        Span<float> gradInput, int rows, int cols, float learningRate)
+    {
+        CheckShapes(w.Length, b.Length, input.Length, delta.Length, rows, cols);
+        if (gradInput.Length != 0 && gradInput.Length != cols)
+        {
+            ThrowShape();
+        }
+        Simd.MultiplyAdd(-learningRate, ref MemoryMarshal.GetReference(delta), ref MemoryMarshal.GetReference(b), rows);
         ref float wr = ref MemoryMarshal.GetReference(w);
-        ref float dr = ref MemoryMarshal.GetReference(delta);
-        ref float ar = ref MemoryMarshal.GetReference(input);
-        ref float gw = ref MemoryMarshal.GetReference(gradW);
-        ref float gb = ref MemoryMarshal.GetReference(gradB);
+        BackwardCore(ref wr, ref MemoryMarshal.GetReference(delta), ref MemoryMarshal.GetReference(input), ref wr, gradInput, update: true, -learningRate, rows, cols);
+    }
+
+    /// <summary>
+    /// <c>G ← G + scale·δ·aᵀ</c> (unless <paramref name="update"/> is false), and <c>gradInput = Wᵀ·δ</c> from W as it was
+    /// (G may be W itself).
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void BackwardCore(ref float wr, ref float dr, ref float ar, ref float gw, Span<float> gradInput, bool update, float scale, int rows, int cols)
+    {
         bool propagate = gradInput.Length != 0;
         ref float gi = ref MemoryMarshal.GetReference(gradInput);
         if (propagate)
         {
             gradInput.Clear();
         }
-        for (int o = 0; o < rows; o++)
+        int o = 0;
+        if (Vector512.IsHardwareAccelerated && Avx.IsSupported && cols >= Vector512<float>.Count)
+        {
+            o = BackwardVector512(ref wr, ref dr, ref ar, ref gw, ref gi, propagate, update, scale, rows, cols);
+        }
+        else if (Vector256.IsHardwareAccelerated && Avx.IsSupported && cols >= Vector256<float>.Count)
+        {
+            o = BackwardVector256(ref wr, ref dr, ref ar, ref gw, ref gi, propagate, update, scale, rows, cols);
+        }
+        for (; o < rows; o++)
         {
             float d = Unsafe.Add(ref dr, o);
-            Unsafe.Add(ref gb, o) += d;
-            Simd.MultiplyAdd(d, ref ar, ref Unsafe.Add(ref gw, o * cols), cols);
             if (propagate)
             {
                 Simd.MultiplyAdd(d, ref Unsafe.Add(ref wr, o * cols), ref gi, cols);
+            }
+            if (update)
+            {
+                Simd.MultiplyAdd(scale * d, ref ar, ref Unsafe.Add(ref gw, o * cols), cols);
             }
         }
     }

@@ -9,7 +9,7 @@ namespace NetGen.Kernels;
 /// <c>scale</c> is <c>1/n</c> for <see cref="Reduction.Mean"/> over <c>n</c> elements and 1 for
 /// <see cref="Reduction.Sum"/>; it multiplies both the loss and the gradient.
 /// </summary>
-public static class Losses
+public static partial class Losses
 {
     /// <summary>PyTorch clamps <c>log</c> at −100 in <c>BCELoss</c> so that <c>log 0</c> stays finite; so does NetGen.</summary>
     public const float LogFloor = -100f;

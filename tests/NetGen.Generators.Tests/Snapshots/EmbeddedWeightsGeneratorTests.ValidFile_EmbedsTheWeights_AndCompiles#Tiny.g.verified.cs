@@ -67,21 +67,44 @@ partial class Tiny : global::NetGen.INetwork
     {
         global::NetGen.Guard.Length(input.Length, InputSize, nameof(input), "Tiny", nameof(InputSize));
         global::NetGen.Guard.Length(output.Length, OutputSize, nameof(output), "Tiny", nameof(OutputSize));
-        global::System.ReadOnlySpan<float> theta = _parameters;
+        // θ as a span whose length is the constant ParameterCount: the JIT drops the bounds checks of constant indices.
+        global::System.ReadOnlySpan<float> theta = new(_parameters, 0, ParameterCount);
         global::System.ReadOnlySpan<float> x = input;
 
         // Layer 1 · Dense 3 → 2 · ReLU
         //   z⁽¹⁾ = W⁽¹⁾·x + b⁽¹⁾        W⁽¹⁾ = θ[0..6) (2×3, row-major), b⁽¹⁾ = θ[6..8)
         //   a⁽¹⁾ = ReLU(z⁽¹⁾)
-        global::System.Span<float> a1 = stackalloc float[2];
-        a1[0] = theta[6] + theta[0] * x[0] + theta[1] * x[1] + theta[2] * x[2];
-        a1[1] = theta[7] + theta[3] * x[0] + theta[4] * x[1] + theta[5] * x[2];
-        global::NetGen.Kernels.Activations.ReLU(a1, a1);
+        global::System.Runtime.Intrinsics.Vector128<float> a1 = global::NetGen.Kernels.Activations.ReLU(global::System.Runtime.Intrinsics.Vector128.Create(
+            theta[6] + theta[0] * x[0] + theta[1] * x[1] + theta[2] * x[2],
+            theta[7] + theta[3] * x[0] + theta[4] * x[1] + theta[5] * x[2],
+            0f, 0f)); // lanes 2–3 unused
 
         // Layer 2 · Dense 2 → 1 · identity
         //   z⁽²⁾ = W⁽²⁾·a⁽¹⁾ + b⁽²⁾        W⁽²⁾ = θ[8..10) (1×2, row-major), b⁽²⁾ = θ[10]
         //   ŷ = z⁽²⁾
         output[0] = theta[10] + theta[8] * a1[0] + theta[9] * a1[1];
+    }
+
+    /// <summary>
+    /// Computes ŷ for every sample of a batch stored row-major (sample after sample), in inference mode as <see cref="Forward"/>
+    /// (each row of <paramref name="outputs"/> equals Forward of the same row of <paramref name="inputs"/>). Reads only the parameters
+    /// and keeps its scratch on the stack, so threads may share one instance. Allocates nothing.
+    /// </summary>
+    /// <param name="inputs">batchSize × <see cref="InputSize"/> values.</param>
+    /// <param name="outputs">Receives batchSize × <see cref="OutputSize"/> values.</param>
+    /// <param name="batchSize">The number of samples (0 does nothing).</param>
+    /// <exception cref="global::System.ArgumentException">A span's length does not match the batch size.</exception>
+    public void ForwardBatch(global::System.ReadOnlySpan<float> inputs, global::System.Span<float> outputs, int batchSize)
+    {
+        global::System.ArgumentOutOfRangeException.ThrowIfNegative(batchSize);
+        global::NetGen.Guard.Length(inputs.Length, batchSize * InputSize, nameof(inputs), "Tiny", "InputSize × batchSize");
+        global::NetGen.Guard.Length(outputs.Length, batchSize * OutputSize, nameof(outputs), "Tiny", "OutputSize × batchSize");
+        global::NetGen.Guard.NoOverlap(inputs, outputs, "Tiny");
+        // Every dense layer is straight-line code that keeps its values in registers: Forward per sample is the fast form.
+        for (int b = 0; b < batchSize; b++)
+        {
+            Forward(inputs.Slice(b * InputSize, InputSize), outputs.Slice(b * OutputSize, OutputSize));
+        }
     }
 
     /// <summary>
@@ -126,16 +149,17 @@ partial class Tiny : global::NetGen.INetwork
     {
         global::NetGen.Guard.Length(input.Length, InputSize, nameof(input), "Tiny", nameof(InputSize));
         global::NetGen.Guard.Length(output.Length, OutputSize, nameof(output), "Tiny", nameof(OutputSize));
-        global::System.ReadOnlySpan<float> theta = EmbeddedParameters;
+        // θ as a span whose length is the constant ParameterCount: the JIT drops the bounds checks of constant indices.
+        global::System.ReadOnlySpan<float> theta = EmbeddedParameters.Slice(0, ParameterCount);
         global::System.ReadOnlySpan<float> x = input;
 
         // Layer 1 · Dense 3 → 2 · ReLU
         //   z⁽¹⁾ = W⁽¹⁾·x + b⁽¹⁾        W⁽¹⁾ = θ[0..6) (2×3, row-major), b⁽¹⁾ = θ[6..8)
         //   a⁽¹⁾ = ReLU(z⁽¹⁾)
-        global::System.Span<float> a1 = stackalloc float[2];
-        a1[0] = theta[6] + theta[0] * x[0] + theta[1] * x[1] + theta[2] * x[2];
-        a1[1] = theta[7] + theta[3] * x[0] + theta[4] * x[1] + theta[5] * x[2];
-        global::NetGen.Kernels.Activations.ReLU(a1, a1);
+        global::System.Runtime.Intrinsics.Vector128<float> a1 = global::NetGen.Kernels.Activations.ReLU(global::System.Runtime.Intrinsics.Vector128.Create(
+            theta[6] + theta[0] * x[0] + theta[1] * x[1] + theta[2] * x[2],
+            theta[7] + theta[3] * x[0] + theta[4] * x[1] + theta[5] * x[2],
+            0f, 0f)); // lanes 2–3 unused
 
         // Layer 2 · Dense 2 → 1 · identity
         //   z⁽²⁾ = W⁽²⁾·a⁽¹⁾ + b⁽²⁾        W⁽²⁾ = θ[8..10) (1×2, row-major), b⁽²⁾ = θ[10]

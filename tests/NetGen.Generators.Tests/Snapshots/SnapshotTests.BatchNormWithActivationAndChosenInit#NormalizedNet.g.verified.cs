@@ -32,6 +32,8 @@ partial class NormalizedNet : global::NetGen.ITrainableNetwork
     private readonly float[] _gradients = new float[ParameterCount];
 
     // Backward's record of the forward pass (z⁽ˡ⁾, a⁽ˡ⁾) and the errors δ⁽ˡ⁾ = ∂L/∂z⁽ˡ⁾: training belongs to one thread.
+    // (Layers that the straight-line code keeps in registers leave theirs unused: a few floats each, kept so that the
+    // class's members depend only on its layer kinds, which the analyzers check against user-declared members.)
     private readonly float[] _z1 = new float[5], _a1 = new float[5], _delta1 = new float[5];
     private readonly float[] _z2 = new float[5], _a2 = new float[5], _delta2 = new float[5];
     private readonly float[] _z3 = new float[3], _a3 = new float[3], _delta3 = new float[3];
@@ -110,7 +112,8 @@ partial class NormalizedNet : global::NetGen.ITrainableNetwork
     {
         global::NetGen.Guard.Length(input.Length, InputSize, nameof(input), "NormalizedNet", nameof(InputSize));
         global::NetGen.Guard.Length(output.Length, OutputSize, nameof(output), "NormalizedNet", nameof(OutputSize));
-        global::System.ReadOnlySpan<float> theta = _parameters;
+        // θ as a span whose length is the constant ParameterCount: the JIT drops the bounds checks of constant indices.
+        global::System.ReadOnlySpan<float> theta = new(_parameters, 0, ParameterCount);
         global::System.ReadOnlySpan<float> x = input;
 
         // Layer 1 · Dense 4 → 5 · identity
@@ -139,6 +142,28 @@ partial class NormalizedNet : global::NetGen.ITrainableNetwork
         output[1] = theta[51] + theta[40] * a2[0] + theta[41] * a2[1] + theta[42] * a2[2] + theta[43] * a2[3] + theta[44] * a2[4];
         output[2] = theta[52] + theta[45] * a2[0] + theta[46] * a2[1] + theta[47] * a2[2] + theta[48] * a2[3] + theta[49] * a2[4];
         global::NetGen.Kernels.Activations.Softmax(output, output);
+    }
+
+    /// <summary>
+    /// Computes ŷ for every sample of a batch stored row-major (sample after sample), in inference mode as <see cref="Forward"/>
+    /// (each row of <paramref name="outputs"/> equals Forward of the same row of <paramref name="inputs"/>). Reads only the parameters
+    /// and keeps its scratch on the stack, so threads may share one instance. Allocates nothing.
+    /// </summary>
+    /// <param name="inputs">batchSize × <see cref="InputSize"/> values.</param>
+    /// <param name="outputs">Receives batchSize × <see cref="OutputSize"/> values.</param>
+    /// <param name="batchSize">The number of samples (0 does nothing).</param>
+    /// <exception cref="global::System.ArgumentException">A span's length does not match the batch size.</exception>
+    public void ForwardBatch(global::System.ReadOnlySpan<float> inputs, global::System.Span<float> outputs, int batchSize)
+    {
+        global::System.ArgumentOutOfRangeException.ThrowIfNegative(batchSize);
+        global::NetGen.Guard.Length(inputs.Length, batchSize * InputSize, nameof(inputs), "NormalizedNet", "InputSize × batchSize");
+        global::NetGen.Guard.Length(outputs.Length, batchSize * OutputSize, nameof(outputs), "NormalizedNet", "OutputSize × batchSize");
+        global::NetGen.Guard.NoOverlap(inputs, outputs, "NormalizedNet");
+        // Every dense layer is straight-line code that keeps its values in registers: Forward per sample is the fast form.
+        for (int b = 0; b < batchSize; b++)
+        {
+            Forward(inputs.Slice(b * InputSize, InputSize), outputs.Slice(b * OutputSize, OutputSize));
+        }
     }
 
     /// <summary>
@@ -212,8 +237,9 @@ partial class NormalizedNet : global::NetGen.ITrainableNetwork
         {
             throw new global::System.InvalidOperationException("NormalizedNet has batch norm, which normalises over a mini-batch in training mode: call BackwardBatch with at least 2 samples, or set Training = false for inference-mode gradients.");
         }
-        global::System.ReadOnlySpan<float> theta = _parameters;
-        global::System.Span<float> grad = _gradients;
+        // θ and ∂L/∂θ as spans whose length is the constant ParameterCount: no bounds checks on constant indices.
+        global::System.ReadOnlySpan<float> theta = new(_parameters, 0, ParameterCount);
+        global::System.Span<float> grad = new(_gradients, 0, ParameterCount);
         global::System.ReadOnlySpan<float> x = input;
         global::System.ReadOnlySpan<float> y = target;
         global::System.Span<float> z1 = _z1, a1 = _a1, delta1 = _delta1;
@@ -259,6 +285,12 @@ partial class NormalizedNet : global::NetGen.ITrainableNetwork
 
         // Layer 3: ∂L/∂W⁽³⁾ += δ⁽³⁾·a⁽²⁾ᵀ        ∂L/∂b⁽³⁾ += δ⁽³⁾
         //          δ⁽²⁾ = (W⁽³⁾ᵀ·δ⁽³⁾) ⊙ f′(z⁽²⁾)        ReLU′(z⁽²⁾) = 1 where z⁽²⁾ > 0, else 0
+        delta2[0] = theta[35] * delta3[0] + theta[40] * delta3[1] + theta[45] * delta3[2];
+        delta2[1] = theta[36] * delta3[0] + theta[41] * delta3[1] + theta[46] * delta3[2];
+        delta2[2] = theta[37] * delta3[0] + theta[42] * delta3[1] + theta[47] * delta3[2];
+        delta2[3] = theta[38] * delta3[0] + theta[43] * delta3[1] + theta[48] * delta3[2];
+        delta2[4] = theta[39] * delta3[0] + theta[44] * delta3[1] + theta[49] * delta3[2];
+        global::NetGen.Kernels.Activations.ReLUBackward(z2, delta2);
         grad[50] += delta3[0];
         grad[35] += delta3[0] * a2[0];
         grad[36] += delta3[0] * a2[1];
@@ -277,12 +309,6 @@ partial class NormalizedNet : global::NetGen.ITrainableNetwork
         grad[47] += delta3[2] * a2[2];
         grad[48] += delta3[2] * a2[3];
         grad[49] += delta3[2] * a2[4];
-        delta2[0] = theta[35] * delta3[0] + theta[40] * delta3[1] + theta[45] * delta3[2];
-        delta2[1] = theta[36] * delta3[0] + theta[41] * delta3[1] + theta[46] * delta3[2];
-        delta2[2] = theta[37] * delta3[0] + theta[42] * delta3[1] + theta[47] * delta3[2];
-        delta2[3] = theta[38] * delta3[0] + theta[43] * delta3[1] + theta[48] * delta3[2];
-        delta2[4] = theta[39] * delta3[0] + theta[44] * delta3[1] + theta[49] * delta3[2];
-        global::NetGen.Kernels.Activations.ReLUBackward(z2, delta2);
 
         // Layer 2 · BatchNorm with running statistics (constants): ∂L/∂γ⁽²⁾ += δ⁽²⁾ ⊙ x̂, ∂L/∂β⁽²⁾ += δ⁽²⁾, ∂L/∂a⁽¹⁾ = δ⁽²⁾ ⊙ γ⁽²⁾ / √(σ² + ε)
         global::NetGen.Kernels.BatchNormKernels.InferenceBackward(delta2, a1, theta.Slice(25, 5), new global::System.Span<float>(_statistics, 0, 5), new global::System.Span<float>(_statistics, 5, 5), 0.001f, grad.Slice(25, 5), grad.Slice(30, 5), delta1);
@@ -318,11 +344,144 @@ partial class NormalizedNet : global::NetGen.ITrainableNetwork
     }
 
     /// <summary>
+    /// One step of plain stochastic gradient descent on one sample, fused: forward, backward and θ ← θ − η·∇θL in one
+    /// pass over the parameters. It neither reads nor writes <see cref="Gradients"/>, so it replaces
+    /// <c>ZeroGradients(); Backward(input, target); new Sgd(η).Step(this)</c> (same result up to rounding) without the three
+    /// extra passes over θ and ∂L/∂θ that those make. Each layer's δ is propagated with its weights as they were before the update.
+    /// </summary>
+    /// <param name="input">The input x, <see cref="InputSize"/> values.</param>
+    /// <param name="target">The target y, <see cref="OutputSize"/> values.</param>
+    /// <param name="learningRate">η, a positive finite number.</param>
+    /// <returns>The loss L before the update.</returns>
+    /// <exception cref="global::System.ArgumentException">A span has the wrong length.</exception>
+    /// <exception cref="global::System.ArgumentOutOfRangeException"><paramref name="learningRate"/> is not a positive finite number.</exception>
+    public float TrainStep(global::System.ReadOnlySpan<float> input, global::System.ReadOnlySpan<float> target, float learningRate)
+    {
+        global::NetGen.Guard.Length(input.Length, InputSize, nameof(input), "NormalizedNet", nameof(InputSize));
+        global::NetGen.Guard.Length(target.Length, OutputSize, nameof(target), "NormalizedNet", nameof(OutputSize));
+        global::NetGen.Guard.LearningRate(learningRate);
+        if (Training)
+        {
+            throw new global::System.InvalidOperationException("NormalizedNet has batch norm, which normalises over a mini-batch in training mode: call BackwardBatch with at least 2 samples, or set Training = false for inference-mode gradients.");
+        }
+        global::System.Span<float> theta = new(_parameters, 0, ParameterCount);
+        global::System.ReadOnlySpan<float> x = input;
+        global::System.ReadOnlySpan<float> y = target;
+        global::System.Span<float> z1 = _z1, a1 = _a1, delta1 = _delta1;
+        global::System.Span<float> z2 = _z2, a2 = _a2, delta2 = _delta2;
+        global::System.Span<float> z3 = _z3, a3 = _a3, delta3 = _delta3;
+
+        // ── Forward pass, keeping z⁽ˡ⁾ and a⁽ˡ⁾ for backprop ──────────────────────────────
+
+        // Layer 1 · Dense 4 → 5 · identity
+        //   z⁽¹⁾ = W⁽¹⁾·x + b⁽¹⁾        W⁽¹⁾ = θ[0..20) (5×4, row-major), b⁽¹⁾ = θ[20..25)
+        //   a⁽¹⁾ = z⁽¹⁾
+        z1[0] = theta[20] + theta[0] * x[0] + theta[1] * x[1] + theta[2] * x[2] + theta[3] * x[3];
+        z1[1] = theta[21] + theta[4] * x[0] + theta[5] * x[1] + theta[6] * x[2] + theta[7] * x[3];
+        z1[2] = theta[22] + theta[8] * x[0] + theta[9] * x[1] + theta[10] * x[2] + theta[11] * x[3];
+        z1[3] = theta[23] + theta[12] * x[0] + theta[13] * x[1] + theta[14] * x[2] + theta[15] * x[3];
+        z1[4] = theta[24] + theta[16] * x[0] + theta[17] * x[1] + theta[18] * x[2] + theta[19] * x[3];
+        z1.CopyTo(a1);
+
+        // Layer 2 · BatchNorm 5 · ReLU        γ⁽²⁾ = θ[25..30), β⁽²⁾ = θ[30..35)
+        //   x̂ = (a⁽¹⁾ − μ) / √(σ² + ε), ε = 0.001: training uses the batch's μ and biased σ², inference the running μ, σ²
+        //   (running μ = s[0..5), σ² = s[5..10); r ← (1 − 0.2)·r + 0.2·batch, σ² unbiased)
+        //   z⁽²⁾ = γ⁽²⁾ ⊙ x̂ + β⁽²⁾
+        //   a⁽²⁾ = ReLU(z⁽²⁾)
+        // (Training is false here: batch norm uses its running statistics.)
+        global::NetGen.Kernels.BatchNormKernels.Inference(a1, theta.Slice(25, 5), theta.Slice(30, 5), new global::System.Span<float>(_statistics, 0, 5), new global::System.Span<float>(_statistics, 5, 5), 0.001f, z2);
+        global::NetGen.Kernels.Activations.ReLU(z2, a2);
+
+        // Layer 3 · Dense 5 → 3 · softmax
+        //   z⁽³⁾ = W⁽³⁾·a⁽²⁾ + b⁽³⁾        W⁽³⁾ = θ[35..50) (3×5, row-major), b⁽³⁾ = θ[50..53)
+        //   ŷ = softmax(z⁽³⁾)
+        z3[0] = theta[50] + theta[35] * a2[0] + theta[36] * a2[1] + theta[37] * a2[2] + theta[38] * a2[3] + theta[39] * a2[4];
+        z3[1] = theta[51] + theta[40] * a2[0] + theta[41] * a2[1] + theta[42] * a2[2] + theta[43] * a2[3] + theta[44] * a2[4];
+        z3[2] = theta[52] + theta[45] * a2[0] + theta[46] * a2[1] + theta[47] * a2[2] + theta[48] * a2[3] + theta[49] * a2[4];
+        global::NetGen.Kernels.Activations.Softmax(z3, a3);
+
+        // ── Loss and the output error δ⁽ᴸ⁾ = ∂L/∂z⁽ᴸ⁾ ──────────────────────────────────────
+        // L = −Σₖ yₖ·log ŷₖ (a per-sample sum over classes; Mean and Sum agree for one sample)
+        // Softmax + cross-entropy fused: log ŷₖ = zₖ − log Σⱼ e^(zⱼ) (log-sum-exp with max-subtraction, stable),
+        // and the softmax Jacobian collapses: δ⁽³⁾ = ŷ·Σₖyₖ − y = ŷ − y for a target that sums to 1.
+        float loss = global::NetGen.Kernels.Losses.SoftmaxCrossEntropy(z3, a3, y, delta3);
+
+        // ── Backward pass fused with SGD: δ⁽ˡ⁻¹⁾ = (W⁽ˡ⁾ᵀ·δ⁽ˡ⁾) ⊙ f′(z⁽ˡ⁻¹⁾) with the old W⁽ˡ⁾, then W⁽ˡ⁾ ← W⁽ˡ⁾ − η·δ⁽ˡ⁾·a⁽ˡ⁻¹⁾ᵀ, b⁽ˡ⁾ ← b⁽ˡ⁾ − η·δ⁽ˡ⁾ ──
+
+        // Layer 3: W⁽³⁾ ← W⁽³⁾ − η·δ⁽³⁾·a⁽²⁾ᵀ        b⁽³⁾ ← b⁽³⁾ − η·δ⁽³⁾
+        //          δ⁽²⁾ = (W⁽³⁾ᵀ·δ⁽³⁾) ⊙ f′(z⁽²⁾)        ReLU′(z⁽²⁾) = 1 where z⁽²⁾ > 0, else 0
+        delta2[0] = theta[35] * delta3[0] + theta[40] * delta3[1] + theta[45] * delta3[2];
+        delta2[1] = theta[36] * delta3[0] + theta[41] * delta3[1] + theta[46] * delta3[2];
+        delta2[2] = theta[37] * delta3[0] + theta[42] * delta3[1] + theta[47] * delta3[2];
+        delta2[3] = theta[38] * delta3[0] + theta[43] * delta3[1] + theta[48] * delta3[2];
+        delta2[4] = theta[39] * delta3[0] + theta[44] * delta3[1] + theta[49] * delta3[2];
+        global::NetGen.Kernels.Activations.ReLUBackward(z2, delta2);
+        theta[50] -= learningRate * delta3[0];
+        theta[35] -= learningRate * (delta3[0] * a2[0]);
+        theta[36] -= learningRate * (delta3[0] * a2[1]);
+        theta[37] -= learningRate * (delta3[0] * a2[2]);
+        theta[38] -= learningRate * (delta3[0] * a2[3]);
+        theta[39] -= learningRate * (delta3[0] * a2[4]);
+        theta[51] -= learningRate * delta3[1];
+        theta[40] -= learningRate * (delta3[1] * a2[0]);
+        theta[41] -= learningRate * (delta3[1] * a2[1]);
+        theta[42] -= learningRate * (delta3[1] * a2[2]);
+        theta[43] -= learningRate * (delta3[1] * a2[3]);
+        theta[44] -= learningRate * (delta3[1] * a2[4]);
+        theta[52] -= learningRate * delta3[2];
+        theta[45] -= learningRate * (delta3[2] * a2[0]);
+        theta[46] -= learningRate * (delta3[2] * a2[1]);
+        theta[47] -= learningRate * (delta3[2] * a2[2]);
+        theta[48] -= learningRate * (delta3[2] * a2[3]);
+        theta[49] -= learningRate * (delta3[2] * a2[4]);
+
+        // Layer 2 · BatchNorm with running statistics (constants): γ⁽²⁾ ← γ⁽²⁾ − η·δ⁽²⁾ ⊙ x̂, β⁽²⁾ ← β⁽²⁾ − η·δ⁽²⁾, ∂L/∂a⁽¹⁾ = δ⁽²⁾ ⊙ γ⁽²⁾ / √(σ² + ε)
+        //   (the sample's ∂L/∂γ⁽²⁾, ∂L/∂β⁽²⁾ go to stack scratch, computed with the old γ⁽²⁾, then both take the step)
+        global::System.Span<float> gradientBn2 = stackalloc float[10];
+        global::NetGen.Kernels.BatchNormKernels.InferenceBackward(delta2, a1, theta.Slice(25, 5), new global::System.Span<float>(_statistics, 0, 5), new global::System.Span<float>(_statistics, 5, 5), 0.001f, gradientBn2.Slice(0, 5), gradientBn2.Slice(5, 5), delta1);
+        for (int k = 0; k < 5; k++)
+        {
+            theta[25 + k] -= learningRate * gradientBn2[k];
+            theta[30 + k] -= learningRate * gradientBn2[5 + k];
+        }
+
+        // Layer 1: W⁽¹⁾ ← W⁽¹⁾ − η·δ⁽¹⁾·xᵀ        b⁽¹⁾ ← b⁽¹⁾ − η·δ⁽¹⁾
+        theta[20] -= learningRate * delta1[0];
+        theta[0] -= learningRate * (delta1[0] * x[0]);
+        theta[1] -= learningRate * (delta1[0] * x[1]);
+        theta[2] -= learningRate * (delta1[0] * x[2]);
+        theta[3] -= learningRate * (delta1[0] * x[3]);
+        theta[21] -= learningRate * delta1[1];
+        theta[4] -= learningRate * (delta1[1] * x[0]);
+        theta[5] -= learningRate * (delta1[1] * x[1]);
+        theta[6] -= learningRate * (delta1[1] * x[2]);
+        theta[7] -= learningRate * (delta1[1] * x[3]);
+        theta[22] -= learningRate * delta1[2];
+        theta[8] -= learningRate * (delta1[2] * x[0]);
+        theta[9] -= learningRate * (delta1[2] * x[1]);
+        theta[10] -= learningRate * (delta1[2] * x[2]);
+        theta[11] -= learningRate * (delta1[2] * x[3]);
+        theta[23] -= learningRate * delta1[3];
+        theta[12] -= learningRate * (delta1[3] * x[0]);
+        theta[13] -= learningRate * (delta1[3] * x[1]);
+        theta[14] -= learningRate * (delta1[3] * x[2]);
+        theta[15] -= learningRate * (delta1[3] * x[3]);
+        theta[24] -= learningRate * delta1[4];
+        theta[16] -= learningRate * (delta1[4] * x[0]);
+        theta[17] -= learningRate * (delta1[4] * x[1]);
+        theta[18] -= learningRate * (delta1[4] * x[2]);
+        theta[19] -= learningRate * (delta1[4] * x[3]);
+
+        return loss;
+    }
+
+    /// <summary>
     /// Forward and backward for a mini-batch stored row-major (sample after sample): <b>adds</b> the gradient of the summed
     /// loss Σᵦ Lᵦ to <see cref="Gradients"/> and returns that sum, exactly as one <see cref="Backward"/> per sample would
     /// (an optimizer step with the batch size then takes the mean). In training mode dropout draws its masks and batch norm
-    /// normalises with the batch's statistics (at least 2 samples) and updates its running statistics.
-    /// Allocates only when the batch is larger than any before.
+    /// normalises with the batch's statistics (at least 2 samples) and updates its running statistics. Dense layers run
+    /// over the whole batch at once (NetGen.Kernels.DenseKernels.ForwardBatch / BackwardBatch), so each weight is loaded
+    /// once per batch. Allocates only when the batch is larger than any before.
     /// </summary>
     /// <param name="inputs">batchSize × <see cref="InputSize"/> values.</param>
     /// <param name="targets">batchSize × <see cref="OutputSize"/> values.</param>
@@ -502,6 +661,211 @@ partial class NormalizedNet : global::NetGen.ITrainableNetwork
             grad[17] += delta1[4] * x[1];
             grad[18] += delta1[4] * x[2];
             grad[19] += delta1[4] * x[3];
+        }
+
+        return total;
+    }
+
+    /// <summary>
+    /// One step of plain mini-batch gradient descent, fused into backprop: θ ← θ − (η/B)·Σᵦ ∇θLᵦ, the mean gradient of the
+    /// batch's B samples (stored row-major, sample after sample). Each layer's δ is propagated with its weights as they were,
+    /// then each weight is read and written once; <see cref="Gradients"/> is neither read nor written. Same result, up to
+    /// rounding, as <c>ZeroGradients(); BackwardBatch(inputs, targets, B); new Sgd(η).Step(this, B)</c>. Dropout and batch norm
+    /// behave as in <see cref="BackwardBatch"/>. Allocates only when the batch is larger than any before.
+    /// </summary>
+    /// <param name="inputs">batchSize × <see cref="InputSize"/> values.</param>
+    /// <param name="targets">batchSize × <see cref="OutputSize"/> values.</param>
+    /// <param name="batchSize">The number of samples.</param>
+    /// <param name="learningRate">η, a positive finite number.</param>
+    /// <param name="losses">Empty, or batchSize values that receive each sample's loss.</param>
+    /// <returns>The sum of the samples' losses before the update, as <see cref="BackwardBatch"/> returns.</returns>
+    /// <exception cref="global::System.ArgumentException">A span's length does not match the batch size.</exception>
+    /// <exception cref="global::System.ArgumentOutOfRangeException"><paramref name="learningRate"/> is not a positive finite number.</exception>
+    public float TrainStepBatch(global::System.ReadOnlySpan<float> inputs, global::System.ReadOnlySpan<float> targets, int batchSize, float learningRate, global::System.Span<float> losses = default)
+    {
+        global::System.ArgumentOutOfRangeException.ThrowIfNegativeOrZero(batchSize);
+        global::NetGen.Guard.Length(inputs.Length, batchSize * InputSize, nameof(inputs), "NormalizedNet", "InputSize × batchSize");
+        global::NetGen.Guard.Length(targets.Length, batchSize * OutputSize, nameof(targets), "NormalizedNet", "OutputSize × batchSize");
+        if (losses.Length != 0)
+        {
+            global::NetGen.Guard.Length(losses.Length, batchSize, nameof(losses), "NormalizedNet", "batchSize");
+        }
+        global::NetGen.Guard.LearningRate(learningRate);
+        if (Training && batchSize < 2)
+        {
+            throw new global::System.ArgumentException("NormalizedNet has batch norm, which needs at least 2 samples per batch in training mode (or Training = false).", nameof(batchSize));
+        }
+        EnsureBatchCapacity(batchSize);
+        global::System.Span<float> theta = _parameters;
+        float step = learningRate / batchSize; // η/B: the mean over the batch
+        global::System.Span<float> bz1 = new global::System.Span<float>(_bz1, 0, batchSize * 5), ba1 = new global::System.Span<float>(_ba1, 0, batchSize * 5), bd1 = new global::System.Span<float>(_bd1, 0, batchSize * 5);
+        global::System.Span<float> bz2 = new global::System.Span<float>(_bz2, 0, batchSize * 5), ba2 = new global::System.Span<float>(_ba2, 0, batchSize * 5), bd2 = new global::System.Span<float>(_bd2, 0, batchSize * 5), bx2 = new global::System.Span<float>(_bx2, 0, batchSize * 5);
+        global::System.Span<float> bz3 = new global::System.Span<float>(_bz3, 0, batchSize * 3), ba3 = new global::System.Span<float>(_ba3, 0, batchSize * 3), bd3 = new global::System.Span<float>(_bd3, 0, batchSize * 3);
+
+        // ── Forward pass over the batch, layer by layer, keeping z⁽ˡ⁾ and a⁽ˡ⁾ of every sample ──
+
+        // Layer 1 · Dense 4 → 5 · identity
+        //   z⁽¹⁾ = W⁽¹⁾·x + b⁽¹⁾        W⁽¹⁾ = θ[0..20) (5×4, row-major), b⁽¹⁾ = θ[20..25)
+        //   a⁽¹⁾ = z⁽¹⁾
+        for (int b = 0; b < batchSize; b++)
+        {
+            global::System.ReadOnlySpan<float> x = inputs.Slice(b * InputSize, InputSize);
+            global::System.Span<float> z1 = bz1.Slice(b * 5, 5), a1 = ba1.Slice(b * 5, 5);
+            z1[0] = theta[20] + theta[0] * x[0] + theta[1] * x[1] + theta[2] * x[2] + theta[3] * x[3];
+            z1[1] = theta[21] + theta[4] * x[0] + theta[5] * x[1] + theta[6] * x[2] + theta[7] * x[3];
+            z1[2] = theta[22] + theta[8] * x[0] + theta[9] * x[1] + theta[10] * x[2] + theta[11] * x[3];
+            z1[3] = theta[23] + theta[12] * x[0] + theta[13] * x[1] + theta[14] * x[2] + theta[15] * x[3];
+            z1[4] = theta[24] + theta[16] * x[0] + theta[17] * x[1] + theta[18] * x[2] + theta[19] * x[3];
+            z1.CopyTo(a1);
+        }
+
+        // Layer 2 · BatchNorm 5 · ReLU        γ⁽²⁾ = θ[25..30), β⁽²⁾ = θ[30..35)
+        //   x̂ = (a⁽¹⁾ − μ) / √(σ² + ε), ε = 0.001: training uses the batch's μ and biased σ², inference the running μ, σ²
+        //   (running μ = s[0..5), σ² = s[5..10); r ← (1 − 0.2)·r + 0.2·batch, σ² unbiased)
+        //   z⁽²⁾ = γ⁽²⁾ ⊙ x̂ + β⁽²⁾
+        //   a⁽²⁾ = ReLU(z⁽²⁾)
+        if (Training)
+        {
+            global::NetGen.Kernels.BatchNormKernels.TrainingForward(ba1, batchSize, theta.Slice(25, 5), theta.Slice(30, 5), new global::System.Span<float>(_statistics, 0, 5), new global::System.Span<float>(_statistics, 5, 5), 0.2f, 0.001f, bx2, _bi2, bz2);
+        }
+        else
+        {
+            for (int b = 0; b < batchSize; b++)
+            {
+                global::System.ReadOnlySpan<float> a1 = ba1.Slice(b * 5, 5);
+                global::System.Span<float> z2 = bz2.Slice(b * 5, 5);
+                global::NetGen.Kernels.BatchNormKernels.Inference(a1, theta.Slice(25, 5), theta.Slice(30, 5), new global::System.Span<float>(_statistics, 0, 5), new global::System.Span<float>(_statistics, 5, 5), 0.001f, z2);
+            }
+        }
+        for (int b = 0; b < batchSize; b++)
+        {
+            global::System.Span<float> z2 = bz2.Slice(b * 5, 5), a2 = ba2.Slice(b * 5, 5);
+            global::NetGen.Kernels.Activations.ReLU(z2, a2);
+        }
+
+        // Layer 3 · Dense 5 → 3 · softmax
+        //   z⁽³⁾ = W⁽³⁾·a⁽²⁾ + b⁽³⁾        W⁽³⁾ = θ[35..50) (3×5, row-major), b⁽³⁾ = θ[50..53)
+        //   ŷ = softmax(z⁽³⁾)
+        for (int b = 0; b < batchSize; b++)
+        {
+            global::System.ReadOnlySpan<float> a2 = ba2.Slice(b * 5, 5);
+            global::System.Span<float> z3 = bz3.Slice(b * 3, 3), a3 = ba3.Slice(b * 3, 3);
+            z3[0] = theta[50] + theta[35] * a2[0] + theta[36] * a2[1] + theta[37] * a2[2] + theta[38] * a2[3] + theta[39] * a2[4];
+            z3[1] = theta[51] + theta[40] * a2[0] + theta[41] * a2[1] + theta[42] * a2[2] + theta[43] * a2[3] + theta[44] * a2[4];
+            z3[2] = theta[52] + theta[45] * a2[0] + theta[46] * a2[1] + theta[47] * a2[2] + theta[48] * a2[3] + theta[49] * a2[4];
+            global::NetGen.Kernels.Activations.Softmax(z3, a3);
+        }
+
+        // ── Loss and the output error δ⁽ᴸ⁾ = ∂L/∂z⁽ᴸ⁾ of every sample ──
+        float total = 0f;
+        for (int b = 0; b < batchSize; b++)
+        {
+            global::System.ReadOnlySpan<float> y = targets.Slice(b * OutputSize, OutputSize);
+            global::System.Span<float> z3 = bz3.Slice(b * 3, 3), a3 = ba3.Slice(b * 3, 3), delta3 = bd3.Slice(b * 3, 3);
+            // L = −Σₖ yₖ·log ŷₖ (a per-sample sum over classes; Mean and Sum agree for one sample)
+            // Softmax + cross-entropy fused: log ŷₖ = zₖ − log Σⱼ e^(zⱼ) (log-sum-exp with max-subtraction, stable),
+            // and the softmax Jacobian collapses: δ⁽³⁾ = ŷ·Σₖyₖ − y = ŷ − y for a target that sums to 1.
+            float loss = global::NetGen.Kernels.Losses.SoftmaxCrossEntropy(z3, a3, y, delta3);
+            if (losses.Length != 0)
+            {
+                losses[b] = loss;
+            }
+            total += loss;
+        }
+
+        // ── Backward pass over the batch, from the output layer down ──
+
+        // Layer 3: W⁽³⁾ ← W⁽³⁾ − (η/B)·Σᵦ δ⁽³⁾·a⁽²⁾ᵀ        b⁽³⁾ ← b⁽³⁾ − (η/B)·Σᵦ δ⁽³⁾        δ⁽²⁾ = (W⁽³⁾ᵀ·δ⁽³⁾) ⊙ f′(z⁽²⁾)
+        for (int b = 0; b < batchSize; b++)
+        {
+            global::System.ReadOnlySpan<float> a2 = ba2.Slice(b * 5, 5);
+            global::System.Span<float> delta3 = bd3.Slice(b * 3, 3);
+            global::System.Span<float> z2 = bz2.Slice(b * 5, 5), delta2 = bd2.Slice(b * 5, 5);
+            delta2[0] = theta[35] * delta3[0] + theta[40] * delta3[1] + theta[45] * delta3[2];
+            delta2[1] = theta[36] * delta3[0] + theta[41] * delta3[1] + theta[46] * delta3[2];
+            delta2[2] = theta[37] * delta3[0] + theta[42] * delta3[1] + theta[47] * delta3[2];
+            delta2[3] = theta[38] * delta3[0] + theta[43] * delta3[1] + theta[48] * delta3[2];
+            delta2[4] = theta[39] * delta3[0] + theta[44] * delta3[1] + theta[49] * delta3[2];
+            global::NetGen.Kernels.Activations.ReLUBackward(z2, delta2);
+        }
+        for (int b = 0; b < batchSize; b++)
+        {
+            global::System.ReadOnlySpan<float> a2 = ba2.Slice(b * 5, 5);
+            global::System.Span<float> delta3 = bd3.Slice(b * 3, 3);
+            theta[50] -= step * delta3[0];
+            theta[35] -= step * (delta3[0] * a2[0]);
+            theta[36] -= step * (delta3[0] * a2[1]);
+            theta[37] -= step * (delta3[0] * a2[2]);
+            theta[38] -= step * (delta3[0] * a2[3]);
+            theta[39] -= step * (delta3[0] * a2[4]);
+            theta[51] -= step * delta3[1];
+            theta[40] -= step * (delta3[1] * a2[0]);
+            theta[41] -= step * (delta3[1] * a2[1]);
+            theta[42] -= step * (delta3[1] * a2[2]);
+            theta[43] -= step * (delta3[1] * a2[3]);
+            theta[44] -= step * (delta3[1] * a2[4]);
+            theta[52] -= step * delta3[2];
+            theta[45] -= step * (delta3[2] * a2[0]);
+            theta[46] -= step * (delta3[2] * a2[1]);
+            theta[47] -= step * (delta3[2] * a2[2]);
+            theta[48] -= step * (delta3[2] * a2[3]);
+            theta[49] -= step * (delta3[2] * a2[4]);
+        }
+
+        // Layer 2 · BatchNorm, batch statistics: ∂L/∂β += Σᵦ δ, ∂L/∂γ += Σᵦ δ ⊙ x̂,
+        //   ∂L/∂a⁽¹⁾ = γ/(B·√(σ² + ε)) ⊙ (B·δ − Σᵦ δ − x̂ ⊙ Σᵦ δ ⊙ x̂)
+        // (fused SGD: the batch's ∂L/∂γ, ∂L/∂β go to stack scratch, computed with the old γ, then γ and β take one step)
+        global::System.Span<float> gradientBn2 = stackalloc float[10];
+        if (Training)
+        {
+            global::NetGen.Kernels.BatchNormKernels.TrainingBackward(bd2, bx2, _bi2, theta.Slice(25, 5), batchSize, gradientBn2.Slice(0, 5), gradientBn2.Slice(5, 5), bd1);
+        }
+        else
+        {
+            for (int b = 0; b < batchSize; b++)
+            {
+                global::System.ReadOnlySpan<float> a1 = ba1.Slice(b * 5, 5);
+                global::System.Span<float> delta2 = bd2.Slice(b * 5, 5);
+                global::System.Span<float> z1 = bz1.Slice(b * 5, 5), delta1 = bd1.Slice(b * 5, 5);
+                global::NetGen.Kernels.BatchNormKernels.InferenceBackward(delta2, a1, theta.Slice(25, 5), new global::System.Span<float>(_statistics, 0, 5), new global::System.Span<float>(_statistics, 5, 5), 0.001f, gradientBn2.Slice(0, 5), gradientBn2.Slice(5, 5), delta1);
+            }
+        }
+        for (int k = 0; k < 5; k++)
+        {
+            theta[25 + k] -= step * gradientBn2[k];
+            theta[30 + k] -= step * gradientBn2[5 + k];
+        }
+
+        // Layer 1: W⁽¹⁾ ← W⁽¹⁾ − (η/B)·Σᵦ δ⁽¹⁾·xᵀ        b⁽¹⁾ ← b⁽¹⁾ − (η/B)·Σᵦ δ⁽¹⁾
+        for (int b = 0; b < batchSize; b++)
+        {
+            global::System.ReadOnlySpan<float> x = inputs.Slice(b * InputSize, InputSize);
+            global::System.Span<float> delta1 = bd1.Slice(b * 5, 5);
+            theta[20] -= step * delta1[0];
+            theta[0] -= step * (delta1[0] * x[0]);
+            theta[1] -= step * (delta1[0] * x[1]);
+            theta[2] -= step * (delta1[0] * x[2]);
+            theta[3] -= step * (delta1[0] * x[3]);
+            theta[21] -= step * delta1[1];
+            theta[4] -= step * (delta1[1] * x[0]);
+            theta[5] -= step * (delta1[1] * x[1]);
+            theta[6] -= step * (delta1[1] * x[2]);
+            theta[7] -= step * (delta1[1] * x[3]);
+            theta[22] -= step * delta1[2];
+            theta[8] -= step * (delta1[2] * x[0]);
+            theta[9] -= step * (delta1[2] * x[1]);
+            theta[10] -= step * (delta1[2] * x[2]);
+            theta[11] -= step * (delta1[2] * x[3]);
+            theta[23] -= step * delta1[3];
+            theta[12] -= step * (delta1[3] * x[0]);
+            theta[13] -= step * (delta1[3] * x[1]);
+            theta[14] -= step * (delta1[3] * x[2]);
+            theta[15] -= step * (delta1[3] * x[3]);
+            theta[24] -= step * delta1[4];
+            theta[16] -= step * (delta1[4] * x[0]);
+            theta[17] -= step * (delta1[4] * x[1]);
+            theta[18] -= step * (delta1[4] * x[2]);
+            theta[19] -= step * (delta1[4] * x[3]);
         }
 
         return total;

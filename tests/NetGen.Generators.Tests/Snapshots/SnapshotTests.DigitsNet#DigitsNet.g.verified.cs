@@ -27,6 +27,8 @@ partial class DigitsNet : global::NetGen.ITrainableNetwork
     private readonly float[] _gradients = new float[ParameterCount];
 
     // Backward's record of the forward pass (z⁽ˡ⁾, a⁽ˡ⁾) and the errors δ⁽ˡ⁾ = ∂L/∂z⁽ˡ⁾: training belongs to one thread.
+    // (Layers that the straight-line code keeps in registers leave theirs unused: a few floats each, kept so that the
+    // class's members depend only on its layer kinds, which the analyzers check against user-declared members.)
     private readonly float[] _z1 = new float[32], _a1 = new float[32], _delta1 = new float[32];
     private readonly float[] _z2 = new float[10], _a2 = new float[10], _delta2 = new float[10];
 
@@ -96,7 +98,8 @@ partial class DigitsNet : global::NetGen.ITrainableNetwork
     {
         global::NetGen.Guard.Length(input.Length, InputSize, nameof(input), "DigitsNet", nameof(InputSize));
         global::NetGen.Guard.Length(output.Length, OutputSize, nameof(output), "DigitsNet", nameof(OutputSize));
-        global::System.ReadOnlySpan<float> theta = _parameters;
+        // θ as a span whose length is the constant ParameterCount: the JIT drops the bounds checks of constant indices.
+        global::System.ReadOnlySpan<float> theta = new(_parameters, 0, ParameterCount);
         global::System.ReadOnlySpan<float> x = input;
 
         // Layer 1 · Dense 64 → 32 · ReLU
@@ -111,6 +114,50 @@ partial class DigitsNet : global::NetGen.ITrainableNetwork
         //   ŷ = softmax(z⁽²⁾)
         global::NetGen.Kernels.DenseKernels.Forward(theta.Slice(2080, 320), theta.Slice(2400, 10), a1, output, 10, 32);
         global::NetGen.Kernels.Activations.Softmax(output, output);
+    }
+
+    /// <summary>
+    /// Computes ŷ for every sample of a batch stored row-major (sample after sample), in inference mode as <see cref="Forward"/>
+    /// (each row of <paramref name="outputs"/> equals Forward of the same row of <paramref name="inputs"/>). Reads only the parameters
+    /// and keeps its scratch on the stack, so threads may share one instance. Allocates nothing.
+    /// </summary>
+    /// <param name="inputs">batchSize × <see cref="InputSize"/> values.</param>
+    /// <param name="outputs">Receives batchSize × <see cref="OutputSize"/> values.</param>
+    /// <param name="batchSize">The number of samples (0 does nothing).</param>
+    /// <exception cref="global::System.ArgumentException">A span's length does not match the batch size.</exception>
+    public void ForwardBatch(global::System.ReadOnlySpan<float> inputs, global::System.Span<float> outputs, int batchSize)
+    {
+        global::System.ArgumentOutOfRangeException.ThrowIfNegative(batchSize);
+        global::NetGen.Guard.Length(inputs.Length, batchSize * InputSize, nameof(inputs), "DigitsNet", "InputSize × batchSize");
+        global::NetGen.Guard.Length(outputs.Length, batchSize * OutputSize, nameof(outputs), "DigitsNet", "OutputSize × batchSize");
+        global::NetGen.Guard.NoOverlap(inputs, outputs, "DigitsNet");
+        // Tiles of 64 samples: each weight loaded from cache serves the whole tile; the stack scratch is 8192 bytes.
+        const int Tile = 64;
+        global::System.ReadOnlySpan<float> theta = new(_parameters, 0, ParameterCount);
+        global::System.Span<float> tile1 = stackalloc float[Tile * 32];
+        for (int start = 0; start < batchSize; start += Tile)
+        {
+            int n = global::System.Math.Min(Tile, batchSize - start);
+            global::System.ReadOnlySpan<float> x = inputs.Slice(start * InputSize, n * InputSize);
+
+            // Layer 1 · Dense 64 → 32 · ReLU
+            //   z⁽¹⁾ = W⁽¹⁾·x + b⁽¹⁾        W⁽¹⁾ = θ[0..2048) (32×64, row-major), b⁽¹⁾ = θ[2048..2080)
+            //   a⁽¹⁾ = ReLU(z⁽¹⁾)
+            global::System.Span<float> a1 = tile1.Slice(0, n * 32);
+            global::NetGen.Kernels.DenseKernels.ForwardBatch(theta.Slice(0, 2048), theta.Slice(2048, 32), x, a1, n, 32, 64);
+            global::NetGen.Kernels.Activations.ReLU(a1, a1);
+
+            // Layer 2 · Dense 32 → 10 · softmax
+            //   z⁽²⁾ = W⁽²⁾·a⁽¹⁾ + b⁽²⁾        W⁽²⁾ = θ[2080..2400) (10×32, row-major), b⁽²⁾ = θ[2400..2410)
+            //   ŷ = softmax(z⁽²⁾)
+            global::System.Span<float> a2 = outputs.Slice(start * OutputSize, n * OutputSize);
+            global::NetGen.Kernels.DenseKernels.ForwardBatch(theta.Slice(2080, 320), theta.Slice(2400, 10), a1, a2, n, 10, 32);
+            for (int b = 0; b < n; b++)
+            {
+                global::System.Span<float> row = a2.Slice(b * 10, 10);
+                global::NetGen.Kernels.Activations.Softmax(row, row);
+            }
+        }
     }
 
     /// <summary>
@@ -166,8 +213,9 @@ partial class DigitsNet : global::NetGen.ITrainableNetwork
     {
         global::NetGen.Guard.Length(input.Length, InputSize, nameof(input), "DigitsNet", nameof(InputSize));
         global::NetGen.Guard.Length(target.Length, OutputSize, nameof(target), "DigitsNet", nameof(OutputSize));
-        global::System.ReadOnlySpan<float> theta = _parameters;
-        global::System.Span<float> grad = _gradients;
+        // θ and ∂L/∂θ as spans whose length is the constant ParameterCount: no bounds checks on constant indices.
+        global::System.ReadOnlySpan<float> theta = new(_parameters, 0, ParameterCount);
+        global::System.Span<float> grad = new(_gradients, 0, ParameterCount);
         global::System.ReadOnlySpan<float> x = input;
         global::System.ReadOnlySpan<float> y = target;
         global::System.Span<float> z1 = _z1, a1 = _a1, delta1 = _delta1;
@@ -207,11 +255,68 @@ partial class DigitsNet : global::NetGen.ITrainableNetwork
     }
 
     /// <summary>
+    /// One step of plain stochastic gradient descent on one sample, fused: forward, backward and θ ← θ − η·∇θL in one
+    /// pass over the parameters. It neither reads nor writes <see cref="Gradients"/>, so it replaces
+    /// <c>ZeroGradients(); Backward(input, target); new Sgd(η).Step(this)</c> (same result up to rounding) without the three
+    /// extra passes over θ and ∂L/∂θ that those make. Each layer's δ is propagated with its weights as they were before the update.
+    /// </summary>
+    /// <param name="input">The input x, <see cref="InputSize"/> values.</param>
+    /// <param name="target">The target y, <see cref="OutputSize"/> values.</param>
+    /// <param name="learningRate">η, a positive finite number.</param>
+    /// <returns>The loss L before the update.</returns>
+    /// <exception cref="global::System.ArgumentException">A span has the wrong length.</exception>
+    /// <exception cref="global::System.ArgumentOutOfRangeException"><paramref name="learningRate"/> is not a positive finite number.</exception>
+    public float TrainStep(global::System.ReadOnlySpan<float> input, global::System.ReadOnlySpan<float> target, float learningRate)
+    {
+        global::NetGen.Guard.Length(input.Length, InputSize, nameof(input), "DigitsNet", nameof(InputSize));
+        global::NetGen.Guard.Length(target.Length, OutputSize, nameof(target), "DigitsNet", nameof(OutputSize));
+        global::NetGen.Guard.LearningRate(learningRate);
+        global::System.Span<float> theta = new(_parameters, 0, ParameterCount);
+        global::System.ReadOnlySpan<float> x = input;
+        global::System.ReadOnlySpan<float> y = target;
+        global::System.Span<float> z1 = _z1, a1 = _a1, delta1 = _delta1;
+        global::System.Span<float> z2 = _z2, a2 = _a2, delta2 = _delta2;
+
+        // ── Forward pass, keeping z⁽ˡ⁾ and a⁽ˡ⁾ for backprop ──────────────────────────────
+
+        // Layer 1 · Dense 64 → 32 · ReLU
+        //   z⁽¹⁾ = W⁽¹⁾·x + b⁽¹⁾        W⁽¹⁾ = θ[0..2048) (32×64, row-major), b⁽¹⁾ = θ[2048..2080)
+        //   a⁽¹⁾ = ReLU(z⁽¹⁾)
+        global::NetGen.Kernels.DenseKernels.Forward(theta.Slice(0, 2048), theta.Slice(2048, 32), x, z1, 32, 64);
+        global::NetGen.Kernels.Activations.ReLU(z1, a1);
+
+        // Layer 2 · Dense 32 → 10 · softmax
+        //   z⁽²⁾ = W⁽²⁾·a⁽¹⁾ + b⁽²⁾        W⁽²⁾ = θ[2080..2400) (10×32, row-major), b⁽²⁾ = θ[2400..2410)
+        //   ŷ = softmax(z⁽²⁾)
+        global::NetGen.Kernels.DenseKernels.Forward(theta.Slice(2080, 320), theta.Slice(2400, 10), a1, z2, 10, 32);
+        global::NetGen.Kernels.Activations.Softmax(z2, a2);
+
+        // ── Loss and the output error δ⁽ᴸ⁾ = ∂L/∂z⁽ᴸ⁾ ──────────────────────────────────────
+        // L = −Σₖ yₖ·log ŷₖ (a per-sample sum over classes; Mean and Sum agree for one sample)
+        // Softmax + cross-entropy fused: log ŷₖ = zₖ − log Σⱼ e^(zⱼ) (log-sum-exp with max-subtraction, stable),
+        // and the softmax Jacobian collapses: δ⁽²⁾ = ŷ·Σₖyₖ − y = ŷ − y for a target that sums to 1.
+        float loss = global::NetGen.Kernels.Losses.SoftmaxCrossEntropy(z2, a2, y, delta2);
+
+        // ── Backward pass fused with SGD: δ⁽ˡ⁻¹⁾ = (W⁽ˡ⁾ᵀ·δ⁽ˡ⁾) ⊙ f′(z⁽ˡ⁻¹⁾) with the old W⁽ˡ⁾, then W⁽ˡ⁾ ← W⁽ˡ⁾ − η·δ⁽ˡ⁾·a⁽ˡ⁻¹⁾ᵀ, b⁽ˡ⁾ ← b⁽ˡ⁾ − η·δ⁽ˡ⁾ ──
+
+        // Layer 2: W⁽²⁾ ← W⁽²⁾ − η·δ⁽²⁾·a⁽¹⁾ᵀ        b⁽²⁾ ← b⁽²⁾ − η·δ⁽²⁾
+        //          δ⁽¹⁾ = (W⁽²⁾ᵀ·δ⁽²⁾) ⊙ f′(z⁽¹⁾)        ReLU′(z⁽¹⁾) = 1 where z⁽¹⁾ > 0, else 0
+        global::NetGen.Kernels.DenseKernels.BackwardSgd(theta.Slice(2080, 320), theta.Slice(2400, 10), delta2, a1, delta1, 10, 32, learningRate);
+        global::NetGen.Kernels.Activations.ReLUBackward(z1, delta1);
+
+        // Layer 1: W⁽¹⁾ ← W⁽¹⁾ − η·δ⁽¹⁾·xᵀ        b⁽¹⁾ ← b⁽¹⁾ − η·δ⁽¹⁾
+        global::NetGen.Kernels.DenseKernels.BackwardSgd(theta.Slice(0, 2048), theta.Slice(2048, 32), delta1, x, default, 32, 64, learningRate);
+
+        return loss;
+    }
+
+    /// <summary>
     /// Forward and backward for a mini-batch stored row-major (sample after sample): <b>adds</b> the gradient of the summed
     /// loss Σᵦ Lᵦ to <see cref="Gradients"/> and returns that sum, exactly as one <see cref="Backward"/> per sample would
     /// (an optimizer step with the batch size then takes the mean). In training mode dropout draws its masks and batch norm
-    /// normalises with the batch's statistics (at least 2 samples) and updates its running statistics.
-    /// Allocates only when the batch is larger than any before.
+    /// normalises with the batch's statistics (at least 2 samples) and updates its running statistics. Dense layers run
+    /// over the whole batch at once (NetGen.Kernels.DenseKernels.ForwardBatch / BackwardBatch), so each weight is loaded
+    /// once per batch. Allocates only when the batch is larger than any before.
     /// </summary>
     /// <param name="inputs">batchSize × <see cref="InputSize"/> values.</param>
     /// <param name="targets">batchSize × <see cref="OutputSize"/> values.</param>
@@ -238,22 +343,16 @@ partial class DigitsNet : global::NetGen.ITrainableNetwork
         // Layer 1 · Dense 64 → 32 · ReLU
         //   z⁽¹⁾ = W⁽¹⁾·x + b⁽¹⁾        W⁽¹⁾ = θ[0..2048) (32×64, row-major), b⁽¹⁾ = θ[2048..2080)
         //   a⁽¹⁾ = ReLU(z⁽¹⁾)
-        for (int b = 0; b < batchSize; b++)
-        {
-            global::System.ReadOnlySpan<float> x = inputs.Slice(b * InputSize, InputSize);
-            global::System.Span<float> z1 = bz1.Slice(b * 32, 32), a1 = ba1.Slice(b * 32, 32);
-            global::NetGen.Kernels.DenseKernels.Forward(theta.Slice(0, 2048), theta.Slice(2048, 32), x, z1, 32, 64);
-            global::NetGen.Kernels.Activations.ReLU(z1, a1);
-        }
+        global::NetGen.Kernels.DenseKernels.ForwardBatch(theta.Slice(0, 2048), theta.Slice(2048, 32), inputs, bz1, batchSize, 32, 64);
+        global::NetGen.Kernels.Activations.ReLU(bz1, ba1);
 
         // Layer 2 · Dense 32 → 10 · softmax
         //   z⁽²⁾ = W⁽²⁾·a⁽¹⁾ + b⁽²⁾        W⁽²⁾ = θ[2080..2400) (10×32, row-major), b⁽²⁾ = θ[2400..2410)
         //   ŷ = softmax(z⁽²⁾)
+        global::NetGen.Kernels.DenseKernels.ForwardBatch(theta.Slice(2080, 320), theta.Slice(2400, 10), ba1, bz2, batchSize, 10, 32);
         for (int b = 0; b < batchSize; b++)
         {
-            global::System.ReadOnlySpan<float> a1 = ba1.Slice(b * 32, 32);
             global::System.Span<float> z2 = bz2.Slice(b * 10, 10), a2 = ba2.Slice(b * 10, 10);
-            global::NetGen.Kernels.DenseKernels.Forward(theta.Slice(2080, 320), theta.Slice(2400, 10), a1, z2, 10, 32);
             global::NetGen.Kernels.Activations.Softmax(z2, a2);
         }
 
@@ -277,22 +376,96 @@ partial class DigitsNet : global::NetGen.ITrainableNetwork
         // ── Backward pass over the batch, from the output layer down ──
 
         // Layer 2: ∂L/∂W⁽²⁾ += Σᵦ δ⁽²⁾·a⁽¹⁾ᵀ        ∂L/∂b⁽²⁾ += Σᵦ δ⁽²⁾        δ⁽¹⁾ = (W⁽²⁾ᵀ·δ⁽²⁾) ⊙ f′(z⁽¹⁾)
-        for (int b = 0; b < batchSize; b++)
+        global::NetGen.Kernels.DenseKernels.BackwardBatch(theta.Slice(2080, 320), bd2, ba1, grad.Slice(2080, 320), grad.Slice(2400, 10), bd1, batchSize, 10, 32);
+        // ReLU′(z⁽¹⁾) = 1 where z⁽¹⁾ > 0, else 0, element-wise over the whole batch
         {
-            global::System.ReadOnlySpan<float> a1 = ba1.Slice(b * 32, 32);
-            global::System.Span<float> delta2 = bd2.Slice(b * 10, 10);
-            global::System.Span<float> z1 = bz1.Slice(b * 32, 32), delta1 = bd1.Slice(b * 32, 32);
-            global::NetGen.Kernels.DenseKernels.Backward(theta.Slice(2080, 320), delta2, a1, grad.Slice(2080, 320), grad.Slice(2400, 10), delta1, 10, 32);
-            global::NetGen.Kernels.Activations.ReLUBackward(z1, delta1);
+            global::System.Span<float> z1 = bz1, a1 = ba1;
+            global::NetGen.Kernels.Activations.ReLUBackward(z1, bd1);
         }
 
         // Layer 1: ∂L/∂W⁽¹⁾ += Σᵦ δ⁽¹⁾·xᵀ        ∂L/∂b⁽¹⁾ += Σᵦ δ⁽¹⁾
+        global::NetGen.Kernels.DenseKernels.BackwardBatch(theta.Slice(0, 2048), bd1, inputs, grad.Slice(0, 2048), grad.Slice(2048, 32), default, batchSize, 32, 64);
+
+        return total;
+    }
+
+    /// <summary>
+    /// One step of plain mini-batch gradient descent, fused into backprop: θ ← θ − (η/B)·Σᵦ ∇θLᵦ, the mean gradient of the
+    /// batch's B samples (stored row-major, sample after sample). Each layer's δ is propagated with its weights as they were,
+    /// then each weight is read and written once; <see cref="Gradients"/> is neither read nor written. Same result, up to
+    /// rounding, as <c>ZeroGradients(); BackwardBatch(inputs, targets, B); new Sgd(η).Step(this, B)</c>. Dropout and batch norm
+    /// behave as in <see cref="BackwardBatch"/>. Allocates only when the batch is larger than any before.
+    /// </summary>
+    /// <param name="inputs">batchSize × <see cref="InputSize"/> values.</param>
+    /// <param name="targets">batchSize × <see cref="OutputSize"/> values.</param>
+    /// <param name="batchSize">The number of samples.</param>
+    /// <param name="learningRate">η, a positive finite number.</param>
+    /// <param name="losses">Empty, or batchSize values that receive each sample's loss.</param>
+    /// <returns>The sum of the samples' losses before the update, as <see cref="BackwardBatch"/> returns.</returns>
+    /// <exception cref="global::System.ArgumentException">A span's length does not match the batch size.</exception>
+    /// <exception cref="global::System.ArgumentOutOfRangeException"><paramref name="learningRate"/> is not a positive finite number.</exception>
+    public float TrainStepBatch(global::System.ReadOnlySpan<float> inputs, global::System.ReadOnlySpan<float> targets, int batchSize, float learningRate, global::System.Span<float> losses = default)
+    {
+        global::System.ArgumentOutOfRangeException.ThrowIfNegativeOrZero(batchSize);
+        global::NetGen.Guard.Length(inputs.Length, batchSize * InputSize, nameof(inputs), "DigitsNet", "InputSize × batchSize");
+        global::NetGen.Guard.Length(targets.Length, batchSize * OutputSize, nameof(targets), "DigitsNet", "OutputSize × batchSize");
+        if (losses.Length != 0)
+        {
+            global::NetGen.Guard.Length(losses.Length, batchSize, nameof(losses), "DigitsNet", "batchSize");
+        }
+        global::NetGen.Guard.LearningRate(learningRate);
+        EnsureBatchCapacity(batchSize);
+        global::System.Span<float> theta = _parameters;
+        global::System.Span<float> bz1 = new global::System.Span<float>(_bz1, 0, batchSize * 32), ba1 = new global::System.Span<float>(_ba1, 0, batchSize * 32), bd1 = new global::System.Span<float>(_bd1, 0, batchSize * 32);
+        global::System.Span<float> bz2 = new global::System.Span<float>(_bz2, 0, batchSize * 10), ba2 = new global::System.Span<float>(_ba2, 0, batchSize * 10), bd2 = new global::System.Span<float>(_bd2, 0, batchSize * 10);
+
+        // ── Forward pass over the batch, layer by layer, keeping z⁽ˡ⁾ and a⁽ˡ⁾ of every sample ──
+
+        // Layer 1 · Dense 64 → 32 · ReLU
+        //   z⁽¹⁾ = W⁽¹⁾·x + b⁽¹⁾        W⁽¹⁾ = θ[0..2048) (32×64, row-major), b⁽¹⁾ = θ[2048..2080)
+        //   a⁽¹⁾ = ReLU(z⁽¹⁾)
+        global::NetGen.Kernels.DenseKernels.ForwardBatch(theta.Slice(0, 2048), theta.Slice(2048, 32), inputs, bz1, batchSize, 32, 64);
+        global::NetGen.Kernels.Activations.ReLU(bz1, ba1);
+
+        // Layer 2 · Dense 32 → 10 · softmax
+        //   z⁽²⁾ = W⁽²⁾·a⁽¹⁾ + b⁽²⁾        W⁽²⁾ = θ[2080..2400) (10×32, row-major), b⁽²⁾ = θ[2400..2410)
+        //   ŷ = softmax(z⁽²⁾)
+        global::NetGen.Kernels.DenseKernels.ForwardBatch(theta.Slice(2080, 320), theta.Slice(2400, 10), ba1, bz2, batchSize, 10, 32);
         for (int b = 0; b < batchSize; b++)
         {
-            global::System.ReadOnlySpan<float> x = inputs.Slice(b * InputSize, InputSize);
-            global::System.Span<float> delta1 = bd1.Slice(b * 32, 32);
-            global::NetGen.Kernels.DenseKernels.Backward(theta.Slice(0, 2048), delta1, x, grad.Slice(0, 2048), grad.Slice(2048, 32), default, 32, 64);
+            global::System.Span<float> z2 = bz2.Slice(b * 10, 10), a2 = ba2.Slice(b * 10, 10);
+            global::NetGen.Kernels.Activations.Softmax(z2, a2);
         }
+
+        // ── Loss and the output error δ⁽ᴸ⁾ = ∂L/∂z⁽ᴸ⁾ of every sample ──
+        float total = 0f;
+        for (int b = 0; b < batchSize; b++)
+        {
+            global::System.ReadOnlySpan<float> y = targets.Slice(b * OutputSize, OutputSize);
+            global::System.Span<float> z2 = bz2.Slice(b * 10, 10), a2 = ba2.Slice(b * 10, 10), delta2 = bd2.Slice(b * 10, 10);
+            // L = −Σₖ yₖ·log ŷₖ (a per-sample sum over classes; Mean and Sum agree for one sample)
+            // Softmax + cross-entropy fused: log ŷₖ = zₖ − log Σⱼ e^(zⱼ) (log-sum-exp with max-subtraction, stable),
+            // and the softmax Jacobian collapses: δ⁽²⁾ = ŷ·Σₖyₖ − y = ŷ − y for a target that sums to 1.
+            float loss = global::NetGen.Kernels.Losses.SoftmaxCrossEntropy(z2, a2, y, delta2);
+            if (losses.Length != 0)
+            {
+                losses[b] = loss;
+            }
+            total += loss;
+        }
+
+        // ── Backward pass over the batch, from the output layer down ──
+
+        // Layer 2: W⁽²⁾ ← W⁽²⁾ − (η/B)·Σᵦ δ⁽²⁾·a⁽¹⁾ᵀ        b⁽²⁾ ← b⁽²⁾ − (η/B)·Σᵦ δ⁽²⁾        δ⁽¹⁾ = (W⁽²⁾ᵀ·δ⁽²⁾) ⊙ f′(z⁽¹⁾)
+        global::NetGen.Kernels.DenseKernels.BackwardBatchSgd(theta.Slice(2080, 320), theta.Slice(2400, 10), bd2, ba1, bd1, batchSize, 10, 32, learningRate);
+        // ReLU′(z⁽¹⁾) = 1 where z⁽¹⁾ > 0, else 0, element-wise over the whole batch
+        {
+            global::System.Span<float> z1 = bz1, a1 = ba1;
+            global::NetGen.Kernels.Activations.ReLUBackward(z1, bd1);
+        }
+
+        // Layer 1: W⁽¹⁾ ← W⁽¹⁾ − (η/B)·Σᵦ δ⁽¹⁾·xᵀ        b⁽¹⁾ ← b⁽¹⁾ − (η/B)·Σᵦ δ⁽¹⁾
+        global::NetGen.Kernels.DenseKernels.BackwardBatchSgd(theta.Slice(0, 2048), theta.Slice(2048, 32), bd1, inputs, default, batchSize, 32, 64, learningRate);
 
         return total;
     }

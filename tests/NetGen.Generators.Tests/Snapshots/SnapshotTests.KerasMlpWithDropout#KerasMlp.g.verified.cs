@@ -31,6 +31,8 @@ partial class KerasMlp : global::NetGen.ITrainableNetwork
     private readonly float[] _gradients = new float[ParameterCount];
 
     // Backward's record of the forward pass (z⁽ˡ⁾, a⁽ˡ⁾) and the errors δ⁽ˡ⁾ = ∂L/∂z⁽ˡ⁾: training belongs to one thread.
+    // (Layers that the straight-line code keeps in registers leave theirs unused: a few floats each, kept so that the
+    // class's members depend only on its layer kinds, which the analyzers check against user-declared members.)
     private readonly float[] _z1 = new float[64], _a1 = new float[64], _delta1 = new float[64];
     private readonly float[] _a2 = new float[64], _delta2 = new float[64], _mask2 = new float[64];
     private readonly float[] _z3 = new float[1], _a3 = new float[1], _delta3 = new float[1];
@@ -105,7 +107,8 @@ partial class KerasMlp : global::NetGen.ITrainableNetwork
     {
         global::NetGen.Guard.Length(input.Length, InputSize, nameof(input), "KerasMlp", nameof(InputSize));
         global::NetGen.Guard.Length(output.Length, OutputSize, nameof(output), "KerasMlp", nameof(OutputSize));
-        global::System.ReadOnlySpan<float> theta = _parameters;
+        // θ as a span whose length is the constant ParameterCount: the JIT drops the bounds checks of constant indices.
+        global::System.ReadOnlySpan<float> theta = new(_parameters, 0, ParameterCount);
         global::System.ReadOnlySpan<float> x = input;
 
         // Layer 1 · Dense 10 → 64 · ReLU
@@ -123,8 +126,59 @@ partial class KerasMlp : global::NetGen.ITrainableNetwork
         // Layer 3 · Dense 64 → 1 · sigmoid
         //   z⁽³⁾ = W⁽³⁾·a⁽²⁾ + b⁽³⁾        W⁽³⁾ = θ[704..768) (1×64, row-major), b⁽³⁾ = θ[768]
         //   ŷ = σ(z⁽³⁾)
-        output[0] = theta[768] + theta[704] * a2[0] + theta[705] * a2[1] + theta[706] * a2[2] + theta[707] * a2[3] + theta[708] * a2[4] + theta[709] * a2[5] + theta[710] * a2[6] + theta[711] * a2[7] + theta[712] * a2[8] + theta[713] * a2[9] + theta[714] * a2[10] + theta[715] * a2[11] + theta[716] * a2[12] + theta[717] * a2[13] + theta[718] * a2[14] + theta[719] * a2[15] + theta[720] * a2[16] + theta[721] * a2[17] + theta[722] * a2[18] + theta[723] * a2[19] + theta[724] * a2[20] + theta[725] * a2[21] + theta[726] * a2[22] + theta[727] * a2[23] + theta[728] * a2[24] + theta[729] * a2[25] + theta[730] * a2[26] + theta[731] * a2[27] + theta[732] * a2[28] + theta[733] * a2[29] + theta[734] * a2[30] + theta[735] * a2[31] + theta[736] * a2[32] + theta[737] * a2[33] + theta[738] * a2[34] + theta[739] * a2[35] + theta[740] * a2[36] + theta[741] * a2[37] + theta[742] * a2[38] + theta[743] * a2[39] + theta[744] * a2[40] + theta[745] * a2[41] + theta[746] * a2[42] + theta[747] * a2[43] + theta[748] * a2[44] + theta[749] * a2[45] + theta[750] * a2[46] + theta[751] * a2[47] + theta[752] * a2[48] + theta[753] * a2[49] + theta[754] * a2[50] + theta[755] * a2[51] + theta[756] * a2[52] + theta[757] * a2[53] + theta[758] * a2[54] + theta[759] * a2[55] + theta[760] * a2[56] + theta[761] * a2[57] + theta[762] * a2[58] + theta[763] * a2[59] + theta[764] * a2[60] + theta[765] * a2[61] + theta[766] * a2[62] + theta[767] * a2[63];
-        global::NetGen.Kernels.Activations.Sigmoid(output, output);
+        output[0] = global::NetGen.Kernels.Activations.Sigmoid(theta[768] + theta[704] * a2[0] + theta[705] * a2[1] + theta[706] * a2[2] + theta[707] * a2[3] + theta[708] * a2[4] + theta[709] * a2[5] + theta[710] * a2[6] + theta[711] * a2[7] + theta[712] * a2[8] + theta[713] * a2[9] + theta[714] * a2[10] + theta[715] * a2[11] + theta[716] * a2[12] + theta[717] * a2[13] + theta[718] * a2[14] + theta[719] * a2[15] + theta[720] * a2[16] + theta[721] * a2[17] + theta[722] * a2[18] + theta[723] * a2[19] + theta[724] * a2[20] + theta[725] * a2[21] + theta[726] * a2[22] + theta[727] * a2[23] + theta[728] * a2[24] + theta[729] * a2[25] + theta[730] * a2[26] + theta[731] * a2[27] + theta[732] * a2[28] + theta[733] * a2[29] + theta[734] * a2[30] + theta[735] * a2[31] + theta[736] * a2[32] + theta[737] * a2[33] + theta[738] * a2[34] + theta[739] * a2[35] + theta[740] * a2[36] + theta[741] * a2[37] + theta[742] * a2[38] + theta[743] * a2[39] + theta[744] * a2[40] + theta[745] * a2[41] + theta[746] * a2[42] + theta[747] * a2[43] + theta[748] * a2[44] + theta[749] * a2[45] + theta[750] * a2[46] + theta[751] * a2[47] + theta[752] * a2[48] + theta[753] * a2[49] + theta[754] * a2[50] + theta[755] * a2[51] + theta[756] * a2[52] + theta[757] * a2[53] + theta[758] * a2[54] + theta[759] * a2[55] + theta[760] * a2[56] + theta[761] * a2[57] + theta[762] * a2[58] + theta[763] * a2[59] + theta[764] * a2[60] + theta[765] * a2[61] + theta[766] * a2[62] + theta[767] * a2[63]);
+    }
+
+    /// <summary>
+    /// Computes ŷ for every sample of a batch stored row-major (sample after sample), in inference mode as <see cref="Forward"/>
+    /// (each row of <paramref name="outputs"/> equals Forward of the same row of <paramref name="inputs"/>). Reads only the parameters
+    /// and keeps its scratch on the stack, so threads may share one instance. Allocates nothing.
+    /// </summary>
+    /// <param name="inputs">batchSize × <see cref="InputSize"/> values.</param>
+    /// <param name="outputs">Receives batchSize × <see cref="OutputSize"/> values.</param>
+    /// <param name="batchSize">The number of samples (0 does nothing).</param>
+    /// <exception cref="global::System.ArgumentException">A span's length does not match the batch size.</exception>
+    public void ForwardBatch(global::System.ReadOnlySpan<float> inputs, global::System.Span<float> outputs, int batchSize)
+    {
+        global::System.ArgumentOutOfRangeException.ThrowIfNegative(batchSize);
+        global::NetGen.Guard.Length(inputs.Length, batchSize * InputSize, nameof(inputs), "KerasMlp", "InputSize × batchSize");
+        global::NetGen.Guard.Length(outputs.Length, batchSize * OutputSize, nameof(outputs), "KerasMlp", "OutputSize × batchSize");
+        global::NetGen.Guard.NoOverlap(inputs, outputs, "KerasMlp");
+        // Tiles of 64 samples: each weight loaded from cache serves the whole tile; the stack scratch is 32768 bytes.
+        const int Tile = 64;
+        global::System.ReadOnlySpan<float> theta = new(_parameters, 0, ParameterCount);
+        global::System.Span<float> tile1 = stackalloc float[Tile * 64];
+        global::System.Span<float> tile2 = stackalloc float[Tile * 64];
+        for (int start = 0; start < batchSize; start += Tile)
+        {
+            int n = global::System.Math.Min(Tile, batchSize - start);
+            global::System.ReadOnlySpan<float> x = inputs.Slice(start * InputSize, n * InputSize);
+
+            // Layer 1 · Dense 10 → 64 · ReLU
+            //   z⁽¹⁾ = W⁽¹⁾·x + b⁽¹⁾        W⁽¹⁾ = θ[0..640) (64×10, row-major), b⁽¹⁾ = θ[640..704)
+            //   a⁽¹⁾ = ReLU(z⁽¹⁾)
+            global::System.Span<float> a1 = tile1.Slice(0, n * 64);
+            global::NetGen.Kernels.DenseKernels.ForwardBatch(theta.Slice(0, 640), theta.Slice(640, 64), x, a1, n, 64, 10);
+            global::NetGen.Kernels.Activations.ReLU(a1, a1);
+
+            // Layer 2 · Dropout p = 0.5 · 64 values (no parameters)
+            //   training:  a⁽²⁾ = a⁽¹⁾ ⊙ m⁽²⁾,  mᵢ = 0 with probability p, else 1/(1 − p) (inverted dropout, seeded)
+            //   inference: a⁽²⁾ = a⁽¹⁾
+            global::System.Span<float> a2 = tile2.Slice(0, n * 64);
+            a1.CopyTo(a2); // inference: dropout is the identity
+
+            // Layer 3 · Dense 64 → 1 · sigmoid
+            //   z⁽³⁾ = W⁽³⁾·a⁽²⁾ + b⁽³⁾        W⁽³⁾ = θ[704..768) (1×64, row-major), b⁽³⁾ = θ[768]
+            //   ŷ = σ(z⁽³⁾)
+            global::System.Span<float> a3 = outputs.Slice(start * OutputSize, n * OutputSize);
+            for (int b = 0; b < n; b++)
+            {
+                global::System.ReadOnlySpan<float> row = a2.Slice(b * 64, 64);
+                global::System.Span<float> z = a3.Slice(b * 1, 1);
+                z[0] = theta[768] + theta[704] * row[0] + theta[705] * row[1] + theta[706] * row[2] + theta[707] * row[3] + theta[708] * row[4] + theta[709] * row[5] + theta[710] * row[6] + theta[711] * row[7] + theta[712] * row[8] + theta[713] * row[9] + theta[714] * row[10] + theta[715] * row[11] + theta[716] * row[12] + theta[717] * row[13] + theta[718] * row[14] + theta[719] * row[15] + theta[720] * row[16] + theta[721] * row[17] + theta[722] * row[18] + theta[723] * row[19] + theta[724] * row[20] + theta[725] * row[21] + theta[726] * row[22] + theta[727] * row[23] + theta[728] * row[24] + theta[729] * row[25] + theta[730] * row[26] + theta[731] * row[27] + theta[732] * row[28] + theta[733] * row[29] + theta[734] * row[30] + theta[735] * row[31] + theta[736] * row[32] + theta[737] * row[33] + theta[738] * row[34] + theta[739] * row[35] + theta[740] * row[36] + theta[741] * row[37] + theta[742] * row[38] + theta[743] * row[39] + theta[744] * row[40] + theta[745] * row[41] + theta[746] * row[42] + theta[747] * row[43] + theta[748] * row[44] + theta[749] * row[45] + theta[750] * row[46] + theta[751] * row[47] + theta[752] * row[48] + theta[753] * row[49] + theta[754] * row[50] + theta[755] * row[51] + theta[756] * row[52] + theta[757] * row[53] + theta[758] * row[54] + theta[759] * row[55] + theta[760] * row[56] + theta[761] * row[57] + theta[762] * row[58] + theta[763] * row[59] + theta[764] * row[60] + theta[765] * row[61] + theta[766] * row[62] + theta[767] * row[63];
+            }
+            global::NetGen.Kernels.Activations.Sigmoid(a3, a3);
+        }
     }
 
     /// <summary>
@@ -185,13 +239,13 @@ partial class KerasMlp : global::NetGen.ITrainableNetwork
     {
         global::NetGen.Guard.Length(input.Length, InputSize, nameof(input), "KerasMlp", nameof(InputSize));
         global::NetGen.Guard.Length(target.Length, OutputSize, nameof(target), "KerasMlp", nameof(OutputSize));
-        global::System.ReadOnlySpan<float> theta = _parameters;
-        global::System.Span<float> grad = _gradients;
+        // θ and ∂L/∂θ as spans whose length is the constant ParameterCount: no bounds checks on constant indices.
+        global::System.ReadOnlySpan<float> theta = new(_parameters, 0, ParameterCount);
+        global::System.Span<float> grad = new(_gradients, 0, ParameterCount);
         global::System.ReadOnlySpan<float> x = input;
         global::System.ReadOnlySpan<float> y = target;
         global::System.Span<float> z1 = _z1, a1 = _a1, delta1 = _delta1;
         global::System.Span<float> a2 = _a2, delta2 = _delta2, mask2 = _mask2;
-        global::System.Span<float> z3 = _z3, a3 = _a3, delta3 = _delta3;
 
         // ── Forward pass, keeping z⁽ˡ⁾ and a⁽ˡ⁾ for backprop ──────────────────────────────
 
@@ -209,148 +263,148 @@ partial class KerasMlp : global::NetGen.ITrainableNetwork
         // Layer 3 · Dense 64 → 1 · sigmoid
         //   z⁽³⁾ = W⁽³⁾·a⁽²⁾ + b⁽³⁾        W⁽³⁾ = θ[704..768) (1×64, row-major), b⁽³⁾ = θ[768]
         //   ŷ = σ(z⁽³⁾)
-        z3[0] = theta[768] + theta[704] * a2[0] + theta[705] * a2[1] + theta[706] * a2[2] + theta[707] * a2[3] + theta[708] * a2[4] + theta[709] * a2[5] + theta[710] * a2[6] + theta[711] * a2[7] + theta[712] * a2[8] + theta[713] * a2[9] + theta[714] * a2[10] + theta[715] * a2[11] + theta[716] * a2[12] + theta[717] * a2[13] + theta[718] * a2[14] + theta[719] * a2[15] + theta[720] * a2[16] + theta[721] * a2[17] + theta[722] * a2[18] + theta[723] * a2[19] + theta[724] * a2[20] + theta[725] * a2[21] + theta[726] * a2[22] + theta[727] * a2[23] + theta[728] * a2[24] + theta[729] * a2[25] + theta[730] * a2[26] + theta[731] * a2[27] + theta[732] * a2[28] + theta[733] * a2[29] + theta[734] * a2[30] + theta[735] * a2[31] + theta[736] * a2[32] + theta[737] * a2[33] + theta[738] * a2[34] + theta[739] * a2[35] + theta[740] * a2[36] + theta[741] * a2[37] + theta[742] * a2[38] + theta[743] * a2[39] + theta[744] * a2[40] + theta[745] * a2[41] + theta[746] * a2[42] + theta[747] * a2[43] + theta[748] * a2[44] + theta[749] * a2[45] + theta[750] * a2[46] + theta[751] * a2[47] + theta[752] * a2[48] + theta[753] * a2[49] + theta[754] * a2[50] + theta[755] * a2[51] + theta[756] * a2[52] + theta[757] * a2[53] + theta[758] * a2[54] + theta[759] * a2[55] + theta[760] * a2[56] + theta[761] * a2[57] + theta[762] * a2[58] + theta[763] * a2[59] + theta[764] * a2[60] + theta[765] * a2[61] + theta[766] * a2[62] + theta[767] * a2[63];
-        global::NetGen.Kernels.Activations.Sigmoid(z3, a3);
+        float z3 = theta[768] + theta[704] * a2[0] + theta[705] * a2[1] + theta[706] * a2[2] + theta[707] * a2[3] + theta[708] * a2[4] + theta[709] * a2[5] + theta[710] * a2[6] + theta[711] * a2[7] + theta[712] * a2[8] + theta[713] * a2[9] + theta[714] * a2[10] + theta[715] * a2[11] + theta[716] * a2[12] + theta[717] * a2[13] + theta[718] * a2[14] + theta[719] * a2[15] + theta[720] * a2[16] + theta[721] * a2[17] + theta[722] * a2[18] + theta[723] * a2[19] + theta[724] * a2[20] + theta[725] * a2[21] + theta[726] * a2[22] + theta[727] * a2[23] + theta[728] * a2[24] + theta[729] * a2[25] + theta[730] * a2[26] + theta[731] * a2[27] + theta[732] * a2[28] + theta[733] * a2[29] + theta[734] * a2[30] + theta[735] * a2[31] + theta[736] * a2[32] + theta[737] * a2[33] + theta[738] * a2[34] + theta[739] * a2[35] + theta[740] * a2[36] + theta[741] * a2[37] + theta[742] * a2[38] + theta[743] * a2[39] + theta[744] * a2[40] + theta[745] * a2[41] + theta[746] * a2[42] + theta[747] * a2[43] + theta[748] * a2[44] + theta[749] * a2[45] + theta[750] * a2[46] + theta[751] * a2[47] + theta[752] * a2[48] + theta[753] * a2[49] + theta[754] * a2[50] + theta[755] * a2[51] + theta[756] * a2[52] + theta[757] * a2[53] + theta[758] * a2[54] + theta[759] * a2[55] + theta[760] * a2[56] + theta[761] * a2[57] + theta[762] * a2[58] + theta[763] * a2[59] + theta[764] * a2[60] + theta[765] * a2[61] + theta[766] * a2[62] + theta[767] * a2[63];
+        float a3 = global::NetGen.Kernels.Activations.Sigmoid(z3);
 
         // ── Loss and the output error δ⁽ᴸ⁾ = ∂L/∂z⁽ᴸ⁾ ──────────────────────────────────────
         // L = (1/n)·Σᵢ −[yᵢ·log ŷᵢ + (1 − yᵢ)·log(1 − ŷᵢ)] (mean over the 1 output)
         // Sigmoid + binary cross-entropy fused: from the logits, ℓ = max(z, 0) − z·y + log(1 + e^(−|z|)) (never log 0),
         // and σ′ cancels the denominator of ∂ℓ/∂ŷ, leaving δ⁽³⁾ = (ŷ − y)/n.
-        float loss = global::NetGen.Kernels.Losses.SigmoidBinaryCrossEntropy(z3, a3, y, delta3, 1f);
+        float loss = global::NetGen.Kernels.Losses.SigmoidBinaryCrossEntropy(z3, a3, y[0], 1f, out float delta3);
 
         // ── Backward pass: ∂L/∂W⁽ˡ⁾ = δ⁽ˡ⁾·a⁽ˡ⁻¹⁾ᵀ, ∂L/∂b⁽ˡ⁾ = δ⁽ˡ⁾, δ⁽ˡ⁻¹⁾ = (W⁽ˡ⁾ᵀ·δ⁽ˡ⁾) ⊙ f′(z⁽ˡ⁻¹⁾) ──
 
         // Layer 3: ∂L/∂W⁽³⁾ += δ⁽³⁾·a⁽²⁾ᵀ        ∂L/∂b⁽³⁾ += δ⁽³⁾
         //          ∂L/∂a⁽²⁾ = W⁽³⁾ᵀ·δ⁽³⁾        (layer 2 is dropout: no activation)
-        grad[768] += delta3[0];
-        grad[704] += delta3[0] * a2[0];
-        grad[705] += delta3[0] * a2[1];
-        grad[706] += delta3[0] * a2[2];
-        grad[707] += delta3[0] * a2[3];
-        grad[708] += delta3[0] * a2[4];
-        grad[709] += delta3[0] * a2[5];
-        grad[710] += delta3[0] * a2[6];
-        grad[711] += delta3[0] * a2[7];
-        grad[712] += delta3[0] * a2[8];
-        grad[713] += delta3[0] * a2[9];
-        grad[714] += delta3[0] * a2[10];
-        grad[715] += delta3[0] * a2[11];
-        grad[716] += delta3[0] * a2[12];
-        grad[717] += delta3[0] * a2[13];
-        grad[718] += delta3[0] * a2[14];
-        grad[719] += delta3[0] * a2[15];
-        grad[720] += delta3[0] * a2[16];
-        grad[721] += delta3[0] * a2[17];
-        grad[722] += delta3[0] * a2[18];
-        grad[723] += delta3[0] * a2[19];
-        grad[724] += delta3[0] * a2[20];
-        grad[725] += delta3[0] * a2[21];
-        grad[726] += delta3[0] * a2[22];
-        grad[727] += delta3[0] * a2[23];
-        grad[728] += delta3[0] * a2[24];
-        grad[729] += delta3[0] * a2[25];
-        grad[730] += delta3[0] * a2[26];
-        grad[731] += delta3[0] * a2[27];
-        grad[732] += delta3[0] * a2[28];
-        grad[733] += delta3[0] * a2[29];
-        grad[734] += delta3[0] * a2[30];
-        grad[735] += delta3[0] * a2[31];
-        grad[736] += delta3[0] * a2[32];
-        grad[737] += delta3[0] * a2[33];
-        grad[738] += delta3[0] * a2[34];
-        grad[739] += delta3[0] * a2[35];
-        grad[740] += delta3[0] * a2[36];
-        grad[741] += delta3[0] * a2[37];
-        grad[742] += delta3[0] * a2[38];
-        grad[743] += delta3[0] * a2[39];
-        grad[744] += delta3[0] * a2[40];
-        grad[745] += delta3[0] * a2[41];
-        grad[746] += delta3[0] * a2[42];
-        grad[747] += delta3[0] * a2[43];
-        grad[748] += delta3[0] * a2[44];
-        grad[749] += delta3[0] * a2[45];
-        grad[750] += delta3[0] * a2[46];
-        grad[751] += delta3[0] * a2[47];
-        grad[752] += delta3[0] * a2[48];
-        grad[753] += delta3[0] * a2[49];
-        grad[754] += delta3[0] * a2[50];
-        grad[755] += delta3[0] * a2[51];
-        grad[756] += delta3[0] * a2[52];
-        grad[757] += delta3[0] * a2[53];
-        grad[758] += delta3[0] * a2[54];
-        grad[759] += delta3[0] * a2[55];
-        grad[760] += delta3[0] * a2[56];
-        grad[761] += delta3[0] * a2[57];
-        grad[762] += delta3[0] * a2[58];
-        grad[763] += delta3[0] * a2[59];
-        grad[764] += delta3[0] * a2[60];
-        grad[765] += delta3[0] * a2[61];
-        grad[766] += delta3[0] * a2[62];
-        grad[767] += delta3[0] * a2[63];
-        delta2[0] = theta[704] * delta3[0];
-        delta2[1] = theta[705] * delta3[0];
-        delta2[2] = theta[706] * delta3[0];
-        delta2[3] = theta[707] * delta3[0];
-        delta2[4] = theta[708] * delta3[0];
-        delta2[5] = theta[709] * delta3[0];
-        delta2[6] = theta[710] * delta3[0];
-        delta2[7] = theta[711] * delta3[0];
-        delta2[8] = theta[712] * delta3[0];
-        delta2[9] = theta[713] * delta3[0];
-        delta2[10] = theta[714] * delta3[0];
-        delta2[11] = theta[715] * delta3[0];
-        delta2[12] = theta[716] * delta3[0];
-        delta2[13] = theta[717] * delta3[0];
-        delta2[14] = theta[718] * delta3[0];
-        delta2[15] = theta[719] * delta3[0];
-        delta2[16] = theta[720] * delta3[0];
-        delta2[17] = theta[721] * delta3[0];
-        delta2[18] = theta[722] * delta3[0];
-        delta2[19] = theta[723] * delta3[0];
-        delta2[20] = theta[724] * delta3[0];
-        delta2[21] = theta[725] * delta3[0];
-        delta2[22] = theta[726] * delta3[0];
-        delta2[23] = theta[727] * delta3[0];
-        delta2[24] = theta[728] * delta3[0];
-        delta2[25] = theta[729] * delta3[0];
-        delta2[26] = theta[730] * delta3[0];
-        delta2[27] = theta[731] * delta3[0];
-        delta2[28] = theta[732] * delta3[0];
-        delta2[29] = theta[733] * delta3[0];
-        delta2[30] = theta[734] * delta3[0];
-        delta2[31] = theta[735] * delta3[0];
-        delta2[32] = theta[736] * delta3[0];
-        delta2[33] = theta[737] * delta3[0];
-        delta2[34] = theta[738] * delta3[0];
-        delta2[35] = theta[739] * delta3[0];
-        delta2[36] = theta[740] * delta3[0];
-        delta2[37] = theta[741] * delta3[0];
-        delta2[38] = theta[742] * delta3[0];
-        delta2[39] = theta[743] * delta3[0];
-        delta2[40] = theta[744] * delta3[0];
-        delta2[41] = theta[745] * delta3[0];
-        delta2[42] = theta[746] * delta3[0];
-        delta2[43] = theta[747] * delta3[0];
-        delta2[44] = theta[748] * delta3[0];
-        delta2[45] = theta[749] * delta3[0];
-        delta2[46] = theta[750] * delta3[0];
-        delta2[47] = theta[751] * delta3[0];
-        delta2[48] = theta[752] * delta3[0];
-        delta2[49] = theta[753] * delta3[0];
-        delta2[50] = theta[754] * delta3[0];
-        delta2[51] = theta[755] * delta3[0];
-        delta2[52] = theta[756] * delta3[0];
-        delta2[53] = theta[757] * delta3[0];
-        delta2[54] = theta[758] * delta3[0];
-        delta2[55] = theta[759] * delta3[0];
-        delta2[56] = theta[760] * delta3[0];
-        delta2[57] = theta[761] * delta3[0];
-        delta2[58] = theta[762] * delta3[0];
-        delta2[59] = theta[763] * delta3[0];
-        delta2[60] = theta[764] * delta3[0];
-        delta2[61] = theta[765] * delta3[0];
-        delta2[62] = theta[766] * delta3[0];
-        delta2[63] = theta[767] * delta3[0];
+        delta2[0] = theta[704] * delta3;
+        delta2[1] = theta[705] * delta3;
+        delta2[2] = theta[706] * delta3;
+        delta2[3] = theta[707] * delta3;
+        delta2[4] = theta[708] * delta3;
+        delta2[5] = theta[709] * delta3;
+        delta2[6] = theta[710] * delta3;
+        delta2[7] = theta[711] * delta3;
+        delta2[8] = theta[712] * delta3;
+        delta2[9] = theta[713] * delta3;
+        delta2[10] = theta[714] * delta3;
+        delta2[11] = theta[715] * delta3;
+        delta2[12] = theta[716] * delta3;
+        delta2[13] = theta[717] * delta3;
+        delta2[14] = theta[718] * delta3;
+        delta2[15] = theta[719] * delta3;
+        delta2[16] = theta[720] * delta3;
+        delta2[17] = theta[721] * delta3;
+        delta2[18] = theta[722] * delta3;
+        delta2[19] = theta[723] * delta3;
+        delta2[20] = theta[724] * delta3;
+        delta2[21] = theta[725] * delta3;
+        delta2[22] = theta[726] * delta3;
+        delta2[23] = theta[727] * delta3;
+        delta2[24] = theta[728] * delta3;
+        delta2[25] = theta[729] * delta3;
+        delta2[26] = theta[730] * delta3;
+        delta2[27] = theta[731] * delta3;
+        delta2[28] = theta[732] * delta3;
+        delta2[29] = theta[733] * delta3;
+        delta2[30] = theta[734] * delta3;
+        delta2[31] = theta[735] * delta3;
+        delta2[32] = theta[736] * delta3;
+        delta2[33] = theta[737] * delta3;
+        delta2[34] = theta[738] * delta3;
+        delta2[35] = theta[739] * delta3;
+        delta2[36] = theta[740] * delta3;
+        delta2[37] = theta[741] * delta3;
+        delta2[38] = theta[742] * delta3;
+        delta2[39] = theta[743] * delta3;
+        delta2[40] = theta[744] * delta3;
+        delta2[41] = theta[745] * delta3;
+        delta2[42] = theta[746] * delta3;
+        delta2[43] = theta[747] * delta3;
+        delta2[44] = theta[748] * delta3;
+        delta2[45] = theta[749] * delta3;
+        delta2[46] = theta[750] * delta3;
+        delta2[47] = theta[751] * delta3;
+        delta2[48] = theta[752] * delta3;
+        delta2[49] = theta[753] * delta3;
+        delta2[50] = theta[754] * delta3;
+        delta2[51] = theta[755] * delta3;
+        delta2[52] = theta[756] * delta3;
+        delta2[53] = theta[757] * delta3;
+        delta2[54] = theta[758] * delta3;
+        delta2[55] = theta[759] * delta3;
+        delta2[56] = theta[760] * delta3;
+        delta2[57] = theta[761] * delta3;
+        delta2[58] = theta[762] * delta3;
+        delta2[59] = theta[763] * delta3;
+        delta2[60] = theta[764] * delta3;
+        delta2[61] = theta[765] * delta3;
+        delta2[62] = theta[766] * delta3;
+        delta2[63] = theta[767] * delta3;
+        grad[768] += delta3;
+        grad[704] += delta3 * a2[0];
+        grad[705] += delta3 * a2[1];
+        grad[706] += delta3 * a2[2];
+        grad[707] += delta3 * a2[3];
+        grad[708] += delta3 * a2[4];
+        grad[709] += delta3 * a2[5];
+        grad[710] += delta3 * a2[6];
+        grad[711] += delta3 * a2[7];
+        grad[712] += delta3 * a2[8];
+        grad[713] += delta3 * a2[9];
+        grad[714] += delta3 * a2[10];
+        grad[715] += delta3 * a2[11];
+        grad[716] += delta3 * a2[12];
+        grad[717] += delta3 * a2[13];
+        grad[718] += delta3 * a2[14];
+        grad[719] += delta3 * a2[15];
+        grad[720] += delta3 * a2[16];
+        grad[721] += delta3 * a2[17];
+        grad[722] += delta3 * a2[18];
+        grad[723] += delta3 * a2[19];
+        grad[724] += delta3 * a2[20];
+        grad[725] += delta3 * a2[21];
+        grad[726] += delta3 * a2[22];
+        grad[727] += delta3 * a2[23];
+        grad[728] += delta3 * a2[24];
+        grad[729] += delta3 * a2[25];
+        grad[730] += delta3 * a2[26];
+        grad[731] += delta3 * a2[27];
+        grad[732] += delta3 * a2[28];
+        grad[733] += delta3 * a2[29];
+        grad[734] += delta3 * a2[30];
+        grad[735] += delta3 * a2[31];
+        grad[736] += delta3 * a2[32];
+        grad[737] += delta3 * a2[33];
+        grad[738] += delta3 * a2[34];
+        grad[739] += delta3 * a2[35];
+        grad[740] += delta3 * a2[36];
+        grad[741] += delta3 * a2[37];
+        grad[742] += delta3 * a2[38];
+        grad[743] += delta3 * a2[39];
+        grad[744] += delta3 * a2[40];
+        grad[745] += delta3 * a2[41];
+        grad[746] += delta3 * a2[42];
+        grad[747] += delta3 * a2[43];
+        grad[748] += delta3 * a2[44];
+        grad[749] += delta3 * a2[45];
+        grad[750] += delta3 * a2[46];
+        grad[751] += delta3 * a2[47];
+        grad[752] += delta3 * a2[48];
+        grad[753] += delta3 * a2[49];
+        grad[754] += delta3 * a2[50];
+        grad[755] += delta3 * a2[51];
+        grad[756] += delta3 * a2[52];
+        grad[757] += delta3 * a2[53];
+        grad[758] += delta3 * a2[54];
+        grad[759] += delta3 * a2[55];
+        grad[760] += delta3 * a2[56];
+        grad[761] += delta3 * a2[57];
+        grad[762] += delta3 * a2[58];
+        grad[763] += delta3 * a2[59];
+        grad[764] += delta3 * a2[60];
+        grad[765] += delta3 * a2[61];
+        grad[766] += delta3 * a2[62];
+        grad[767] += delta3 * a2[63];
 
         // Layer 2 · Dropout: ∂L/∂a⁽¹⁾ = ∂L/∂a⁽²⁾ ⊙ m⁽²⁾
         global::NetGen.Kernels.DropoutKernels.Backward(delta2, mask2, delta1);
@@ -364,11 +418,205 @@ partial class KerasMlp : global::NetGen.ITrainableNetwork
     }
 
     /// <summary>
+    /// One step of plain stochastic gradient descent on one sample, fused: forward, backward and θ ← θ − η·∇θL in one
+    /// pass over the parameters. It neither reads nor writes <see cref="Gradients"/>, so it replaces
+    /// <c>ZeroGradients(); Backward(input, target); new Sgd(η).Step(this)</c> (same result up to rounding) without the three
+    /// extra passes over θ and ∂L/∂θ that those make. Each layer's δ is propagated with its weights as they were before the update.
+    /// </summary>
+    /// <param name="input">The input x, <see cref="InputSize"/> values.</param>
+    /// <param name="target">The target y, <see cref="OutputSize"/> values.</param>
+    /// <param name="learningRate">η, a positive finite number.</param>
+    /// <returns>The loss L before the update.</returns>
+    /// <exception cref="global::System.ArgumentException">A span has the wrong length.</exception>
+    /// <exception cref="global::System.ArgumentOutOfRangeException"><paramref name="learningRate"/> is not a positive finite number.</exception>
+    public float TrainStep(global::System.ReadOnlySpan<float> input, global::System.ReadOnlySpan<float> target, float learningRate)
+    {
+        global::NetGen.Guard.Length(input.Length, InputSize, nameof(input), "KerasMlp", nameof(InputSize));
+        global::NetGen.Guard.Length(target.Length, OutputSize, nameof(target), "KerasMlp", nameof(OutputSize));
+        global::NetGen.Guard.LearningRate(learningRate);
+        global::System.Span<float> theta = new(_parameters, 0, ParameterCount);
+        global::System.ReadOnlySpan<float> x = input;
+        global::System.ReadOnlySpan<float> y = target;
+        global::System.Span<float> z1 = _z1, a1 = _a1, delta1 = _delta1;
+        global::System.Span<float> a2 = _a2, delta2 = _delta2, mask2 = _mask2;
+
+        // ── Forward pass, keeping z⁽ˡ⁾ and a⁽ˡ⁾ for backprop ──────────────────────────────
+
+        // Layer 1 · Dense 10 → 64 · ReLU
+        //   z⁽¹⁾ = W⁽¹⁾·x + b⁽¹⁾        W⁽¹⁾ = θ[0..640) (64×10, row-major), b⁽¹⁾ = θ[640..704)
+        //   a⁽¹⁾ = ReLU(z⁽¹⁾)
+        global::NetGen.Kernels.DenseKernels.Forward(theta.Slice(0, 640), theta.Slice(640, 64), x, z1, 64, 10);
+        global::NetGen.Kernels.Activations.ReLU(z1, a1);
+
+        // Layer 2 · Dropout p = 0.5 · 64 values (no parameters)
+        //   training:  a⁽²⁾ = a⁽¹⁾ ⊙ m⁽²⁾,  mᵢ = 0 with probability p, else 1/(1 − p) (inverted dropout, seeded)
+        //   inference: a⁽²⁾ = a⁽¹⁾
+        global::NetGen.Kernels.DropoutKernels.Forward(a1, a2, mask2, 0.5f, Training, ref _random);
+
+        // Layer 3 · Dense 64 → 1 · sigmoid
+        //   z⁽³⁾ = W⁽³⁾·a⁽²⁾ + b⁽³⁾        W⁽³⁾ = θ[704..768) (1×64, row-major), b⁽³⁾ = θ[768]
+        //   ŷ = σ(z⁽³⁾)
+        float z3 = theta[768] + theta[704] * a2[0] + theta[705] * a2[1] + theta[706] * a2[2] + theta[707] * a2[3] + theta[708] * a2[4] + theta[709] * a2[5] + theta[710] * a2[6] + theta[711] * a2[7] + theta[712] * a2[8] + theta[713] * a2[9] + theta[714] * a2[10] + theta[715] * a2[11] + theta[716] * a2[12] + theta[717] * a2[13] + theta[718] * a2[14] + theta[719] * a2[15] + theta[720] * a2[16] + theta[721] * a2[17] + theta[722] * a2[18] + theta[723] * a2[19] + theta[724] * a2[20] + theta[725] * a2[21] + theta[726] * a2[22] + theta[727] * a2[23] + theta[728] * a2[24] + theta[729] * a2[25] + theta[730] * a2[26] + theta[731] * a2[27] + theta[732] * a2[28] + theta[733] * a2[29] + theta[734] * a2[30] + theta[735] * a2[31] + theta[736] * a2[32] + theta[737] * a2[33] + theta[738] * a2[34] + theta[739] * a2[35] + theta[740] * a2[36] + theta[741] * a2[37] + theta[742] * a2[38] + theta[743] * a2[39] + theta[744] * a2[40] + theta[745] * a2[41] + theta[746] * a2[42] + theta[747] * a2[43] + theta[748] * a2[44] + theta[749] * a2[45] + theta[750] * a2[46] + theta[751] * a2[47] + theta[752] * a2[48] + theta[753] * a2[49] + theta[754] * a2[50] + theta[755] * a2[51] + theta[756] * a2[52] + theta[757] * a2[53] + theta[758] * a2[54] + theta[759] * a2[55] + theta[760] * a2[56] + theta[761] * a2[57] + theta[762] * a2[58] + theta[763] * a2[59] + theta[764] * a2[60] + theta[765] * a2[61] + theta[766] * a2[62] + theta[767] * a2[63];
+        float a3 = global::NetGen.Kernels.Activations.Sigmoid(z3);
+
+        // ── Loss and the output error δ⁽ᴸ⁾ = ∂L/∂z⁽ᴸ⁾ ──────────────────────────────────────
+        // L = (1/n)·Σᵢ −[yᵢ·log ŷᵢ + (1 − yᵢ)·log(1 − ŷᵢ)] (mean over the 1 output)
+        // Sigmoid + binary cross-entropy fused: from the logits, ℓ = max(z, 0) − z·y + log(1 + e^(−|z|)) (never log 0),
+        // and σ′ cancels the denominator of ∂ℓ/∂ŷ, leaving δ⁽³⁾ = (ŷ − y)/n.
+        float loss = global::NetGen.Kernels.Losses.SigmoidBinaryCrossEntropy(z3, a3, y[0], 1f, out float delta3);
+
+        // ── Backward pass fused with SGD: δ⁽ˡ⁻¹⁾ = (W⁽ˡ⁾ᵀ·δ⁽ˡ⁾) ⊙ f′(z⁽ˡ⁻¹⁾) with the old W⁽ˡ⁾, then W⁽ˡ⁾ ← W⁽ˡ⁾ − η·δ⁽ˡ⁾·a⁽ˡ⁻¹⁾ᵀ, b⁽ˡ⁾ ← b⁽ˡ⁾ − η·δ⁽ˡ⁾ ──
+
+        // Layer 3: W⁽³⁾ ← W⁽³⁾ − η·δ⁽³⁾·a⁽²⁾ᵀ        b⁽³⁾ ← b⁽³⁾ − η·δ⁽³⁾
+        //          ∂L/∂a⁽²⁾ = W⁽³⁾ᵀ·δ⁽³⁾        (layer 2 is dropout: no activation)
+        delta2[0] = theta[704] * delta3;
+        delta2[1] = theta[705] * delta3;
+        delta2[2] = theta[706] * delta3;
+        delta2[3] = theta[707] * delta3;
+        delta2[4] = theta[708] * delta3;
+        delta2[5] = theta[709] * delta3;
+        delta2[6] = theta[710] * delta3;
+        delta2[7] = theta[711] * delta3;
+        delta2[8] = theta[712] * delta3;
+        delta2[9] = theta[713] * delta3;
+        delta2[10] = theta[714] * delta3;
+        delta2[11] = theta[715] * delta3;
+        delta2[12] = theta[716] * delta3;
+        delta2[13] = theta[717] * delta3;
+        delta2[14] = theta[718] * delta3;
+        delta2[15] = theta[719] * delta3;
+        delta2[16] = theta[720] * delta3;
+        delta2[17] = theta[721] * delta3;
+        delta2[18] = theta[722] * delta3;
+        delta2[19] = theta[723] * delta3;
+        delta2[20] = theta[724] * delta3;
+        delta2[21] = theta[725] * delta3;
+        delta2[22] = theta[726] * delta3;
+        delta2[23] = theta[727] * delta3;
+        delta2[24] = theta[728] * delta3;
+        delta2[25] = theta[729] * delta3;
+        delta2[26] = theta[730] * delta3;
+        delta2[27] = theta[731] * delta3;
+        delta2[28] = theta[732] * delta3;
+        delta2[29] = theta[733] * delta3;
+        delta2[30] = theta[734] * delta3;
+        delta2[31] = theta[735] * delta3;
+        delta2[32] = theta[736] * delta3;
+        delta2[33] = theta[737] * delta3;
+        delta2[34] = theta[738] * delta3;
+        delta2[35] = theta[739] * delta3;
+        delta2[36] = theta[740] * delta3;
+        delta2[37] = theta[741] * delta3;
+        delta2[38] = theta[742] * delta3;
+        delta2[39] = theta[743] * delta3;
+        delta2[40] = theta[744] * delta3;
+        delta2[41] = theta[745] * delta3;
+        delta2[42] = theta[746] * delta3;
+        delta2[43] = theta[747] * delta3;
+        delta2[44] = theta[748] * delta3;
+        delta2[45] = theta[749] * delta3;
+        delta2[46] = theta[750] * delta3;
+        delta2[47] = theta[751] * delta3;
+        delta2[48] = theta[752] * delta3;
+        delta2[49] = theta[753] * delta3;
+        delta2[50] = theta[754] * delta3;
+        delta2[51] = theta[755] * delta3;
+        delta2[52] = theta[756] * delta3;
+        delta2[53] = theta[757] * delta3;
+        delta2[54] = theta[758] * delta3;
+        delta2[55] = theta[759] * delta3;
+        delta2[56] = theta[760] * delta3;
+        delta2[57] = theta[761] * delta3;
+        delta2[58] = theta[762] * delta3;
+        delta2[59] = theta[763] * delta3;
+        delta2[60] = theta[764] * delta3;
+        delta2[61] = theta[765] * delta3;
+        delta2[62] = theta[766] * delta3;
+        delta2[63] = theta[767] * delta3;
+        theta[768] -= learningRate * delta3;
+        theta[704] -= learningRate * (delta3 * a2[0]);
+        theta[705] -= learningRate * (delta3 * a2[1]);
+        theta[706] -= learningRate * (delta3 * a2[2]);
+        theta[707] -= learningRate * (delta3 * a2[3]);
+        theta[708] -= learningRate * (delta3 * a2[4]);
+        theta[709] -= learningRate * (delta3 * a2[5]);
+        theta[710] -= learningRate * (delta3 * a2[6]);
+        theta[711] -= learningRate * (delta3 * a2[7]);
+        theta[712] -= learningRate * (delta3 * a2[8]);
+        theta[713] -= learningRate * (delta3 * a2[9]);
+        theta[714] -= learningRate * (delta3 * a2[10]);
+        theta[715] -= learningRate * (delta3 * a2[11]);
+        theta[716] -= learningRate * (delta3 * a2[12]);
+        theta[717] -= learningRate * (delta3 * a2[13]);
+        theta[718] -= learningRate * (delta3 * a2[14]);
+        theta[719] -= learningRate * (delta3 * a2[15]);
+        theta[720] -= learningRate * (delta3 * a2[16]);
+        theta[721] -= learningRate * (delta3 * a2[17]);
+        theta[722] -= learningRate * (delta3 * a2[18]);
+        theta[723] -= learningRate * (delta3 * a2[19]);
+        theta[724] -= learningRate * (delta3 * a2[20]);
+        theta[725] -= learningRate * (delta3 * a2[21]);
+        theta[726] -= learningRate * (delta3 * a2[22]);
+        theta[727] -= learningRate * (delta3 * a2[23]);
+        theta[728] -= learningRate * (delta3 * a2[24]);
+        theta[729] -= learningRate * (delta3 * a2[25]);
+        theta[730] -= learningRate * (delta3 * a2[26]);
+        theta[731] -= learningRate * (delta3 * a2[27]);
+        theta[732] -= learningRate * (delta3 * a2[28]);
+        theta[733] -= learningRate * (delta3 * a2[29]);
+        theta[734] -= learningRate * (delta3 * a2[30]);
+        theta[735] -= learningRate * (delta3 * a2[31]);
+        theta[736] -= learningRate * (delta3 * a2[32]);
+        theta[737] -= learningRate * (delta3 * a2[33]);
+        theta[738] -= learningRate * (delta3 * a2[34]);
+        theta[739] -= learningRate * (delta3 * a2[35]);
+        theta[740] -= learningRate * (delta3 * a2[36]);
+        theta[741] -= learningRate * (delta3 * a2[37]);
+        theta[742] -= learningRate * (delta3 * a2[38]);
+        theta[743] -= learningRate * (delta3 * a2[39]);
+        theta[744] -= learningRate * (delta3 * a2[40]);
+        theta[745] -= learningRate * (delta3 * a2[41]);
+        theta[746] -= learningRate * (delta3 * a2[42]);
+        theta[747] -= learningRate * (delta3 * a2[43]);
+        theta[748] -= learningRate * (delta3 * a2[44]);
+        theta[749] -= learningRate * (delta3 * a2[45]);
+        theta[750] -= learningRate * (delta3 * a2[46]);
+        theta[751] -= learningRate * (delta3 * a2[47]);
+        theta[752] -= learningRate * (delta3 * a2[48]);
+        theta[753] -= learningRate * (delta3 * a2[49]);
+        theta[754] -= learningRate * (delta3 * a2[50]);
+        theta[755] -= learningRate * (delta3 * a2[51]);
+        theta[756] -= learningRate * (delta3 * a2[52]);
+        theta[757] -= learningRate * (delta3 * a2[53]);
+        theta[758] -= learningRate * (delta3 * a2[54]);
+        theta[759] -= learningRate * (delta3 * a2[55]);
+        theta[760] -= learningRate * (delta3 * a2[56]);
+        theta[761] -= learningRate * (delta3 * a2[57]);
+        theta[762] -= learningRate * (delta3 * a2[58]);
+        theta[763] -= learningRate * (delta3 * a2[59]);
+        theta[764] -= learningRate * (delta3 * a2[60]);
+        theta[765] -= learningRate * (delta3 * a2[61]);
+        theta[766] -= learningRate * (delta3 * a2[62]);
+        theta[767] -= learningRate * (delta3 * a2[63]);
+
+        // Layer 2 · Dropout: ∂L/∂a⁽¹⁾ = ∂L/∂a⁽²⁾ ⊙ m⁽²⁾
+        global::NetGen.Kernels.DropoutKernels.Backward(delta2, mask2, delta1);
+        // ReLU′(z⁽¹⁾) = 1 where z⁽¹⁾ > 0, else 0
+        global::NetGen.Kernels.Activations.ReLUBackward(z1, delta1);
+
+        // Layer 1: W⁽¹⁾ ← W⁽¹⁾ − η·δ⁽¹⁾·xᵀ        b⁽¹⁾ ← b⁽¹⁾ − η·δ⁽¹⁾
+        global::NetGen.Kernels.DenseKernels.BackwardSgd(theta.Slice(0, 640), theta.Slice(640, 64), delta1, x, default, 64, 10, learningRate);
+
+        return loss;
+    }
+
+    /// <summary>
     /// Forward and backward for a mini-batch stored row-major (sample after sample): <b>adds</b> the gradient of the summed
     /// loss Σᵦ Lᵦ to <see cref="Gradients"/> and returns that sum, exactly as one <see cref="Backward"/> per sample would
     /// (an optimizer step with the batch size then takes the mean). In training mode dropout draws its masks and batch norm
-    /// normalises with the batch's statistics (at least 2 samples) and updates its running statistics.
-    /// Allocates only when the batch is larger than any before.
+    /// normalises with the batch's statistics (at least 2 samples) and updates its running statistics. Dense layers run
+    /// over the whole batch at once (NetGen.Kernels.DenseKernels.ForwardBatch / BackwardBatch), so each weight is loaded
+    /// once per batch. Allocates only when the batch is larger than any before.
     /// </summary>
     /// <param name="inputs">batchSize × <see cref="InputSize"/> values.</param>
     /// <param name="targets">batchSize × <see cref="OutputSize"/> values.</param>
@@ -396,13 +644,8 @@ partial class KerasMlp : global::NetGen.ITrainableNetwork
         // Layer 1 · Dense 10 → 64 · ReLU
         //   z⁽¹⁾ = W⁽¹⁾·x + b⁽¹⁾        W⁽¹⁾ = θ[0..640) (64×10, row-major), b⁽¹⁾ = θ[640..704)
         //   a⁽¹⁾ = ReLU(z⁽¹⁾)
-        for (int b = 0; b < batchSize; b++)
-        {
-            global::System.ReadOnlySpan<float> x = inputs.Slice(b * InputSize, InputSize);
-            global::System.Span<float> z1 = bz1.Slice(b * 64, 64), a1 = ba1.Slice(b * 64, 64);
-            global::NetGen.Kernels.DenseKernels.Forward(theta.Slice(0, 640), theta.Slice(640, 64), x, z1, 64, 10);
-            global::NetGen.Kernels.Activations.ReLU(z1, a1);
-        }
+        global::NetGen.Kernels.DenseKernels.ForwardBatch(theta.Slice(0, 640), theta.Slice(640, 64), inputs, bz1, batchSize, 64, 10);
+        global::NetGen.Kernels.Activations.ReLU(bz1, ba1);
 
         // Layer 2 · Dropout p = 0.5 · 64 values (no parameters)
         //   training:  a⁽²⁾ = a⁽¹⁾ ⊙ m⁽²⁾,  mᵢ = 0 with probability p, else 1/(1 − p) (inverted dropout, seeded)
@@ -586,12 +829,239 @@ partial class KerasMlp : global::NetGen.ITrainableNetwork
         }
 
         // Layer 1: ∂L/∂W⁽¹⁾ += Σᵦ δ⁽¹⁾·xᵀ        ∂L/∂b⁽¹⁾ += Σᵦ δ⁽¹⁾
+        global::NetGen.Kernels.DenseKernels.BackwardBatch(theta.Slice(0, 640), bd1, inputs, grad.Slice(0, 640), grad.Slice(640, 64), default, batchSize, 64, 10);
+
+        return total;
+    }
+
+    /// <summary>
+    /// One step of plain mini-batch gradient descent, fused into backprop: θ ← θ − (η/B)·Σᵦ ∇θLᵦ, the mean gradient of the
+    /// batch's B samples (stored row-major, sample after sample). Each layer's δ is propagated with its weights as they were,
+    /// then each weight is read and written once; <see cref="Gradients"/> is neither read nor written. Same result, up to
+    /// rounding, as <c>ZeroGradients(); BackwardBatch(inputs, targets, B); new Sgd(η).Step(this, B)</c>. Dropout and batch norm
+    /// behave as in <see cref="BackwardBatch"/>. Allocates only when the batch is larger than any before.
+    /// </summary>
+    /// <param name="inputs">batchSize × <see cref="InputSize"/> values.</param>
+    /// <param name="targets">batchSize × <see cref="OutputSize"/> values.</param>
+    /// <param name="batchSize">The number of samples.</param>
+    /// <param name="learningRate">η, a positive finite number.</param>
+    /// <param name="losses">Empty, or batchSize values that receive each sample's loss.</param>
+    /// <returns>The sum of the samples' losses before the update, as <see cref="BackwardBatch"/> returns.</returns>
+    /// <exception cref="global::System.ArgumentException">A span's length does not match the batch size.</exception>
+    /// <exception cref="global::System.ArgumentOutOfRangeException"><paramref name="learningRate"/> is not a positive finite number.</exception>
+    public float TrainStepBatch(global::System.ReadOnlySpan<float> inputs, global::System.ReadOnlySpan<float> targets, int batchSize, float learningRate, global::System.Span<float> losses = default)
+    {
+        global::System.ArgumentOutOfRangeException.ThrowIfNegativeOrZero(batchSize);
+        global::NetGen.Guard.Length(inputs.Length, batchSize * InputSize, nameof(inputs), "KerasMlp", "InputSize × batchSize");
+        global::NetGen.Guard.Length(targets.Length, batchSize * OutputSize, nameof(targets), "KerasMlp", "OutputSize × batchSize");
+        if (losses.Length != 0)
+        {
+            global::NetGen.Guard.Length(losses.Length, batchSize, nameof(losses), "KerasMlp", "batchSize");
+        }
+        global::NetGen.Guard.LearningRate(learningRate);
+        EnsureBatchCapacity(batchSize);
+        global::System.Span<float> theta = _parameters;
+        float step = learningRate / batchSize; // η/B: the mean over the batch
+        global::System.Span<float> bz1 = new global::System.Span<float>(_bz1, 0, batchSize * 64), ba1 = new global::System.Span<float>(_ba1, 0, batchSize * 64), bd1 = new global::System.Span<float>(_bd1, 0, batchSize * 64);
+        global::System.Span<float> ba2 = new global::System.Span<float>(_ba2, 0, batchSize * 64), bd2 = new global::System.Span<float>(_bd2, 0, batchSize * 64), bm2 = new global::System.Span<float>(_bm2, 0, batchSize * 64);
+        global::System.Span<float> bz3 = new global::System.Span<float>(_bz3, 0, batchSize * 1), ba3 = new global::System.Span<float>(_ba3, 0, batchSize * 1), bd3 = new global::System.Span<float>(_bd3, 0, batchSize * 1);
+
+        // ── Forward pass over the batch, layer by layer, keeping z⁽ˡ⁾ and a⁽ˡ⁾ of every sample ──
+
+        // Layer 1 · Dense 10 → 64 · ReLU
+        //   z⁽¹⁾ = W⁽¹⁾·x + b⁽¹⁾        W⁽¹⁾ = θ[0..640) (64×10, row-major), b⁽¹⁾ = θ[640..704)
+        //   a⁽¹⁾ = ReLU(z⁽¹⁾)
+        global::NetGen.Kernels.DenseKernels.ForwardBatch(theta.Slice(0, 640), theta.Slice(640, 64), inputs, bz1, batchSize, 64, 10);
+        global::NetGen.Kernels.Activations.ReLU(bz1, ba1);
+
+        // Layer 2 · Dropout p = 0.5 · 64 values (no parameters)
+        //   training:  a⁽²⁾ = a⁽¹⁾ ⊙ m⁽²⁾,  mᵢ = 0 with probability p, else 1/(1 − p) (inverted dropout, seeded)
+        //   inference: a⁽²⁾ = a⁽¹⁾
+        global::NetGen.Kernels.DropoutKernels.Forward(ba1, ba2, bm2, 0.5f, Training, ref _random);
+
+        // Layer 3 · Dense 64 → 1 · sigmoid
+        //   z⁽³⁾ = W⁽³⁾·a⁽²⁾ + b⁽³⁾        W⁽³⁾ = θ[704..768) (1×64, row-major), b⁽³⁾ = θ[768]
+        //   ŷ = σ(z⁽³⁾)
         for (int b = 0; b < batchSize; b++)
         {
-            global::System.ReadOnlySpan<float> x = inputs.Slice(b * InputSize, InputSize);
-            global::System.Span<float> delta1 = bd1.Slice(b * 64, 64);
-            global::NetGen.Kernels.DenseKernels.Backward(theta.Slice(0, 640), delta1, x, grad.Slice(0, 640), grad.Slice(640, 64), default, 64, 10);
+            global::System.ReadOnlySpan<float> a2 = ba2.Slice(b * 64, 64);
+            global::System.Span<float> z3 = bz3.Slice(b * 1, 1), a3 = ba3.Slice(b * 1, 1);
+            z3[0] = theta[768] + theta[704] * a2[0] + theta[705] * a2[1] + theta[706] * a2[2] + theta[707] * a2[3] + theta[708] * a2[4] + theta[709] * a2[5] + theta[710] * a2[6] + theta[711] * a2[7] + theta[712] * a2[8] + theta[713] * a2[9] + theta[714] * a2[10] + theta[715] * a2[11] + theta[716] * a2[12] + theta[717] * a2[13] + theta[718] * a2[14] + theta[719] * a2[15] + theta[720] * a2[16] + theta[721] * a2[17] + theta[722] * a2[18] + theta[723] * a2[19] + theta[724] * a2[20] + theta[725] * a2[21] + theta[726] * a2[22] + theta[727] * a2[23] + theta[728] * a2[24] + theta[729] * a2[25] + theta[730] * a2[26] + theta[731] * a2[27] + theta[732] * a2[28] + theta[733] * a2[29] + theta[734] * a2[30] + theta[735] * a2[31] + theta[736] * a2[32] + theta[737] * a2[33] + theta[738] * a2[34] + theta[739] * a2[35] + theta[740] * a2[36] + theta[741] * a2[37] + theta[742] * a2[38] + theta[743] * a2[39] + theta[744] * a2[40] + theta[745] * a2[41] + theta[746] * a2[42] + theta[747] * a2[43] + theta[748] * a2[44] + theta[749] * a2[45] + theta[750] * a2[46] + theta[751] * a2[47] + theta[752] * a2[48] + theta[753] * a2[49] + theta[754] * a2[50] + theta[755] * a2[51] + theta[756] * a2[52] + theta[757] * a2[53] + theta[758] * a2[54] + theta[759] * a2[55] + theta[760] * a2[56] + theta[761] * a2[57] + theta[762] * a2[58] + theta[763] * a2[59] + theta[764] * a2[60] + theta[765] * a2[61] + theta[766] * a2[62] + theta[767] * a2[63];
+            global::NetGen.Kernels.Activations.Sigmoid(z3, a3);
         }
+
+        // ── Loss and the output error δ⁽ᴸ⁾ = ∂L/∂z⁽ᴸ⁾ of every sample ──
+        float total = 0f;
+        for (int b = 0; b < batchSize; b++)
+        {
+            global::System.ReadOnlySpan<float> y = targets.Slice(b * OutputSize, OutputSize);
+            global::System.Span<float> z3 = bz3.Slice(b * 1, 1), a3 = ba3.Slice(b * 1, 1), delta3 = bd3.Slice(b * 1, 1);
+            // L = (1/n)·Σᵢ −[yᵢ·log ŷᵢ + (1 − yᵢ)·log(1 − ŷᵢ)] (mean over the 1 output)
+            // Sigmoid + binary cross-entropy fused: from the logits, ℓ = max(z, 0) − z·y + log(1 + e^(−|z|)) (never log 0),
+            // and σ′ cancels the denominator of ∂ℓ/∂ŷ, leaving δ⁽³⁾ = (ŷ − y)/n.
+            float loss = global::NetGen.Kernels.Losses.SigmoidBinaryCrossEntropy(z3, a3, y, delta3, 1f);
+            if (losses.Length != 0)
+            {
+                losses[b] = loss;
+            }
+            total += loss;
+        }
+
+        // ── Backward pass over the batch, from the output layer down ──
+
+        // Layer 3: W⁽³⁾ ← W⁽³⁾ − (η/B)·Σᵦ δ⁽³⁾·a⁽²⁾ᵀ        b⁽³⁾ ← b⁽³⁾ − (η/B)·Σᵦ δ⁽³⁾        ∂L/∂a⁽²⁾ = W⁽³⁾ᵀ·δ⁽³⁾
+        for (int b = 0; b < batchSize; b++)
+        {
+            global::System.ReadOnlySpan<float> a2 = ba2.Slice(b * 64, 64);
+            global::System.Span<float> delta3 = bd3.Slice(b * 1, 1);
+            global::System.Span<float> delta2 = bd2.Slice(b * 64, 64);
+            delta2[0] = theta[704] * delta3[0];
+            delta2[1] = theta[705] * delta3[0];
+            delta2[2] = theta[706] * delta3[0];
+            delta2[3] = theta[707] * delta3[0];
+            delta2[4] = theta[708] * delta3[0];
+            delta2[5] = theta[709] * delta3[0];
+            delta2[6] = theta[710] * delta3[0];
+            delta2[7] = theta[711] * delta3[0];
+            delta2[8] = theta[712] * delta3[0];
+            delta2[9] = theta[713] * delta3[0];
+            delta2[10] = theta[714] * delta3[0];
+            delta2[11] = theta[715] * delta3[0];
+            delta2[12] = theta[716] * delta3[0];
+            delta2[13] = theta[717] * delta3[0];
+            delta2[14] = theta[718] * delta3[0];
+            delta2[15] = theta[719] * delta3[0];
+            delta2[16] = theta[720] * delta3[0];
+            delta2[17] = theta[721] * delta3[0];
+            delta2[18] = theta[722] * delta3[0];
+            delta2[19] = theta[723] * delta3[0];
+            delta2[20] = theta[724] * delta3[0];
+            delta2[21] = theta[725] * delta3[0];
+            delta2[22] = theta[726] * delta3[0];
+            delta2[23] = theta[727] * delta3[0];
+            delta2[24] = theta[728] * delta3[0];
+            delta2[25] = theta[729] * delta3[0];
+            delta2[26] = theta[730] * delta3[0];
+            delta2[27] = theta[731] * delta3[0];
+            delta2[28] = theta[732] * delta3[0];
+            delta2[29] = theta[733] * delta3[0];
+            delta2[30] = theta[734] * delta3[0];
+            delta2[31] = theta[735] * delta3[0];
+            delta2[32] = theta[736] * delta3[0];
+            delta2[33] = theta[737] * delta3[0];
+            delta2[34] = theta[738] * delta3[0];
+            delta2[35] = theta[739] * delta3[0];
+            delta2[36] = theta[740] * delta3[0];
+            delta2[37] = theta[741] * delta3[0];
+            delta2[38] = theta[742] * delta3[0];
+            delta2[39] = theta[743] * delta3[0];
+            delta2[40] = theta[744] * delta3[0];
+            delta2[41] = theta[745] * delta3[0];
+            delta2[42] = theta[746] * delta3[0];
+            delta2[43] = theta[747] * delta3[0];
+            delta2[44] = theta[748] * delta3[0];
+            delta2[45] = theta[749] * delta3[0];
+            delta2[46] = theta[750] * delta3[0];
+            delta2[47] = theta[751] * delta3[0];
+            delta2[48] = theta[752] * delta3[0];
+            delta2[49] = theta[753] * delta3[0];
+            delta2[50] = theta[754] * delta3[0];
+            delta2[51] = theta[755] * delta3[0];
+            delta2[52] = theta[756] * delta3[0];
+            delta2[53] = theta[757] * delta3[0];
+            delta2[54] = theta[758] * delta3[0];
+            delta2[55] = theta[759] * delta3[0];
+            delta2[56] = theta[760] * delta3[0];
+            delta2[57] = theta[761] * delta3[0];
+            delta2[58] = theta[762] * delta3[0];
+            delta2[59] = theta[763] * delta3[0];
+            delta2[60] = theta[764] * delta3[0];
+            delta2[61] = theta[765] * delta3[0];
+            delta2[62] = theta[766] * delta3[0];
+            delta2[63] = theta[767] * delta3[0];
+        }
+        for (int b = 0; b < batchSize; b++)
+        {
+            global::System.ReadOnlySpan<float> a2 = ba2.Slice(b * 64, 64);
+            global::System.Span<float> delta3 = bd3.Slice(b * 1, 1);
+            theta[768] -= step * delta3[0];
+            theta[704] -= step * (delta3[0] * a2[0]);
+            theta[705] -= step * (delta3[0] * a2[1]);
+            theta[706] -= step * (delta3[0] * a2[2]);
+            theta[707] -= step * (delta3[0] * a2[3]);
+            theta[708] -= step * (delta3[0] * a2[4]);
+            theta[709] -= step * (delta3[0] * a2[5]);
+            theta[710] -= step * (delta3[0] * a2[6]);
+            theta[711] -= step * (delta3[0] * a2[7]);
+            theta[712] -= step * (delta3[0] * a2[8]);
+            theta[713] -= step * (delta3[0] * a2[9]);
+            theta[714] -= step * (delta3[0] * a2[10]);
+            theta[715] -= step * (delta3[0] * a2[11]);
+            theta[716] -= step * (delta3[0] * a2[12]);
+            theta[717] -= step * (delta3[0] * a2[13]);
+            theta[718] -= step * (delta3[0] * a2[14]);
+            theta[719] -= step * (delta3[0] * a2[15]);
+            theta[720] -= step * (delta3[0] * a2[16]);
+            theta[721] -= step * (delta3[0] * a2[17]);
+            theta[722] -= step * (delta3[0] * a2[18]);
+            theta[723] -= step * (delta3[0] * a2[19]);
+            theta[724] -= step * (delta3[0] * a2[20]);
+            theta[725] -= step * (delta3[0] * a2[21]);
+            theta[726] -= step * (delta3[0] * a2[22]);
+            theta[727] -= step * (delta3[0] * a2[23]);
+            theta[728] -= step * (delta3[0] * a2[24]);
+            theta[729] -= step * (delta3[0] * a2[25]);
+            theta[730] -= step * (delta3[0] * a2[26]);
+            theta[731] -= step * (delta3[0] * a2[27]);
+            theta[732] -= step * (delta3[0] * a2[28]);
+            theta[733] -= step * (delta3[0] * a2[29]);
+            theta[734] -= step * (delta3[0] * a2[30]);
+            theta[735] -= step * (delta3[0] * a2[31]);
+            theta[736] -= step * (delta3[0] * a2[32]);
+            theta[737] -= step * (delta3[0] * a2[33]);
+            theta[738] -= step * (delta3[0] * a2[34]);
+            theta[739] -= step * (delta3[0] * a2[35]);
+            theta[740] -= step * (delta3[0] * a2[36]);
+            theta[741] -= step * (delta3[0] * a2[37]);
+            theta[742] -= step * (delta3[0] * a2[38]);
+            theta[743] -= step * (delta3[0] * a2[39]);
+            theta[744] -= step * (delta3[0] * a2[40]);
+            theta[745] -= step * (delta3[0] * a2[41]);
+            theta[746] -= step * (delta3[0] * a2[42]);
+            theta[747] -= step * (delta3[0] * a2[43]);
+            theta[748] -= step * (delta3[0] * a2[44]);
+            theta[749] -= step * (delta3[0] * a2[45]);
+            theta[750] -= step * (delta3[0] * a2[46]);
+            theta[751] -= step * (delta3[0] * a2[47]);
+            theta[752] -= step * (delta3[0] * a2[48]);
+            theta[753] -= step * (delta3[0] * a2[49]);
+            theta[754] -= step * (delta3[0] * a2[50]);
+            theta[755] -= step * (delta3[0] * a2[51]);
+            theta[756] -= step * (delta3[0] * a2[52]);
+            theta[757] -= step * (delta3[0] * a2[53]);
+            theta[758] -= step * (delta3[0] * a2[54]);
+            theta[759] -= step * (delta3[0] * a2[55]);
+            theta[760] -= step * (delta3[0] * a2[56]);
+            theta[761] -= step * (delta3[0] * a2[57]);
+            theta[762] -= step * (delta3[0] * a2[58]);
+            theta[763] -= step * (delta3[0] * a2[59]);
+            theta[764] -= step * (delta3[0] * a2[60]);
+            theta[765] -= step * (delta3[0] * a2[61]);
+            theta[766] -= step * (delta3[0] * a2[62]);
+            theta[767] -= step * (delta3[0] * a2[63]);
+        }
+
+        // Layer 2 · Dropout: ∂L/∂a⁽¹⁾ = ∂L/∂a⁽²⁾ ⊙ m⁽²⁾
+        global::NetGen.Kernels.DropoutKernels.Backward(bd2, bm2, bd1);
+        // ReLU′(z⁽¹⁾) = 1 where z⁽¹⁾ > 0, else 0
+        for (int b = 0; b < batchSize; b++)
+        {
+            global::System.Span<float> z1 = bz1.Slice(b * 64, 64), a1 = ba1.Slice(b * 64, 64), delta1 = bd1.Slice(b * 64, 64);
+            global::NetGen.Kernels.Activations.ReLUBackward(z1, delta1);
+        }
+
+        // Layer 1: W⁽¹⁾ ← W⁽¹⁾ − (η/B)·Σᵦ δ⁽¹⁾·xᵀ        b⁽¹⁾ ← b⁽¹⁾ − (η/B)·Σᵦ δ⁽¹⁾
+        global::NetGen.Kernels.DenseKernels.BackwardBatchSgd(theta.Slice(0, 640), theta.Slice(640, 64), bd1, inputs, default, batchSize, 64, 10, learningRate);
 
         return total;
     }

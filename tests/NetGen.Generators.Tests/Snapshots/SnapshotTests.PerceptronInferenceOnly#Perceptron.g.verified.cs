@@ -61,21 +61,43 @@ partial class Perceptron : global::NetGen.INetwork
     {
         global::NetGen.Guard.Length(input.Length, InputSize, nameof(input), "Perceptron", nameof(InputSize));
         global::NetGen.Guard.Length(output.Length, OutputSize, nameof(output), "Perceptron", nameof(OutputSize));
-        global::System.ReadOnlySpan<float> theta = _parameters;
+        // θ as a span whose length is the constant ParameterCount: the JIT drops the bounds checks of constant indices.
+        global::System.ReadOnlySpan<float> theta = new(_parameters, 0, ParameterCount);
         global::System.ReadOnlySpan<float> x = input;
 
         // Layer 1 · Dense 2 → 2 · step
         //   z⁽¹⁾ = W⁽¹⁾·x + b⁽¹⁾        W⁽¹⁾ = θ[0..4) (2×2, row-major), b⁽¹⁾ = θ[4..6)
         //   a⁽¹⁾ = step(z⁽¹⁾)
-        global::System.Span<float> a1 = stackalloc float[2];
-        a1[0] = theta[4] + theta[0] * x[0] + theta[1] * x[1];
-        a1[1] = theta[5] + theta[2] * x[0] + theta[3] * x[1];
-        global::NetGen.Kernels.Activations.Step(a1, a1);
+        global::System.Runtime.Intrinsics.Vector128<float> a1 = global::NetGen.Kernels.Activations.Step(global::System.Runtime.Intrinsics.Vector128.Create(
+            theta[4] + theta[0] * x[0] + theta[1] * x[1],
+            theta[5] + theta[2] * x[0] + theta[3] * x[1],
+            0f, 0f)); // lanes 2–3 unused
 
         // Layer 2 · Dense 2 → 1 · sign
         //   z⁽²⁾ = W⁽²⁾·a⁽¹⁾ + b⁽²⁾        W⁽²⁾ = θ[6..8) (1×2, row-major), b⁽²⁾ = θ[8]
         //   ŷ = sign(z⁽²⁾)
-        output[0] = theta[8] + theta[6] * a1[0] + theta[7] * a1[1];
-        global::NetGen.Kernels.Activations.Sign(output, output);
+        output[0] = global::NetGen.Kernels.Activations.Sign(theta[8] + theta[6] * a1[0] + theta[7] * a1[1]);
+    }
+
+    /// <summary>
+    /// Computes ŷ for every sample of a batch stored row-major (sample after sample), in inference mode as <see cref="Forward"/>
+    /// (each row of <paramref name="outputs"/> equals Forward of the same row of <paramref name="inputs"/>). Reads only the parameters
+    /// and keeps its scratch on the stack, so threads may share one instance. Allocates nothing.
+    /// </summary>
+    /// <param name="inputs">batchSize × <see cref="InputSize"/> values.</param>
+    /// <param name="outputs">Receives batchSize × <see cref="OutputSize"/> values.</param>
+    /// <param name="batchSize">The number of samples (0 does nothing).</param>
+    /// <exception cref="global::System.ArgumentException">A span's length does not match the batch size.</exception>
+    public void ForwardBatch(global::System.ReadOnlySpan<float> inputs, global::System.Span<float> outputs, int batchSize)
+    {
+        global::System.ArgumentOutOfRangeException.ThrowIfNegative(batchSize);
+        global::NetGen.Guard.Length(inputs.Length, batchSize * InputSize, nameof(inputs), "Perceptron", "InputSize × batchSize");
+        global::NetGen.Guard.Length(outputs.Length, batchSize * OutputSize, nameof(outputs), "Perceptron", "OutputSize × batchSize");
+        global::NetGen.Guard.NoOverlap(inputs, outputs, "Perceptron");
+        // Every dense layer is straight-line code that keeps its values in registers: Forward per sample is the fast form.
+        for (int b = 0; b < batchSize; b++)
+        {
+            Forward(inputs.Slice(b * InputSize, InputSize), outputs.Slice(b * OutputSize, OutputSize));
+        }
     }
 }

@@ -28,6 +28,8 @@ partial class Regressor : global::NetGen.ITrainableNetwork
     private readonly float[] _gradients = new float[ParameterCount];
 
     // Backward's record of the forward pass (z⁽ˡ⁾, a⁽ˡ⁾) and the errors δ⁽ˡ⁾ = ∂L/∂z⁽ˡ⁾: training belongs to one thread.
+    // (Layers that the straight-line code keeps in registers leave theirs unused: a few floats each, kept so that the
+    // class's members depend only on its layer kinds, which the analyzers check against user-declared members.)
     private readonly float[] _z1 = new float[5], _a1 = new float[5], _delta1 = new float[5];
     private readonly float[] _z2 = new float[4], _a2 = new float[4], _delta2 = new float[4];
     private readonly float[] _z3 = new float[2], _a3 = new float[2], _delta3 = new float[2];
@@ -103,36 +105,61 @@ partial class Regressor : global::NetGen.ITrainableNetwork
     {
         global::NetGen.Guard.Length(input.Length, InputSize, nameof(input), "Regressor", nameof(InputSize));
         global::NetGen.Guard.Length(output.Length, OutputSize, nameof(output), "Regressor", nameof(OutputSize));
-        global::System.ReadOnlySpan<float> theta = _parameters;
+        // θ as a span whose length is the constant ParameterCount: the JIT drops the bounds checks of constant indices.
+        global::System.ReadOnlySpan<float> theta = new(_parameters, 0, ParameterCount);
         global::System.ReadOnlySpan<float> x = input;
 
         // Layer 1 · Dense 3 → 5 · LeakyReLU (slope 0.2)
         //   z⁽¹⁾ = W⁽¹⁾·x + b⁽¹⁾        W⁽¹⁾ = θ[0..15) (5×3, row-major), b⁽¹⁾ = θ[15..20)
         //   a⁽¹⁾ = LeakyReLU(z⁽¹⁾)
-        global::System.Span<float> a1 = stackalloc float[5];
-        a1[0] = theta[15] + theta[0] * x[0] + theta[1] * x[1] + theta[2] * x[2];
-        a1[1] = theta[16] + theta[3] * x[0] + theta[4] * x[1] + theta[5] * x[2];
-        a1[2] = theta[17] + theta[6] * x[0] + theta[7] * x[1] + theta[8] * x[2];
-        a1[3] = theta[18] + theta[9] * x[0] + theta[10] * x[1] + theta[11] * x[2];
-        a1[4] = theta[19] + theta[12] * x[0] + theta[13] * x[1] + theta[14] * x[2];
-        global::NetGen.Kernels.Activations.LeakyReLU(a1, a1, 0.2f);
+        global::System.Runtime.Intrinsics.Vector256<float> a1 = global::NetGen.Kernels.Activations.LeakyReLU(global::System.Runtime.Intrinsics.Vector256.Create(
+            theta[15] + theta[0] * x[0] + theta[1] * x[1] + theta[2] * x[2],
+            theta[16] + theta[3] * x[0] + theta[4] * x[1] + theta[5] * x[2],
+            theta[17] + theta[6] * x[0] + theta[7] * x[1] + theta[8] * x[2],
+            theta[18] + theta[9] * x[0] + theta[10] * x[1] + theta[11] * x[2],
+            theta[19] + theta[12] * x[0] + theta[13] * x[1] + theta[14] * x[2],
+            0f, 0f, 0f), 0.2f); // lanes 5–7 unused
 
         // Layer 2 · Dense 5 → 4 · GELU
         //   z⁽²⁾ = W⁽²⁾·a⁽¹⁾ + b⁽²⁾        W⁽²⁾ = θ[20..40) (4×5, row-major), b⁽²⁾ = θ[40..44)
         //   a⁽²⁾ = GELU(z⁽²⁾)
-        global::System.Span<float> a2 = stackalloc float[4];
-        a2[0] = theta[40] + theta[20] * a1[0] + theta[21] * a1[1] + theta[22] * a1[2] + theta[23] * a1[3] + theta[24] * a1[4];
-        a2[1] = theta[41] + theta[25] * a1[0] + theta[26] * a1[1] + theta[27] * a1[2] + theta[28] * a1[3] + theta[29] * a1[4];
-        a2[2] = theta[42] + theta[30] * a1[0] + theta[31] * a1[1] + theta[32] * a1[2] + theta[33] * a1[3] + theta[34] * a1[4];
-        a2[3] = theta[43] + theta[35] * a1[0] + theta[36] * a1[1] + theta[37] * a1[2] + theta[38] * a1[3] + theta[39] * a1[4];
-        global::NetGen.Kernels.Activations.Gelu(a2, a2);
+        global::System.Runtime.Intrinsics.Vector128<float> a2 = global::NetGen.Kernels.Activations.Gelu(global::System.Runtime.Intrinsics.Vector128.Create(
+            theta[40] + theta[20] * a1[0] + theta[21] * a1[1] + theta[22] * a1[2] + theta[23] * a1[3] + theta[24] * a1[4],
+            theta[41] + theta[25] * a1[0] + theta[26] * a1[1] + theta[27] * a1[2] + theta[28] * a1[3] + theta[29] * a1[4],
+            theta[42] + theta[30] * a1[0] + theta[31] * a1[1] + theta[32] * a1[2] + theta[33] * a1[3] + theta[34] * a1[4],
+            theta[43] + theta[35] * a1[0] + theta[36] * a1[1] + theta[37] * a1[2] + theta[38] * a1[3] + theta[39] * a1[4]));
 
         // Layer 3 · Dense 4 → 2 · tanh
         //   z⁽³⁾ = W⁽³⁾·a⁽²⁾ + b⁽³⁾        W⁽³⁾ = θ[44..52) (2×4, row-major), b⁽³⁾ = θ[52..54)
         //   ŷ = tanh(z⁽³⁾)
-        output[0] = theta[52] + theta[44] * a2[0] + theta[45] * a2[1] + theta[46] * a2[2] + theta[47] * a2[3];
-        output[1] = theta[53] + theta[48] * a2[0] + theta[49] * a2[1] + theta[50] * a2[2] + theta[51] * a2[3];
-        global::NetGen.Kernels.Activations.Tanh(output, output);
+        global::System.Runtime.Intrinsics.Vector128<float> a3 = global::NetGen.Kernels.Activations.Tanh(global::System.Runtime.Intrinsics.Vector128.Create(
+            theta[52] + theta[44] * a2[0] + theta[45] * a2[1] + theta[46] * a2[2] + theta[47] * a2[3],
+            theta[53] + theta[48] * a2[0] + theta[49] * a2[1] + theta[50] * a2[2] + theta[51] * a2[3],
+            0f, 0f)); // lanes 2–3 unused
+        output[0] = a3[0];
+        output[1] = a3[1];
+    }
+
+    /// <summary>
+    /// Computes ŷ for every sample of a batch stored row-major (sample after sample), in inference mode as <see cref="Forward"/>
+    /// (each row of <paramref name="outputs"/> equals Forward of the same row of <paramref name="inputs"/>). Reads only the parameters
+    /// and keeps its scratch on the stack, so threads may share one instance. Allocates nothing.
+    /// </summary>
+    /// <param name="inputs">batchSize × <see cref="InputSize"/> values.</param>
+    /// <param name="outputs">Receives batchSize × <see cref="OutputSize"/> values.</param>
+    /// <param name="batchSize">The number of samples (0 does nothing).</param>
+    /// <exception cref="global::System.ArgumentException">A span's length does not match the batch size.</exception>
+    public void ForwardBatch(global::System.ReadOnlySpan<float> inputs, global::System.Span<float> outputs, int batchSize)
+    {
+        global::System.ArgumentOutOfRangeException.ThrowIfNegative(batchSize);
+        global::NetGen.Guard.Length(inputs.Length, batchSize * InputSize, nameof(inputs), "Regressor", "InputSize × batchSize");
+        global::NetGen.Guard.Length(outputs.Length, batchSize * OutputSize, nameof(outputs), "Regressor", "OutputSize × batchSize");
+        global::NetGen.Guard.NoOverlap(inputs, outputs, "Regressor");
+        // Every dense layer is straight-line code that keeps its values in registers: Forward per sample is the fast form.
+        for (int b = 0; b < batchSize; b++)
+        {
+            Forward(inputs.Slice(b * InputSize, InputSize), outputs.Slice(b * OutputSize, OutputSize));
+        }
     }
 
     /// <summary>
@@ -202,12 +229,11 @@ partial class Regressor : global::NetGen.ITrainableNetwork
     {
         global::NetGen.Guard.Length(input.Length, InputSize, nameof(input), "Regressor", nameof(InputSize));
         global::NetGen.Guard.Length(target.Length, OutputSize, nameof(target), "Regressor", nameof(OutputSize));
-        global::System.ReadOnlySpan<float> theta = _parameters;
-        global::System.Span<float> grad = _gradients;
+        // θ and ∂L/∂θ as spans whose length is the constant ParameterCount: no bounds checks on constant indices.
+        global::System.ReadOnlySpan<float> theta = new(_parameters, 0, ParameterCount);
+        global::System.Span<float> grad = new(_gradients, 0, ParameterCount);
         global::System.ReadOnlySpan<float> x = input;
         global::System.ReadOnlySpan<float> y = target;
-        global::System.Span<float> z1 = _z1, a1 = _a1, delta1 = _delta1;
-        global::System.Span<float> z2 = _z2, a2 = _a2, delta2 = _delta2;
         global::System.Span<float> z3 = _z3, a3 = _a3, delta3 = _delta3;
 
         // ── Forward pass, keeping z⁽ˡ⁾ and a⁽ˡ⁾ for backprop ──────────────────────────────
@@ -215,21 +241,24 @@ partial class Regressor : global::NetGen.ITrainableNetwork
         // Layer 1 · Dense 3 → 5 · LeakyReLU (slope 0.2)
         //   z⁽¹⁾ = W⁽¹⁾·x + b⁽¹⁾        W⁽¹⁾ = θ[0..15) (5×3, row-major), b⁽¹⁾ = θ[15..20)
         //   a⁽¹⁾ = LeakyReLU(z⁽¹⁾)
-        z1[0] = theta[15] + theta[0] * x[0] + theta[1] * x[1] + theta[2] * x[2];
-        z1[1] = theta[16] + theta[3] * x[0] + theta[4] * x[1] + theta[5] * x[2];
-        z1[2] = theta[17] + theta[6] * x[0] + theta[7] * x[1] + theta[8] * x[2];
-        z1[3] = theta[18] + theta[9] * x[0] + theta[10] * x[1] + theta[11] * x[2];
-        z1[4] = theta[19] + theta[12] * x[0] + theta[13] * x[1] + theta[14] * x[2];
-        global::NetGen.Kernels.Activations.LeakyReLU(z1, a1, 0.2f);
+        global::System.Runtime.Intrinsics.Vector256<float> z1 = global::System.Runtime.Intrinsics.Vector256.Create(
+            theta[15] + theta[0] * x[0] + theta[1] * x[1] + theta[2] * x[2],
+            theta[16] + theta[3] * x[0] + theta[4] * x[1] + theta[5] * x[2],
+            theta[17] + theta[6] * x[0] + theta[7] * x[1] + theta[8] * x[2],
+            theta[18] + theta[9] * x[0] + theta[10] * x[1] + theta[11] * x[2],
+            theta[19] + theta[12] * x[0] + theta[13] * x[1] + theta[14] * x[2],
+            0f, 0f, 0f); // lanes 5–7 unused
+        global::System.Runtime.Intrinsics.Vector256<float> a1 = global::NetGen.Kernels.Activations.LeakyReLU(z1, 0.2f);
 
         // Layer 2 · Dense 5 → 4 · GELU
         //   z⁽²⁾ = W⁽²⁾·a⁽¹⁾ + b⁽²⁾        W⁽²⁾ = θ[20..40) (4×5, row-major), b⁽²⁾ = θ[40..44)
         //   a⁽²⁾ = GELU(z⁽²⁾)
-        z2[0] = theta[40] + theta[20] * a1[0] + theta[21] * a1[1] + theta[22] * a1[2] + theta[23] * a1[3] + theta[24] * a1[4];
-        z2[1] = theta[41] + theta[25] * a1[0] + theta[26] * a1[1] + theta[27] * a1[2] + theta[28] * a1[3] + theta[29] * a1[4];
-        z2[2] = theta[42] + theta[30] * a1[0] + theta[31] * a1[1] + theta[32] * a1[2] + theta[33] * a1[3] + theta[34] * a1[4];
-        z2[3] = theta[43] + theta[35] * a1[0] + theta[36] * a1[1] + theta[37] * a1[2] + theta[38] * a1[3] + theta[39] * a1[4];
-        global::NetGen.Kernels.Activations.Gelu(z2, a2);
+        global::System.Runtime.Intrinsics.Vector128<float> z2 = global::System.Runtime.Intrinsics.Vector128.Create(
+            theta[40] + theta[20] * a1[0] + theta[21] * a1[1] + theta[22] * a1[2] + theta[23] * a1[3] + theta[24] * a1[4],
+            theta[41] + theta[25] * a1[0] + theta[26] * a1[1] + theta[27] * a1[2] + theta[28] * a1[3] + theta[29] * a1[4],
+            theta[42] + theta[30] * a1[0] + theta[31] * a1[1] + theta[32] * a1[2] + theta[33] * a1[3] + theta[34] * a1[4],
+            theta[43] + theta[35] * a1[0] + theta[36] * a1[1] + theta[37] * a1[2] + theta[38] * a1[3] + theta[39] * a1[4]);
+        global::System.Runtime.Intrinsics.Vector128<float> a2 = global::NetGen.Kernels.Activations.Gelu(z2);
 
         // Layer 3 · Dense 4 → 2 · tanh
         //   z⁽³⁾ = W⁽³⁾·a⁽²⁾ + b⁽³⁾        W⁽³⁾ = θ[44..52) (2×4, row-major), b⁽³⁾ = θ[52..54)
@@ -249,6 +278,11 @@ partial class Regressor : global::NetGen.ITrainableNetwork
 
         // Layer 3: ∂L/∂W⁽³⁾ += δ⁽³⁾·a⁽²⁾ᵀ        ∂L/∂b⁽³⁾ += δ⁽³⁾
         //          δ⁽²⁾ = (W⁽³⁾ᵀ·δ⁽³⁾) ⊙ f′(z⁽²⁾)        GELU′(z⁽²⁾) = Φ(z⁽²⁾) + z⁽²⁾·φ(z⁽²⁾)
+        global::System.Runtime.Intrinsics.Vector128<float> delta2 = global::NetGen.Kernels.Activations.GeluBackward(z2, global::System.Runtime.Intrinsics.Vector128.Create(
+            theta[44] * delta3[0] + theta[48] * delta3[1],
+            theta[45] * delta3[0] + theta[49] * delta3[1],
+            theta[46] * delta3[0] + theta[50] * delta3[1],
+            theta[47] * delta3[0] + theta[51] * delta3[1]));
         grad[52] += delta3[0];
         grad[44] += delta3[0] * a2[0];
         grad[45] += delta3[0] * a2[1];
@@ -259,14 +293,16 @@ partial class Regressor : global::NetGen.ITrainableNetwork
         grad[49] += delta3[1] * a2[1];
         grad[50] += delta3[1] * a2[2];
         grad[51] += delta3[1] * a2[3];
-        delta2[0] = theta[44] * delta3[0] + theta[48] * delta3[1];
-        delta2[1] = theta[45] * delta3[0] + theta[49] * delta3[1];
-        delta2[2] = theta[46] * delta3[0] + theta[50] * delta3[1];
-        delta2[3] = theta[47] * delta3[0] + theta[51] * delta3[1];
-        global::NetGen.Kernels.Activations.GeluBackward(z2, delta2);
 
         // Layer 2: ∂L/∂W⁽²⁾ += δ⁽²⁾·a⁽¹⁾ᵀ        ∂L/∂b⁽²⁾ += δ⁽²⁾
         //          δ⁽¹⁾ = (W⁽²⁾ᵀ·δ⁽²⁾) ⊙ f′(z⁽¹⁾)        LeakyReLU′(z⁽¹⁾) = 1 where z⁽¹⁾ > 0, else 0.2
+        global::System.Runtime.Intrinsics.Vector256<float> delta1 = global::NetGen.Kernels.Activations.LeakyReLUBackward(z1, global::System.Runtime.Intrinsics.Vector256.Create(
+            theta[20] * delta2[0] + theta[25] * delta2[1] + theta[30] * delta2[2] + theta[35] * delta2[3],
+            theta[21] * delta2[0] + theta[26] * delta2[1] + theta[31] * delta2[2] + theta[36] * delta2[3],
+            theta[22] * delta2[0] + theta[27] * delta2[1] + theta[32] * delta2[2] + theta[37] * delta2[3],
+            theta[23] * delta2[0] + theta[28] * delta2[1] + theta[33] * delta2[2] + theta[38] * delta2[3],
+            theta[24] * delta2[0] + theta[29] * delta2[1] + theta[34] * delta2[2] + theta[39] * delta2[3],
+            0f, 0f, 0f), 0.2f); // lanes 5–7 unused
         grad[40] += delta2[0];
         grad[20] += delta2[0] * a1[0];
         grad[21] += delta2[0] * a1[1];
@@ -291,12 +327,6 @@ partial class Regressor : global::NetGen.ITrainableNetwork
         grad[37] += delta2[3] * a1[2];
         grad[38] += delta2[3] * a1[3];
         grad[39] += delta2[3] * a1[4];
-        delta1[0] = theta[20] * delta2[0] + theta[25] * delta2[1] + theta[30] * delta2[2] + theta[35] * delta2[3];
-        delta1[1] = theta[21] * delta2[0] + theta[26] * delta2[1] + theta[31] * delta2[2] + theta[36] * delta2[3];
-        delta1[2] = theta[22] * delta2[0] + theta[27] * delta2[1] + theta[32] * delta2[2] + theta[37] * delta2[3];
-        delta1[3] = theta[23] * delta2[0] + theta[28] * delta2[1] + theta[33] * delta2[2] + theta[38] * delta2[3];
-        delta1[4] = theta[24] * delta2[0] + theta[29] * delta2[1] + theta[34] * delta2[2] + theta[39] * delta2[3];
-        global::NetGen.Kernels.Activations.LeakyReLUBackward(z1, delta1, 0.2f);
 
         // Layer 1: ∂L/∂W⁽¹⁾ += δ⁽¹⁾·xᵀ        ∂L/∂b⁽¹⁾ += δ⁽¹⁾
         grad[15] += delta1[0];
@@ -324,11 +354,151 @@ partial class Regressor : global::NetGen.ITrainableNetwork
     }
 
     /// <summary>
+    /// One step of plain stochastic gradient descent on one sample, fused: forward, backward and θ ← θ − η·∇θL in one
+    /// pass over the parameters. It neither reads nor writes <see cref="Gradients"/>, so it replaces
+    /// <c>ZeroGradients(); Backward(input, target); new Sgd(η).Step(this)</c> (same result up to rounding) without the three
+    /// extra passes over θ and ∂L/∂θ that those make. Each layer's δ is propagated with its weights as they were before the update.
+    /// </summary>
+    /// <param name="input">The input x, <see cref="InputSize"/> values.</param>
+    /// <param name="target">The target y, <see cref="OutputSize"/> values.</param>
+    /// <param name="learningRate">η, a positive finite number.</param>
+    /// <returns>The loss L before the update.</returns>
+    /// <exception cref="global::System.ArgumentException">A span has the wrong length.</exception>
+    /// <exception cref="global::System.ArgumentOutOfRangeException"><paramref name="learningRate"/> is not a positive finite number.</exception>
+    public float TrainStep(global::System.ReadOnlySpan<float> input, global::System.ReadOnlySpan<float> target, float learningRate)
+    {
+        global::NetGen.Guard.Length(input.Length, InputSize, nameof(input), "Regressor", nameof(InputSize));
+        global::NetGen.Guard.Length(target.Length, OutputSize, nameof(target), "Regressor", nameof(OutputSize));
+        global::NetGen.Guard.LearningRate(learningRate);
+        global::System.Span<float> theta = new(_parameters, 0, ParameterCount);
+        global::System.ReadOnlySpan<float> x = input;
+        global::System.ReadOnlySpan<float> y = target;
+        global::System.Span<float> z3 = _z3, a3 = _a3, delta3 = _delta3;
+
+        // ── Forward pass, keeping z⁽ˡ⁾ and a⁽ˡ⁾ for backprop ──────────────────────────────
+
+        // Layer 1 · Dense 3 → 5 · LeakyReLU (slope 0.2)
+        //   z⁽¹⁾ = W⁽¹⁾·x + b⁽¹⁾        W⁽¹⁾ = θ[0..15) (5×3, row-major), b⁽¹⁾ = θ[15..20)
+        //   a⁽¹⁾ = LeakyReLU(z⁽¹⁾)
+        global::System.Runtime.Intrinsics.Vector256<float> z1 = global::System.Runtime.Intrinsics.Vector256.Create(
+            theta[15] + theta[0] * x[0] + theta[1] * x[1] + theta[2] * x[2],
+            theta[16] + theta[3] * x[0] + theta[4] * x[1] + theta[5] * x[2],
+            theta[17] + theta[6] * x[0] + theta[7] * x[1] + theta[8] * x[2],
+            theta[18] + theta[9] * x[0] + theta[10] * x[1] + theta[11] * x[2],
+            theta[19] + theta[12] * x[0] + theta[13] * x[1] + theta[14] * x[2],
+            0f, 0f, 0f); // lanes 5–7 unused
+        global::System.Runtime.Intrinsics.Vector256<float> a1 = global::NetGen.Kernels.Activations.LeakyReLU(z1, 0.2f);
+
+        // Layer 2 · Dense 5 → 4 · GELU
+        //   z⁽²⁾ = W⁽²⁾·a⁽¹⁾ + b⁽²⁾        W⁽²⁾ = θ[20..40) (4×5, row-major), b⁽²⁾ = θ[40..44)
+        //   a⁽²⁾ = GELU(z⁽²⁾)
+        global::System.Runtime.Intrinsics.Vector128<float> z2 = global::System.Runtime.Intrinsics.Vector128.Create(
+            theta[40] + theta[20] * a1[0] + theta[21] * a1[1] + theta[22] * a1[2] + theta[23] * a1[3] + theta[24] * a1[4],
+            theta[41] + theta[25] * a1[0] + theta[26] * a1[1] + theta[27] * a1[2] + theta[28] * a1[3] + theta[29] * a1[4],
+            theta[42] + theta[30] * a1[0] + theta[31] * a1[1] + theta[32] * a1[2] + theta[33] * a1[3] + theta[34] * a1[4],
+            theta[43] + theta[35] * a1[0] + theta[36] * a1[1] + theta[37] * a1[2] + theta[38] * a1[3] + theta[39] * a1[4]);
+        global::System.Runtime.Intrinsics.Vector128<float> a2 = global::NetGen.Kernels.Activations.Gelu(z2);
+
+        // Layer 3 · Dense 4 → 2 · tanh
+        //   z⁽³⁾ = W⁽³⁾·a⁽²⁾ + b⁽³⁾        W⁽³⁾ = θ[44..52) (2×4, row-major), b⁽³⁾ = θ[52..54)
+        //   ŷ = tanh(z⁽³⁾)
+        z3[0] = theta[52] + theta[44] * a2[0] + theta[45] * a2[1] + theta[46] * a2[2] + theta[47] * a2[3];
+        z3[1] = theta[53] + theta[48] * a2[0] + theta[49] * a2[1] + theta[50] * a2[2] + theta[51] * a2[3];
+        global::NetGen.Kernels.Activations.Tanh(z3, a3);
+
+        // ── Loss and the output error δ⁽ᴸ⁾ = ∂L/∂z⁽ᴸ⁾ ──────────────────────────────────────
+        // L = Σᵢ (ŷᵢ − yᵢ)² (sum over the outputs)        ∂L/∂ŷ = 2(ŷ − y)
+        // The loss writes g = ∂L/∂ŷ into delta3; the output activation's derivative turns it into δ⁽³⁾ = g ⊙ f′(z⁽³⁾).
+        float loss = global::NetGen.Kernels.Losses.MeanSquaredError(a3, y, delta3, 1f);
+        // tanh′(z⁽³⁾) = 1 − (a⁽³⁾)²
+        global::NetGen.Kernels.Activations.TanhBackward(a3, delta3);
+
+        // ── Backward pass fused with SGD: δ⁽ˡ⁻¹⁾ = (W⁽ˡ⁾ᵀ·δ⁽ˡ⁾) ⊙ f′(z⁽ˡ⁻¹⁾) with the old W⁽ˡ⁾, then W⁽ˡ⁾ ← W⁽ˡ⁾ − η·δ⁽ˡ⁾·a⁽ˡ⁻¹⁾ᵀ, b⁽ˡ⁾ ← b⁽ˡ⁾ − η·δ⁽ˡ⁾ ──
+
+        // Layer 3: W⁽³⁾ ← W⁽³⁾ − η·δ⁽³⁾·a⁽²⁾ᵀ        b⁽³⁾ ← b⁽³⁾ − η·δ⁽³⁾
+        //          δ⁽²⁾ = (W⁽³⁾ᵀ·δ⁽³⁾) ⊙ f′(z⁽²⁾)        GELU′(z⁽²⁾) = Φ(z⁽²⁾) + z⁽²⁾·φ(z⁽²⁾)
+        global::System.Runtime.Intrinsics.Vector128<float> delta2 = global::NetGen.Kernels.Activations.GeluBackward(z2, global::System.Runtime.Intrinsics.Vector128.Create(
+            theta[44] * delta3[0] + theta[48] * delta3[1],
+            theta[45] * delta3[0] + theta[49] * delta3[1],
+            theta[46] * delta3[0] + theta[50] * delta3[1],
+            theta[47] * delta3[0] + theta[51] * delta3[1]));
+        theta[52] -= learningRate * delta3[0];
+        theta[44] -= learningRate * (delta3[0] * a2[0]);
+        theta[45] -= learningRate * (delta3[0] * a2[1]);
+        theta[46] -= learningRate * (delta3[0] * a2[2]);
+        theta[47] -= learningRate * (delta3[0] * a2[3]);
+        theta[53] -= learningRate * delta3[1];
+        theta[48] -= learningRate * (delta3[1] * a2[0]);
+        theta[49] -= learningRate * (delta3[1] * a2[1]);
+        theta[50] -= learningRate * (delta3[1] * a2[2]);
+        theta[51] -= learningRate * (delta3[1] * a2[3]);
+
+        // Layer 2: W⁽²⁾ ← W⁽²⁾ − η·δ⁽²⁾·a⁽¹⁾ᵀ        b⁽²⁾ ← b⁽²⁾ − η·δ⁽²⁾
+        //          δ⁽¹⁾ = (W⁽²⁾ᵀ·δ⁽²⁾) ⊙ f′(z⁽¹⁾)        LeakyReLU′(z⁽¹⁾) = 1 where z⁽¹⁾ > 0, else 0.2
+        global::System.Runtime.Intrinsics.Vector256<float> delta1 = global::NetGen.Kernels.Activations.LeakyReLUBackward(z1, global::System.Runtime.Intrinsics.Vector256.Create(
+            theta[20] * delta2[0] + theta[25] * delta2[1] + theta[30] * delta2[2] + theta[35] * delta2[3],
+            theta[21] * delta2[0] + theta[26] * delta2[1] + theta[31] * delta2[2] + theta[36] * delta2[3],
+            theta[22] * delta2[0] + theta[27] * delta2[1] + theta[32] * delta2[2] + theta[37] * delta2[3],
+            theta[23] * delta2[0] + theta[28] * delta2[1] + theta[33] * delta2[2] + theta[38] * delta2[3],
+            theta[24] * delta2[0] + theta[29] * delta2[1] + theta[34] * delta2[2] + theta[39] * delta2[3],
+            0f, 0f, 0f), 0.2f); // lanes 5–7 unused
+        theta[40] -= learningRate * delta2[0];
+        theta[20] -= learningRate * (delta2[0] * a1[0]);
+        theta[21] -= learningRate * (delta2[0] * a1[1]);
+        theta[22] -= learningRate * (delta2[0] * a1[2]);
+        theta[23] -= learningRate * (delta2[0] * a1[3]);
+        theta[24] -= learningRate * (delta2[0] * a1[4]);
+        theta[41] -= learningRate * delta2[1];
+        theta[25] -= learningRate * (delta2[1] * a1[0]);
+        theta[26] -= learningRate * (delta2[1] * a1[1]);
+        theta[27] -= learningRate * (delta2[1] * a1[2]);
+        theta[28] -= learningRate * (delta2[1] * a1[3]);
+        theta[29] -= learningRate * (delta2[1] * a1[4]);
+        theta[42] -= learningRate * delta2[2];
+        theta[30] -= learningRate * (delta2[2] * a1[0]);
+        theta[31] -= learningRate * (delta2[2] * a1[1]);
+        theta[32] -= learningRate * (delta2[2] * a1[2]);
+        theta[33] -= learningRate * (delta2[2] * a1[3]);
+        theta[34] -= learningRate * (delta2[2] * a1[4]);
+        theta[43] -= learningRate * delta2[3];
+        theta[35] -= learningRate * (delta2[3] * a1[0]);
+        theta[36] -= learningRate * (delta2[3] * a1[1]);
+        theta[37] -= learningRate * (delta2[3] * a1[2]);
+        theta[38] -= learningRate * (delta2[3] * a1[3]);
+        theta[39] -= learningRate * (delta2[3] * a1[4]);
+
+        // Layer 1: W⁽¹⁾ ← W⁽¹⁾ − η·δ⁽¹⁾·xᵀ        b⁽¹⁾ ← b⁽¹⁾ − η·δ⁽¹⁾
+        theta[15] -= learningRate * delta1[0];
+        theta[0] -= learningRate * (delta1[0] * x[0]);
+        theta[1] -= learningRate * (delta1[0] * x[1]);
+        theta[2] -= learningRate * (delta1[0] * x[2]);
+        theta[16] -= learningRate * delta1[1];
+        theta[3] -= learningRate * (delta1[1] * x[0]);
+        theta[4] -= learningRate * (delta1[1] * x[1]);
+        theta[5] -= learningRate * (delta1[1] * x[2]);
+        theta[17] -= learningRate * delta1[2];
+        theta[6] -= learningRate * (delta1[2] * x[0]);
+        theta[7] -= learningRate * (delta1[2] * x[1]);
+        theta[8] -= learningRate * (delta1[2] * x[2]);
+        theta[18] -= learningRate * delta1[3];
+        theta[9] -= learningRate * (delta1[3] * x[0]);
+        theta[10] -= learningRate * (delta1[3] * x[1]);
+        theta[11] -= learningRate * (delta1[3] * x[2]);
+        theta[19] -= learningRate * delta1[4];
+        theta[12] -= learningRate * (delta1[4] * x[0]);
+        theta[13] -= learningRate * (delta1[4] * x[1]);
+        theta[14] -= learningRate * (delta1[4] * x[2]);
+
+        return loss;
+    }
+
+    /// <summary>
     /// Forward and backward for a mini-batch stored row-major (sample after sample): <b>adds</b> the gradient of the summed
     /// loss Σᵦ Lᵦ to <see cref="Gradients"/> and returns that sum, exactly as one <see cref="Backward"/> per sample would
     /// (an optimizer step with the batch size then takes the mean). In training mode dropout draws its masks and batch norm
-    /// normalises with the batch's statistics (at least 2 samples) and updates its running statistics.
-    /// Allocates only when the batch is larger than any before.
+    /// normalises with the batch's statistics (at least 2 samples) and updates its running statistics. Dense layers run
+    /// over the whole batch at once (NetGen.Kernels.DenseKernels.ForwardBatch / BackwardBatch), so each weight is loaded
+    /// once per batch. Allocates only when the batch is larger than any before.
     /// </summary>
     /// <param name="inputs">batchSize × <see cref="InputSize"/> values.</param>
     /// <param name="targets">batchSize × <see cref="OutputSize"/> values.</param>
@@ -500,6 +670,202 @@ partial class Regressor : global::NetGen.ITrainableNetwork
             grad[12] += delta1[4] * x[0];
             grad[13] += delta1[4] * x[1];
             grad[14] += delta1[4] * x[2];
+        }
+
+        return total;
+    }
+
+    /// <summary>
+    /// One step of plain mini-batch gradient descent, fused into backprop: θ ← θ − (η/B)·Σᵦ ∇θLᵦ, the mean gradient of the
+    /// batch's B samples (stored row-major, sample after sample). Each layer's δ is propagated with its weights as they were,
+    /// then each weight is read and written once; <see cref="Gradients"/> is neither read nor written. Same result, up to
+    /// rounding, as <c>ZeroGradients(); BackwardBatch(inputs, targets, B); new Sgd(η).Step(this, B)</c>. Dropout and batch norm
+    /// behave as in <see cref="BackwardBatch"/>. Allocates only when the batch is larger than any before.
+    /// </summary>
+    /// <param name="inputs">batchSize × <see cref="InputSize"/> values.</param>
+    /// <param name="targets">batchSize × <see cref="OutputSize"/> values.</param>
+    /// <param name="batchSize">The number of samples.</param>
+    /// <param name="learningRate">η, a positive finite number.</param>
+    /// <param name="losses">Empty, or batchSize values that receive each sample's loss.</param>
+    /// <returns>The sum of the samples' losses before the update, as <see cref="BackwardBatch"/> returns.</returns>
+    /// <exception cref="global::System.ArgumentException">A span's length does not match the batch size.</exception>
+    /// <exception cref="global::System.ArgumentOutOfRangeException"><paramref name="learningRate"/> is not a positive finite number.</exception>
+    public float TrainStepBatch(global::System.ReadOnlySpan<float> inputs, global::System.ReadOnlySpan<float> targets, int batchSize, float learningRate, global::System.Span<float> losses = default)
+    {
+        global::System.ArgumentOutOfRangeException.ThrowIfNegativeOrZero(batchSize);
+        global::NetGen.Guard.Length(inputs.Length, batchSize * InputSize, nameof(inputs), "Regressor", "InputSize × batchSize");
+        global::NetGen.Guard.Length(targets.Length, batchSize * OutputSize, nameof(targets), "Regressor", "OutputSize × batchSize");
+        if (losses.Length != 0)
+        {
+            global::NetGen.Guard.Length(losses.Length, batchSize, nameof(losses), "Regressor", "batchSize");
+        }
+        global::NetGen.Guard.LearningRate(learningRate);
+        EnsureBatchCapacity(batchSize);
+        global::System.Span<float> theta = _parameters;
+        float step = learningRate / batchSize; // η/B: the mean over the batch
+        global::System.Span<float> bz1 = new global::System.Span<float>(_bz1, 0, batchSize * 5), ba1 = new global::System.Span<float>(_ba1, 0, batchSize * 5), bd1 = new global::System.Span<float>(_bd1, 0, batchSize * 5);
+        global::System.Span<float> bz2 = new global::System.Span<float>(_bz2, 0, batchSize * 4), ba2 = new global::System.Span<float>(_ba2, 0, batchSize * 4), bd2 = new global::System.Span<float>(_bd2, 0, batchSize * 4);
+        global::System.Span<float> bz3 = new global::System.Span<float>(_bz3, 0, batchSize * 2), ba3 = new global::System.Span<float>(_ba3, 0, batchSize * 2), bd3 = new global::System.Span<float>(_bd3, 0, batchSize * 2);
+
+        // ── Forward pass over the batch, layer by layer, keeping z⁽ˡ⁾ and a⁽ˡ⁾ of every sample ──
+
+        // Layer 1 · Dense 3 → 5 · LeakyReLU (slope 0.2)
+        //   z⁽¹⁾ = W⁽¹⁾·x + b⁽¹⁾        W⁽¹⁾ = θ[0..15) (5×3, row-major), b⁽¹⁾ = θ[15..20)
+        //   a⁽¹⁾ = LeakyReLU(z⁽¹⁾)
+        for (int b = 0; b < batchSize; b++)
+        {
+            global::System.ReadOnlySpan<float> x = inputs.Slice(b * InputSize, InputSize);
+            global::System.Span<float> z1 = bz1.Slice(b * 5, 5), a1 = ba1.Slice(b * 5, 5);
+            z1[0] = theta[15] + theta[0] * x[0] + theta[1] * x[1] + theta[2] * x[2];
+            z1[1] = theta[16] + theta[3] * x[0] + theta[4] * x[1] + theta[5] * x[2];
+            z1[2] = theta[17] + theta[6] * x[0] + theta[7] * x[1] + theta[8] * x[2];
+            z1[3] = theta[18] + theta[9] * x[0] + theta[10] * x[1] + theta[11] * x[2];
+            z1[4] = theta[19] + theta[12] * x[0] + theta[13] * x[1] + theta[14] * x[2];
+            global::NetGen.Kernels.Activations.LeakyReLU(z1, a1, 0.2f);
+        }
+
+        // Layer 2 · Dense 5 → 4 · GELU
+        //   z⁽²⁾ = W⁽²⁾·a⁽¹⁾ + b⁽²⁾        W⁽²⁾ = θ[20..40) (4×5, row-major), b⁽²⁾ = θ[40..44)
+        //   a⁽²⁾ = GELU(z⁽²⁾)
+        for (int b = 0; b < batchSize; b++)
+        {
+            global::System.ReadOnlySpan<float> a1 = ba1.Slice(b * 5, 5);
+            global::System.Span<float> z2 = bz2.Slice(b * 4, 4), a2 = ba2.Slice(b * 4, 4);
+            z2[0] = theta[40] + theta[20] * a1[0] + theta[21] * a1[1] + theta[22] * a1[2] + theta[23] * a1[3] + theta[24] * a1[4];
+            z2[1] = theta[41] + theta[25] * a1[0] + theta[26] * a1[1] + theta[27] * a1[2] + theta[28] * a1[3] + theta[29] * a1[4];
+            z2[2] = theta[42] + theta[30] * a1[0] + theta[31] * a1[1] + theta[32] * a1[2] + theta[33] * a1[3] + theta[34] * a1[4];
+            z2[3] = theta[43] + theta[35] * a1[0] + theta[36] * a1[1] + theta[37] * a1[2] + theta[38] * a1[3] + theta[39] * a1[4];
+            global::NetGen.Kernels.Activations.Gelu(z2, a2);
+        }
+
+        // Layer 3 · Dense 4 → 2 · tanh
+        //   z⁽³⁾ = W⁽³⁾·a⁽²⁾ + b⁽³⁾        W⁽³⁾ = θ[44..52) (2×4, row-major), b⁽³⁾ = θ[52..54)
+        //   ŷ = tanh(z⁽³⁾)
+        for (int b = 0; b < batchSize; b++)
+        {
+            global::System.ReadOnlySpan<float> a2 = ba2.Slice(b * 4, 4);
+            global::System.Span<float> z3 = bz3.Slice(b * 2, 2), a3 = ba3.Slice(b * 2, 2);
+            z3[0] = theta[52] + theta[44] * a2[0] + theta[45] * a2[1] + theta[46] * a2[2] + theta[47] * a2[3];
+            z3[1] = theta[53] + theta[48] * a2[0] + theta[49] * a2[1] + theta[50] * a2[2] + theta[51] * a2[3];
+            global::NetGen.Kernels.Activations.Tanh(z3, a3);
+        }
+
+        // ── Loss and the output error δ⁽ᴸ⁾ = ∂L/∂z⁽ᴸ⁾ of every sample ──
+        float total = 0f;
+        for (int b = 0; b < batchSize; b++)
+        {
+            global::System.ReadOnlySpan<float> y = targets.Slice(b * OutputSize, OutputSize);
+            global::System.Span<float> z3 = bz3.Slice(b * 2, 2), a3 = ba3.Slice(b * 2, 2), delta3 = bd3.Slice(b * 2, 2);
+            // L = Σᵢ (ŷᵢ − yᵢ)² (sum over the outputs)        ∂L/∂ŷ = 2(ŷ − y)
+            // The loss writes g = ∂L/∂ŷ into delta3; the output activation's derivative turns it into δ⁽³⁾ = g ⊙ f′(z⁽³⁾).
+            float loss = global::NetGen.Kernels.Losses.MeanSquaredError(a3, y, delta3, 1f);
+            // tanh′(z⁽³⁾) = 1 − (a⁽³⁾)²
+            global::NetGen.Kernels.Activations.TanhBackward(a3, delta3);
+            if (losses.Length != 0)
+            {
+                losses[b] = loss;
+            }
+            total += loss;
+        }
+
+        // ── Backward pass over the batch, from the output layer down ──
+
+        // Layer 3: W⁽³⁾ ← W⁽³⁾ − (η/B)·Σᵦ δ⁽³⁾·a⁽²⁾ᵀ        b⁽³⁾ ← b⁽³⁾ − (η/B)·Σᵦ δ⁽³⁾        δ⁽²⁾ = (W⁽³⁾ᵀ·δ⁽³⁾) ⊙ f′(z⁽²⁾)
+        for (int b = 0; b < batchSize; b++)
+        {
+            global::System.ReadOnlySpan<float> a2 = ba2.Slice(b * 4, 4);
+            global::System.Span<float> delta3 = bd3.Slice(b * 2, 2);
+            global::System.Span<float> z2 = bz2.Slice(b * 4, 4), delta2 = bd2.Slice(b * 4, 4);
+            delta2[0] = theta[44] * delta3[0] + theta[48] * delta3[1];
+            delta2[1] = theta[45] * delta3[0] + theta[49] * delta3[1];
+            delta2[2] = theta[46] * delta3[0] + theta[50] * delta3[1];
+            delta2[3] = theta[47] * delta3[0] + theta[51] * delta3[1];
+            global::NetGen.Kernels.Activations.GeluBackward(z2, delta2);
+        }
+        for (int b = 0; b < batchSize; b++)
+        {
+            global::System.ReadOnlySpan<float> a2 = ba2.Slice(b * 4, 4);
+            global::System.Span<float> delta3 = bd3.Slice(b * 2, 2);
+            theta[52] -= step * delta3[0];
+            theta[44] -= step * (delta3[0] * a2[0]);
+            theta[45] -= step * (delta3[0] * a2[1]);
+            theta[46] -= step * (delta3[0] * a2[2]);
+            theta[47] -= step * (delta3[0] * a2[3]);
+            theta[53] -= step * delta3[1];
+            theta[48] -= step * (delta3[1] * a2[0]);
+            theta[49] -= step * (delta3[1] * a2[1]);
+            theta[50] -= step * (delta3[1] * a2[2]);
+            theta[51] -= step * (delta3[1] * a2[3]);
+        }
+
+        // Layer 2: W⁽²⁾ ← W⁽²⁾ − (η/B)·Σᵦ δ⁽²⁾·a⁽¹⁾ᵀ        b⁽²⁾ ← b⁽²⁾ − (η/B)·Σᵦ δ⁽²⁾        δ⁽¹⁾ = (W⁽²⁾ᵀ·δ⁽²⁾) ⊙ f′(z⁽¹⁾)
+        for (int b = 0; b < batchSize; b++)
+        {
+            global::System.ReadOnlySpan<float> a1 = ba1.Slice(b * 5, 5);
+            global::System.Span<float> delta2 = bd2.Slice(b * 4, 4);
+            global::System.Span<float> z1 = bz1.Slice(b * 5, 5), delta1 = bd1.Slice(b * 5, 5);
+            delta1[0] = theta[20] * delta2[0] + theta[25] * delta2[1] + theta[30] * delta2[2] + theta[35] * delta2[3];
+            delta1[1] = theta[21] * delta2[0] + theta[26] * delta2[1] + theta[31] * delta2[2] + theta[36] * delta2[3];
+            delta1[2] = theta[22] * delta2[0] + theta[27] * delta2[1] + theta[32] * delta2[2] + theta[37] * delta2[3];
+            delta1[3] = theta[23] * delta2[0] + theta[28] * delta2[1] + theta[33] * delta2[2] + theta[38] * delta2[3];
+            delta1[4] = theta[24] * delta2[0] + theta[29] * delta2[1] + theta[34] * delta2[2] + theta[39] * delta2[3];
+            global::NetGen.Kernels.Activations.LeakyReLUBackward(z1, delta1, 0.2f);
+        }
+        for (int b = 0; b < batchSize; b++)
+        {
+            global::System.ReadOnlySpan<float> a1 = ba1.Slice(b * 5, 5);
+            global::System.Span<float> delta2 = bd2.Slice(b * 4, 4);
+            theta[40] -= step * delta2[0];
+            theta[20] -= step * (delta2[0] * a1[0]);
+            theta[21] -= step * (delta2[0] * a1[1]);
+            theta[22] -= step * (delta2[0] * a1[2]);
+            theta[23] -= step * (delta2[0] * a1[3]);
+            theta[24] -= step * (delta2[0] * a1[4]);
+            theta[41] -= step * delta2[1];
+            theta[25] -= step * (delta2[1] * a1[0]);
+            theta[26] -= step * (delta2[1] * a1[1]);
+            theta[27] -= step * (delta2[1] * a1[2]);
+            theta[28] -= step * (delta2[1] * a1[3]);
+            theta[29] -= step * (delta2[1] * a1[4]);
+            theta[42] -= step * delta2[2];
+            theta[30] -= step * (delta2[2] * a1[0]);
+            theta[31] -= step * (delta2[2] * a1[1]);
+            theta[32] -= step * (delta2[2] * a1[2]);
+            theta[33] -= step * (delta2[2] * a1[3]);
+            theta[34] -= step * (delta2[2] * a1[4]);
+            theta[43] -= step * delta2[3];
+            theta[35] -= step * (delta2[3] * a1[0]);
+            theta[36] -= step * (delta2[3] * a1[1]);
+            theta[37] -= step * (delta2[3] * a1[2]);
+            theta[38] -= step * (delta2[3] * a1[3]);
+            theta[39] -= step * (delta2[3] * a1[4]);
+        }
+
+        // Layer 1: W⁽¹⁾ ← W⁽¹⁾ − (η/B)·Σᵦ δ⁽¹⁾·xᵀ        b⁽¹⁾ ← b⁽¹⁾ − (η/B)·Σᵦ δ⁽¹⁾
+        for (int b = 0; b < batchSize; b++)
+        {
+            global::System.ReadOnlySpan<float> x = inputs.Slice(b * InputSize, InputSize);
+            global::System.Span<float> delta1 = bd1.Slice(b * 5, 5);
+            theta[15] -= step * delta1[0];
+            theta[0] -= step * (delta1[0] * x[0]);
+            theta[1] -= step * (delta1[0] * x[1]);
+            theta[2] -= step * (delta1[0] * x[2]);
+            theta[16] -= step * delta1[1];
+            theta[3] -= step * (delta1[1] * x[0]);
+            theta[4] -= step * (delta1[1] * x[1]);
+            theta[5] -= step * (delta1[1] * x[2]);
+            theta[17] -= step * delta1[2];
+            theta[6] -= step * (delta1[2] * x[0]);
+            theta[7] -= step * (delta1[2] * x[1]);
+            theta[8] -= step * (delta1[2] * x[2]);
+            theta[18] -= step * delta1[3];
+            theta[9] -= step * (delta1[3] * x[0]);
+            theta[10] -= step * (delta1[3] * x[1]);
+            theta[11] -= step * (delta1[3] * x[2]);
+            theta[19] -= step * delta1[4];
+            theta[12] -= step * (delta1[4] * x[0]);
+            theta[13] -= step * (delta1[4] * x[1]);
+            theta[14] -= step * (delta1[4] * x[2]);
         }
 
         return total;

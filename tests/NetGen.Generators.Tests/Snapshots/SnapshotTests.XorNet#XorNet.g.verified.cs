@@ -27,6 +27,8 @@ partial class XorNet : global::NetGen.ITrainableNetwork
     private readonly float[] _gradients = new float[ParameterCount];
 
     // Backward's record of the forward pass (z⁽ˡ⁾, a⁽ˡ⁾) and the errors δ⁽ˡ⁾ = ∂L/∂z⁽ˡ⁾: training belongs to one thread.
+    // (Layers that the straight-line code keeps in registers leave theirs unused: a few floats each, kept so that the
+    // class's members depend only on its layer kinds, which the analyzers check against user-declared members.)
     private readonly float[] _z1 = new float[4], _a1 = new float[4], _delta1 = new float[4];
     private readonly float[] _z2 = new float[1], _a2 = new float[1], _delta2 = new float[1];
 
@@ -96,24 +98,45 @@ partial class XorNet : global::NetGen.ITrainableNetwork
     {
         global::NetGen.Guard.Length(input.Length, InputSize, nameof(input), "XorNet", nameof(InputSize));
         global::NetGen.Guard.Length(output.Length, OutputSize, nameof(output), "XorNet", nameof(OutputSize));
-        global::System.ReadOnlySpan<float> theta = _parameters;
+        // θ as a span whose length is the constant ParameterCount: the JIT drops the bounds checks of constant indices.
+        global::System.ReadOnlySpan<float> theta = new(_parameters, 0, ParameterCount);
         global::System.ReadOnlySpan<float> x = input;
 
         // Layer 1 · Dense 2 → 4 · tanh
         //   z⁽¹⁾ = W⁽¹⁾·x + b⁽¹⁾        W⁽¹⁾ = θ[0..8) (4×2, row-major), b⁽¹⁾ = θ[8..12)
         //   a⁽¹⁾ = tanh(z⁽¹⁾)
-        global::System.Span<float> a1 = stackalloc float[4];
-        a1[0] = theta[8] + theta[0] * x[0] + theta[1] * x[1];
-        a1[1] = theta[9] + theta[2] * x[0] + theta[3] * x[1];
-        a1[2] = theta[10] + theta[4] * x[0] + theta[5] * x[1];
-        a1[3] = theta[11] + theta[6] * x[0] + theta[7] * x[1];
-        global::NetGen.Kernels.Activations.Tanh(a1, a1);
+        global::System.Runtime.Intrinsics.Vector128<float> a1 = global::NetGen.Kernels.Activations.Tanh(global::System.Runtime.Intrinsics.Vector128.Create(
+            theta[8] + theta[0] * x[0] + theta[1] * x[1],
+            theta[9] + theta[2] * x[0] + theta[3] * x[1],
+            theta[10] + theta[4] * x[0] + theta[5] * x[1],
+            theta[11] + theta[6] * x[0] + theta[7] * x[1]));
 
         // Layer 2 · Dense 4 → 1 · sigmoid
         //   z⁽²⁾ = W⁽²⁾·a⁽¹⁾ + b⁽²⁾        W⁽²⁾ = θ[12..16) (1×4, row-major), b⁽²⁾ = θ[16]
         //   ŷ = σ(z⁽²⁾)
-        output[0] = theta[16] + theta[12] * a1[0] + theta[13] * a1[1] + theta[14] * a1[2] + theta[15] * a1[3];
-        global::NetGen.Kernels.Activations.Sigmoid(output, output);
+        output[0] = global::NetGen.Kernels.Activations.Sigmoid(theta[16] + theta[12] * a1[0] + theta[13] * a1[1] + theta[14] * a1[2] + theta[15] * a1[3]);
+    }
+
+    /// <summary>
+    /// Computes ŷ for every sample of a batch stored row-major (sample after sample), in inference mode as <see cref="Forward"/>
+    /// (each row of <paramref name="outputs"/> equals Forward of the same row of <paramref name="inputs"/>). Reads only the parameters
+    /// and keeps its scratch on the stack, so threads may share one instance. Allocates nothing.
+    /// </summary>
+    /// <param name="inputs">batchSize × <see cref="InputSize"/> values.</param>
+    /// <param name="outputs">Receives batchSize × <see cref="OutputSize"/> values.</param>
+    /// <param name="batchSize">The number of samples (0 does nothing).</param>
+    /// <exception cref="global::System.ArgumentException">A span's length does not match the batch size.</exception>
+    public void ForwardBatch(global::System.ReadOnlySpan<float> inputs, global::System.Span<float> outputs, int batchSize)
+    {
+        global::System.ArgumentOutOfRangeException.ThrowIfNegative(batchSize);
+        global::NetGen.Guard.Length(inputs.Length, batchSize * InputSize, nameof(inputs), "XorNet", "InputSize × batchSize");
+        global::NetGen.Guard.Length(outputs.Length, batchSize * OutputSize, nameof(outputs), "XorNet", "OutputSize × batchSize");
+        global::NetGen.Guard.NoOverlap(inputs, outputs, "XorNet");
+        // Every dense layer is straight-line code that keeps its values in registers: Forward per sample is the fast form.
+        for (int b = 0; b < batchSize; b++)
+        {
+            Forward(inputs.Slice(b * InputSize, InputSize), outputs.Slice(b * OutputSize, OutputSize));
+        }
     }
 
     /// <summary>
@@ -172,50 +195,50 @@ partial class XorNet : global::NetGen.ITrainableNetwork
     {
         global::NetGen.Guard.Length(input.Length, InputSize, nameof(input), "XorNet", nameof(InputSize));
         global::NetGen.Guard.Length(target.Length, OutputSize, nameof(target), "XorNet", nameof(OutputSize));
-        global::System.ReadOnlySpan<float> theta = _parameters;
-        global::System.Span<float> grad = _gradients;
+        // θ and ∂L/∂θ as spans whose length is the constant ParameterCount: no bounds checks on constant indices.
+        global::System.ReadOnlySpan<float> theta = new(_parameters, 0, ParameterCount);
+        global::System.Span<float> grad = new(_gradients, 0, ParameterCount);
         global::System.ReadOnlySpan<float> x = input;
         global::System.ReadOnlySpan<float> y = target;
-        global::System.Span<float> z1 = _z1, a1 = _a1, delta1 = _delta1;
-        global::System.Span<float> z2 = _z2, a2 = _a2, delta2 = _delta2;
 
         // ── Forward pass, keeping z⁽ˡ⁾ and a⁽ˡ⁾ for backprop ──────────────────────────────
 
         // Layer 1 · Dense 2 → 4 · tanh
         //   z⁽¹⁾ = W⁽¹⁾·x + b⁽¹⁾        W⁽¹⁾ = θ[0..8) (4×2, row-major), b⁽¹⁾ = θ[8..12)
         //   a⁽¹⁾ = tanh(z⁽¹⁾)
-        z1[0] = theta[8] + theta[0] * x[0] + theta[1] * x[1];
-        z1[1] = theta[9] + theta[2] * x[0] + theta[3] * x[1];
-        z1[2] = theta[10] + theta[4] * x[0] + theta[5] * x[1];
-        z1[3] = theta[11] + theta[6] * x[0] + theta[7] * x[1];
-        global::NetGen.Kernels.Activations.Tanh(z1, a1);
+        global::System.Runtime.Intrinsics.Vector128<float> z1 = global::System.Runtime.Intrinsics.Vector128.Create(
+            theta[8] + theta[0] * x[0] + theta[1] * x[1],
+            theta[9] + theta[2] * x[0] + theta[3] * x[1],
+            theta[10] + theta[4] * x[0] + theta[5] * x[1],
+            theta[11] + theta[6] * x[0] + theta[7] * x[1]);
+        global::System.Runtime.Intrinsics.Vector128<float> a1 = global::NetGen.Kernels.Activations.Tanh(z1);
 
         // Layer 2 · Dense 4 → 1 · sigmoid
         //   z⁽²⁾ = W⁽²⁾·a⁽¹⁾ + b⁽²⁾        W⁽²⁾ = θ[12..16) (1×4, row-major), b⁽²⁾ = θ[16]
         //   ŷ = σ(z⁽²⁾)
-        z2[0] = theta[16] + theta[12] * a1[0] + theta[13] * a1[1] + theta[14] * a1[2] + theta[15] * a1[3];
-        global::NetGen.Kernels.Activations.Sigmoid(z2, a2);
+        float z2 = theta[16] + theta[12] * a1[0] + theta[13] * a1[1] + theta[14] * a1[2] + theta[15] * a1[3];
+        float a2 = global::NetGen.Kernels.Activations.Sigmoid(z2);
 
         // ── Loss and the output error δ⁽ᴸ⁾ = ∂L/∂z⁽ᴸ⁾ ──────────────────────────────────────
         // L = (1/n)·Σᵢ −[yᵢ·log ŷᵢ + (1 − yᵢ)·log(1 − ŷᵢ)] (mean over the 1 output)
         // Sigmoid + binary cross-entropy fused: from the logits, ℓ = max(z, 0) − z·y + log(1 + e^(−|z|)) (never log 0),
         // and σ′ cancels the denominator of ∂ℓ/∂ŷ, leaving δ⁽²⁾ = (ŷ − y)/n.
-        float loss = global::NetGen.Kernels.Losses.SigmoidBinaryCrossEntropy(z2, a2, y, delta2, 1f);
+        float loss = global::NetGen.Kernels.Losses.SigmoidBinaryCrossEntropy(z2, a2, y[0], 1f, out float delta2);
 
         // ── Backward pass: ∂L/∂W⁽ˡ⁾ = δ⁽ˡ⁾·a⁽ˡ⁻¹⁾ᵀ, ∂L/∂b⁽ˡ⁾ = δ⁽ˡ⁾, δ⁽ˡ⁻¹⁾ = (W⁽ˡ⁾ᵀ·δ⁽ˡ⁾) ⊙ f′(z⁽ˡ⁻¹⁾) ──
 
         // Layer 2: ∂L/∂W⁽²⁾ += δ⁽²⁾·a⁽¹⁾ᵀ        ∂L/∂b⁽²⁾ += δ⁽²⁾
         //          δ⁽¹⁾ = (W⁽²⁾ᵀ·δ⁽²⁾) ⊙ f′(z⁽¹⁾)        tanh′(z⁽¹⁾) = 1 − (a⁽¹⁾)²
-        grad[16] += delta2[0];
-        grad[12] += delta2[0] * a1[0];
-        grad[13] += delta2[0] * a1[1];
-        grad[14] += delta2[0] * a1[2];
-        grad[15] += delta2[0] * a1[3];
-        delta1[0] = theta[12] * delta2[0];
-        delta1[1] = theta[13] * delta2[0];
-        delta1[2] = theta[14] * delta2[0];
-        delta1[3] = theta[15] * delta2[0];
-        global::NetGen.Kernels.Activations.TanhBackward(a1, delta1);
+        global::System.Runtime.Intrinsics.Vector128<float> delta1 = global::NetGen.Kernels.Activations.TanhBackward(a1, global::System.Runtime.Intrinsics.Vector128.Create(
+            theta[12] * delta2,
+            theta[13] * delta2,
+            theta[14] * delta2,
+            theta[15] * delta2));
+        grad[16] += delta2;
+        grad[12] += delta2 * a1[0];
+        grad[13] += delta2 * a1[1];
+        grad[14] += delta2 * a1[2];
+        grad[15] += delta2 * a1[3];
 
         // Layer 1: ∂L/∂W⁽¹⁾ += δ⁽¹⁾·xᵀ        ∂L/∂b⁽¹⁾ += δ⁽¹⁾
         grad[8] += delta1[0];
@@ -235,11 +258,89 @@ partial class XorNet : global::NetGen.ITrainableNetwork
     }
 
     /// <summary>
+    /// One step of plain stochastic gradient descent on one sample, fused: forward, backward and θ ← θ − η·∇θL in one
+    /// pass over the parameters. It neither reads nor writes <see cref="Gradients"/>, so it replaces
+    /// <c>ZeroGradients(); Backward(input, target); new Sgd(η).Step(this)</c> (same result up to rounding) without the three
+    /// extra passes over θ and ∂L/∂θ that those make. Each layer's δ is propagated with its weights as they were before the update.
+    /// </summary>
+    /// <param name="input">The input x, <see cref="InputSize"/> values.</param>
+    /// <param name="target">The target y, <see cref="OutputSize"/> values.</param>
+    /// <param name="learningRate">η, a positive finite number.</param>
+    /// <returns>The loss L before the update.</returns>
+    /// <exception cref="global::System.ArgumentException">A span has the wrong length.</exception>
+    /// <exception cref="global::System.ArgumentOutOfRangeException"><paramref name="learningRate"/> is not a positive finite number.</exception>
+    public float TrainStep(global::System.ReadOnlySpan<float> input, global::System.ReadOnlySpan<float> target, float learningRate)
+    {
+        global::NetGen.Guard.Length(input.Length, InputSize, nameof(input), "XorNet", nameof(InputSize));
+        global::NetGen.Guard.Length(target.Length, OutputSize, nameof(target), "XorNet", nameof(OutputSize));
+        global::NetGen.Guard.LearningRate(learningRate);
+        global::System.Span<float> theta = new(_parameters, 0, ParameterCount);
+        global::System.ReadOnlySpan<float> x = input;
+        global::System.ReadOnlySpan<float> y = target;
+
+        // ── Forward pass, keeping z⁽ˡ⁾ and a⁽ˡ⁾ for backprop ──────────────────────────────
+
+        // Layer 1 · Dense 2 → 4 · tanh
+        //   z⁽¹⁾ = W⁽¹⁾·x + b⁽¹⁾        W⁽¹⁾ = θ[0..8) (4×2, row-major), b⁽¹⁾ = θ[8..12)
+        //   a⁽¹⁾ = tanh(z⁽¹⁾)
+        global::System.Runtime.Intrinsics.Vector128<float> z1 = global::System.Runtime.Intrinsics.Vector128.Create(
+            theta[8] + theta[0] * x[0] + theta[1] * x[1],
+            theta[9] + theta[2] * x[0] + theta[3] * x[1],
+            theta[10] + theta[4] * x[0] + theta[5] * x[1],
+            theta[11] + theta[6] * x[0] + theta[7] * x[1]);
+        global::System.Runtime.Intrinsics.Vector128<float> a1 = global::NetGen.Kernels.Activations.Tanh(z1);
+
+        // Layer 2 · Dense 4 → 1 · sigmoid
+        //   z⁽²⁾ = W⁽²⁾·a⁽¹⁾ + b⁽²⁾        W⁽²⁾ = θ[12..16) (1×4, row-major), b⁽²⁾ = θ[16]
+        //   ŷ = σ(z⁽²⁾)
+        float z2 = theta[16] + theta[12] * a1[0] + theta[13] * a1[1] + theta[14] * a1[2] + theta[15] * a1[3];
+        float a2 = global::NetGen.Kernels.Activations.Sigmoid(z2);
+
+        // ── Loss and the output error δ⁽ᴸ⁾ = ∂L/∂z⁽ᴸ⁾ ──────────────────────────────────────
+        // L = (1/n)·Σᵢ −[yᵢ·log ŷᵢ + (1 − yᵢ)·log(1 − ŷᵢ)] (mean over the 1 output)
+        // Sigmoid + binary cross-entropy fused: from the logits, ℓ = max(z, 0) − z·y + log(1 + e^(−|z|)) (never log 0),
+        // and σ′ cancels the denominator of ∂ℓ/∂ŷ, leaving δ⁽²⁾ = (ŷ − y)/n.
+        float loss = global::NetGen.Kernels.Losses.SigmoidBinaryCrossEntropy(z2, a2, y[0], 1f, out float delta2);
+
+        // ── Backward pass fused with SGD: δ⁽ˡ⁻¹⁾ = (W⁽ˡ⁾ᵀ·δ⁽ˡ⁾) ⊙ f′(z⁽ˡ⁻¹⁾) with the old W⁽ˡ⁾, then W⁽ˡ⁾ ← W⁽ˡ⁾ − η·δ⁽ˡ⁾·a⁽ˡ⁻¹⁾ᵀ, b⁽ˡ⁾ ← b⁽ˡ⁾ − η·δ⁽ˡ⁾ ──
+
+        // Layer 2: W⁽²⁾ ← W⁽²⁾ − η·δ⁽²⁾·a⁽¹⁾ᵀ        b⁽²⁾ ← b⁽²⁾ − η·δ⁽²⁾
+        //          δ⁽¹⁾ = (W⁽²⁾ᵀ·δ⁽²⁾) ⊙ f′(z⁽¹⁾)        tanh′(z⁽¹⁾) = 1 − (a⁽¹⁾)²
+        global::System.Runtime.Intrinsics.Vector128<float> delta1 = global::NetGen.Kernels.Activations.TanhBackward(a1, global::System.Runtime.Intrinsics.Vector128.Create(
+            theta[12] * delta2,
+            theta[13] * delta2,
+            theta[14] * delta2,
+            theta[15] * delta2));
+        theta[16] -= learningRate * delta2;
+        theta[12] -= learningRate * (delta2 * a1[0]);
+        theta[13] -= learningRate * (delta2 * a1[1]);
+        theta[14] -= learningRate * (delta2 * a1[2]);
+        theta[15] -= learningRate * (delta2 * a1[3]);
+
+        // Layer 1: W⁽¹⁾ ← W⁽¹⁾ − η·δ⁽¹⁾·xᵀ        b⁽¹⁾ ← b⁽¹⁾ − η·δ⁽¹⁾
+        theta[8] -= learningRate * delta1[0];
+        theta[0] -= learningRate * (delta1[0] * x[0]);
+        theta[1] -= learningRate * (delta1[0] * x[1]);
+        theta[9] -= learningRate * delta1[1];
+        theta[2] -= learningRate * (delta1[1] * x[0]);
+        theta[3] -= learningRate * (delta1[1] * x[1]);
+        theta[10] -= learningRate * delta1[2];
+        theta[4] -= learningRate * (delta1[2] * x[0]);
+        theta[5] -= learningRate * (delta1[2] * x[1]);
+        theta[11] -= learningRate * delta1[3];
+        theta[6] -= learningRate * (delta1[3] * x[0]);
+        theta[7] -= learningRate * (delta1[3] * x[1]);
+
+        return loss;
+    }
+
+    /// <summary>
     /// Forward and backward for a mini-batch stored row-major (sample after sample): <b>adds</b> the gradient of the summed
     /// loss Σᵦ Lᵦ to <see cref="Gradients"/> and returns that sum, exactly as one <see cref="Backward"/> per sample would
     /// (an optimizer step with the batch size then takes the mean). In training mode dropout draws its masks and batch norm
-    /// normalises with the batch's statistics (at least 2 samples) and updates its running statistics.
-    /// Allocates only when the batch is larger than any before.
+    /// normalises with the batch's statistics (at least 2 samples) and updates its running statistics. Dense layers run
+    /// over the whole batch at once (NetGen.Kernels.DenseKernels.ForwardBatch / BackwardBatch), so each weight is loaded
+    /// once per batch. Allocates only when the batch is larger than any before.
     /// </summary>
     /// <param name="inputs">batchSize × <see cref="InputSize"/> values.</param>
     /// <param name="targets">batchSize × <see cref="OutputSize"/> values.</param>
@@ -342,6 +443,128 @@ partial class XorNet : global::NetGen.ITrainableNetwork
             grad[11] += delta1[3];
             grad[6] += delta1[3] * x[0];
             grad[7] += delta1[3] * x[1];
+        }
+
+        return total;
+    }
+
+    /// <summary>
+    /// One step of plain mini-batch gradient descent, fused into backprop: θ ← θ − (η/B)·Σᵦ ∇θLᵦ, the mean gradient of the
+    /// batch's B samples (stored row-major, sample after sample). Each layer's δ is propagated with its weights as they were,
+    /// then each weight is read and written once; <see cref="Gradients"/> is neither read nor written. Same result, up to
+    /// rounding, as <c>ZeroGradients(); BackwardBatch(inputs, targets, B); new Sgd(η).Step(this, B)</c>. Dropout and batch norm
+    /// behave as in <see cref="BackwardBatch"/>. Allocates only when the batch is larger than any before.
+    /// </summary>
+    /// <param name="inputs">batchSize × <see cref="InputSize"/> values.</param>
+    /// <param name="targets">batchSize × <see cref="OutputSize"/> values.</param>
+    /// <param name="batchSize">The number of samples.</param>
+    /// <param name="learningRate">η, a positive finite number.</param>
+    /// <param name="losses">Empty, or batchSize values that receive each sample's loss.</param>
+    /// <returns>The sum of the samples' losses before the update, as <see cref="BackwardBatch"/> returns.</returns>
+    /// <exception cref="global::System.ArgumentException">A span's length does not match the batch size.</exception>
+    /// <exception cref="global::System.ArgumentOutOfRangeException"><paramref name="learningRate"/> is not a positive finite number.</exception>
+    public float TrainStepBatch(global::System.ReadOnlySpan<float> inputs, global::System.ReadOnlySpan<float> targets, int batchSize, float learningRate, global::System.Span<float> losses = default)
+    {
+        global::System.ArgumentOutOfRangeException.ThrowIfNegativeOrZero(batchSize);
+        global::NetGen.Guard.Length(inputs.Length, batchSize * InputSize, nameof(inputs), "XorNet", "InputSize × batchSize");
+        global::NetGen.Guard.Length(targets.Length, batchSize * OutputSize, nameof(targets), "XorNet", "OutputSize × batchSize");
+        if (losses.Length != 0)
+        {
+            global::NetGen.Guard.Length(losses.Length, batchSize, nameof(losses), "XorNet", "batchSize");
+        }
+        global::NetGen.Guard.LearningRate(learningRate);
+        EnsureBatchCapacity(batchSize);
+        global::System.Span<float> theta = _parameters;
+        float step = learningRate / batchSize; // η/B: the mean over the batch
+        global::System.Span<float> bz1 = new global::System.Span<float>(_bz1, 0, batchSize * 4), ba1 = new global::System.Span<float>(_ba1, 0, batchSize * 4), bd1 = new global::System.Span<float>(_bd1, 0, batchSize * 4);
+        global::System.Span<float> bz2 = new global::System.Span<float>(_bz2, 0, batchSize * 1), ba2 = new global::System.Span<float>(_ba2, 0, batchSize * 1), bd2 = new global::System.Span<float>(_bd2, 0, batchSize * 1);
+
+        // ── Forward pass over the batch, layer by layer, keeping z⁽ˡ⁾ and a⁽ˡ⁾ of every sample ──
+
+        // Layer 1 · Dense 2 → 4 · tanh
+        //   z⁽¹⁾ = W⁽¹⁾·x + b⁽¹⁾        W⁽¹⁾ = θ[0..8) (4×2, row-major), b⁽¹⁾ = θ[8..12)
+        //   a⁽¹⁾ = tanh(z⁽¹⁾)
+        for (int b = 0; b < batchSize; b++)
+        {
+            global::System.ReadOnlySpan<float> x = inputs.Slice(b * InputSize, InputSize);
+            global::System.Span<float> z1 = bz1.Slice(b * 4, 4), a1 = ba1.Slice(b * 4, 4);
+            z1[0] = theta[8] + theta[0] * x[0] + theta[1] * x[1];
+            z1[1] = theta[9] + theta[2] * x[0] + theta[3] * x[1];
+            z1[2] = theta[10] + theta[4] * x[0] + theta[5] * x[1];
+            z1[3] = theta[11] + theta[6] * x[0] + theta[7] * x[1];
+            global::NetGen.Kernels.Activations.Tanh(z1, a1);
+        }
+
+        // Layer 2 · Dense 4 → 1 · sigmoid
+        //   z⁽²⁾ = W⁽²⁾·a⁽¹⁾ + b⁽²⁾        W⁽²⁾ = θ[12..16) (1×4, row-major), b⁽²⁾ = θ[16]
+        //   ŷ = σ(z⁽²⁾)
+        for (int b = 0; b < batchSize; b++)
+        {
+            global::System.ReadOnlySpan<float> a1 = ba1.Slice(b * 4, 4);
+            global::System.Span<float> z2 = bz2.Slice(b * 1, 1), a2 = ba2.Slice(b * 1, 1);
+            z2[0] = theta[16] + theta[12] * a1[0] + theta[13] * a1[1] + theta[14] * a1[2] + theta[15] * a1[3];
+            global::NetGen.Kernels.Activations.Sigmoid(z2, a2);
+        }
+
+        // ── Loss and the output error δ⁽ᴸ⁾ = ∂L/∂z⁽ᴸ⁾ of every sample ──
+        float total = 0f;
+        for (int b = 0; b < batchSize; b++)
+        {
+            global::System.ReadOnlySpan<float> y = targets.Slice(b * OutputSize, OutputSize);
+            global::System.Span<float> z2 = bz2.Slice(b * 1, 1), a2 = ba2.Slice(b * 1, 1), delta2 = bd2.Slice(b * 1, 1);
+            // L = (1/n)·Σᵢ −[yᵢ·log ŷᵢ + (1 − yᵢ)·log(1 − ŷᵢ)] (mean over the 1 output)
+            // Sigmoid + binary cross-entropy fused: from the logits, ℓ = max(z, 0) − z·y + log(1 + e^(−|z|)) (never log 0),
+            // and σ′ cancels the denominator of ∂ℓ/∂ŷ, leaving δ⁽²⁾ = (ŷ − y)/n.
+            float loss = global::NetGen.Kernels.Losses.SigmoidBinaryCrossEntropy(z2, a2, y, delta2, 1f);
+            if (losses.Length != 0)
+            {
+                losses[b] = loss;
+            }
+            total += loss;
+        }
+
+        // ── Backward pass over the batch, from the output layer down ──
+
+        // Layer 2: W⁽²⁾ ← W⁽²⁾ − (η/B)·Σᵦ δ⁽²⁾·a⁽¹⁾ᵀ        b⁽²⁾ ← b⁽²⁾ − (η/B)·Σᵦ δ⁽²⁾        δ⁽¹⁾ = (W⁽²⁾ᵀ·δ⁽²⁾) ⊙ f′(z⁽¹⁾)
+        for (int b = 0; b < batchSize; b++)
+        {
+            global::System.ReadOnlySpan<float> a1 = ba1.Slice(b * 4, 4);
+            global::System.Span<float> delta2 = bd2.Slice(b * 1, 1);
+            global::System.Span<float> z1 = bz1.Slice(b * 4, 4), delta1 = bd1.Slice(b * 4, 4);
+            delta1[0] = theta[12] * delta2[0];
+            delta1[1] = theta[13] * delta2[0];
+            delta1[2] = theta[14] * delta2[0];
+            delta1[3] = theta[15] * delta2[0];
+            global::NetGen.Kernels.Activations.TanhBackward(a1, delta1);
+        }
+        for (int b = 0; b < batchSize; b++)
+        {
+            global::System.ReadOnlySpan<float> a1 = ba1.Slice(b * 4, 4);
+            global::System.Span<float> delta2 = bd2.Slice(b * 1, 1);
+            theta[16] -= step * delta2[0];
+            theta[12] -= step * (delta2[0] * a1[0]);
+            theta[13] -= step * (delta2[0] * a1[1]);
+            theta[14] -= step * (delta2[0] * a1[2]);
+            theta[15] -= step * (delta2[0] * a1[3]);
+        }
+
+        // Layer 1: W⁽¹⁾ ← W⁽¹⁾ − (η/B)·Σᵦ δ⁽¹⁾·xᵀ        b⁽¹⁾ ← b⁽¹⁾ − (η/B)·Σᵦ δ⁽¹⁾
+        for (int b = 0; b < batchSize; b++)
+        {
+            global::System.ReadOnlySpan<float> x = inputs.Slice(b * InputSize, InputSize);
+            global::System.Span<float> delta1 = bd1.Slice(b * 4, 4);
+            theta[8] -= step * delta1[0];
+            theta[0] -= step * (delta1[0] * x[0]);
+            theta[1] -= step * (delta1[0] * x[1]);
+            theta[9] -= step * delta1[1];
+            theta[2] -= step * (delta1[1] * x[0]);
+            theta[3] -= step * (delta1[1] * x[1]);
+            theta[10] -= step * delta1[2];
+            theta[4] -= step * (delta1[2] * x[0]);
+            theta[5] -= step * (delta1[2] * x[1]);
+            theta[11] -= step * delta1[3];
+            theta[6] -= step * (delta1[3] * x[0]);
+            theta[7] -= step * (delta1[3] * x[1]);
         }
 
         return total;
