@@ -9,7 +9,7 @@ namespace NetGen.Benchmarks;
 /// <c>-- accuracy [stride] [phiStride]</c>: the measured maximum errors of <see cref="FastMath"/> quoted in its documentation.
 /// exp, tanh and σ are swept over every float of their range (stride 1 by default, both signs), Φ, GELU and GELU′ over
 /// every 64th (their double-precision reference is a slow series), each value through the Vector512 form and the scalar
-/// form, which must agree bit for bit. Errors are in ulps of the correctly rounded result, plus absolute and relative.
+/// form, which must agree bit for bit; softplus (scalar only) over every 16th. Errors are in ulps of the correctly rounded result, plus absolute and relative.
 /// </summary>
 public static class Accuracy
 {
@@ -21,6 +21,7 @@ public static class Accuracy
         Sweep("exp", FastMath.Exp, FastMath.Exp, Math.Exp, 110f, stride);
         Sweep("tanh", FastMath.Tanh, FastMath.Tanh, Math.Tanh, 20f, stride);
         Sweep("sigmoid", FastMath.Sigmoid, FastMath.Sigmoid, x => 1 / (1 + Math.Exp(-x)), 110f, stride);
+        Sweep("softplus", null, FastMath.Softplus, SoftplusReference, 110f, Math.Max(stride, 16));
         Sweep("Φ", FastMath.NormalCdf, FastMath.NormalCdf, Phi, 15f, phiStride);
         Sweep("GELU", FastMath.Gelu, FastMath.Gelu, z => z * Phi(z), 15f, phiStride);
         Sweep("GELU′", FastMath.GeluDerivative, FastMath.GeluDerivative, z => Phi(z) + z * Math.Exp(-z * z / 2) / Math.Sqrt(2 * Math.PI), 15f, phiStride);
@@ -44,7 +45,7 @@ public static class Accuracy
         }
     }
 
-    private static void Sweep(string name, Func<Vector512<float>, Vector512<float>> vector, Func<float, float> scalar, Func<double, double> reference, float range, int stride)
+    private static void Sweep(string name, Func<Vector512<float>, Vector512<float>>? vector, Func<float, float> scalar, Func<double, double> reference, float range, int stride)
     {
         uint end = BitConverter.SingleToUInt32Bits(range);
         var total = new Worst();
@@ -77,7 +78,17 @@ public static class Accuracy
 
             void Check(Span<float> x, Span<float> y, int n)
             {
-                vector(Vector512.Create((ReadOnlySpan<float>)x)).CopyTo(y);
+                if (vector is null)
+                {
+                    for (int j = 0; j < n; j++)
+                    {
+                        y[j] = scalar(x[j]);
+                    }
+                }
+                else
+                {
+                    vector(Vector512.Create((ReadOnlySpan<float>)x)).CopyTo(y);
+                }
                 for (int j = 0; j < n; j++)
                 {
                     float v = y[j];
@@ -100,6 +111,14 @@ public static class Accuracy
         });
         Console.WriteLine($"{name,-8} {total.Count,14:N0} values (every {stride}{(stride == 1 ? "st" : "th")} float in ±{range}): max {total.Ulps:F2} ulp at {total.UlpsAt:R}; " +
             $"max abs {total.Absolute:E2} at {total.AbsoluteAt:R}; max rel (|result| ≥ 1e-36) {total.Relative:E2}; max abs/max(1,|x|) {total.AbsoluteScaled:E2}; scalar ≠ vector: {total.Mismatches}");
+    }
+
+    /// <summary>log(1 + eˣ) in double precision, with log1p by its series where 1 + e would round.</summary>
+    private static double SoftplusReference(double x)
+    {
+        double e = Math.Exp(-Math.Abs(x));
+        double log1p = e < 1e-4 ? e - e * e / 2 + e * e * e / 3 - e * e * e * e / 4 : Math.Log(1 + e);
+        return Math.Max(x, 0) + log1p;
     }
 
     /// <summary>Φ(z) in double precision: erf's Maclaurin series below |z|/√2 = 3, erfc's continued fraction above.</summary>

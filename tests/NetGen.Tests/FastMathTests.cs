@@ -41,6 +41,45 @@ public class FastMathTests
         Sweep(s_sigmoid, (x, actual, expected) => Ulps(actual, expected) <= 3);
 
     [Fact]
+    public void SoftplusIsWithinThreeUlp()
+    {
+        // Scalar only (the loss kernels call it once per output): every 2039th float in ±110 and the extremes.
+        int count = 0;
+        foreach (float sign in new[] { 1f, -1f })
+        {
+            for (uint bits = 0; ; bits += Stride)
+            {
+                float x = sign * BitConverter.UInt32BitsToSingle(bits);
+                if (MathF.Abs(x) > 110f)
+                {
+                    break;
+                }
+                double expected = SoftplusReference(x);
+                float actual = FastMath.Softplus(x);
+                if (!(Ulps(actual, expected) <= 3))
+                {
+                    Assert.Fail($"softplus({x:R}) = {actual:R}, expected {expected:R} ({Ulps(actual, expected):F2} ulp)");
+                }
+                count++;
+            }
+        }
+        Assert.True(count > 800_000);
+        Assert.Equal(float.PositiveInfinity, FastMath.Softplus(float.PositiveInfinity));
+        Assert.Equal(0f, FastMath.Softplus(float.NegativeInfinity));
+        Assert.True(float.IsNaN(FastMath.Softplus(float.NaN)));
+        Assert.Equal(1000f, FastMath.Softplus(1000f));
+        Assert.Equal(MathF.Log(2f), FastMath.Softplus(0f), 1e-7f);
+    }
+
+    /// <summary>log(1 + eˣ) in double precision, log1p by its series where 1 + e would round.</summary>
+    private static double SoftplusReference(double x)
+    {
+        double e = Math.Exp(-Math.Abs(x));
+        double log1p = e < 1e-4 ? e - e * e / 2 + e * e * e / 3 - e * e * e * e / 4 : Math.Log(1 + e);
+        return Math.Max(x, 0) + log1p;
+    }
+
+    [Fact]
     public void NormalCdfHasRelativeError5e7AndAbsoluteError2p5e7() =>
         Sweep(s_phi, (x, actual, expected) =>
             Math.Abs(actual - expected) <= 2.5e-7 &&

@@ -113,7 +113,15 @@ internal static partial class NetworkEmitter
                     w.Line($"float a{l} = {RegisterActivation(layer, $"z{l}") ?? $"z{l}"};");
                     break;
                 case Form.Lanes:
-                    WriteLanesCreate(w, $"{LanesType(layer.Units)} z{l} = ", layer.Units, o => AffineExpression(layer, o, input), ";");
+                    if (layer.Inputs == 1 && FillsLanes(layer.Units))
+                    {
+                        // One input: W is a column, so z = b + W·x₀ is one vector statement (the same arithmetic per unit).
+                        w.Line($"{LanesType(layer.Units)} z{l} = {ThetaLanes("theta", layer.BiasOffset, layer.Units)} + {ThetaLanes("theta", layer.WeightOffset, layer.Units)} * {input(0)};");
+                    }
+                    else
+                    {
+                        WriteLanesCreate(w, $"{LanesType(layer.Units)} z{l} = ", layer.Units, o => AffineExpression(layer, o, input), ";");
+                    }
                     w.Line($"{LanesType(layer.Units)} a{l} = {RegisterActivation(layer, $"z{l}") ?? $"z{l}"};");
                     break;
                 default:
@@ -176,7 +184,7 @@ internal static partial class NetworkEmitter
             {
                 WriteUnrolledPropagation(w, spec, layer, form, previous);
             }
-            WriteUnrolledUpdate(w, layer, form, input, fusedSgd);
+            WriteUnrolledUpdate(w, layer, form, input, fusedSgd, InputLanes(spec, layer, BackwardForm));
         }
         w.Line();
         w.Line("return loss;");
@@ -239,6 +247,25 @@ internal static partial class NetworkEmitter
             case Form.Scalar:
                 w.Line($"float delta{p} = {RegisterActivationBackward(previous, previousForm, $"({Sum(0)})")};");
                 break;
+            case Form.Lanes when FillsLanes(previous.Units):
+            {
+                // Wᵀ·δ as a sum of W's rows scaled by δ: one vector term per output (the same sum, in the same order, per unit).
+                string g = "\u0001";
+                string rowsDerivative = RegisterActivationBackward(previous, previousForm, g);
+                if (!rowsDerivative.Contains(g))
+                {
+                    w.Line($"{LanesType(previous.Units)} delta{p} = {rowsDerivative};");
+                    break;
+                }
+                int cut = rowsDerivative.IndexOf(g, System.StringComparison.Ordinal);
+                w.Line($"{LanesType(previous.Units)} delta{p} = {rowsDerivative.Substring(0, cut).TrimEnd()}");
+                for (int o = 0; o < layer.Units; o++)
+                {
+                    string term = $"{ThetaLanes("theta", layer.WeightOffset + o * layer.Inputs, layer.Inputs)} * {Element($"delta{l}", form, o)}";
+                    w.Line($"    {(o > 0 ? "+ " : "")}{term}{(o == layer.Units - 1 ? rowsDerivative.Substring(cut + 1) + ";" : "")}");
+                }
+                break;
+            }
             case Form.Lanes:
                 string derivative = RegisterActivationBackward(previous, previousForm, "\u0001");
                 if (derivative == "\u0001")
@@ -267,15 +294,47 @@ internal static partial class NetworkEmitter
     }
 
     /// <summary>∂L/∂θ += … (Backward) or θ −= η·… (TrainStep), one statement per parameter of the layer.</summary>
-    private static void WriteUnrolledUpdate(SourceWriter w, LayerSpec layer, Form form, System.Func<int, string> input, bool fusedSgd)
+    private static void WriteUnrolledUpdate(SourceWriter w, LayerSpec layer, Form form, System.Func<int, string> input, bool fusedSgd,
+        string? inputLanes = null)
     {
         int l = layer.Index;
+        string target = fusedSgd ? "theta" : "grad";
+        string Step(string current, string change) => fusedSgd ? $"{current} - learningRate * {change}" : $"{current} + {change}";
+        if (form == Form.Lanes && FillsLanes(layer.Units) && (layer.Inputs == 1 || inputLanes is not null))
+        {
+            // Vector statements, the same arithmetic per parameter: the bias, then W by columns (one input) or by rows.
+            w.Line(fusedSgd ? $"// b{Sup(l)} ← b{Sup(l)} − η·δ{Sup(l)}, then W{Sup(l)} row by row (column for one input), one vector each" : $"// ∂L/∂b{Sup(l)} += δ{Sup(l)}, then ∂L/∂W{Sup(l)} row by row (column for one input), one vector each");
+            w.Line(StoreLanes(Step(ThetaLanes(target, layer.BiasOffset, layer.Units), $"delta{l}"), target, layer.BiasOffset, layer.Units));
+            if (layer.Inputs == 1)
+            {
+                w.Line(StoreLanes(Step(ThetaLanes(target, layer.WeightOffset, layer.Units), $"(delta{l} * {input(0)})"), target, layer.WeightOffset, layer.Units));
+                return;
+            }
+            for (int o = 0; o < layer.Units; o++)
+            {
+                int k = layer.WeightOffset + o * layer.Inputs;
+                w.Line(StoreLanes(Step(ThetaLanes(target, k, layer.Inputs), $"(delta{l}[{Int(o)}] * {inputLanes})"), target, k, layer.Inputs));
+            }
+            return;
+        }
+        if (inputLanes is not null)
+        {
+            w.Line(fusedSgd
+                ? $"// per output o: bₒ ← bₒ − η·δₒ, then row o of W{Sup(l)} ← row − η·δₒ·{A(l - 1)} (one vector statement per row)"
+                : $"// per output o: ∂L/∂bₒ += δₒ, then row o of ∂L/∂W{Sup(l)} += δₒ·{A(l - 1)} (one vector statement per row)");
+        }
         for (int o = 0; o < layer.Units; o++)
         {
             string delta = Element($"delta{l}", form, o);
             w.Line(fusedSgd
                 ? $"theta[{Int(layer.BiasOffset + o)}] -= learningRate * {delta};"
                 : $"grad[{Int(layer.BiasOffset + o)}] += {delta};");
+            if (inputLanes is not null)
+            {
+                int k0 = layer.WeightOffset + o * layer.Inputs;
+                w.Line(StoreLanes(Step(ThetaLanes(target, k0, layer.Inputs), $"({delta} * {inputLanes})"), target, k0, layer.Inputs));
+                continue;
+            }
             for (int i = 0; i < layer.Inputs; i++)
             {
                 int k = layer.WeightOffset + o * layer.Inputs + i;

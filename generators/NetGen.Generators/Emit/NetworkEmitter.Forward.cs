@@ -63,7 +63,15 @@ internal static partial class NetworkEmitter
                     string? f = RegisterActivation(layer, "");
                     string prefix = f is null ? "" : f.Substring(0, f.IndexOf('(') + 1);
                     string suffix = f is null ? ";" : f.Substring(f.IndexOf('(') + 1) + ";";
-                    WriteLanesCreate(w, $"{LanesType(layer.Units)} a{l} = {prefix}", layer.Units, o => AffineExpression(layer, o, input), suffix);
+                    if (layer.Inputs == 1 && FillsLanes(layer.Units))
+                    {
+                        // One input: W is a column, so z = b + W·x₀ is one vector statement (the same arithmetic per unit).
+                        w.Line($"{LanesType(layer.Units)} a{l} = {prefix}{ThetaLanes("theta", layer.BiasOffset, layer.Units)} + {ThetaLanes("theta", layer.WeightOffset, layer.Units)} * {input(0)}{suffix}");
+                    }
+                    else
+                    {
+                        WriteLanesCreate(w, $"{LanesType(layer.Units)} a{l} = {prefix}", layer.Units, o => AffineExpression(layer, o, input), suffix);
+                    }
                     if (isLast)
                     {
                         if (layer.Units == LanesWidth(layer.Units))

@@ -126,4 +126,37 @@ internal static partial class NetworkEmitter
             _ => g,
         };
     }
+
+    /// <summary>True when <paramref name="count"/> values fill a vector exactly (4, 8 or 16).</summary>
+    private static bool FillsLanes(int count) => count == 4 || count == 8 || count == 16;
+
+    /// <summary><c>Vector256.Create(theta.Slice(start, 8))</c>: a row or column of θ as one vector of <paramref name="count"/> lanes.</summary>
+    private static string ThetaLanes(string span, int start, int count) => $"{Intrinsics}.{LanesName(count)}.Create({span}.Slice({Int(start)}, {Int(count)}))";
+
+    /// <summary>Writes <c>span[start..start+count) = value</c> for a vector expression.</summary>
+    private static string StoreLanes(string value, string span, int start, int count) =>
+        $"{Intrinsics}.{LanesName(count)}.CopyTo({value}, {span}.Slice({Int(start)}, {Int(count)}));";
+
+    /// <summary>
+    /// The layer's whole input as one vector expression when it fills a vector exactly: the previous layer's register, or a
+    /// vector loaded from x (or the previous layer's span); null otherwise.
+    /// </summary>
+    private static string? InputLanes(NetworkSpec spec, LayerSpec layer, System.Func<NetworkSpec, LayerSpec, Form> formOf)
+    {
+        if (!FillsLanes(layer.Inputs))
+        {
+            return null;
+        }
+        if (layer.Index == 1)
+        {
+            return $"{Intrinsics}.{LanesName(layer.Inputs)}.Create(x)";
+        }
+        LayerSpec previous = spec.Layers[layer.Index - 2];
+        return formOf(spec, previous) switch
+        {
+            Form.Lanes => $"a{previous.Index}",
+            Form.Span => $"{Intrinsics}.{LanesName(layer.Inputs)}.Create(a{previous.Index})",
+            _ => null,
+        };
+    }
 }

@@ -33,7 +33,7 @@ public static partial class Losses
     public static float SigmoidBinaryCrossEntropy(float z, float yHat, float y, float scale, out float delta)
     {
         delta = scale * (yHat - y);
-        return scale * (MathF.Max(z, 0f) - z * y + MathF.Log(1f + MathF.Exp(-MathF.Abs(z))));
+        return scale * (FastMath.Softplus(z) - z * y);
     }
 
     /// <summary>Binary cross-entropy on a probability, logs clamped at −100; <c>g = scale·(ŷ − y) / max(ŷ(1 − ŷ), 10⁻¹²)</c>.</summary>

@@ -44,7 +44,7 @@ public static partial class Losses
 
     /// <summary>
     /// Sigmoid output and binary cross-entropy fused, from the logits z (stable for any z):
-    /// <c>ℓ = max(z, 0) − z·y + log(1 + e^(−|z|))</c>, which equals <c>−[y·log σ(z) + (1 − y)·log(1 − σ(z))]</c>;
+    /// <c>ℓ = max(z, 0) − z·y + log(1 + e^(−|z|)) = softplus(z) − z·y</c> (<see cref="FastMath.Softplus(float)"/>), which equals <c>−[y·log σ(z) + (1 − y)·log(1 − σ(z))]</c>;
     /// <c>δ = scale·(ŷ − y)</c> because σ′ cancels the denominator of ∂ℓ/∂ŷ.
     /// </summary>
     public static float SigmoidBinaryCrossEntropy(ReadOnlySpan<float> z, ReadOnlySpan<float> yHat, ReadOnlySpan<float> y, Span<float> delta, float scale)
@@ -55,7 +55,7 @@ public static partial class Losses
         for (int i = 0; i < z.Length; i++)
         {
             float zi = z[i];
-            loss += MathF.Max(zi, 0f) - zi * y[i] + MathF.Log(1f + MathF.Exp(-MathF.Abs(zi)));
+            loss += FastMath.Softplus(zi) - zi * y[i];
             delta[i] = scale * (yHat[i] - y[i]);
         }
         return scale * loss;

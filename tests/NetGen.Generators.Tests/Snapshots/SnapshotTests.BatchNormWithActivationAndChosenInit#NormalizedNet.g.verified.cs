@@ -314,31 +314,17 @@ partial class NormalizedNet : global::NetGen.ITrainableNetwork
         global::NetGen.Kernels.BatchNormKernels.InferenceBackward(delta2, a1, theta.Slice(25, 5), new global::System.Span<float>(_statistics, 0, 5), new global::System.Span<float>(_statistics, 5, 5), 0.001f, grad.Slice(25, 5), grad.Slice(30, 5), delta1);
 
         // Layer 1: ∂L/∂W⁽¹⁾ += δ⁽¹⁾·xᵀ        ∂L/∂b⁽¹⁾ += δ⁽¹⁾
+        // per output o: ∂L/∂bₒ += δₒ, then row o of ∂L/∂W⁽¹⁾ += δₒ·x (one vector statement per row)
         grad[20] += delta1[0];
-        grad[0] += delta1[0] * x[0];
-        grad[1] += delta1[0] * x[1];
-        grad[2] += delta1[0] * x[2];
-        grad[3] += delta1[0] * x[3];
+        global::System.Runtime.Intrinsics.Vector128.CopyTo(global::System.Runtime.Intrinsics.Vector128.Create(grad.Slice(0, 4)) + (delta1[0] * global::System.Runtime.Intrinsics.Vector128.Create(x)), grad.Slice(0, 4));
         grad[21] += delta1[1];
-        grad[4] += delta1[1] * x[0];
-        grad[5] += delta1[1] * x[1];
-        grad[6] += delta1[1] * x[2];
-        grad[7] += delta1[1] * x[3];
+        global::System.Runtime.Intrinsics.Vector128.CopyTo(global::System.Runtime.Intrinsics.Vector128.Create(grad.Slice(4, 4)) + (delta1[1] * global::System.Runtime.Intrinsics.Vector128.Create(x)), grad.Slice(4, 4));
         grad[22] += delta1[2];
-        grad[8] += delta1[2] * x[0];
-        grad[9] += delta1[2] * x[1];
-        grad[10] += delta1[2] * x[2];
-        grad[11] += delta1[2] * x[3];
+        global::System.Runtime.Intrinsics.Vector128.CopyTo(global::System.Runtime.Intrinsics.Vector128.Create(grad.Slice(8, 4)) + (delta1[2] * global::System.Runtime.Intrinsics.Vector128.Create(x)), grad.Slice(8, 4));
         grad[23] += delta1[3];
-        grad[12] += delta1[3] * x[0];
-        grad[13] += delta1[3] * x[1];
-        grad[14] += delta1[3] * x[2];
-        grad[15] += delta1[3] * x[3];
+        global::System.Runtime.Intrinsics.Vector128.CopyTo(global::System.Runtime.Intrinsics.Vector128.Create(grad.Slice(12, 4)) + (delta1[3] * global::System.Runtime.Intrinsics.Vector128.Create(x)), grad.Slice(12, 4));
         grad[24] += delta1[4];
-        grad[16] += delta1[4] * x[0];
-        grad[17] += delta1[4] * x[1];
-        grad[18] += delta1[4] * x[2];
-        grad[19] += delta1[4] * x[3];
+        global::System.Runtime.Intrinsics.Vector128.CopyTo(global::System.Runtime.Intrinsics.Vector128.Create(grad.Slice(16, 4)) + (delta1[4] * global::System.Runtime.Intrinsics.Vector128.Create(x)), grad.Slice(16, 4));
 
         return loss;
     }
@@ -446,31 +432,17 @@ partial class NormalizedNet : global::NetGen.ITrainableNetwork
         }
 
         // Layer 1: W⁽¹⁾ ← W⁽¹⁾ − η·δ⁽¹⁾·xᵀ        b⁽¹⁾ ← b⁽¹⁾ − η·δ⁽¹⁾
+        // per output o: bₒ ← bₒ − η·δₒ, then row o of W⁽¹⁾ ← row − η·δₒ·x (one vector statement per row)
         theta[20] -= learningRate * delta1[0];
-        theta[0] -= learningRate * (delta1[0] * x[0]);
-        theta[1] -= learningRate * (delta1[0] * x[1]);
-        theta[2] -= learningRate * (delta1[0] * x[2]);
-        theta[3] -= learningRate * (delta1[0] * x[3]);
+        global::System.Runtime.Intrinsics.Vector128.CopyTo(global::System.Runtime.Intrinsics.Vector128.Create(theta.Slice(0, 4)) - learningRate * (delta1[0] * global::System.Runtime.Intrinsics.Vector128.Create(x)), theta.Slice(0, 4));
         theta[21] -= learningRate * delta1[1];
-        theta[4] -= learningRate * (delta1[1] * x[0]);
-        theta[5] -= learningRate * (delta1[1] * x[1]);
-        theta[6] -= learningRate * (delta1[1] * x[2]);
-        theta[7] -= learningRate * (delta1[1] * x[3]);
+        global::System.Runtime.Intrinsics.Vector128.CopyTo(global::System.Runtime.Intrinsics.Vector128.Create(theta.Slice(4, 4)) - learningRate * (delta1[1] * global::System.Runtime.Intrinsics.Vector128.Create(x)), theta.Slice(4, 4));
         theta[22] -= learningRate * delta1[2];
-        theta[8] -= learningRate * (delta1[2] * x[0]);
-        theta[9] -= learningRate * (delta1[2] * x[1]);
-        theta[10] -= learningRate * (delta1[2] * x[2]);
-        theta[11] -= learningRate * (delta1[2] * x[3]);
+        global::System.Runtime.Intrinsics.Vector128.CopyTo(global::System.Runtime.Intrinsics.Vector128.Create(theta.Slice(8, 4)) - learningRate * (delta1[2] * global::System.Runtime.Intrinsics.Vector128.Create(x)), theta.Slice(8, 4));
         theta[23] -= learningRate * delta1[3];
-        theta[12] -= learningRate * (delta1[3] * x[0]);
-        theta[13] -= learningRate * (delta1[3] * x[1]);
-        theta[14] -= learningRate * (delta1[3] * x[2]);
-        theta[15] -= learningRate * (delta1[3] * x[3]);
+        global::System.Runtime.Intrinsics.Vector128.CopyTo(global::System.Runtime.Intrinsics.Vector128.Create(theta.Slice(12, 4)) - learningRate * (delta1[3] * global::System.Runtime.Intrinsics.Vector128.Create(x)), theta.Slice(12, 4));
         theta[24] -= learningRate * delta1[4];
-        theta[16] -= learningRate * (delta1[4] * x[0]);
-        theta[17] -= learningRate * (delta1[4] * x[1]);
-        theta[18] -= learningRate * (delta1[4] * x[2]);
-        theta[19] -= learningRate * (delta1[4] * x[3]);
+        global::System.Runtime.Intrinsics.Vector128.CopyTo(global::System.Runtime.Intrinsics.Vector128.Create(theta.Slice(16, 4)) - learningRate * (delta1[4] * global::System.Runtime.Intrinsics.Vector128.Create(x)), theta.Slice(16, 4));
 
         return loss;
     }

@@ -278,21 +278,14 @@ partial class Regressor : global::NetGen.ITrainableNetwork
 
         // Layer 3: ∂L/∂W⁽³⁾ += δ⁽³⁾·a⁽²⁾ᵀ        ∂L/∂b⁽³⁾ += δ⁽³⁾
         //          δ⁽²⁾ = (W⁽³⁾ᵀ·δ⁽³⁾) ⊙ f′(z⁽²⁾)        GELU′(z⁽²⁾) = Φ(z⁽²⁾) + z⁽²⁾·φ(z⁽²⁾)
-        global::System.Runtime.Intrinsics.Vector128<float> delta2 = global::NetGen.Kernels.Activations.GeluBackward(z2, global::System.Runtime.Intrinsics.Vector128.Create(
-            theta[44] * delta3[0] + theta[48] * delta3[1],
-            theta[45] * delta3[0] + theta[49] * delta3[1],
-            theta[46] * delta3[0] + theta[50] * delta3[1],
-            theta[47] * delta3[0] + theta[51] * delta3[1]));
+        global::System.Runtime.Intrinsics.Vector128<float> delta2 = global::NetGen.Kernels.Activations.GeluBackward(z2,
+            global::System.Runtime.Intrinsics.Vector128.Create(theta.Slice(44, 4)) * delta3[0]
+            + global::System.Runtime.Intrinsics.Vector128.Create(theta.Slice(48, 4)) * delta3[1]);
+        // per output o: ∂L/∂bₒ += δₒ, then row o of ∂L/∂W⁽³⁾ += δₒ·a⁽²⁾ (one vector statement per row)
         grad[52] += delta3[0];
-        grad[44] += delta3[0] * a2[0];
-        grad[45] += delta3[0] * a2[1];
-        grad[46] += delta3[0] * a2[2];
-        grad[47] += delta3[0] * a2[3];
+        global::System.Runtime.Intrinsics.Vector128.CopyTo(global::System.Runtime.Intrinsics.Vector128.Create(grad.Slice(44, 4)) + (delta3[0] * a2), grad.Slice(44, 4));
         grad[53] += delta3[1];
-        grad[48] += delta3[1] * a2[0];
-        grad[49] += delta3[1] * a2[1];
-        grad[50] += delta3[1] * a2[2];
-        grad[51] += delta3[1] * a2[3];
+        global::System.Runtime.Intrinsics.Vector128.CopyTo(global::System.Runtime.Intrinsics.Vector128.Create(grad.Slice(48, 4)) + (delta3[1] * a2), grad.Slice(48, 4));
 
         // Layer 2: ∂L/∂W⁽²⁾ += δ⁽²⁾·a⁽¹⁾ᵀ        ∂L/∂b⁽²⁾ += δ⁽²⁾
         //          δ⁽¹⁾ = (W⁽²⁾ᵀ·δ⁽²⁾) ⊙ f′(z⁽¹⁾)        LeakyReLU′(z⁽¹⁾) = 1 where z⁽¹⁾ > 0, else 0.2
@@ -417,21 +410,14 @@ partial class Regressor : global::NetGen.ITrainableNetwork
 
         // Layer 3: W⁽³⁾ ← W⁽³⁾ − η·δ⁽³⁾·a⁽²⁾ᵀ        b⁽³⁾ ← b⁽³⁾ − η·δ⁽³⁾
         //          δ⁽²⁾ = (W⁽³⁾ᵀ·δ⁽³⁾) ⊙ f′(z⁽²⁾)        GELU′(z⁽²⁾) = Φ(z⁽²⁾) + z⁽²⁾·φ(z⁽²⁾)
-        global::System.Runtime.Intrinsics.Vector128<float> delta2 = global::NetGen.Kernels.Activations.GeluBackward(z2, global::System.Runtime.Intrinsics.Vector128.Create(
-            theta[44] * delta3[0] + theta[48] * delta3[1],
-            theta[45] * delta3[0] + theta[49] * delta3[1],
-            theta[46] * delta3[0] + theta[50] * delta3[1],
-            theta[47] * delta3[0] + theta[51] * delta3[1]));
+        global::System.Runtime.Intrinsics.Vector128<float> delta2 = global::NetGen.Kernels.Activations.GeluBackward(z2,
+            global::System.Runtime.Intrinsics.Vector128.Create(theta.Slice(44, 4)) * delta3[0]
+            + global::System.Runtime.Intrinsics.Vector128.Create(theta.Slice(48, 4)) * delta3[1]);
+        // per output o: bₒ ← bₒ − η·δₒ, then row o of W⁽³⁾ ← row − η·δₒ·a⁽²⁾ (one vector statement per row)
         theta[52] -= learningRate * delta3[0];
-        theta[44] -= learningRate * (delta3[0] * a2[0]);
-        theta[45] -= learningRate * (delta3[0] * a2[1]);
-        theta[46] -= learningRate * (delta3[0] * a2[2]);
-        theta[47] -= learningRate * (delta3[0] * a2[3]);
+        global::System.Runtime.Intrinsics.Vector128.CopyTo(global::System.Runtime.Intrinsics.Vector128.Create(theta.Slice(44, 4)) - learningRate * (delta3[0] * a2), theta.Slice(44, 4));
         theta[53] -= learningRate * delta3[1];
-        theta[48] -= learningRate * (delta3[1] * a2[0]);
-        theta[49] -= learningRate * (delta3[1] * a2[1]);
-        theta[50] -= learningRate * (delta3[1] * a2[2]);
-        theta[51] -= learningRate * (delta3[1] * a2[3]);
+        global::System.Runtime.Intrinsics.Vector128.CopyTo(global::System.Runtime.Intrinsics.Vector128.Create(theta.Slice(48, 4)) - learningRate * (delta3[1] * a2), theta.Slice(48, 4));
 
         // Layer 2: W⁽²⁾ ← W⁽²⁾ − η·δ⁽²⁾·a⁽¹⁾ᵀ        b⁽²⁾ ← b⁽²⁾ − η·δ⁽²⁾
         //          δ⁽¹⁾ = (W⁽²⁾ᵀ·δ⁽²⁾) ⊙ f′(z⁽¹⁾)        LeakyReLU′(z⁽¹⁾) = 1 where z⁽¹⁾ > 0, else 0.2
