@@ -57,13 +57,14 @@ public static class Compare
             .WithOptions(ConfigOptions.JoinSummary);
         Summary summary = BenchmarkRunner.Run([typeof(W1), typeof(W2), typeof(W3), typeof(W4)], config).Single();
 
-        // ns per sample for (workload class, method)
-        var times = new Dictionary<(string, string), double>();
+        // median ns per sample for (workload class, category, method)
+        var times = new Dictionary<(string Type, string Category, string Method), double>();
         foreach (BenchmarkReport report in summary.Reports)
         {
             if (report.ResultStatistics is { } stats)
             {
-                times[(report.BenchmarkCase.Descriptor.Type.Name, report.BenchmarkCase.Descriptor.WorkloadMethod.Name)] = stats.Median;
+                var d = report.BenchmarkCase.Descriptor;
+                times[(d.Type.Name, d.Categories.FirstOrDefault() ?? "", d.WorkloadMethod.Name)] = stats.Median;
             }
         }
         string netLoad = LoadAverage();
@@ -103,7 +104,7 @@ public static class Compare
         return 0;
     }
 
-    private static string Table(Dictionary<(string, string), double> times, JsonDocument? pytorch, string load)
+    private static string Table(Dictionary<(string Type, string Category, string Method), double> times, JsonDocument? pytorch, string load)
     {
         var text = new StringBuilder();
         text.AppendLine($"Machine: {RuntimeInformation.OSDescription}, {Environment.ProcessorCount} cores, {RuntimeInformation.FrameworkDescription}, " +
@@ -122,10 +123,11 @@ public static class Compare
         text.AppendLine("|---|---|---:|---:|---:|---:|---:|---:|");
         foreach (Row row in s_rows)
         {
-            double naive = Get(times, row.Workload, "Naive" + row.Category);
-            double tp = Get(times, row.Workload, "TensorPrimitives" + row.Category);
-            (double netgen, string method) = times.Where(kv => kv.Key.Item1 == row.Workload && kv.Key.Item2.StartsWith("NetGen", StringComparison.Ordinal) && kv.Key.Item2.EndsWith(row.Category, StringComparison.Ordinal))
-                .Select(kv => (kv.Value, kv.Key.Item2)).DefaultIfEmpty((double.NaN, "")).MinBy(t => t.Item1);
+            var inCategory = times.Where(kv => kv.Key.Type == row.Workload && kv.Key.Category == row.Category).ToList();
+            double naive = inCategory.Where(kv => kv.Key.Method.StartsWith("Naive", StringComparison.Ordinal)).Select(kv => kv.Value).DefaultIfEmpty(double.NaN).First();
+            double tp = inCategory.Where(kv => kv.Key.Method.StartsWith("TensorPrimitives", StringComparison.Ordinal)).Select(kv => kv.Value).DefaultIfEmpty(double.NaN).First();
+            (double netgen, string method) = inCategory.Where(kv => kv.Key.Method.StartsWith("NetGen", StringComparison.Ordinal))
+                .Select(kv => (kv.Value, kv.Key.Method)).DefaultIfEmpty((double.NaN, "")).MinBy(t => t.Item1);
             double torch = double.NaN;
             if (pytorch is not null && pytorch.RootElement.GetProperty("workloads").TryGetProperty(row.Workload, out JsonElement w) &&
                 w.TryGetProperty(row.Measure, out JsonElement m))
@@ -135,11 +137,19 @@ public static class Compare
             text.AppendLine($"| {row.Workload} | {row.Measure}{(method.Length > 0 ? $" ({method})" : "")} | {Ns(naive)} | {Ns(tp)} | {Ns(netgen)} | {Ns(torch)} | " +
                 $"{Ratio(naive / netgen, row.ForwardTarget)} | {Ratio(torch / netgen, row.PyTorchTarget)} |");
         }
+        text.AppendLine();
+        text.AppendLine("Every NetGen method (median ns per sample; the table above uses the fastest of its category):");
+        text.AppendLine();
+        text.AppendLine("| Workload | Category | Method | NetGen | Naive ÷ NetGen |");
+        text.AppendLine("|---|---|---|---:|---:|");
+        foreach (var kv in times.Where(kv => kv.Key.Method.StartsWith("NetGen", StringComparison.Ordinal)).OrderBy(kv => kv.Key.Type).ThenBy(kv => kv.Key.Category).ThenBy(kv => kv.Key.Method))
+        {
+            double naive = times.Where(n => n.Key.Type == kv.Key.Type && n.Key.Category == kv.Key.Category && n.Key.Method.StartsWith("Naive", StringComparison.Ordinal))
+                .Select(n => n.Value).DefaultIfEmpty(double.NaN).First();
+            text.AppendLine($"| {kv.Key.Type} | {kv.Key.Category} | {kv.Key.Method} | {Ns(kv.Value)} | {Ratio(naive / kv.Value, null)} |");
+        }
         return text.ToString();
     }
-
-    private static double Get(Dictionary<(string, string), double> times, string type, string method) =>
-        times.TryGetValue((type, method), out double t) ? t : double.NaN;
 
     private static string Ns(double ns) => double.IsNaN(ns) ? "–" : ns >= 100 ? ns.ToString("N0", CultureInfo.InvariantCulture) : ns.ToString("0.0", CultureInfo.InvariantCulture);
 

@@ -12,6 +12,8 @@ namespace NetGen.Benchmarks;
 /// </summary>
 public static class Quick
 {
+    private static readonly int WarmupMilliseconds = int.TryParse(Environment.GetEnvironmentVariable("NETGEN_QUICK_WARMUP_MS"), out int ms) ? ms : 400;
+
     public static int Run(string[] args)
     {
         string? filter = args.Length > 0 ? args[0] : null;
@@ -32,7 +34,7 @@ public static class Quick
                 // round, then keep the fastest of 100 rounds.
                 var sw = Stopwatch.StartNew();
                 int calls = 0;
-                while (sw.Elapsed.TotalMilliseconds < 400) { action(); calls++; }
+                while (sw.Elapsed.TotalMilliseconds < WarmupMilliseconds) { action(); calls++; }
                 int perRound = Math.Max(1, calls / 200);
                 double best = double.MaxValue;
                 for (int r = 0; r < 100; r++)

@@ -79,14 +79,15 @@ public static partial class Losses
     }
 
     /// <summary>
-    /// Softmax output and cross-entropy fused, from the logits z: <c>log ŷₖ = zₖ − logΣⱼe^(zⱼ)</c> (log-sum-exp, stable),
-    /// <c>L = −Σₖ yₖ·log ŷₖ</c>, <c>δₖ = ŷₖ·Σⱼyⱼ − yₖ</c> (<c>= ŷₖ − yₖ</c> when the target sums to 1).
+    /// Softmax output and cross-entropy fused, from the logits z: <c>log ŷₖ = zₖ − logΣⱼe^(zⱼ)</c> (log-sum-exp, stable; read off
+    /// ŷ = softmax(z), which generated code passes, at the largest logit), <c>L = −Σₖ yₖ·log ŷₖ</c>, <c>δₖ = ŷₖ·Σⱼyⱼ − yₖ</c>
+    /// (<c>= ŷₖ − yₖ</c> when the target sums to 1).
     /// </summary>
     public static float SoftmaxCrossEntropy(ReadOnlySpan<float> z, ReadOnlySpan<float> yHat, ReadOnlySpan<float> y, Span<float> delta)
     {
         Check(z.Length, y.Length, delta.Length);
         Check(yHat.Length, y.Length, delta.Length);
-        float lse = Activations.LogSumExp(z);
+        float lse = LogSumExpFromSoftmax(z, yHat);
         float loss = 0f, ySum = 0f;
         for (int k = 0; k < z.Length; k++)
         {
@@ -102,13 +103,13 @@ public static partial class Losses
 
     /// <summary>
     /// Softmax output and KL divergence fused: <c>L = Σₖ yₖ·(log yₖ − log ŷₖ)</c> with <c>0·log 0 = 0</c> and
-    /// <c>log ŷ</c> from log-sum-exp; δ is that of cross-entropy (the <c>y·log y</c> term does not depend on θ).
+    /// <c>log ŷ = z − log-sum-exp</c> (ŷ must be softmax(z), as generated code passes it); δ is that of cross-entropy (the <c>y·log y</c> term does not depend on θ).
     /// </summary>
     public static float SoftmaxKLDivergence(ReadOnlySpan<float> z, ReadOnlySpan<float> yHat, ReadOnlySpan<float> y, Span<float> delta)
     {
         Check(z.Length, y.Length, delta.Length);
         Check(yHat.Length, y.Length, delta.Length);
-        float lse = Activations.LogSumExp(z);
+        float lse = LogSumExpFromSoftmax(z, yHat);
         float loss = 0f, ySum = 0f;
         for (int k = 0; k < z.Length; k++)
         {
@@ -173,6 +174,28 @@ public static partial class Losses
             }
         }
         return scale * loss;
+    }
+
+    /// <summary>
+    /// <c>log Σⱼ e^(zⱼ)</c> from the softmax already computed: at the largest logit m, ŷₘ = 1/Σⱼ e^(zⱼ − zₘ) exactly up to one
+    /// rounding, so the log-sum-exp is <c>zₘ − log ŷₘ</c> — one logarithm instead of a second pass of exponentials. ŷₘ ≥ 1/n,
+    /// so the logarithm is well conditioned (absolute error ≤ 6·10⁻⁸ from the rounding of ŷₘ).
+    /// </summary>
+    private static float LogSumExpFromSoftmax(ReadOnlySpan<float> z, ReadOnlySpan<float> yHat)
+    {
+        if (z.Length == 0)
+        {
+            return float.NegativeInfinity;
+        }
+        int m = 0;
+        for (int k = 1; k < z.Length; k++)
+        {
+            if (z[k] > z[m])
+            {
+                m = k;
+            }
+        }
+        return z[m] - MathF.Log(yHat[m]);
     }
 
     private static void Check(int a, int b, int c)
