@@ -130,8 +130,12 @@ internal static partial class NetworkEmitter
     /// <summary>True when <paramref name="count"/> values fill a vector exactly (4, 8 or 16).</summary>
     private static bool FillsLanes(int count) => count == 4 || count == 8 || count == 16;
 
-    /// <summary><c>Vector256.Create(theta.Slice(start, 8))</c>: a row or column of θ as one vector of <paramref name="count"/> lanes.</summary>
-    private static string ThetaLanes(string span, int start, int count) => $"{Intrinsics}.{LanesName(count)}.Create({span}.Slice({Int(start)}, {Int(count)}))";
+    /// <summary>
+    /// <c>Vector256.Create&lt;float&gt;(theta.Slice(start, 8))</c>: a row or column of θ as one vector of <paramref name="count"/>
+    /// lanes. The explicit <c>&lt;float&gt;</c> lets a <c>Span&lt;float&gt;</c> convert to the <c>ReadOnlySpan&lt;float&gt;</c>
+    /// overload under C# 12 (net8.0 consumers), where generic inference does not see that conversion.
+    /// </summary>
+    private static string ThetaLanes(string span, int start, int count) => $"{Intrinsics}.{LanesName(count)}.Create<float>({span}.Slice({Int(start)}, {Int(count)}))";
 
     /// <summary>Writes <c>span[start..start+count) = value</c> for a vector expression.</summary>
     private static string StoreLanes(string value, string span, int start, int count) =>
@@ -149,13 +153,13 @@ internal static partial class NetworkEmitter
         }
         if (layer.Index == 1)
         {
-            return $"{Intrinsics}.{LanesName(layer.Inputs)}.Create(x)";
+            return $"{Intrinsics}.{LanesName(layer.Inputs)}.Create<float>(x)";
         }
         LayerSpec previous = spec.Layers[layer.Index - 2];
         return formOf(spec, previous) switch
         {
             Form.Lanes => $"a{previous.Index}",
-            Form.Span => $"{Intrinsics}.{LanesName(layer.Inputs)}.Create(a{previous.Index})",
+            Form.Span => $"{Intrinsics}.{LanesName(layer.Inputs)}.Create<float>(a{previous.Index})",
             _ => null,
         };
     }

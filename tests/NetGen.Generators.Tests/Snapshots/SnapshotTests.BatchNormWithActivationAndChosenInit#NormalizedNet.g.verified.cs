@@ -316,15 +316,15 @@ partial class NormalizedNet : global::NetGen.ITrainableNetwork
         // Layer 1: ∂L/∂W⁽¹⁾ += δ⁽¹⁾·xᵀ        ∂L/∂b⁽¹⁾ += δ⁽¹⁾
         // per output o: ∂L/∂bₒ += δₒ, then row o of ∂L/∂W⁽¹⁾ += δₒ·x (one vector statement per row)
         grad[20] += delta1[0];
-        global::System.Runtime.Intrinsics.Vector128.CopyTo(global::System.Runtime.Intrinsics.Vector128.Create(grad.Slice(0, 4)) + (delta1[0] * global::System.Runtime.Intrinsics.Vector128.Create(x)), grad.Slice(0, 4));
+        global::System.Runtime.Intrinsics.Vector128.CopyTo(global::System.Runtime.Intrinsics.Vector128.Create<float>(grad.Slice(0, 4)) + (delta1[0] * global::System.Runtime.Intrinsics.Vector128.Create<float>(x)), grad.Slice(0, 4));
         grad[21] += delta1[1];
-        global::System.Runtime.Intrinsics.Vector128.CopyTo(global::System.Runtime.Intrinsics.Vector128.Create(grad.Slice(4, 4)) + (delta1[1] * global::System.Runtime.Intrinsics.Vector128.Create(x)), grad.Slice(4, 4));
+        global::System.Runtime.Intrinsics.Vector128.CopyTo(global::System.Runtime.Intrinsics.Vector128.Create<float>(grad.Slice(4, 4)) + (delta1[1] * global::System.Runtime.Intrinsics.Vector128.Create<float>(x)), grad.Slice(4, 4));
         grad[22] += delta1[2];
-        global::System.Runtime.Intrinsics.Vector128.CopyTo(global::System.Runtime.Intrinsics.Vector128.Create(grad.Slice(8, 4)) + (delta1[2] * global::System.Runtime.Intrinsics.Vector128.Create(x)), grad.Slice(8, 4));
+        global::System.Runtime.Intrinsics.Vector128.CopyTo(global::System.Runtime.Intrinsics.Vector128.Create<float>(grad.Slice(8, 4)) + (delta1[2] * global::System.Runtime.Intrinsics.Vector128.Create<float>(x)), grad.Slice(8, 4));
         grad[23] += delta1[3];
-        global::System.Runtime.Intrinsics.Vector128.CopyTo(global::System.Runtime.Intrinsics.Vector128.Create(grad.Slice(12, 4)) + (delta1[3] * global::System.Runtime.Intrinsics.Vector128.Create(x)), grad.Slice(12, 4));
+        global::System.Runtime.Intrinsics.Vector128.CopyTo(global::System.Runtime.Intrinsics.Vector128.Create<float>(grad.Slice(12, 4)) + (delta1[3] * global::System.Runtime.Intrinsics.Vector128.Create<float>(x)), grad.Slice(12, 4));
         grad[24] += delta1[4];
-        global::System.Runtime.Intrinsics.Vector128.CopyTo(global::System.Runtime.Intrinsics.Vector128.Create(grad.Slice(16, 4)) + (delta1[4] * global::System.Runtime.Intrinsics.Vector128.Create(x)), grad.Slice(16, 4));
+        global::System.Runtime.Intrinsics.Vector128.CopyTo(global::System.Runtime.Intrinsics.Vector128.Create<float>(grad.Slice(16, 4)) + (delta1[4] * global::System.Runtime.Intrinsics.Vector128.Create<float>(x)), grad.Slice(16, 4));
 
         return loss;
     }
@@ -434,15 +434,15 @@ partial class NormalizedNet : global::NetGen.ITrainableNetwork
         // Layer 1: W⁽¹⁾ ← W⁽¹⁾ − η·δ⁽¹⁾·xᵀ        b⁽¹⁾ ← b⁽¹⁾ − η·δ⁽¹⁾
         // per output o: bₒ ← bₒ − η·δₒ, then row o of W⁽¹⁾ ← row − η·δₒ·x (one vector statement per row)
         theta[20] -= learningRate * delta1[0];
-        global::System.Runtime.Intrinsics.Vector128.CopyTo(global::System.Runtime.Intrinsics.Vector128.Create(theta.Slice(0, 4)) - learningRate * (delta1[0] * global::System.Runtime.Intrinsics.Vector128.Create(x)), theta.Slice(0, 4));
+        global::System.Runtime.Intrinsics.Vector128.CopyTo(global::System.Runtime.Intrinsics.Vector128.Create<float>(theta.Slice(0, 4)) - learningRate * (delta1[0] * global::System.Runtime.Intrinsics.Vector128.Create<float>(x)), theta.Slice(0, 4));
         theta[21] -= learningRate * delta1[1];
-        global::System.Runtime.Intrinsics.Vector128.CopyTo(global::System.Runtime.Intrinsics.Vector128.Create(theta.Slice(4, 4)) - learningRate * (delta1[1] * global::System.Runtime.Intrinsics.Vector128.Create(x)), theta.Slice(4, 4));
+        global::System.Runtime.Intrinsics.Vector128.CopyTo(global::System.Runtime.Intrinsics.Vector128.Create<float>(theta.Slice(4, 4)) - learningRate * (delta1[1] * global::System.Runtime.Intrinsics.Vector128.Create<float>(x)), theta.Slice(4, 4));
         theta[22] -= learningRate * delta1[2];
-        global::System.Runtime.Intrinsics.Vector128.CopyTo(global::System.Runtime.Intrinsics.Vector128.Create(theta.Slice(8, 4)) - learningRate * (delta1[2] * global::System.Runtime.Intrinsics.Vector128.Create(x)), theta.Slice(8, 4));
+        global::System.Runtime.Intrinsics.Vector128.CopyTo(global::System.Runtime.Intrinsics.Vector128.Create<float>(theta.Slice(8, 4)) - learningRate * (delta1[2] * global::System.Runtime.Intrinsics.Vector128.Create<float>(x)), theta.Slice(8, 4));
         theta[23] -= learningRate * delta1[3];
-        global::System.Runtime.Intrinsics.Vector128.CopyTo(global::System.Runtime.Intrinsics.Vector128.Create(theta.Slice(12, 4)) - learningRate * (delta1[3] * global::System.Runtime.Intrinsics.Vector128.Create(x)), theta.Slice(12, 4));
+        global::System.Runtime.Intrinsics.Vector128.CopyTo(global::System.Runtime.Intrinsics.Vector128.Create<float>(theta.Slice(12, 4)) - learningRate * (delta1[3] * global::System.Runtime.Intrinsics.Vector128.Create<float>(x)), theta.Slice(12, 4));
         theta[24] -= learningRate * delta1[4];
-        global::System.Runtime.Intrinsics.Vector128.CopyTo(global::System.Runtime.Intrinsics.Vector128.Create(theta.Slice(16, 4)) - learningRate * (delta1[4] * global::System.Runtime.Intrinsics.Vector128.Create(x)), theta.Slice(16, 4));
+        global::System.Runtime.Intrinsics.Vector128.CopyTo(global::System.Runtime.Intrinsics.Vector128.Create<float>(theta.Slice(16, 4)) - learningRate * (delta1[4] * global::System.Runtime.Intrinsics.Vector128.Create<float>(x)), theta.Slice(16, 4));
 
         return loss;
     }

@@ -279,13 +279,13 @@ partial class Regressor : global::NetGen.ITrainableNetwork
         // Layer 3: ∂L/∂W⁽³⁾ += δ⁽³⁾·a⁽²⁾ᵀ        ∂L/∂b⁽³⁾ += δ⁽³⁾
         //          δ⁽²⁾ = (W⁽³⁾ᵀ·δ⁽³⁾) ⊙ f′(z⁽²⁾)        GELU′(z⁽²⁾) = Φ(z⁽²⁾) + z⁽²⁾·φ(z⁽²⁾)
         global::System.Runtime.Intrinsics.Vector128<float> delta2 = global::NetGen.Kernels.Activations.GeluBackward(z2,
-            global::System.Runtime.Intrinsics.Vector128.Create(theta.Slice(44, 4)) * delta3[0]
-            + global::System.Runtime.Intrinsics.Vector128.Create(theta.Slice(48, 4)) * delta3[1]);
+            global::System.Runtime.Intrinsics.Vector128.Create<float>(theta.Slice(44, 4)) * delta3[0]
+            + global::System.Runtime.Intrinsics.Vector128.Create<float>(theta.Slice(48, 4)) * delta3[1]);
         // per output o: ∂L/∂bₒ += δₒ, then row o of ∂L/∂W⁽³⁾ += δₒ·a⁽²⁾ (one vector statement per row)
         grad[52] += delta3[0];
-        global::System.Runtime.Intrinsics.Vector128.CopyTo(global::System.Runtime.Intrinsics.Vector128.Create(grad.Slice(44, 4)) + (delta3[0] * a2), grad.Slice(44, 4));
+        global::System.Runtime.Intrinsics.Vector128.CopyTo(global::System.Runtime.Intrinsics.Vector128.Create<float>(grad.Slice(44, 4)) + (delta3[0] * a2), grad.Slice(44, 4));
         grad[53] += delta3[1];
-        global::System.Runtime.Intrinsics.Vector128.CopyTo(global::System.Runtime.Intrinsics.Vector128.Create(grad.Slice(48, 4)) + (delta3[1] * a2), grad.Slice(48, 4));
+        global::System.Runtime.Intrinsics.Vector128.CopyTo(global::System.Runtime.Intrinsics.Vector128.Create<float>(grad.Slice(48, 4)) + (delta3[1] * a2), grad.Slice(48, 4));
 
         // Layer 2: ∂L/∂W⁽²⁾ += δ⁽²⁾·a⁽¹⁾ᵀ        ∂L/∂b⁽²⁾ += δ⁽²⁾
         //          δ⁽¹⁾ = (W⁽²⁾ᵀ·δ⁽²⁾) ⊙ f′(z⁽¹⁾)        LeakyReLU′(z⁽¹⁾) = 1 where z⁽¹⁾ > 0, else 0.2
@@ -411,13 +411,13 @@ partial class Regressor : global::NetGen.ITrainableNetwork
         // Layer 3: W⁽³⁾ ← W⁽³⁾ − η·δ⁽³⁾·a⁽²⁾ᵀ        b⁽³⁾ ← b⁽³⁾ − η·δ⁽³⁾
         //          δ⁽²⁾ = (W⁽³⁾ᵀ·δ⁽³⁾) ⊙ f′(z⁽²⁾)        GELU′(z⁽²⁾) = Φ(z⁽²⁾) + z⁽²⁾·φ(z⁽²⁾)
         global::System.Runtime.Intrinsics.Vector128<float> delta2 = global::NetGen.Kernels.Activations.GeluBackward(z2,
-            global::System.Runtime.Intrinsics.Vector128.Create(theta.Slice(44, 4)) * delta3[0]
-            + global::System.Runtime.Intrinsics.Vector128.Create(theta.Slice(48, 4)) * delta3[1]);
+            global::System.Runtime.Intrinsics.Vector128.Create<float>(theta.Slice(44, 4)) * delta3[0]
+            + global::System.Runtime.Intrinsics.Vector128.Create<float>(theta.Slice(48, 4)) * delta3[1]);
         // per output o: bₒ ← bₒ − η·δₒ, then row o of W⁽³⁾ ← row − η·δₒ·a⁽²⁾ (one vector statement per row)
         theta[52] -= learningRate * delta3[0];
-        global::System.Runtime.Intrinsics.Vector128.CopyTo(global::System.Runtime.Intrinsics.Vector128.Create(theta.Slice(44, 4)) - learningRate * (delta3[0] * a2), theta.Slice(44, 4));
+        global::System.Runtime.Intrinsics.Vector128.CopyTo(global::System.Runtime.Intrinsics.Vector128.Create<float>(theta.Slice(44, 4)) - learningRate * (delta3[0] * a2), theta.Slice(44, 4));
         theta[53] -= learningRate * delta3[1];
-        global::System.Runtime.Intrinsics.Vector128.CopyTo(global::System.Runtime.Intrinsics.Vector128.Create(theta.Slice(48, 4)) - learningRate * (delta3[1] * a2), theta.Slice(48, 4));
+        global::System.Runtime.Intrinsics.Vector128.CopyTo(global::System.Runtime.Intrinsics.Vector128.Create<float>(theta.Slice(48, 4)) - learningRate * (delta3[1] * a2), theta.Slice(48, 4));
 
         // Layer 2: W⁽²⁾ ← W⁽²⁾ − η·δ⁽²⁾·a⁽¹⁾ᵀ        b⁽²⁾ ← b⁽²⁾ − η·δ⁽²⁾
         //          δ⁽¹⁾ = (W⁽²⁾ᵀ·δ⁽²⁾) ⊙ f′(z⁽¹⁾)        LeakyReLU′(z⁽¹⁾) = 1 where z⁽¹⁾ > 0, else 0.2

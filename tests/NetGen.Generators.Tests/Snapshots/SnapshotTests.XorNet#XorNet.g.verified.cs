@@ -230,10 +230,10 @@ partial class XorNet : global::NetGen.ITrainableNetwork
         // Layer 2: ∂L/∂W⁽²⁾ += δ⁽²⁾·a⁽¹⁾ᵀ        ∂L/∂b⁽²⁾ += δ⁽²⁾
         //          δ⁽¹⁾ = (W⁽²⁾ᵀ·δ⁽²⁾) ⊙ f′(z⁽¹⁾)        tanh′(z⁽¹⁾) = 1 − (a⁽¹⁾)²
         global::System.Runtime.Intrinsics.Vector128<float> delta1 = global::NetGen.Kernels.Activations.TanhBackward(a1,
-            global::System.Runtime.Intrinsics.Vector128.Create(theta.Slice(12, 4)) * delta2);
+            global::System.Runtime.Intrinsics.Vector128.Create<float>(theta.Slice(12, 4)) * delta2);
         // per output o: ∂L/∂bₒ += δₒ, then row o of ∂L/∂W⁽²⁾ += δₒ·a⁽¹⁾ (one vector statement per row)
         grad[16] += delta2;
-        global::System.Runtime.Intrinsics.Vector128.CopyTo(global::System.Runtime.Intrinsics.Vector128.Create(grad.Slice(12, 4)) + (delta2 * a1), grad.Slice(12, 4));
+        global::System.Runtime.Intrinsics.Vector128.CopyTo(global::System.Runtime.Intrinsics.Vector128.Create<float>(grad.Slice(12, 4)) + (delta2 * a1), grad.Slice(12, 4));
 
         // Layer 1: ∂L/∂W⁽¹⁾ += δ⁽¹⁾·xᵀ        ∂L/∂b⁽¹⁾ += δ⁽¹⁾
         grad[8] += delta1[0];
@@ -302,10 +302,10 @@ partial class XorNet : global::NetGen.ITrainableNetwork
         // Layer 2: W⁽²⁾ ← W⁽²⁾ − η·δ⁽²⁾·a⁽¹⁾ᵀ        b⁽²⁾ ← b⁽²⁾ − η·δ⁽²⁾
         //          δ⁽¹⁾ = (W⁽²⁾ᵀ·δ⁽²⁾) ⊙ f′(z⁽¹⁾)        tanh′(z⁽¹⁾) = 1 − (a⁽¹⁾)²
         global::System.Runtime.Intrinsics.Vector128<float> delta1 = global::NetGen.Kernels.Activations.TanhBackward(a1,
-            global::System.Runtime.Intrinsics.Vector128.Create(theta.Slice(12, 4)) * delta2);
+            global::System.Runtime.Intrinsics.Vector128.Create<float>(theta.Slice(12, 4)) * delta2);
         // per output o: bₒ ← bₒ − η·δₒ, then row o of W⁽²⁾ ← row − η·δₒ·a⁽¹⁾ (one vector statement per row)
         theta[16] -= learningRate * delta2;
-        global::System.Runtime.Intrinsics.Vector128.CopyTo(global::System.Runtime.Intrinsics.Vector128.Create(theta.Slice(12, 4)) - learningRate * (delta2 * a1), theta.Slice(12, 4));
+        global::System.Runtime.Intrinsics.Vector128.CopyTo(global::System.Runtime.Intrinsics.Vector128.Create<float>(theta.Slice(12, 4)) - learningRate * (delta2 * a1), theta.Slice(12, 4));
 
         // Layer 1: W⁽¹⁾ ← W⁽¹⁾ − η·δ⁽¹⁾·xᵀ        b⁽¹⁾ ← b⁽¹⁾ − η·δ⁽¹⁾
         theta[8] -= learningRate * delta1[0];
