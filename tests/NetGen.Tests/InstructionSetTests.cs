@@ -6,7 +6,8 @@ namespace NetGen.Tests;
 /// <summary>
 /// The numeric tests again in a child test run with AVX-512 switched off (DOTNET_EnableAVX512=0: the Vector256 paths) and
 /// with AVX2 switched off (DOTNET_EnableAVX2=0: Vector128 only, and no FMA, so multiply-adds round twice): PyTorch fixtures,
-/// finite differences, every register form, TrainStep, the batched kernels and surface, dense kernels for every column count,
+/// finite differences, every register form, TrainStep, the batched kernels and surface, dense kernels and span activations
+/// for every length,
 /// and the FastMath error bounds. The child reports the instruction sets it actually had, so the switch cannot silently fail.
 /// </summary>
 public class InstructionSetTests
@@ -17,7 +18,8 @@ public class InstructionSetTests
         "FullyQualifiedName~NetGen.Tests.PyTorchFixtureTests|FullyQualifiedName~NetGen.Tests.FiniteDifferenceTests|" +
         "FullyQualifiedName~NetGen.Tests.SpeedPathTests|FullyQualifiedName~NetGen.Tests.BatchedSurfaceTests|" +
         "FullyQualifiedName~NetGen.Tests.BackwardBatchTests|FullyQualifiedName~NetGen.Tests.DenseKernelTests|" +
-        "FullyQualifiedName~NetGen.Tests.FastMathTests|FullyQualifiedName~NetGen.Tests.InstructionSetTests.ReportInstructionSets";
+        "FullyQualifiedName~NetGen.Tests.FastMathTests|FullyQualifiedName~NetGen.Tests.ActivationTailTests|" +
+        "FullyQualifiedName~NetGen.Tests.InstructionSetTests.ReportInstructionSets";
 
     [Theory]
     [InlineData("DOTNET_EnableAVX512", "Vector512=False Vector256=True")]
@@ -42,7 +44,7 @@ public class InstructionSetTests
         string log = await output + await errors;
         Assert.True(process.ExitCode == 0, $"child test run with {variable}=0 failed:\n{log}");
         var summary = System.Text.RegularExpressions.Regex.Match(log, @"Passed!\s+-\s+Failed:\s+0,\s+Passed:\s+(\d+)");
-        Assert.True(summary.Success && int.Parse(summary.Groups[1].Value) > 400, $"unexpected child summary:\n{log}");
+        Assert.True(summary.Success && int.Parse(summary.Groups[1].Value) > 1000, $"unexpected child summary:\n{log}");
         Assert.Contains(expectedReport, File.ReadAllText(report));
         File.Delete(report);
     }

@@ -83,8 +83,12 @@ public static partial class Activations
         ElementWise.Map<TanhOperator>(ref MemoryMarshal.GetReference(z), ref MemoryMarshal.GetReference(a), z.Length);
     }
 
-    /// <summary><c>a = max(0, z)</c> element-wise.</summary>
-    public static void ReLU(ReadOnlySpan<float> z, Span<float> a) => LeakyReLU(z, a, 0f);
+    /// <summary><c>a = max(0, z)</c> element-wise (+0 for z ≤ 0).</summary>
+    public static void ReLU(ReadOnlySpan<float> z, Span<float> a)
+    {
+        CheckSameLength(z.Length, a.Length);
+        ElementWise.Map<ReLUOperator>(ref MemoryMarshal.GetReference(z), ref MemoryMarshal.GetReference(a), z.Length);
+    }
 
     /// <summary><c>a = z</c> where <c>z &gt; 0</c>, else <c>slope·z</c>.</summary>
     public static void LeakyReLU(ReadOnlySpan<float> z, Span<float> a, float slope)
@@ -314,8 +318,12 @@ public static partial class Activations
         ElementWise.Update<TanhBackwardOperator>(ref MemoryMarshal.GetReference(a), ref MemoryMarshal.GetReference(g), a.Length);
     }
 
-    /// <summary><c>g ← g ⊙ [z &gt; 0]</c>.</summary>
-    public static void ReLUBackward(ReadOnlySpan<float> z, Span<float> g) => LeakyReLUBackward(z, g, 0f);
+    /// <summary><c>g ← g ⊙ [z &gt; 0]</c> (+0 where z ≤ 0).</summary>
+    public static void ReLUBackward(ReadOnlySpan<float> z, Span<float> g)
+    {
+        CheckSameLength(z.Length, g.Length);
+        ElementWise.Update<ReLUBackwardOperator>(ref MemoryMarshal.GetReference(z), ref MemoryMarshal.GetReference(g), z.Length);
+    }
 
     /// <summary><c>g ← g ⊙ (z &gt; 0 ? 1 : slope)</c>.</summary>
     public static void LeakyReLUBackward(ReadOnlySpan<float> z, Span<float> g, float slope)

@@ -154,3 +154,21 @@ internal readonly struct GeluBackwardOperator : IBinaryOperator
     public static Vector256<float> Invoke(Vector256<float> g, Vector256<float> z) => g * FastMath.GeluDerivative(z);
     public static Vector512<float> Invoke(Vector512<float> g, Vector512<float> z) => g * FastMath.GeluDerivative(z);
 }
+
+/// <summary>max(0, x), +0 for every x ≤ 0 (as the scalar and register forms).</summary>
+internal readonly struct ReLUOperator : IUnaryOperator
+{
+    public static float Invoke(float x) => x > 0f ? x : 0f;
+    public static Vector128<float> Invoke(Vector128<float> x) => Vector128.GreaterThan(x, Vector128<float>.Zero) & x;
+    public static Vector256<float> Invoke(Vector256<float> x) => Vector256.GreaterThan(x, Vector256<float>.Zero) & x;
+    public static Vector512<float> Invoke(Vector512<float> x) => Vector512.GreaterThan(x, Vector512<float>.Zero) & x;
+}
+
+/// <summary>ReLU′ from the pre-activation: g where z &gt; 0, else +0.</summary>
+internal readonly struct ReLUBackwardOperator : IBinaryOperator
+{
+    public static float Invoke(float g, float z) => z > 0f ? g : 0f;
+    public static Vector128<float> Invoke(Vector128<float> g, Vector128<float> z) => Vector128.GreaterThan(z, Vector128<float>.Zero) & g;
+    public static Vector256<float> Invoke(Vector256<float> g, Vector256<float> z) => Vector256.GreaterThan(z, Vector256<float>.Zero) & g;
+    public static Vector512<float> Invoke(Vector512<float> g, Vector512<float> z) => Vector512.GreaterThan(z, Vector512<float>.Zero) & g;
+}
