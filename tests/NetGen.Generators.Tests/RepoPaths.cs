@@ -1,20 +1,26 @@
-using System.Runtime.CompilerServices;
-
 namespace NetGen.Generators.Tests;
 
+/// <summary>
+/// The repository's folders, found by walking up from the test binary (bin/…/net10.0) to NetGen.sln. Not from
+/// [CallerFilePath]: CI builds set ContinuousIntegrationBuild, which maps source paths to "/_/".
+/// </summary>
 internal static class RepoPaths
 {
-    public static string Root { get; } = FindRoot();
+    public static string Root { get; } = FindRoot(AppContext.BaseDirectory);
 
     public static string Generators => Path.Combine(Root, "generators", "NetGen.Generators");
 
-    private static string FindRoot([CallerFilePath] string file = "")
+    public static string GeneratorTests => Path.Combine(Root, "tests", "NetGen.Generators.Tests");
+
+    private static string FindRoot(string start)
     {
-        string? dir = Path.GetDirectoryName(file);
-        while (dir is not null && !File.Exists(Path.Combine(dir, "NetGen.sln")))
+        for (string? dir = start; dir is not null; dir = Path.GetDirectoryName(dir))
         {
-            dir = Path.GetDirectoryName(dir);
+            if (File.Exists(Path.Combine(dir, "NetGen.sln")))
+            {
+                return dir;
+            }
         }
-        return dir ?? throw new InvalidOperationException("NetGen.sln not found above " + file);
+        throw new InvalidOperationException("NetGen.sln not found above " + start);
     }
 }

@@ -12,8 +12,9 @@ internal static class Snapshot
     public static void Verify(string actual, string name, string extension = "cs",
         [CallerFilePath] string callerFile = "", [CallerMemberName] string method = "")
     {
-        string directory = Path.Combine(Path.GetDirectoryName(callerFile)!, "Snapshots");
-        string stem = $"{Path.GetFileNameWithoutExtension(callerFile)}.{method}#{name}";
+        // Only the file name of the caller is used: its folder may be the CI path map ("/_/…"), not the checkout.
+        string directory = Path.Combine(RepoPaths.GeneratorTests, "Snapshots");
+        string stem = $"{Path.GetFileNameWithoutExtension(callerFile.Replace('\\', '/').Split('/')[^1])}.{method}#{name}";
         string verified = Path.Combine(directory, $"{stem}.verified.{extension}");
         string received = Path.Combine(directory, $"{stem}.received.{extension}");
         actual = actual.Replace("\r\n", "\n");

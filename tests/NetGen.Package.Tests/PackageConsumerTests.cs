@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using System.IO.Compression;
-using System.Runtime.CompilerServices;
 using System.Text;
 using System.Xml.Linq;
 
@@ -209,9 +208,11 @@ public class PackageConsumerTests
         }
     }
 
-    private static string RepoRoot([CallerFilePath] string file = "")
+    /// <summary>Walks up from the test binary to NetGen.sln (not [CallerFilePath]: CI builds map source paths to "/_/").</summary>
+    private static string RepoRoot()
     {
-        for (string? dir = Path.GetDirectoryName(file); dir is not null; dir = Path.GetDirectoryName(dir))
+        string file = AppContext.BaseDirectory;
+        for (string? dir = file; dir is not null; dir = Path.GetDirectoryName(dir))
         {
             if (File.Exists(Path.Combine(dir, "NetGen.sln")))
             {
