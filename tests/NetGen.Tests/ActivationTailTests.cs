@@ -97,5 +97,42 @@ public class ActivationTailTests
         Assert.Equal(max + Math.Log(sum), Activations.LogSumExp(z), 1e-5 * Math.Max(1, Math.Abs(max)));
     }
 
+    [Theory]
+    [MemberData(nameof(Lengths))]
+    public void SoftmaxInPlaceEqualsOutOfPlace_AndHandlesInfinitiesAndNaN(int n)
+    {
+        if (n == 0)
+        {
+            return;
+        }
+        var random = new SeededRandom(n + 3000);
+        float[] z = Enumerable.Range(0, n).Select(_ => 30f * random.NextSingle() - 15f).ToArray();
+        float[] outOfPlace = new float[n];
+        Activations.Softmax(z, outOfPlace);
+        float[] inPlace = (float[])z.Clone();
+        Activations.Softmax(inPlace, inPlace);
+        Assert.Equal(outOfPlace, inPlace);
+        Assert.Equal(1.0, outOfPlace.Sum(v => (double)v), 1e-6);
+
+        // −∞ logits get probability exactly 0 and the rest share 1; a single +∞ or NaN makes every output NaN (as PyTorch).
+        // (A lone −∞ logit has no finite maximum to subtract: NaN, as in PyTorch.)
+        float[] withMinusInfinity = (float[])z.Clone();
+        withMinusInfinity[n - 1] = float.NegativeInfinity;
+        Activations.Softmax(withMinusInfinity, withMinusInfinity);
+        if (n > 1)
+        {
+            Assert.Equal(0f, withMinusInfinity[n - 1]);
+            Assert.Equal(1.0, withMinusInfinity.Sum(v => (double)v), 1e-6);
+        }
+        else
+        {
+            Assert.True(float.IsNaN(withMinusInfinity[0]));
+        }
+        float[] withNaN = (float[])z.Clone();
+        withNaN[n / 2] = float.NaN;
+        Activations.Softmax(withNaN, withNaN);
+        Assert.All(withNaN, v => Assert.True(float.IsNaN(v)));
+    }
+
     private static bool Same(float a, float b) => BitConverter.SingleToInt32Bits(a) == BitConverter.SingleToInt32Bits(b);
 }

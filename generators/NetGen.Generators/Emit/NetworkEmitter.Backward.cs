@@ -23,8 +23,8 @@ internal static partial class NetworkEmitter
         WriteGuards(w, spec, "target", "OutputSize");
         WriteBatchNormTrainingGuard(w, spec);
         w.Line("// θ and ∂L/∂θ as spans whose length is the constant ParameterCount: no bounds checks on constant indices.");
-        w.Line($"{ReadOnlySpan} theta = new(_parameters, 0, ParameterCount);");
-        w.Line($"{Span} grad = new(_gradients, 0, ParameterCount);");
+        w.Line($"{ReadOnlySpan} theta = Parameters;");
+        w.Line($"{Span} grad = Gradients;");
         WriteBackpropBody(w, spec, fusedSgd: false);
         w.Close();
 
@@ -45,7 +45,7 @@ internal static partial class NetworkEmitter
         WriteGuards(w, spec, "target", "OutputSize");
         w.Line("global::NetGen.Guard.LearningRate(learningRate);");
         WriteBatchNormTrainingGuard(w, spec);
-        w.Line($"{Span} theta = new(_parameters, 0, ParameterCount);");
+        w.Line($"{Span} theta = Parameters;");
         WriteBackpropBody(w, spec, fusedSgd: true);
         w.Close();
     }

@@ -132,7 +132,7 @@ internal static partial class NetworkEmitter
         w.Line("EnsureBatchCapacity(batchSize);");
         if (fusedSgd)
         {
-            w.Line($"{Span} theta = _parameters;");
+            w.Line($"{Span} theta = Parameters;");
             bool stepsInline = false;
             foreach (LayerSpec layer in spec.Layers)
             {
@@ -145,8 +145,8 @@ internal static partial class NetworkEmitter
         }
         else
         {
-            w.Line($"{ReadOnlySpan} theta = _parameters;");
-            w.Line($"{Span} grad = _gradients;");
+            w.Line($"{ReadOnlySpan} theta = Parameters;");
+            w.Line($"{Span} grad = Gradients;");
         }
         foreach (LayerSpec layer in spec.Layers)
         {

@@ -25,7 +25,7 @@ internal static partial class NetworkEmitter
         w.Open($"public float Evaluate({ReadOnlySpan} input, {ReadOnlySpan} target, {Span} output)");
         WriteGuards(w, spec, "target", "OutputSize");
         w.Line($"global::NetGen.Guard.Length(output.Length, OutputSize, nameof(output), \"{spec.Name}\", nameof(OutputSize));");
-        w.Line($"{ReadOnlySpan} theta = _parameters;");
+        w.Line($"{ReadOnlySpan} theta = Parameters;");
         w.Line($"{ReadOnlySpan} x = input;");
         w.Line($"{ReadOnlySpan} y = target;");
         foreach (LayerSpec layer in spec.Layers)

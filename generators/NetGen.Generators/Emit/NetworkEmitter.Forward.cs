@@ -29,7 +29,7 @@ internal static partial class NetworkEmitter
         }
         w.Line("// θ as a span whose length is the constant ParameterCount: the JIT drops the bounds checks of constant indices.");
         w.Line(theta == "_parameters"
-            ? $"{ReadOnlySpan} theta = new(_parameters, 0, ParameterCount);"
+            ? $"{ReadOnlySpan} theta = Parameters;"
             : $"{ReadOnlySpan} theta = {theta}.Slice(0, ParameterCount);");
         if (statistics is not null && spec.StatisticsCount > 0)
         {

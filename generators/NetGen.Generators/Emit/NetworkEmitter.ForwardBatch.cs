@@ -49,7 +49,7 @@ internal static partial class NetworkEmitter
         int tile = System.Math.Max(1, System.Math.Min(64, scratch == 0 ? 64 : ForwardBatchScratch / scratch));
         w.Line($"// Tiles of {Int(tile)} samples: each weight loaded from cache serves the whole tile; the stack scratch is {Int(tile * scratch * 4)} bytes.");
         w.Line($"const int Tile = {Int(tile)};");
-        w.Line($"{ReadOnlySpan} theta = new(_parameters, 0, ParameterCount);");
+        w.Line($"{ReadOnlySpan} theta = Parameters;");
         int last = spec.Layers.Count;
         foreach (LayerSpec layer in spec.Layers)
         {

@@ -58,7 +58,9 @@ internal static partial class NetworkEmitter
         w.Line("/// <summary>Floats in <see cref=\"Parameters\"/>.</summary>");
         w.Line($"public const int ParameterCount = {Int(spec.ParameterCount)};");
         w.Line();
-        w.Line("private readonly float[] _parameters = new float[ParameterCount];");
+        w.Line("// θ (and ∂L/∂θ) live in pinned buffers whose part in use starts on a 64-byte cache-line boundary, so no 512-bit");
+        w.Line("// load of a weight row straddles two cache lines; Parameters and Gradients are spans over that part.");
+        w.Line("private readonly float[] _parameters = global::NetGen.Kernels.Aligned.Allocate(ParameterCount);");
         if (spec.StatisticsCount > 0)
         {
             w.Line("// Batch norm's running mean and variance, layer by layer (not trained; used by inference).");
@@ -71,7 +73,7 @@ internal static partial class NetworkEmitter
         }
         if (spec.IsTrainable)
         {
-            w.Line("private readonly float[] _gradients = new float[ParameterCount];");
+            w.Line("private readonly float[] _gradients = global::NetGen.Kernels.Aligned.Allocate(ParameterCount);");
             w.Line();
             w.Line("// Backward's record of the forward pass (z⁽ˡ⁾, a⁽ˡ⁾) and the errors δ⁽ˡ⁾ = ∂L/∂z⁽ˡ⁾: training belongs to one thread.");
             w.Line("// (Layers that the straight-line code keeps in registers leave theirs unused: a few floats each, kept so that the");
@@ -86,15 +88,15 @@ internal static partial class NetworkEmitter
         }
         w.Line();
         w.Line("/// <summary>All parameters θ in one contiguous buffer (layout in the class remarks).</summary>");
-        w.Line($"public {Span} Parameters => _parameters;");
+        w.Line($"public {Span} Parameters => global::NetGen.Kernels.Aligned.Span(_parameters, ParameterCount);");
         if (spec.IsTrainable)
         {
             w.Line();
             w.Line("/// <summary>∂L/∂θ accumulated by <see cref=\"Backward\"/> since the last <see cref=\"ZeroGradients\"/>; same layout as <see cref=\"Parameters\"/>.</summary>");
-            w.Line($"public {Span} Gradients => _gradients;");
+            w.Line($"public {Span} Gradients => global::NetGen.Kernels.Aligned.Span(_gradients, ParameterCount);");
             w.Line();
             w.Line("/// <summary>Sets every gradient to zero.</summary>");
-            w.Line("public void ZeroGradients() => global::System.Array.Clear(_gradients);");
+            w.Line("public void ZeroGradients() => Gradients.Clear();");
             w.Line();
             w.Line("/// <summary>");
             w.Line("/// Training mode (as PyTorch's <c>module.training</c>; true unless set): <see cref=\"Backward\"/> and <see cref=\"BackwardBatch\"/> apply");
@@ -147,14 +149,14 @@ internal static partial class NetworkEmitter
             {
                 w.Line("/// <summary>Creates the network with the embedded trained weights and running statistics copied into <see cref=\"Parameters\"/> and <see cref=\"RunningStatistics\"/>.</summary>");
                 w.Open($"public {spec.Name}()");
-                w.Line("EmbeddedParameters.CopyTo(_parameters);");
+                w.Line("EmbeddedParameters.CopyTo(Parameters);");
                 w.Line("EmbeddedRunningStatistics.CopyTo(_statistics);");
                 w.Close();
             }
             else
             {
                 w.Line("/// <summary>Creates the network with the embedded trained weights (<see cref=\"EmbeddedParameters\"/>) copied into <see cref=\"Parameters\"/>.</summary>");
-                w.Line($"public {spec.Name}() => EmbeddedParameters.CopyTo(_parameters);");
+                w.Line($"public {spec.Name}() => EmbeddedParameters.CopyTo(Parameters);");
             }
             w.Line();
         }
@@ -162,7 +164,7 @@ internal static partial class NetworkEmitter
         w.Line("/// <param name=\"seed\">The same seed gives the same weights on every machine.</param>");
         w.Open(weights is null ? $"public {spec.Name}(int seed = 0)" : $"public {spec.Name}(int seed)");
         w.Line("var random = new global::NetGen.SeededRandom(seed);");
-        w.Line($"{Span} theta = _parameters;");
+        w.Line($"{Span} theta = Parameters;");
         foreach (LayerSpec layer in spec.Layers)
         {
             string wSlice = $"theta.Slice({Int(layer.WeightOffset)}, {Int(layer.WeightCount)})";

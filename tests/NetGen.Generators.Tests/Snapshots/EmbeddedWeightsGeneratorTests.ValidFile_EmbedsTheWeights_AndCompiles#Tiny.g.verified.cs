@@ -24,10 +24,12 @@ partial class Tiny : global::NetGen.INetwork
     /// <summary>Floats in <see cref="Parameters"/>.</summary>
     public const int ParameterCount = 11;
 
-    private readonly float[] _parameters = new float[ParameterCount];
+    // θ (and ∂L/∂θ) live in pinned buffers whose part in use starts on a 64-byte cache-line boundary, so no 512-bit
+    // load of a weight row straddles two cache lines; Parameters and Gradients are spans over that part.
+    private readonly float[] _parameters = global::NetGen.Kernels.Aligned.Allocate(ParameterCount);
 
     /// <summary>All parameters θ in one contiguous buffer (layout in the class remarks).</summary>
-    public global::System.Span<float> Parameters => _parameters;
+    public global::System.Span<float> Parameters => global::NetGen.Kernels.Aligned.Span(_parameters, ParameterCount);
 
     int global::NetGen.INetwork.InputSize => InputSize;
     int global::NetGen.INetwork.OutputSize => OutputSize;
@@ -45,14 +47,14 @@ partial class Tiny : global::NetGen.INetwork
     global::System.Span<float> global::NetGen.INetwork.RunningStatistics => default;
 
     /// <summary>Creates the network with the embedded trained weights (<see cref="EmbeddedParameters"/>) copied into <see cref="Parameters"/>.</summary>
-    public Tiny() => EmbeddedParameters.CopyTo(_parameters);
+    public Tiny() => EmbeddedParameters.CopyTo(Parameters);
 
     /// <summary>Creates the network with deterministic initial weights for <paramref name="seed"/>; biases start at 0.</summary>
     /// <param name="seed">The same seed gives the same weights on every machine.</param>
     public Tiny(int seed)
     {
         var random = new global::NetGen.SeededRandom(seed);
-        global::System.Span<float> theta = _parameters;
+        global::System.Span<float> theta = Parameters;
         // W⁽¹⁾: He uniform for ReLU, U(−a, a) with a = √(6 / fan_in), fan_in = 3
         global::NetGen.Initializers.HeUniform(theta.Slice(0, 6), 3, ref random);
         // W⁽²⁾: Xavier/Glorot uniform for identity, U(−a, a) with a = √(6 / (fan_in + fan_out)), fan_in = 2, fan_out = 1
@@ -68,7 +70,7 @@ partial class Tiny : global::NetGen.INetwork
         global::NetGen.Guard.Length(input.Length, InputSize, nameof(input), "Tiny", nameof(InputSize));
         global::NetGen.Guard.Length(output.Length, OutputSize, nameof(output), "Tiny", nameof(OutputSize));
         // θ as a span whose length is the constant ParameterCount: the JIT drops the bounds checks of constant indices.
-        global::System.ReadOnlySpan<float> theta = new(_parameters, 0, ParameterCount);
+        global::System.ReadOnlySpan<float> theta = Parameters;
         global::System.ReadOnlySpan<float> x = input;
 
         // Layer 1 · Dense 3 → 2 · ReLU

@@ -26,10 +26,12 @@ partial class NormalizedNet : global::NetGen.ITrainableNetwork
     /// <summary>Floats in <see cref="Parameters"/>.</summary>
     public const int ParameterCount = 53;
 
-    private readonly float[] _parameters = new float[ParameterCount];
+    // θ (and ∂L/∂θ) live in pinned buffers whose part in use starts on a 64-byte cache-line boundary, so no 512-bit
+    // load of a weight row straddles two cache lines; Parameters and Gradients are spans over that part.
+    private readonly float[] _parameters = global::NetGen.Kernels.Aligned.Allocate(ParameterCount);
     // Batch norm's running mean and variance, layer by layer (not trained; used by inference).
     private readonly float[] _statistics = new float[10];
-    private readonly float[] _gradients = new float[ParameterCount];
+    private readonly float[] _gradients = global::NetGen.Kernels.Aligned.Allocate(ParameterCount);
 
     // Backward's record of the forward pass (z⁽ˡ⁾, a⁽ˡ⁾) and the errors δ⁽ˡ⁾ = ∂L/∂z⁽ˡ⁾: training belongs to one thread.
     // (Layers that the straight-line code keeps in registers leave theirs unused: a few floats each, kept so that the
@@ -39,13 +41,13 @@ partial class NormalizedNet : global::NetGen.ITrainableNetwork
     private readonly float[] _z3 = new float[3], _a3 = new float[3], _delta3 = new float[3];
 
     /// <summary>All parameters θ in one contiguous buffer (layout in the class remarks).</summary>
-    public global::System.Span<float> Parameters => _parameters;
+    public global::System.Span<float> Parameters => global::NetGen.Kernels.Aligned.Span(_parameters, ParameterCount);
 
     /// <summary>∂L/∂θ accumulated by <see cref="Backward"/> since the last <see cref="ZeroGradients"/>; same layout as <see cref="Parameters"/>.</summary>
-    public global::System.Span<float> Gradients => _gradients;
+    public global::System.Span<float> Gradients => global::NetGen.Kernels.Aligned.Span(_gradients, ParameterCount);
 
     /// <summary>Sets every gradient to zero.</summary>
-    public void ZeroGradients() => global::System.Array.Clear(_gradients);
+    public void ZeroGradients() => Gradients.Clear();
 
     /// <summary>
     /// Training mode (as PyTorch's <c>module.training</c>; true unless set): <see cref="Backward"/> and <see cref="BackwardBatch"/> apply
@@ -94,7 +96,7 @@ partial class NormalizedNet : global::NetGen.ITrainableNetwork
     public NormalizedNet(int seed = 0)
     {
         var random = new global::NetGen.SeededRandom(seed);
-        global::System.Span<float> theta = _parameters;
+        global::System.Span<float> theta = Parameters;
         // W⁽¹⁾: He normal (Init), N(0, σ²) with σ = √(2 / ((1 + slope²)·fan_in)), fan_in = 4, slope = 0f
         global::NetGen.Initializers.HeNormal(theta.Slice(0, 20), 4, ref random, 0f);
         // γ⁽²⁾ = 1, β⁽²⁾ = 0; running mean 0, running variance 1 (PyTorch's initial values)
@@ -113,7 +115,7 @@ partial class NormalizedNet : global::NetGen.ITrainableNetwork
         global::NetGen.Guard.Length(input.Length, InputSize, nameof(input), "NormalizedNet", nameof(InputSize));
         global::NetGen.Guard.Length(output.Length, OutputSize, nameof(output), "NormalizedNet", nameof(OutputSize));
         // θ as a span whose length is the constant ParameterCount: the JIT drops the bounds checks of constant indices.
-        global::System.ReadOnlySpan<float> theta = new(_parameters, 0, ParameterCount);
+        global::System.ReadOnlySpan<float> theta = Parameters;
         global::System.ReadOnlySpan<float> x = input;
 
         // Layer 1 · Dense 4 → 5 · identity
@@ -180,7 +182,7 @@ partial class NormalizedNet : global::NetGen.ITrainableNetwork
         global::NetGen.Guard.Length(input.Length, InputSize, nameof(input), "NormalizedNet", nameof(InputSize));
         global::NetGen.Guard.Length(target.Length, OutputSize, nameof(target), "NormalizedNet", nameof(OutputSize));
         global::NetGen.Guard.Length(output.Length, OutputSize, nameof(output), "NormalizedNet", nameof(OutputSize));
-        global::System.ReadOnlySpan<float> theta = _parameters;
+        global::System.ReadOnlySpan<float> theta = Parameters;
         global::System.ReadOnlySpan<float> x = input;
         global::System.ReadOnlySpan<float> y = target;
 
@@ -238,8 +240,8 @@ partial class NormalizedNet : global::NetGen.ITrainableNetwork
             throw new global::System.InvalidOperationException("NormalizedNet has batch norm, which normalises over a mini-batch in training mode: call BackwardBatch with at least 2 samples, or set Training = false for inference-mode gradients.");
         }
         // θ and ∂L/∂θ as spans whose length is the constant ParameterCount: no bounds checks on constant indices.
-        global::System.ReadOnlySpan<float> theta = new(_parameters, 0, ParameterCount);
-        global::System.Span<float> grad = new(_gradients, 0, ParameterCount);
+        global::System.ReadOnlySpan<float> theta = Parameters;
+        global::System.Span<float> grad = Gradients;
         global::System.ReadOnlySpan<float> x = input;
         global::System.ReadOnlySpan<float> y = target;
         global::System.Span<float> z1 = _z1, a1 = _a1, delta1 = _delta1;
@@ -350,7 +352,7 @@ partial class NormalizedNet : global::NetGen.ITrainableNetwork
         {
             throw new global::System.InvalidOperationException("NormalizedNet has batch norm, which normalises over a mini-batch in training mode: call BackwardBatch with at least 2 samples, or set Training = false for inference-mode gradients.");
         }
-        global::System.Span<float> theta = new(_parameters, 0, ParameterCount);
+        global::System.Span<float> theta = Parameters;
         global::System.ReadOnlySpan<float> x = input;
         global::System.ReadOnlySpan<float> y = target;
         global::System.Span<float> z1 = _z1, a1 = _a1, delta1 = _delta1;
@@ -474,8 +476,8 @@ partial class NormalizedNet : global::NetGen.ITrainableNetwork
             throw new global::System.ArgumentException("NormalizedNet has batch norm, which needs at least 2 samples per batch in training mode (or Training = false).", nameof(batchSize));
         }
         EnsureBatchCapacity(batchSize);
-        global::System.ReadOnlySpan<float> theta = _parameters;
-        global::System.Span<float> grad = _gradients;
+        global::System.ReadOnlySpan<float> theta = Parameters;
+        global::System.Span<float> grad = Gradients;
         global::System.Span<float> bz1 = new global::System.Span<float>(_bz1, 0, batchSize * 5), ba1 = new global::System.Span<float>(_ba1, 0, batchSize * 5), bd1 = new global::System.Span<float>(_bd1, 0, batchSize * 5);
         global::System.Span<float> bz2 = new global::System.Span<float>(_bz2, 0, batchSize * 5), ba2 = new global::System.Span<float>(_ba2, 0, batchSize * 5), bd2 = new global::System.Span<float>(_bd2, 0, batchSize * 5), bx2 = new global::System.Span<float>(_bx2, 0, batchSize * 5);
         global::System.Span<float> bz3 = new global::System.Span<float>(_bz3, 0, batchSize * 3), ba3 = new global::System.Span<float>(_ba3, 0, batchSize * 3), bd3 = new global::System.Span<float>(_bd3, 0, batchSize * 3);
@@ -668,7 +670,7 @@ partial class NormalizedNet : global::NetGen.ITrainableNetwork
             throw new global::System.ArgumentException("NormalizedNet has batch norm, which needs at least 2 samples per batch in training mode (or Training = false).", nameof(batchSize));
         }
         EnsureBatchCapacity(batchSize);
-        global::System.Span<float> theta = _parameters;
+        global::System.Span<float> theta = Parameters;
         float step = learningRate / batchSize; // η/B: the mean over the batch
         global::System.Span<float> bz1 = new global::System.Span<float>(_bz1, 0, batchSize * 5), ba1 = new global::System.Span<float>(_ba1, 0, batchSize * 5), bd1 = new global::System.Span<float>(_bd1, 0, batchSize * 5);
         global::System.Span<float> bz2 = new global::System.Span<float>(_bz2, 0, batchSize * 5), ba2 = new global::System.Span<float>(_ba2, 0, batchSize * 5), bd2 = new global::System.Span<float>(_bd2, 0, batchSize * 5), bx2 = new global::System.Span<float>(_bx2, 0, batchSize * 5);

@@ -25,10 +25,12 @@ partial class KerasMlp : global::NetGen.ITrainableNetwork
     /// <summary>Floats in <see cref="Parameters"/>.</summary>
     public const int ParameterCount = 769;
 
-    private readonly float[] _parameters = new float[ParameterCount];
+    // θ (and ∂L/∂θ) live in pinned buffers whose part in use starts on a 64-byte cache-line boundary, so no 512-bit
+    // load of a weight row straddles two cache lines; Parameters and Gradients are spans over that part.
+    private readonly float[] _parameters = global::NetGen.Kernels.Aligned.Allocate(ParameterCount);
     // Dropout's mask generator, continued from the initialisation's seeded stream.
     private global::NetGen.SeededRandom _random;
-    private readonly float[] _gradients = new float[ParameterCount];
+    private readonly float[] _gradients = global::NetGen.Kernels.Aligned.Allocate(ParameterCount);
 
     // Backward's record of the forward pass (z⁽ˡ⁾, a⁽ˡ⁾) and the errors δ⁽ˡ⁾ = ∂L/∂z⁽ˡ⁾: training belongs to one thread.
     // (Layers that the straight-line code keeps in registers leave theirs unused: a few floats each, kept so that the
@@ -38,13 +40,13 @@ partial class KerasMlp : global::NetGen.ITrainableNetwork
     private readonly float[] _z3 = new float[1], _a3 = new float[1], _delta3 = new float[1];
 
     /// <summary>All parameters θ in one contiguous buffer (layout in the class remarks).</summary>
-    public global::System.Span<float> Parameters => _parameters;
+    public global::System.Span<float> Parameters => global::NetGen.Kernels.Aligned.Span(_parameters, ParameterCount);
 
     /// <summary>∂L/∂θ accumulated by <see cref="Backward"/> since the last <see cref="ZeroGradients"/>; same layout as <see cref="Parameters"/>.</summary>
-    public global::System.Span<float> Gradients => _gradients;
+    public global::System.Span<float> Gradients => global::NetGen.Kernels.Aligned.Span(_gradients, ParameterCount);
 
     /// <summary>Sets every gradient to zero.</summary>
-    public void ZeroGradients() => global::System.Array.Clear(_gradients);
+    public void ZeroGradients() => Gradients.Clear();
 
     /// <summary>
     /// Training mode (as PyTorch's <c>module.training</c>; true unless set): <see cref="Backward"/> and <see cref="BackwardBatch"/> apply
@@ -91,7 +93,7 @@ partial class KerasMlp : global::NetGen.ITrainableNetwork
     public KerasMlp(int seed = 0)
     {
         var random = new global::NetGen.SeededRandom(seed);
-        global::System.Span<float> theta = _parameters;
+        global::System.Span<float> theta = Parameters;
         // W⁽¹⁾: He uniform for ReLU, U(−a, a) with a = √(6 / fan_in), fan_in = 10
         global::NetGen.Initializers.HeUniform(theta.Slice(0, 640), 10, ref random);
         // W⁽³⁾: Xavier/Glorot uniform for sigmoid, U(−a, a) with a = √(6 / (fan_in + fan_out)), fan_in = 64, fan_out = 1
@@ -108,7 +110,7 @@ partial class KerasMlp : global::NetGen.ITrainableNetwork
         global::NetGen.Guard.Length(input.Length, InputSize, nameof(input), "KerasMlp", nameof(InputSize));
         global::NetGen.Guard.Length(output.Length, OutputSize, nameof(output), "KerasMlp", nameof(OutputSize));
         // θ as a span whose length is the constant ParameterCount: the JIT drops the bounds checks of constant indices.
-        global::System.ReadOnlySpan<float> theta = new(_parameters, 0, ParameterCount);
+        global::System.ReadOnlySpan<float> theta = Parameters;
         global::System.ReadOnlySpan<float> x = input;
 
         // Layer 1 · Dense 10 → 64 · ReLU
@@ -146,7 +148,7 @@ partial class KerasMlp : global::NetGen.ITrainableNetwork
         global::NetGen.Guard.NoOverlap(inputs, outputs, "KerasMlp");
         // Tiles of 64 samples: each weight loaded from cache serves the whole tile; the stack scratch is 32768 bytes.
         const int Tile = 64;
-        global::System.ReadOnlySpan<float> theta = new(_parameters, 0, ParameterCount);
+        global::System.ReadOnlySpan<float> theta = Parameters;
         global::System.Span<float> tile1 = stackalloc float[Tile * 64];
         global::System.Span<float> tile2 = stackalloc float[Tile * 64];
         for (int start = 0; start < batchSize; start += Tile)
@@ -195,7 +197,7 @@ partial class KerasMlp : global::NetGen.ITrainableNetwork
         global::NetGen.Guard.Length(input.Length, InputSize, nameof(input), "KerasMlp", nameof(InputSize));
         global::NetGen.Guard.Length(target.Length, OutputSize, nameof(target), "KerasMlp", nameof(OutputSize));
         global::NetGen.Guard.Length(output.Length, OutputSize, nameof(output), "KerasMlp", nameof(OutputSize));
-        global::System.ReadOnlySpan<float> theta = _parameters;
+        global::System.ReadOnlySpan<float> theta = Parameters;
         global::System.ReadOnlySpan<float> x = input;
         global::System.ReadOnlySpan<float> y = target;
 
@@ -240,8 +242,8 @@ partial class KerasMlp : global::NetGen.ITrainableNetwork
         global::NetGen.Guard.Length(input.Length, InputSize, nameof(input), "KerasMlp", nameof(InputSize));
         global::NetGen.Guard.Length(target.Length, OutputSize, nameof(target), "KerasMlp", nameof(OutputSize));
         // θ and ∂L/∂θ as spans whose length is the constant ParameterCount: no bounds checks on constant indices.
-        global::System.ReadOnlySpan<float> theta = new(_parameters, 0, ParameterCount);
-        global::System.Span<float> grad = new(_gradients, 0, ParameterCount);
+        global::System.ReadOnlySpan<float> theta = Parameters;
+        global::System.Span<float> grad = Gradients;
         global::System.ReadOnlySpan<float> x = input;
         global::System.ReadOnlySpan<float> y = target;
         global::System.Span<float> z1 = _z1, a1 = _a1, delta1 = _delta1;
@@ -434,7 +436,7 @@ partial class KerasMlp : global::NetGen.ITrainableNetwork
         global::NetGen.Guard.Length(input.Length, InputSize, nameof(input), "KerasMlp", nameof(InputSize));
         global::NetGen.Guard.Length(target.Length, OutputSize, nameof(target), "KerasMlp", nameof(OutputSize));
         global::NetGen.Guard.LearningRate(learningRate);
-        global::System.Span<float> theta = new(_parameters, 0, ParameterCount);
+        global::System.Span<float> theta = Parameters;
         global::System.ReadOnlySpan<float> x = input;
         global::System.ReadOnlySpan<float> y = target;
         global::System.Span<float> z1 = _z1, a1 = _a1, delta1 = _delta1;
@@ -633,8 +635,8 @@ partial class KerasMlp : global::NetGen.ITrainableNetwork
             global::NetGen.Guard.Length(losses.Length, batchSize, nameof(losses), "KerasMlp", "batchSize");
         }
         EnsureBatchCapacity(batchSize);
-        global::System.ReadOnlySpan<float> theta = _parameters;
-        global::System.Span<float> grad = _gradients;
+        global::System.ReadOnlySpan<float> theta = Parameters;
+        global::System.Span<float> grad = Gradients;
         global::System.Span<float> bz1 = new global::System.Span<float>(_bz1, 0, batchSize * 64), ba1 = new global::System.Span<float>(_ba1, 0, batchSize * 64), bd1 = new global::System.Span<float>(_bd1, 0, batchSize * 64);
         global::System.Span<float> ba2 = new global::System.Span<float>(_ba2, 0, batchSize * 64), bd2 = new global::System.Span<float>(_bd2, 0, batchSize * 64), bm2 = new global::System.Span<float>(_bm2, 0, batchSize * 64);
         global::System.Span<float> bz3 = new global::System.Span<float>(_bz3, 0, batchSize * 1), ba3 = new global::System.Span<float>(_ba3, 0, batchSize * 1), bd3 = new global::System.Span<float>(_bd3, 0, batchSize * 1);
@@ -860,7 +862,7 @@ partial class KerasMlp : global::NetGen.ITrainableNetwork
         }
         global::NetGen.Guard.LearningRate(learningRate);
         EnsureBatchCapacity(batchSize);
-        global::System.Span<float> theta = _parameters;
+        global::System.Span<float> theta = Parameters;
         float step = learningRate / batchSize; // η/B: the mean over the batch
         global::System.Span<float> bz1 = new global::System.Span<float>(_bz1, 0, batchSize * 64), ba1 = new global::System.Span<float>(_ba1, 0, batchSize * 64), bd1 = new global::System.Span<float>(_bd1, 0, batchSize * 64);
         global::System.Span<float> ba2 = new global::System.Span<float>(_ba2, 0, batchSize * 64), bd2 = new global::System.Span<float>(_bd2, 0, batchSize * 64), bm2 = new global::System.Span<float>(_bm2, 0, batchSize * 64);

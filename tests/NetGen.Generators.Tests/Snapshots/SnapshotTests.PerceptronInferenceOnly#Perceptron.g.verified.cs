@@ -21,10 +21,12 @@ partial class Perceptron : global::NetGen.INetwork
     /// <summary>Floats in <see cref="Parameters"/>.</summary>
     public const int ParameterCount = 9;
 
-    private readonly float[] _parameters = new float[ParameterCount];
+    // θ (and ∂L/∂θ) live in pinned buffers whose part in use starts on a 64-byte cache-line boundary, so no 512-bit
+    // load of a weight row straddles two cache lines; Parameters and Gradients are spans over that part.
+    private readonly float[] _parameters = global::NetGen.Kernels.Aligned.Allocate(ParameterCount);
 
     /// <summary>All parameters θ in one contiguous buffer (layout in the class remarks).</summary>
-    public global::System.Span<float> Parameters => _parameters;
+    public global::System.Span<float> Parameters => global::NetGen.Kernels.Aligned.Span(_parameters, ParameterCount);
 
     int global::NetGen.INetwork.InputSize => InputSize;
     int global::NetGen.INetwork.OutputSize => OutputSize;
@@ -46,7 +48,7 @@ partial class Perceptron : global::NetGen.INetwork
     public Perceptron(int seed = 0)
     {
         var random = new global::NetGen.SeededRandom(seed);
-        global::System.Span<float> theta = _parameters;
+        global::System.Span<float> theta = Parameters;
         // W⁽¹⁾: Xavier/Glorot uniform for step, U(−a, a) with a = √(6 / (fan_in + fan_out)), fan_in = 2, fan_out = 2
         global::NetGen.Initializers.XavierUniform(theta.Slice(0, 4), 2, 2, ref random);
         // W⁽²⁾: Xavier/Glorot uniform for sign, U(−a, a) with a = √(6 / (fan_in + fan_out)), fan_in = 2, fan_out = 1
@@ -62,7 +64,7 @@ partial class Perceptron : global::NetGen.INetwork
         global::NetGen.Guard.Length(input.Length, InputSize, nameof(input), "Perceptron", nameof(InputSize));
         global::NetGen.Guard.Length(output.Length, OutputSize, nameof(output), "Perceptron", nameof(OutputSize));
         // θ as a span whose length is the constant ParameterCount: the JIT drops the bounds checks of constant indices.
-        global::System.ReadOnlySpan<float> theta = new(_parameters, 0, ParameterCount);
+        global::System.ReadOnlySpan<float> theta = Parameters;
         global::System.ReadOnlySpan<float> x = input;
 
         // Layer 1 · Dense 2 → 2 · step

@@ -23,8 +23,10 @@ partial class XorNet : global::NetGen.ITrainableNetwork
     /// <summary>Floats in <see cref="Parameters"/>.</summary>
     public const int ParameterCount = 17;
 
-    private readonly float[] _parameters = new float[ParameterCount];
-    private readonly float[] _gradients = new float[ParameterCount];
+    // θ (and ∂L/∂θ) live in pinned buffers whose part in use starts on a 64-byte cache-line boundary, so no 512-bit
+    // load of a weight row straddles two cache lines; Parameters and Gradients are spans over that part.
+    private readonly float[] _parameters = global::NetGen.Kernels.Aligned.Allocate(ParameterCount);
+    private readonly float[] _gradients = global::NetGen.Kernels.Aligned.Allocate(ParameterCount);
 
     // Backward's record of the forward pass (z⁽ˡ⁾, a⁽ˡ⁾) and the errors δ⁽ˡ⁾ = ∂L/∂z⁽ˡ⁾: training belongs to one thread.
     // (Layers that the straight-line code keeps in registers leave theirs unused: a few floats each, kept so that the
@@ -33,13 +35,13 @@ partial class XorNet : global::NetGen.ITrainableNetwork
     private readonly float[] _z2 = new float[1], _a2 = new float[1], _delta2 = new float[1];
 
     /// <summary>All parameters θ in one contiguous buffer (layout in the class remarks).</summary>
-    public global::System.Span<float> Parameters => _parameters;
+    public global::System.Span<float> Parameters => global::NetGen.Kernels.Aligned.Span(_parameters, ParameterCount);
 
     /// <summary>∂L/∂θ accumulated by <see cref="Backward"/> since the last <see cref="ZeroGradients"/>; same layout as <see cref="Parameters"/>.</summary>
-    public global::System.Span<float> Gradients => _gradients;
+    public global::System.Span<float> Gradients => global::NetGen.Kernels.Aligned.Span(_gradients, ParameterCount);
 
     /// <summary>Sets every gradient to zero.</summary>
-    public void ZeroGradients() => global::System.Array.Clear(_gradients);
+    public void ZeroGradients() => Gradients.Clear();
 
     /// <summary>
     /// Training mode (as PyTorch's <c>module.training</c>; true unless set): <see cref="Backward"/> and <see cref="BackwardBatch"/> apply
@@ -83,7 +85,7 @@ partial class XorNet : global::NetGen.ITrainableNetwork
     public XorNet(int seed = 0)
     {
         var random = new global::NetGen.SeededRandom(seed);
-        global::System.Span<float> theta = _parameters;
+        global::System.Span<float> theta = Parameters;
         // W⁽¹⁾: Xavier/Glorot uniform for tanh, U(−a, a) with a = √(6 / (fan_in + fan_out)), fan_in = 2, fan_out = 4
         global::NetGen.Initializers.XavierUniform(theta.Slice(0, 8), 2, 4, ref random);
         // W⁽²⁾: Xavier/Glorot uniform for sigmoid, U(−a, a) with a = √(6 / (fan_in + fan_out)), fan_in = 4, fan_out = 1
@@ -99,7 +101,7 @@ partial class XorNet : global::NetGen.ITrainableNetwork
         global::NetGen.Guard.Length(input.Length, InputSize, nameof(input), "XorNet", nameof(InputSize));
         global::NetGen.Guard.Length(output.Length, OutputSize, nameof(output), "XorNet", nameof(OutputSize));
         // θ as a span whose length is the constant ParameterCount: the JIT drops the bounds checks of constant indices.
-        global::System.ReadOnlySpan<float> theta = new(_parameters, 0, ParameterCount);
+        global::System.ReadOnlySpan<float> theta = Parameters;
         global::System.ReadOnlySpan<float> x = input;
 
         // Layer 1 · Dense 2 → 4 · tanh
@@ -153,7 +155,7 @@ partial class XorNet : global::NetGen.ITrainableNetwork
         global::NetGen.Guard.Length(input.Length, InputSize, nameof(input), "XorNet", nameof(InputSize));
         global::NetGen.Guard.Length(target.Length, OutputSize, nameof(target), "XorNet", nameof(OutputSize));
         global::NetGen.Guard.Length(output.Length, OutputSize, nameof(output), "XorNet", nameof(OutputSize));
-        global::System.ReadOnlySpan<float> theta = _parameters;
+        global::System.ReadOnlySpan<float> theta = Parameters;
         global::System.ReadOnlySpan<float> x = input;
         global::System.ReadOnlySpan<float> y = target;
 
@@ -196,8 +198,8 @@ partial class XorNet : global::NetGen.ITrainableNetwork
         global::NetGen.Guard.Length(input.Length, InputSize, nameof(input), "XorNet", nameof(InputSize));
         global::NetGen.Guard.Length(target.Length, OutputSize, nameof(target), "XorNet", nameof(OutputSize));
         // θ and ∂L/∂θ as spans whose length is the constant ParameterCount: no bounds checks on constant indices.
-        global::System.ReadOnlySpan<float> theta = new(_parameters, 0, ParameterCount);
-        global::System.Span<float> grad = new(_gradients, 0, ParameterCount);
+        global::System.ReadOnlySpan<float> theta = Parameters;
+        global::System.Span<float> grad = Gradients;
         global::System.ReadOnlySpan<float> x = input;
         global::System.ReadOnlySpan<float> y = target;
 
@@ -269,7 +271,7 @@ partial class XorNet : global::NetGen.ITrainableNetwork
         global::NetGen.Guard.Length(input.Length, InputSize, nameof(input), "XorNet", nameof(InputSize));
         global::NetGen.Guard.Length(target.Length, OutputSize, nameof(target), "XorNet", nameof(OutputSize));
         global::NetGen.Guard.LearningRate(learningRate);
-        global::System.Span<float> theta = new(_parameters, 0, ParameterCount);
+        global::System.Span<float> theta = Parameters;
         global::System.ReadOnlySpan<float> x = input;
         global::System.ReadOnlySpan<float> y = target;
 
@@ -347,8 +349,8 @@ partial class XorNet : global::NetGen.ITrainableNetwork
             global::NetGen.Guard.Length(losses.Length, batchSize, nameof(losses), "XorNet", "batchSize");
         }
         EnsureBatchCapacity(batchSize);
-        global::System.ReadOnlySpan<float> theta = _parameters;
-        global::System.Span<float> grad = _gradients;
+        global::System.ReadOnlySpan<float> theta = Parameters;
+        global::System.Span<float> grad = Gradients;
         global::System.Span<float> bz1 = new global::System.Span<float>(_bz1, 0, batchSize * 4), ba1 = new global::System.Span<float>(_ba1, 0, batchSize * 4), bd1 = new global::System.Span<float>(_bd1, 0, batchSize * 4);
         global::System.Span<float> bz2 = new global::System.Span<float>(_bz2, 0, batchSize * 1), ba2 = new global::System.Span<float>(_ba2, 0, batchSize * 1), bd2 = new global::System.Span<float>(_bd2, 0, batchSize * 1);
 
@@ -464,7 +466,7 @@ partial class XorNet : global::NetGen.ITrainableNetwork
         }
         global::NetGen.Guard.LearningRate(learningRate);
         EnsureBatchCapacity(batchSize);
-        global::System.Span<float> theta = _parameters;
+        global::System.Span<float> theta = Parameters;
         float step = learningRate / batchSize; // η/B: the mean over the batch
         global::System.Span<float> bz1 = new global::System.Span<float>(_bz1, 0, batchSize * 4), ba1 = new global::System.Span<float>(_ba1, 0, batchSize * 4), bd1 = new global::System.Span<float>(_bd1, 0, batchSize * 4);
         global::System.Span<float> bz2 = new global::System.Span<float>(_bz2, 0, batchSize * 1), ba2 = new global::System.Span<float>(_ba2, 0, batchSize * 1), bd2 = new global::System.Span<float>(_bd2, 0, batchSize * 1);
