@@ -19,6 +19,7 @@ public class InstructionSetTests
         "FullyQualifiedName~NetGen.Tests.SpeedPathTests|FullyQualifiedName~NetGen.Tests.BatchedSurfaceTests|" +
         "FullyQualifiedName~NetGen.Tests.BackwardBatchTests|FullyQualifiedName~NetGen.Tests.DenseKernelTests|" +
         "FullyQualifiedName~NetGen.Tests.FastMathTests|FullyQualifiedName~NetGen.Tests.ActivationTailTests|" +
+        "FullyQualifiedName~NetGen.Tests.ForwardSoftmaxKernelTests|FullyQualifiedName~NetGen.Tests.LanesTests|" +
         "FullyQualifiedName~NetGen.Tests.InstructionSetTests.ReportInstructionSets";
 
     [Theory]

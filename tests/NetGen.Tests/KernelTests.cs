@@ -134,3 +134,45 @@ public class KernelTests
         return values;
     }
 }
+
+public class ForwardSoftmaxKernelTests
+{
+    public static TheoryData<int, int> Shapes()
+    {
+        var data = new TheoryData<int, int>();
+        foreach (int rows in new[] { 1, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 20 })
+        {
+            foreach (int cols in new[] { 1, 7, 16, 17, 32, 33, 64 })
+            {
+                data.Add(rows, cols);
+            }
+        }
+        return data;
+    }
+
+    [Theory]
+    [MemberData(nameof(Shapes))]
+    public void ForwardSoftmax_EqualsForwardThenSoftmax_BitForBit(int rows, int cols)
+    {
+        var random = new SeededRandom(rows * 100 + cols);
+        float[] w = Enumerable.Range(0, rows * cols).Select(_ => random.NextSingle() - 0.5f).ToArray();
+        float[] b = Enumerable.Range(0, rows).Select(_ => 4f * random.NextSingle() - 2f).ToArray();
+        float[] x = Enumerable.Range(0, cols).Select(_ => 2f * random.NextSingle() - 1f).ToArray();
+        float[] expectedZ = new float[rows], expectedA = new float[rows];
+        DenseKernels.Forward(w, b, x, expectedZ, rows, cols);
+        Activations.Softmax(expectedZ, expectedA);
+
+        float[] z = new float[rows + 1], a = new float[rows + 1];
+        z[rows] = a[rows] = 42f;
+        DenseKernels.ForwardSoftmax(w, b, x, z.AsSpan(0, rows), a.AsSpan(0, rows), rows, cols);
+        Assert.Equal(expectedZ, z[..rows]);
+        Assert.Equal(expectedA, a[..rows]);
+        Assert.Equal(42f, z[rows]);
+        Assert.Equal(42f, a[rows]);
+
+        float[] onlyA = new float[rows];
+        DenseKernels.ForwardSoftmax(w, b, x, default, onlyA, rows, cols);
+        Assert.Equal(expectedA, onlyA);
+        Assert.Throws<ArgumentException>(() => DenseKernels.ForwardSoftmax(w, b, x, new float[rows + 1], onlyA, rows, cols));
+    }
+}

@@ -109,7 +109,7 @@ internal static partial class NetworkEmitter
             switch (BackwardForm(spec, layer))
             {
                 case Form.Scalar:
-                    w.Line($"float z{l} = {AffineExpression(layer, 0, input)};");
+                    w.Line($"float z{l} = {ScalarAffine(spec, layer, input, BackwardForm)};");
                     w.Line($"float a{l} = {RegisterActivation(layer, $"z{l}") ?? $"z{l}"};");
                     break;
                 case Form.Lanes:
@@ -118,6 +118,10 @@ internal static partial class NetworkEmitter
                         // One input: W is a column, so z = b + W·x₀ is one vector statement (the same arithmetic per unit).
                         w.Line($"{LanesType(layer.Units)} z{l} = {ThetaLanes("theta", layer.BiasOffset, layer.Units)} + {ThetaLanes("theta", layer.WeightOffset, layer.Units)} * {input(0)};");
                     }
+                    else if (RowProducts(spec, layer, BackwardForm) is string inLanes)
+                    {
+                        WriteRowSums(w, layer, $"{LanesType(layer.Units)} z{l} = ", inLanes, ";");
+                    }
                     else
                     {
                         WriteLanesCreate(w, $"{LanesType(layer.Units)} z{l} = ", layer.Units, o => AffineExpression(layer, o, input), ";");
@@ -125,14 +129,14 @@ internal static partial class NetworkEmitter
                     w.Line($"{LanesType(layer.Units)} a{l} = {RegisterActivation(layer, $"z{l}") ?? $"z{l}"};");
                     break;
                 default:
-                    WriteAffine(w, layer, input, l == 1 ? "x" : $"a{l - 1}", $"z{l}");
                     if (layer.Activation == ActivationKind.Identity)
                     {
+                        WriteAffine(w, layer, input, l == 1 ? "x" : $"a{l - 1}", $"z{l}", InputLanes(spec, layer, BackwardForm));
                         w.Line($"z{l}.CopyTo(a{l});");
                     }
                     else
                     {
-                        WriteActivation(w, layer, $"z{l}", $"a{l}");
+                        WriteAffineActivation(w, layer, input, l == 1 ? "x" : $"a{l - 1}", $"z{l}", $"a{l}", InputLanes(spec, layer, BackwardForm));
                     }
                     break;
             }

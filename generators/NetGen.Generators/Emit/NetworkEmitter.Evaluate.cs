@@ -48,14 +48,15 @@ internal static partial class NetworkEmitter
             if (isLast)
             {
                 w.Line($"{Span} {logits} = stackalloc float[{Int(n)}];");
-                WriteAffine(w, layer, inName, logits);
                 if (layer.Activation == ActivationKind.Identity)
                 {
+                    WriteAffine(w, layer, inName, logits);
                     w.Line($"{logits}.CopyTo(output);");
                 }
                 else
                 {
-                    WriteActivation(w, layer, logits, "output");
+                    WriteAffineActivation(w, layer, i => $"{inName}[{Int(i)}]", inName, logits, "output",
+                        FillsLanes(layer.Inputs) ? $"{Intrinsics}.{LanesName(layer.Inputs)}.Create<float>({inName})" : null);
                 }
             }
             else

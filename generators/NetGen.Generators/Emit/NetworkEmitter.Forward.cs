@@ -53,7 +53,7 @@ internal static partial class NetworkEmitter
             {
                 case Form.Scalar:
                 {
-                    string z = AffineExpression(layer, 0, input);
+                    string z = ScalarAffine(spec, layer, input, ForwardForm);
                     string a = RegisterActivation(layer, z) ?? z;
                     w.Line(isLast ? $"output[0] = {a};" : $"float a{l} = {a};");
                     break;
@@ -67,6 +67,10 @@ internal static partial class NetworkEmitter
                     {
                         // One input: W is a column, so z = b + W·x₀ is one vector statement (the same arithmetic per unit).
                         w.Line($"{LanesType(layer.Units)} a{l} = {prefix}{ThetaLanes("theta", layer.BiasOffset, layer.Units)} + {ThetaLanes("theta", layer.WeightOffset, layer.Units)} * {input(0)}{suffix}");
+                    }
+                    else if (RowProducts(spec, layer, ForwardForm) is string inLanes)
+                    {
+                        WriteRowSums(w, layer, $"{LanesType(layer.Units)} a{l} = {prefix}", inLanes, suffix);
                     }
                     else
                     {
@@ -95,8 +99,7 @@ internal static partial class NetworkEmitter
                     {
                         w.Line($"{Span} {target} = stackalloc float[{Int(layer.Units)}];");
                     }
-                    WriteAffine(w, layer, input, l == 1 ? "x" : $"a{l - 1}", target);
-                    WriteActivation(w, layer, target, target);
+                    WriteAffineActivation(w, layer, input, l == 1 ? "x" : $"a{l - 1}", target, target, InputLanes(spec, layer, ForwardForm));
                     break;
                 }
             }
@@ -140,12 +143,25 @@ internal static partial class NetworkEmitter
 
     /// <summary>z = W·in + b into the span <paramref name="target"/>, reading the span <paramref name="inName"/>.</summary>
     private static void WriteAffine(SourceWriter w, LayerSpec layer, string inName, string target) =>
-        WriteAffine(w, layer, i => $"{inName}[{Int(i)}]", inName, target);
+        WriteAffine(w, layer, i => $"{inName}[{Int(i)}]", inName, target,
+            FillsLanes(layer.Inputs) ? $"{Intrinsics}.{LanesName(layer.Inputs)}.Create<float>({inName})" : null);
 
-    /// <summary>z = W·in + b into the span <paramref name="target"/>: one statement per output, or the blocked kernel.</summary>
-    private static void WriteAffine(SourceWriter w, LayerSpec layer, System.Func<int, string> input, string inSpan, string target)
+    /// <summary>
+    /// z = W·in + b into the span <paramref name="target"/>: one statement per output, or the blocked kernel. When the input is
+    /// available as one vector (<paramref name="inLanes"/>), a layer of 4 or 8 units, or of one unit, uses the same row-sum
+    /// arithmetic as the register form, so every generated method computes the same bits for the same layer.
+    /// </summary>
+    private static void WriteAffine(SourceWriter w, LayerSpec layer, System.Func<int, string> input, string inSpan, string target, string? inLanes)
     {
-        if (IsUnrolled(layer))
+        if (IsUnrolled(layer) && inLanes is not null && RowSumsApply(layer))
+        {
+            WriteRowSums(w, layer, $"{Intrinsics}.{LanesName(layer.Units)}.CopyTo(", inLanes, $", {target});");
+        }
+        else if (IsUnrolled(layer) && inLanes is not null && layer.Units == 1 && layer.Inputs >= 4)
+        {
+            w.Line($"{target}[0] = {DotExpression(layer, inLanes)};");
+        }
+        else if (IsUnrolled(layer))
         {
             for (int o = 0; o < layer.Units; o++)
             {
@@ -156,6 +172,21 @@ internal static partial class NetworkEmitter
         {
             w.Line($"{Kernels}.DenseKernels.Forward(theta.Slice({Int(layer.WeightOffset)}, {Int(layer.WeightCount)}), theta.Slice({Int(layer.BiasOffset)}, {Int(layer.Units)}), {inSpan}, {target}, {Int(layer.Units)}, {Int(layer.Inputs)});");
         }
+    }
+
+    /// <summary>
+    /// z = W·in + b into <paramref name="z"/>, then a = f(z) into <paramref name="a"/> (the same span when they are equal). A
+    /// softmax layer of 4 to 16 units on the kernel path is one call that keeps its logits in registers.
+    /// </summary>
+    private static void WriteAffineActivation(SourceWriter w, LayerSpec layer, System.Func<int, string> input, string inSpan, string z, string a, string? inLanes)
+    {
+        if (!IsUnrolled(layer) && layer.Activation == ActivationKind.Softmax && layer.Units >= 4 && layer.Units <= 16)
+        {
+            w.Line($"{Kernels}.DenseKernels.ForwardSoftmax(theta.Slice({Int(layer.WeightOffset)}, {Int(layer.WeightCount)}), theta.Slice({Int(layer.BiasOffset)}, {Int(layer.Units)}), {inSpan}, {(z == a ? "default" : z)}, {a}, {Int(layer.Units)}, {Int(layer.Inputs)});");
+            return;
+        }
+        WriteAffine(w, layer, input, inSpan, z, inLanes);
+        WriteActivation(w, layer, z, a);
     }
 
     private static void WriteActivation(SourceWriter w, LayerSpec layer, string z, string a)

@@ -131,6 +131,40 @@ internal static partial class NetworkEmitter
     private static bool FillsLanes(int count) => count == 4 || count == 8 || count == 16;
 
     /// <summary>
+    /// The layer's input as one vector expression when z = b + W·in is best formed row by row: 4 or 8 units, an input of 4
+    /// or 8 values held in (or loaded as) one vector. Null otherwise (then each unit is one scalar expression).
+    /// </summary>
+    private static string? RowProducts(NetworkSpec spec, LayerSpec layer, System.Func<NetworkSpec, LayerSpec, Form> formOf) =>
+        RowSumsApply(layer) ? InputLanes(spec, layer, formOf) : null;
+
+    private static bool RowSumsApply(LayerSpec layer) => (layer.Units == 4 || layer.Units == 8) && (layer.Inputs == 4 || layer.Inputs == 8);
+
+    /// <summary>b + w·in for a one-unit layer whose input is the vector <paramref name="inLanes"/>.</summary>
+    private static string DotExpression(LayerSpec layer, string inLanes) =>
+        $"theta[{Int(layer.BiasOffset)}] + {Intrinsics}.{LanesName(layer.Inputs)}.Sum({ThetaLanes("theta", layer.WeightOffset, layer.Inputs)} * {inLanes})";
+
+    /// <summary>
+    /// z = b + w·in for a one-unit layer: the dot product of two vectors when the input fills one, else one scalar expression.
+    /// </summary>
+    private static string ScalarAffine(NetworkSpec spec, LayerSpec layer, System.Func<int, string> input, System.Func<NetworkSpec, LayerSpec, Form> formOf) =>
+        layer.Inputs >= 4 && InputLanes(spec, layer, formOf) is string inLanes ? DotExpression(layer, inLanes) : AffineExpression(layer, 0, input);
+
+    /// <summary>
+    /// <c>z = b + RowSums(W₀ ⊙ in, W₁ ⊙ in, …)</c>: each weight row times the input lane by lane, then all row sums at once
+    /// (NetGen.Kernels.Lanes.RowSums, a transpose-and-add), one row per line.
+    /// </summary>
+    private static void WriteRowSums(SourceWriter w, LayerSpec layer, string prefix, string inLanes, string suffix)
+    {
+        w.Line($"// zₒ = bₒ + Σᵢ Wₒᵢ·inᵢ for all {Int(layer.Units)} units at once: row o of W times the input lane by lane, then the row sums side by side");
+        w.Line($"{prefix}{ThetaLanes("theta", layer.BiasOffset, layer.Units)} + global::NetGen.Kernels.Lanes.RowSums(");
+        for (int o = 0; o < layer.Units; o++)
+        {
+            string row = ThetaLanes("theta", layer.WeightOffset + o * layer.Inputs, layer.Inputs);
+            w.Line($"    {row} * {inLanes}{(o == layer.Units - 1 ? ")" + suffix : ",")}");
+        }
+    }
+
+    /// <summary>
     /// <c>Vector256.Create&lt;float&gt;(theta.Slice(start, 8))</c>: a row or column of θ as one vector of <paramref name="count"/>
     /// lanes. The explicit <c>&lt;float&gt;</c> lets a <c>Span&lt;float&gt;</c> convert to the <c>ReadOnlySpan&lt;float&gt;</c>
     /// overload under C# 12 (net8.0 consumers), where generic inference does not see that conversion.

@@ -175,6 +175,17 @@ public static partial class Activations
         ref float zr = ref MemoryMarshal.GetReference(z);
         ref float ar = ref MemoryMarshal.GetReference(a);
         int n = z.Length;
+        if (Vector512.IsHardwareAccelerated && n >= 4 && n <= 16)
+        {
+            // The layout of DenseKernels.ForwardSoftmax, so both give the same bits for the same logits.
+            int blocks = (n + 3) / 4;
+            Vector128<float> z0 = Vector128.LoadUnsafe(ref zr);
+            Vector128<float> z1 = blocks > 1 ? Vector128.LoadUnsafe(ref zr, (nuint)Math.Min(4, n - 4)) : z0;
+            Vector128<float> z2 = blocks > 2 ? Vector128.LoadUnsafe(ref zr, (nuint)Math.Min(8, n - 4)) : z0;
+            Vector128<float> z3 = blocks > 3 ? Vector128.LoadUnsafe(ref zr, (nuint)(n - 4)) : z0;
+            SoftmaxBlocks(z0, z1, z2, z3, n, ref zr, keepLogits: false, ref ar);
+            return;
+        }
         if (Vector256.IsHardwareAccelerated && n >= Vector256<float>.Count && n <= 2 * Vector256<float>.Count)
         {
             SoftmaxOverlapping(ref zr, ref ar, n);
@@ -189,6 +200,62 @@ public static partial class Activations
         float sum = ExpSubtractSum(ref zr, ref ar, n, max);
         Scale(ref ar, n, 1f / sum);
     }
+
+    /// <summary>
+    /// Softmax of 4 ≤ n ≤ 16 logits held as four blocks of four lanes, block k holding elements from min(4k, n − 4) (the
+    /// last block overlaps the one before when n is not a multiple of 4; blocks past the end repeat block 0): the maximum over
+    /// all lanes, one 16-lane exp, a sum with the repeated lanes masked out, then each block stored once (also the logits
+    /// into <paramref name="z"/> when <paramref name="keepLogits"/>). Both vectors are computed before anything is stored,
+    /// so z and a may be the same memory.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal static void SoftmaxBlocks(Vector128<float> z0, Vector128<float> z1, Vector128<float> z2, Vector128<float> z3, int n,
+        ref float z, bool keepLogits, ref float a)
+    {
+        int blocks = (n + 3) / 4;
+        int start1 = Math.Min(4, n - 4), start2 = Math.Min(8, n - 4), start3 = n - 4;
+        Vector512<float> logits = Vector512.Create(Vector256.Create(z0, z1), Vector256.Create(z2, z3));
+        // Lane j of block k is new if start_k + j ≥ 4k: the last start_k + 4 − 4k lanes; none of a block past the end.
+        Vector512<float> fresh = Vector512.Create(
+            Vector256.Create(Vector128<float>.AllBitsSet, blocks > 1 ? LastLanes(start1) : Vector128<float>.Zero),
+            Vector256.Create(blocks > 2 ? LastLanes(start2 - 4) : Vector128<float>.Zero, blocks > 3 ? LastLanes(start3 - 8) : Vector128<float>.Zero));
+        // Repeated lanes never change the maximum; a NaN logit makes every output NaN.
+        Vector256<float> m8 = Vector256.Max(logits.GetLower(), logits.GetUpper());
+        Vector128<float> m4 = VectorMath.Max(m8.GetLower(), m8.GetUpper());
+        m4 = VectorMath.Max(m4, Vector128.Shuffle(m4, Vector128.Create(2, 3, 0, 1)));
+        m4 = VectorMath.Max(m4, Vector128.Shuffle(m4, Vector128.Create(1, 0, 3, 2)));
+        Vector512<float> e = FastMath.Exp(logits - Vector512.Create(m4.ToScalar()));
+        Vector512<float> p = e * Vector512.Create(1f / Vector512.Sum(e & fresh));
+        if (keepLogits)
+        {
+            StoreBlocks(logits, ref z, blocks, start1, start2, start3);
+        }
+        StoreBlocks(p, ref a, blocks, start1, start2, start3);
+    }
+
+    /// <summary>Stores block k of <paramref name="v"/> at its start (block 0 at 0); blocks past the end are not stored.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void StoreBlocks(Vector512<float> v, ref float target, int blocks, int start1, int start2, int start3)
+    {
+        if (blocks > 3)
+        {
+            v.GetUpper().GetUpper().StoreUnsafe(ref target, (nuint)start3);
+        }
+        if (blocks > 2)
+        {
+            v.GetUpper().GetLower().StoreUnsafe(ref target, (nuint)start2);
+        }
+        if (blocks > 1)
+        {
+            v.GetLower().GetUpper().StoreUnsafe(ref target, (nuint)start1);
+        }
+        v.GetLower().GetLower().StoreUnsafe(ref target);
+    }
+
+    /// <summary>Ones in the last <paramref name="count"/> of four lanes (0 ≤ count ≤ 4).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector128<float> LastLanes(int count) =>
+        Vector128.LoadUnsafe(ref Unsafe.As<uint, float>(ref Unsafe.AsRef(in OverlapMask[0])), (nuint)(4 + count));
 
     /// <summary>16 lanes: 8 zeros then 8 all-ones; loading 8 lanes at index r gives ones in the last r lanes (4 lanes at 4 + r: the last r of 4).</summary>
     private static ReadOnlySpan<uint> OverlapMask => [0u, 0u, 0u, 0u, 0u, 0u, 0u, 0u, ~0u, ~0u, ~0u, ~0u, ~0u, ~0u, ~0u, ~0u];

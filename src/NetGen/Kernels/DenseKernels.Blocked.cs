@@ -36,38 +36,100 @@ public static partial class DenseKernels
         return h.GetLower() + h.GetUpper();
     }
 
+    /// <summary>
+    /// Rows in groups of sixteen (four blocks of four), each group's sums stored as one 512-bit vector: the activation that
+    /// reads z next loads the same 64 bytes and gets them forwarded from the store (four 128-bit stores under one 512-bit
+    /// load stall the load until they reach the cache). Then blocks of four. Returns the number of rows done.
+    /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static int ForwardVector512(ref float w, ref float b, ref float x, ref float z, int rows, int cols)
     {
         int o = 0;
-        int remainder = cols % 16, full = cols - remainder;
+        for (; o <= rows - 16; o += 16)
+        {
+            ref float wo = ref Unsafe.Add(ref w, o * cols);
+            Vector128<float> s0 = Rows4Vector512(ref wo, ref x, cols);
+            Vector128<float> s1 = Rows4Vector512(ref Unsafe.Add(ref wo, 4 * cols), ref x, cols);
+            Vector128<float> s2 = Rows4Vector512(ref Unsafe.Add(ref wo, 8 * cols), ref x, cols);
+            Vector128<float> s3 = Rows4Vector512(ref Unsafe.Add(ref wo, 12 * cols), ref x, cols);
+            (Vector512.Create(Vector256.Create(s0, s1), Vector256.Create(s2, s3)) + Vector512.LoadUnsafe(ref b, (nuint)o)).StoreUnsafe(ref z, (nuint)o);
+        }
         for (; o <= rows - 4; o += 4)
         {
-            ref float w0 = ref Unsafe.Add(ref w, o * cols);
-            ref float w1 = ref Unsafe.Add(ref w0, cols);
-            ref float w2 = ref Unsafe.Add(ref w1, cols);
-            ref float w3 = ref Unsafe.Add(ref w2, cols);
-            Vector512<float> acc0 = Vector512<float>.Zero, acc1 = Vector512<float>.Zero, acc2 = Vector512<float>.Zero, acc3 = Vector512<float>.Zero;
-            for (int i = 0; i < full; i += 16)
-            {
-                Vector512<float> xv = Vector512.LoadUnsafe(ref x, (nuint)i);
-                acc0 = VectorMath.Fma(Vector512.LoadUnsafe(ref w0, (nuint)i), xv, acc0);
-                acc1 = VectorMath.Fma(Vector512.LoadUnsafe(ref w1, (nuint)i), xv, acc1);
-                acc2 = VectorMath.Fma(Vector512.LoadUnsafe(ref w2, (nuint)i), xv, acc2);
-                acc3 = VectorMath.Fma(Vector512.LoadUnsafe(ref w3, (nuint)i), xv, acc3);
-            }
-            if (remainder != 0)
-            {
-                nuint i = (nuint)(cols - 16);
-                Vector512<float> xv = Vector512.LoadUnsafe(ref x, i) & TailMaskVector512(remainder);
-                acc0 = VectorMath.Fma(Vector512.LoadUnsafe(ref w0, i), xv, acc0);
-                acc1 = VectorMath.Fma(Vector512.LoadUnsafe(ref w1, i), xv, acc1);
-                acc2 = VectorMath.Fma(Vector512.LoadUnsafe(ref w2, i), xv, acc2);
-                acc3 = VectorMath.Fma(Vector512.LoadUnsafe(ref w3, i), xv, acc3);
-            }
-            (Sum4(acc0, acc1, acc2, acc3) + Vector128.LoadUnsafe(ref b, (nuint)o)).StoreUnsafe(ref z, (nuint)o);
+            (Rows4Vector512(ref Unsafe.Add(ref w, o * cols), ref x, cols) + Vector128.LoadUnsafe(ref b, (nuint)o)).StoreUnsafe(ref z, (nuint)o);
         }
         return o;
+    }
+
+    /// <summary>
+    /// z = W·x + b and a = softmax(z) for 4 ≤ rows ≤ 16 and cols ≥ 16, in registers: the rows in up to four blocks of four
+    /// starting at min(4k, rows − 4) (the last block overlaps the one before when rows is not a multiple of 4), softmax over
+    /// the sixteen lanes with repeated and unused lanes masked out of the sum, each block stored once.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void ForwardSoftmaxVector512(ref float w, ref float b, ref float x, ref float z, ref float a, bool keepLogits, int rows, int cols)
+    {
+        // Every logit is computed exactly as Forward computes it (full blocks of four rows, then single rows), so the values
+        // match Forward's and ForwardBatch's bit for bit; the last block is then assembled from the block before it and the
+        // single rows.
+        int full = rows / 4, single = rows % 4;
+        Vector128<float> f0 = Rows4Vector512(ref w, ref x, cols) + Vector128.LoadUnsafe(ref b);
+        Vector128<float> f1 = full > 1 ? Rows4Vector512(ref Unsafe.Add(ref w, 4 * cols), ref x, cols) + Vector128.LoadUnsafe(ref b, 4) : f0;
+        Vector128<float> f2 = full > 2 ? Rows4Vector512(ref Unsafe.Add(ref w, 8 * cols), ref x, cols) + Vector128.LoadUnsafe(ref b, 8) : f0;
+        Vector128<float> f3 = full > 3 ? Rows4Vector512(ref Unsafe.Add(ref w, 12 * cols), ref x, cols) + Vector128.LoadUnsafe(ref b, 12) : f0;
+        if (single != 0)
+        {
+            int o = 4 * full;
+            float t0 = Unsafe.Add(ref b, o) + Simd.Dot(ref Unsafe.Add(ref w, o * cols), ref x, cols);
+            float t1 = single > 1 ? Unsafe.Add(ref b, o + 1) + Simd.Dot(ref Unsafe.Add(ref w, (o + 1) * cols), ref x, cols) : 0f;
+            float t2 = single > 2 ? Unsafe.Add(ref b, o + 2) + Simd.Dot(ref Unsafe.Add(ref w, (o + 2) * cols), ref x, cols) : 0f;
+            Vector128<float> previous = full == 1 ? f0 : full == 2 ? f1 : f2;
+            Vector128<float> last = single == 1 ? Vector128.Create(previous.GetElement(1), previous.GetElement(2), previous.GetElement(3), t0)
+                : single == 2 ? Vector128.Create(previous.GetElement(2), previous.GetElement(3), t0, t1)
+                : Vector128.Create(previous.GetElement(3), t0, t1, t2);
+            if (full == 1)
+            {
+                f1 = last;
+            }
+            else if (full == 2)
+            {
+                f2 = last;
+            }
+            else
+            {
+                f3 = last;
+            }
+        }
+        Activations.SoftmaxBlocks(f0, f1, f2, f3, rows, ref z, keepLogits, ref a);
+    }
+
+    /// <summary>The four dot products W[r]·x of the rows starting at <paramref name="w0"/> (cols ≥ 16), in row order.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector128<float> Rows4Vector512(ref float w0, ref float x, int cols)
+    {
+        int remainder = cols % 16, full = cols - remainder;
+        ref float w1 = ref Unsafe.Add(ref w0, cols);
+        ref float w2 = ref Unsafe.Add(ref w1, cols);
+        ref float w3 = ref Unsafe.Add(ref w2, cols);
+        Vector512<float> acc0 = Vector512<float>.Zero, acc1 = Vector512<float>.Zero, acc2 = Vector512<float>.Zero, acc3 = Vector512<float>.Zero;
+        for (int i = 0; i < full; i += 16)
+        {
+            Vector512<float> xv = Vector512.LoadUnsafe(ref x, (nuint)i);
+            acc0 = VectorMath.Fma(Vector512.LoadUnsafe(ref w0, (nuint)i), xv, acc0);
+            acc1 = VectorMath.Fma(Vector512.LoadUnsafe(ref w1, (nuint)i), xv, acc1);
+            acc2 = VectorMath.Fma(Vector512.LoadUnsafe(ref w2, (nuint)i), xv, acc2);
+            acc3 = VectorMath.Fma(Vector512.LoadUnsafe(ref w3, (nuint)i), xv, acc3);
+        }
+        if (remainder != 0)
+        {
+            nuint i = (nuint)(cols - 16);
+            Vector512<float> xv = Vector512.LoadUnsafe(ref x, i) & TailMaskVector512(remainder);
+            acc0 = VectorMath.Fma(Vector512.LoadUnsafe(ref w0, i), xv, acc0);
+            acc1 = VectorMath.Fma(Vector512.LoadUnsafe(ref w1, i), xv, acc1);
+            acc2 = VectorMath.Fma(Vector512.LoadUnsafe(ref w2, i), xv, acc2);
+            acc3 = VectorMath.Fma(Vector512.LoadUnsafe(ref w3, i), xv, acc3);
+        }
+        return Sum4(acc0, acc1, acc2, acc3);
     }
 
     /// <summary>

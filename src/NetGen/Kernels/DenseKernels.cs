@@ -40,6 +40,37 @@ public static partial class DenseKernels
     }
 
     /// <summary>
+    /// <c>z = W·x + b</c> then <c>a = softmax(z)</c>, as <see cref="Forward"/> followed by <see cref="Activations.Softmax"/>
+    /// (the same values up to the rounding of the sum). For 4 to 16 rows under AVX-512 the logits never leave the registers:
+    /// writing z and reading it back for the softmax would make the softmax's wide loads wait for the narrower stores.
+    /// </summary>
+    /// <param name="w">The layer's weight, <c>rows × cols</c>.</param>
+    /// <param name="b">The layer's bias, <c>rows</c> values.</param>
+    /// <param name="x">The layer's input, <c>cols</c> values.</param>
+    /// <param name="z">Receives the logits, <c>rows</c> values; empty when only <paramref name="a"/> is wanted.</param>
+    /// <param name="a">Receives the probabilities, <c>rows</c> values (may be <paramref name="z"/>).</param>
+    /// <param name="rows">Outputs.</param>
+    /// <param name="cols">Inputs.</param>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void ForwardSoftmax(ReadOnlySpan<float> w, ReadOnlySpan<float> b, ReadOnlySpan<float> x, Span<float> z, Span<float> a, int rows, int cols)
+    {
+        CheckShapes(w.Length, b.Length, x.Length, a.Length, rows, cols);
+        if (z.Length != 0 && z.Length != rows)
+        {
+            ThrowShape();
+        }
+        if (Vector512.IsHardwareAccelerated && Avx.IsSupported && cols >= Vector512<float>.Count && rows >= 4 && rows <= 16)
+        {
+            ForwardSoftmaxVector512(ref MemoryMarshal.GetReference(w), ref MemoryMarshal.GetReference(b), ref MemoryMarshal.GetReference(x),
+                ref MemoryMarshal.GetReference(z), ref MemoryMarshal.GetReference(a), z.Length != 0, rows, cols);
+            return;
+        }
+        Span<float> logits = z.Length != 0 ? z : a;
+        Forward(w, b, x, logits, rows, cols);
+        Activations.Softmax(logits, a);
+    }
+
+    /// <summary>
     /// The weight part of backprop for one sample, fused into one pass over <c>W</c>:
     /// <c>∂L/∂W += δ·aᵀ</c>, <c>∂L/∂b += δ</c> and, when <paramref name="gradInput"/> is not empty,
     /// <c>gradInput = Wᵀ·δ</c> (overwritten) — the error handed to the previous layer before its activation's derivative.

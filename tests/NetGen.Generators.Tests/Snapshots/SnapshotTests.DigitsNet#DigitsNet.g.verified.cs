@@ -114,8 +114,7 @@ partial class DigitsNet : global::NetGen.ITrainableNetwork
         // Layer 2 · Dense 32 → 10 · softmax
         //   z⁽²⁾ = W⁽²⁾·a⁽¹⁾ + b⁽²⁾        W⁽²⁾ = θ[2080..2400) (10×32, row-major), b⁽²⁾ = θ[2400..2410)
         //   ŷ = softmax(z⁽²⁾)
-        global::NetGen.Kernels.DenseKernels.Forward(theta.Slice(2080, 320), theta.Slice(2400, 10), a1, output, 10, 32);
-        global::NetGen.Kernels.Activations.Softmax(output, output);
+        global::NetGen.Kernels.DenseKernels.ForwardSoftmax(theta.Slice(2080, 320), theta.Slice(2400, 10), a1, default, output, 10, 32);
     }
 
     /// <summary>
@@ -191,8 +190,7 @@ partial class DigitsNet : global::NetGen.ITrainableNetwork
         //   z⁽²⁾ = W⁽²⁾·a⁽¹⁾ + b⁽²⁾        W⁽²⁾ = θ[2080..2400) (10×32, row-major), b⁽²⁾ = θ[2400..2410)
         //   ŷ = softmax(z⁽²⁾)
         global::System.Span<float> z2 = stackalloc float[10];
-        global::NetGen.Kernels.DenseKernels.Forward(theta.Slice(2080, 320), theta.Slice(2400, 10), a1, z2, 10, 32);
-        global::NetGen.Kernels.Activations.Softmax(z2, output);
+        global::NetGen.Kernels.DenseKernels.ForwardSoftmax(theta.Slice(2080, 320), theta.Slice(2400, 10), a1, z2, output, 10, 32);
 
         // ── Loss (its gradient goes to a scratch span and is not used) ──
         global::System.Span<float> a2 = output;
@@ -234,8 +232,7 @@ partial class DigitsNet : global::NetGen.ITrainableNetwork
         // Layer 2 · Dense 32 → 10 · softmax
         //   z⁽²⁾ = W⁽²⁾·a⁽¹⁾ + b⁽²⁾        W⁽²⁾ = θ[2080..2400) (10×32, row-major), b⁽²⁾ = θ[2400..2410)
         //   ŷ = softmax(z⁽²⁾)
-        global::NetGen.Kernels.DenseKernels.Forward(theta.Slice(2080, 320), theta.Slice(2400, 10), a1, z2, 10, 32);
-        global::NetGen.Kernels.Activations.Softmax(z2, a2);
+        global::NetGen.Kernels.DenseKernels.ForwardSoftmax(theta.Slice(2080, 320), theta.Slice(2400, 10), a1, z2, a2, 10, 32);
 
         // ── Loss and the output error δ⁽ᴸ⁾ = ∂L/∂z⁽ᴸ⁾ ──────────────────────────────────────
         // L = −Σₖ yₖ·log ŷₖ (a per-sample sum over classes; Mean and Sum agree for one sample)
@@ -290,8 +287,7 @@ partial class DigitsNet : global::NetGen.ITrainableNetwork
         // Layer 2 · Dense 32 → 10 · softmax
         //   z⁽²⁾ = W⁽²⁾·a⁽¹⁾ + b⁽²⁾        W⁽²⁾ = θ[2080..2400) (10×32, row-major), b⁽²⁾ = θ[2400..2410)
         //   ŷ = softmax(z⁽²⁾)
-        global::NetGen.Kernels.DenseKernels.Forward(theta.Slice(2080, 320), theta.Slice(2400, 10), a1, z2, 10, 32);
-        global::NetGen.Kernels.Activations.Softmax(z2, a2);
+        global::NetGen.Kernels.DenseKernels.ForwardSoftmax(theta.Slice(2080, 320), theta.Slice(2400, 10), a1, z2, a2, 10, 32);
 
         // ── Loss and the output error δ⁽ᴸ⁾ = ∂L/∂z⁽ᴸ⁾ ──────────────────────────────────────
         // L = −Σₖ yₖ·log ŷₖ (a per-sample sum over classes; Mean and Sum agree for one sample)

@@ -116,7 +116,7 @@ partial class XorNet : global::NetGen.ITrainableNetwork
         // Layer 2 · Dense 4 → 1 · sigmoid
         //   z⁽²⁾ = W⁽²⁾·a⁽¹⁾ + b⁽²⁾        W⁽²⁾ = θ[12..16) (1×4, row-major), b⁽²⁾ = θ[16]
         //   ŷ = σ(z⁽²⁾)
-        output[0] = global::NetGen.Kernels.Activations.Sigmoid(theta[16] + theta[12] * a1[0] + theta[13] * a1[1] + theta[14] * a1[2] + theta[15] * a1[3]);
+        output[0] = global::NetGen.Kernels.Activations.Sigmoid(theta[16] + global::System.Runtime.Intrinsics.Vector128.Sum(global::System.Runtime.Intrinsics.Vector128.Create<float>(theta.Slice(12, 4)) * a1));
     }
 
     /// <summary>
@@ -173,7 +173,7 @@ partial class XorNet : global::NetGen.ITrainableNetwork
         //   z⁽²⁾ = W⁽²⁾·a⁽¹⁾ + b⁽²⁾        W⁽²⁾ = θ[12..16) (1×4, row-major), b⁽²⁾ = θ[16]
         //   ŷ = σ(z⁽²⁾)
         global::System.Span<float> z2 = stackalloc float[1];
-        z2[0] = theta[16] + theta[12] * a1[0] + theta[13] * a1[1] + theta[14] * a1[2] + theta[15] * a1[3];
+        z2[0] = theta[16] + global::System.Runtime.Intrinsics.Vector128.Sum(global::System.Runtime.Intrinsics.Vector128.Create<float>(theta.Slice(12, 4)) * global::System.Runtime.Intrinsics.Vector128.Create<float>(a1));
         global::NetGen.Kernels.Activations.Sigmoid(z2, output);
 
         // ── Loss (its gradient goes to a scratch span and is not used) ──
@@ -218,7 +218,7 @@ partial class XorNet : global::NetGen.ITrainableNetwork
         // Layer 2 · Dense 4 → 1 · sigmoid
         //   z⁽²⁾ = W⁽²⁾·a⁽¹⁾ + b⁽²⁾        W⁽²⁾ = θ[12..16) (1×4, row-major), b⁽²⁾ = θ[16]
         //   ŷ = σ(z⁽²⁾)
-        float z2 = theta[16] + theta[12] * a1[0] + theta[13] * a1[1] + theta[14] * a1[2] + theta[15] * a1[3];
+        float z2 = theta[16] + global::System.Runtime.Intrinsics.Vector128.Sum(global::System.Runtime.Intrinsics.Vector128.Create<float>(theta.Slice(12, 4)) * a1);
         float a2 = global::NetGen.Kernels.Activations.Sigmoid(z2);
 
         // ── Loss and the output error δ⁽ᴸ⁾ = ∂L/∂z⁽ᴸ⁾ ──────────────────────────────────────
@@ -290,7 +290,7 @@ partial class XorNet : global::NetGen.ITrainableNetwork
         // Layer 2 · Dense 4 → 1 · sigmoid
         //   z⁽²⁾ = W⁽²⁾·a⁽¹⁾ + b⁽²⁾        W⁽²⁾ = θ[12..16) (1×4, row-major), b⁽²⁾ = θ[16]
         //   ŷ = σ(z⁽²⁾)
-        float z2 = theta[16] + theta[12] * a1[0] + theta[13] * a1[1] + theta[14] * a1[2] + theta[15] * a1[3];
+        float z2 = theta[16] + global::System.Runtime.Intrinsics.Vector128.Sum(global::System.Runtime.Intrinsics.Vector128.Create<float>(theta.Slice(12, 4)) * a1);
         float a2 = global::NetGen.Kernels.Activations.Sigmoid(z2);
 
         // ── Loss and the output error δ⁽ᴸ⁾ = ∂L/∂z⁽ᴸ⁾ ──────────────────────────────────────
@@ -377,7 +377,7 @@ partial class XorNet : global::NetGen.ITrainableNetwork
         {
             global::System.ReadOnlySpan<float> a1 = ba1.Slice(b * 4, 4);
             global::System.Span<float> z2 = bz2.Slice(b * 1, 1), a2 = ba2.Slice(b * 1, 1);
-            z2[0] = theta[16] + theta[12] * a1[0] + theta[13] * a1[1] + theta[14] * a1[2] + theta[15] * a1[3];
+            z2[0] = theta[16] + global::System.Runtime.Intrinsics.Vector128.Sum(global::System.Runtime.Intrinsics.Vector128.Create<float>(theta.Slice(12, 4)) * global::System.Runtime.Intrinsics.Vector128.Create<float>(a1));
             global::NetGen.Kernels.Activations.Sigmoid(z2, a2);
         }
 
@@ -494,7 +494,7 @@ partial class XorNet : global::NetGen.ITrainableNetwork
         {
             global::System.ReadOnlySpan<float> a1 = ba1.Slice(b * 4, 4);
             global::System.Span<float> z2 = bz2.Slice(b * 1, 1), a2 = ba2.Slice(b * 1, 1);
-            z2[0] = theta[16] + theta[12] * a1[0] + theta[13] * a1[1] + theta[14] * a1[2] + theta[15] * a1[3];
+            z2[0] = theta[16] + global::System.Runtime.Intrinsics.Vector128.Sum(global::System.Runtime.Intrinsics.Vector128.Create<float>(theta.Slice(12, 4)) * global::System.Runtime.Intrinsics.Vector128.Create<float>(a1));
             global::NetGen.Kernels.Activations.Sigmoid(z2, a2);
         }
 

@@ -1,0 +1,71 @@
+using System.Runtime.CompilerServices;
+using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
+
+namespace NetGen.Kernels;
+
+/// <summary>
+/// Row sums for the straight-line code of tiny layers held in registers. A layer whose input fills one vector multiplies
+/// each weight row by the input lane by lane (<c>pₒ = W⁽ˡ⁾ₒ ⊙ a⁽ˡ⁻¹⁾</c>); <c>RowSums</c> then adds up each product across
+/// its lanes and returns the sums <c>Σᵢ pₒᵢ</c> side by side, one lane per row, in a transpose-and-add tree of horizontal
+/// adds — the matrix-vector product W·a without a scalar extract per element.
+/// </summary>
+/// <remarks>
+/// The sums are formed pairwise (lanes 0+1, 2+3, …, then pairs of pairs), so they may differ from a left-to-right sum in the
+/// last bit. Without AVX the same pairing is done with shuffles.
+/// </remarks>
+public static class Lanes
+{
+    /// <summary>Eight rows of eight: lane o of the result is the sum of the lanes of <c>p</c>ₒ.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector256<float> RowSums(Vector256<float> p0, Vector256<float> p1, Vector256<float> p2, Vector256<float> p3,
+        Vector256<float> p4, Vector256<float> p5, Vector256<float> p6, Vector256<float> p7)
+    {
+        if (Avx.IsSupported)
+        {
+            // After two rounds of hadd each 128-bit half holds the four partial sums of its half of the rows' lanes.
+            Vector256<float> h0123 = Avx.HorizontalAdd(Avx.HorizontalAdd(p0, p1), Avx.HorizontalAdd(p2, p3));
+            Vector256<float> h4567 = Avx.HorizontalAdd(Avx.HorizontalAdd(p4, p5), Avx.HorizontalAdd(p6, p7));
+            return Avx.Permute2x128(h0123, h4567, 0x20) + Avx.Permute2x128(h0123, h4567, 0x31);
+        }
+        return Vector256.Create(RowSums(p0, p1, p2, p3), RowSums(p4, p5, p6, p7));
+    }
+
+    /// <summary>Four rows of eight.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector128<float> RowSums(Vector256<float> p0, Vector256<float> p1, Vector256<float> p2, Vector256<float> p3)
+    {
+        if (Avx.IsSupported)
+        {
+            Vector256<float> h = Avx.HorizontalAdd(Avx.HorizontalAdd(p0, p1), Avx.HorizontalAdd(p2, p3));
+            return h.GetLower() + h.GetUpper();
+        }
+        return RowSums(p0.GetLower(), p1.GetLower(), p2.GetLower(), p3.GetLower()) + RowSums(p0.GetUpper(), p1.GetUpper(), p2.GetUpper(), p3.GetUpper());
+    }
+
+    /// <summary>Eight rows of four.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector256<float> RowSums(Vector128<float> p0, Vector128<float> p1, Vector128<float> p2, Vector128<float> p3,
+        Vector128<float> p4, Vector128<float> p5, Vector128<float> p6, Vector128<float> p7) =>
+        Vector256.Create(RowSums(p0, p1, p2, p3), RowSums(p4, p5, p6, p7));
+
+    /// <summary>Four rows of four.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector128<float> RowSums(Vector128<float> p0, Vector128<float> p1, Vector128<float> p2, Vector128<float> p3)
+    {
+        if (Sse3.IsSupported)
+        {
+            return Sse3.HorizontalAdd(Sse3.HorizontalAdd(p0, p1), Sse3.HorizontalAdd(p2, p3));
+        }
+        return PairSums(PairSums(p0, p1), PairSums(p2, p3));
+    }
+
+    /// <summary>hadd without SSE3: (a0+a1, a2+a3, b0+b1, b2+b3).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector128<float> PairSums(Vector128<float> a, Vector128<float> b)
+    {
+        Vector128<float> even = Vector128.Create(a.GetElement(0), a.GetElement(2), b.GetElement(0), b.GetElement(2));
+        Vector128<float> odd = Vector128.Create(a.GetElement(1), a.GetElement(3), b.GetElement(1), b.GetElement(3));
+        return even + odd;
+    }
+}
