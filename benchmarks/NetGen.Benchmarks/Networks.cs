@@ -34,3 +34,34 @@ public sealed partial class W3Mnist;
 [Dense(8, Activation.Tanh)]
 [Dense(1)]
 public sealed partial class W4Audio;
+
+// ----- Profile networks (-- profile): the workloads' shapes with identity activations, so that the difference to the real
+// network is the cost of its activations, and the smallest possible network, the floor of a generated call. -----
+
+/// <summary>W1's shape with identity activations.</summary>
+[Network(Loss = Loss.MeanSquaredError)]
+[Input(2)]
+[Dense(4)]
+[Dense(1)]
+public sealed partial class W1Linear;
+
+/// <summary>W2's shape with identity activations.</summary>
+[Network(Loss = Loss.MeanSquaredError)]
+[Input(64)]
+[Dense(32)]
+[Dense(10)]
+public sealed partial class W2Linear;
+
+/// <summary>W4's shape with identity activations.</summary>
+[Network(Loss = Loss.MeanSquaredError)]
+[Input(1)]
+[Dense(8)]
+[Dense(8)]
+[Dense(1)]
+public sealed partial class W4Linear;
+
+/// <summary>One weight and one bias: what a generated Forward costs before any arithmetic (guards, spans, call).</summary>
+[Network(Loss = Loss.MeanSquaredError)]
+[Input(1)]
+[Dense(1)]
+public sealed partial class CallFloor;

@@ -20,6 +20,10 @@ public static class Program
         {
             return Quick.Run(args[1..]);
         }
+        if (args.Length > 0 && args[0] == "profile")
+        {
+            return Profile.Run();
+        }
         if (args.Length > 0 && args[0] == "compare")
         {
             return Compare.Run(args[1..]);
