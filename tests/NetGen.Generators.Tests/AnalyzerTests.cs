@@ -137,6 +137,12 @@ public class AnalyzerTests
     [InlineData("ReadOnlySpan<float> t = [1f, 0f]; net.Backward(any, [|t|]);", "this argument has 2")]
     [InlineData("net.Backward(target: [|new float[2]|], input: any);", "'target' of XorNet.Backward")]
     [InlineData("net.Forward([|(ReadOnlySpan<float>)new float[3]|], new float[1]);", "this argument has 3")]
+    [InlineData("net.ForwardBatch([|new float[6]|], new float[4], 4);", "'inputs' of XorNet.ForwardBatch needs InputSize × batchSize (2 × 4) = 8 values, but this argument has 6")]
+    [InlineData("net.ForwardBatch(new float[8], [|new float[3]|], 4);", "'outputs' of XorNet.ForwardBatch needs OutputSize × batchSize (1 × 4) = 4 values, but this argument has 3")]
+    [InlineData("int n = any.Length; net.ForwardBatch([|new float[5]|], any, n);", "'inputs' of XorNet.ForwardBatch needs a multiple of InputSize = 2 values, but this argument has 5")]
+    [InlineData("net.BackwardBatch(new float[4], [|[1f, 0f, 1f]|], 2);", "'targets' of XorNet.BackwardBatch needs OutputSize × batchSize (1 × 2) = 2 values")]
+    [InlineData("net.BackwardBatch(new float[4], [1f, 0f], 2, [|new float[3]|]);", "'losses' of XorNet.BackwardBatch needs batchSize = 2 values, but this argument has 3")]
+    [InlineData("net.TrainStepBatch([|stackalloc float[7]|], any, any.Length, 0.1f);", "needs a multiple of InputSize = 2 values, but this argument has 7")]
     public void NG4001_KnownWrongLength_PointsAtTheArgument(string body, string message)
     {
         Diagnostic d = Expect(Call(body), "NG4001");
@@ -153,6 +159,12 @@ public class AnalyzerTests
     [InlineData("net.Forward(any, any);")]
     [InlineData("float[] extra = [1f]; net.Forward([0f, .. extra], new float[1]);")]
     [InlineData("INetwork i = net; i.Forward(new float[2], new float[1]);")]
+    [InlineData("net.ForwardBatch(new float[8], new float[4], 4);")]
+    [InlineData("net.ForwardBatch(new float[6], any, any.Length);")]
+    [InlineData("net.BackwardBatch(new float[4], [1f, 0f], 2);")]
+    [InlineData("net.BackwardBatch(new float[4], [1f, 0f], 2, new float[2]);")]
+    [InlineData("net.TrainStepBatch(new float[8], new float[4], 4, 0.1f, default);")]
+    [InlineData("net.ForwardBatch(any, any, 3);")]
     public void NG4001_UnknownOrRightLength_IsNotReported(string body)
     {
         FullRun run = GeneratorHarness.RunAll(Call(body));

@@ -238,14 +238,25 @@ public class EmbeddedWeightsGeneratorTests
             "123456789012345678901234567890", "0.000000000000000000000000000000000000001", "9.999999e-39", "1.0000000000000000000000000001",
         };
         var random = new Random(12345);
+        var seen = new HashSet<string>(StringComparer.Ordinal);
         for (int i = 0; i < 300; i++)
         {
             float value = BitConverter.Int32BitsToSingle(random.Next() ^ (random.Next(2) << 31));
             if (float.IsFinite(value))
             {
-                data.Add(value.ToString("R", CultureInfo.InvariantCulture));
-                data.Add(((double)value).ToString("R", CultureInfo.InvariantCulture));   // Python's repr of a float32 widened to double
-                data.Add(value.ToString("E12", CultureInfo.InvariantCulture));
+                // The shortest float and the widened double (Python's repr of a float32) print alike for integers: each once.
+                foreach (string token in new[]
+                {
+                    value.ToString("R", CultureInfo.InvariantCulture),
+                    ((double)value).ToString("R", CultureInfo.InvariantCulture),
+                    value.ToString("E12", CultureInfo.InvariantCulture),
+                })
+                {
+                    if (seen.Add(token))
+                    {
+                        data.Add(token);
+                    }
+                }
             }
         }
         return data;

@@ -166,7 +166,7 @@ internal static class DiagnosticDescriptors
         "NG4001", CallSite, DiagnosticSeverity.Error,
         "Span argument has the wrong length",
         "'{0}' of {1}.{2} needs {3} = {4} values, but this argument has {5}",
-        "Forward, Backward and the other generated entry points check their span lengths at run time and throw ArgumentException. When the argument's length is a compile-time constant (an array or stackalloc of constant size, an initializer, a collection expression, or a local holding one), the mismatch is reported while you type.");
+        "Forward, Backward and the other generated entry points check their span lengths at run time and throw ArgumentException. When the argument's length is a compile-time constant (an array or stackalloc of constant size, an initializer, a collection expression, or a local holding one), the mismatch is reported while you type; for the batched entry points, against batchSize samples when batchSize is constant, else against a whole number of samples.");
 
     // NG5xxx: embedded weight files ([Network(Weights = "…")]). Each points at the Weights argument and names the file and tensor.
 

@@ -12,7 +12,9 @@ namespace NetGen.Generators.Diagnostics;
 /// <summary>
 /// NG4001: a call of a network's <c>Forward</c>, <c>Backward</c> or any other entry point with a span parameter named
 /// <c>input</c> (length <c>InputSize</c>), <c>output</c> or <c>target</c> (length <c>OutputSize</c>), whose argument has a
-/// length known at compile time that differs. Known lengths: array creation with a constant size or an initializer,
+/// length known at compile time that differs; and the batched entry points' <c>inputs</c>, <c>outputs</c>, <c>targets</c> and
+/// <c>losses</c>: with a constant <c>batchSize</c> their lengths must be batchSize samples, otherwise at least a whole number
+/// of samples. (Calls through the <c>INetwork</c> interface are not checked: its sizes are not known at compile time.) Known lengths: array creation with a constant size or an initializer,
 /// <c>stackalloc</c>, collection expressions without spreads, and a local initialised with one of those and never
 /// assigned again. Reported on the argument.
 /// </summary>
@@ -47,28 +49,73 @@ public sealed class SpanLengthAnalyzer : DiagnosticAnalyzer
         {
             return;
         }
+        // Batched entry points (ForwardBatch, BackwardBatch, TrainStepBatch) take a batchSize and row-major spans of whole samples.
+        IArgumentOperation? batchArgument = invocation.Arguments.FirstOrDefault(a => a.Parameter is { Name: "batchSize", Type.SpecialType: SpecialType.System_Int32 });
+        int? batch = batchArgument?.Value.ConstantValue is { HasValue: true, Value: int b } && b >= 0 ? b : null;
         foreach (IArgumentOperation argument in invocation.Arguments)
         {
-            if (argument.Parameter is not { } parameter || !IsFloatSpan(parameter.Type))
+            if (argument.Parameter is not { } parameter || !IsFloatSpan(parameter.Type)
+                || argument.Syntax is not ArgumentSyntax syntax || KnownLength(argument.Value, 0) is not int actual)
             {
                 continue;
             }
             string? sizeName = parameter.Name switch
             {
-                "input" => "InputSize",
-                "output" or "target" => "OutputSize",
+                "input" or "inputs" => "InputSize",
+                "output" or "target" or "outputs" or "targets" => "OutputSize",
+                "losses" when batchArgument is not null => "",
                 _ => null,
             };
-            if (sizeName is null || Constant(type, sizeName) is not int expected
-                || argument.Syntax is not ArgumentSyntax syntax || KnownLength(argument.Value, 0) is not int actual || actual == expected)
+            int? perSample = sizeName is null ? null : sizeName.Length == 0 ? 1 : Constant(type, sizeName);
+            if (perSample is not int size)
+            {
+                continue;
+            }
+            string needs;
+            int expected;
+            if (parameter.Name.EndsWith("s", System.StringComparison.Ordinal) && batchArgument is not null)
+            {
+                if (sizeName!.Length == 0)
+                {
+                    // losses: optional (empty), else one value per sample.
+                    if (actual == 0 || batch is not int samples || actual == samples)
+                    {
+                        continue;
+                    }
+                    (needs, expected) = ("batchSize", samples);
+                }
+                else if (batch is int samples)
+                {
+                    (needs, expected) = ($"{sizeName} × batchSize ({Text(size)} × {Text(samples)})", size * samples);
+                    if (actual == expected)
+                    {
+                        continue;
+                    }
+                }
+                else
+                {
+                    // The batch size is not known here, but a length that is not a whole number of samples never fits.
+                    if (actual % size == 0)
+                    {
+                        continue;
+                    }
+                    (needs, expected) = ($"a multiple of {sizeName}", size);
+                }
+            }
+            else if (parameter.Name is "input" or "output" or "target" && actual != size)
+            {
+                (needs, expected) = (sizeName!, size);
+            }
+            else
             {
                 continue;
             }
             context.ReportDiagnostic(Diagnostic.Create(DiagnosticDescriptors.SpanLengthMismatch, syntax.Expression.GetLocation(),
-                parameter.Name, type.Name, method.Name, sizeName, expected.ToString(System.Globalization.CultureInfo.InvariantCulture),
-                actual.ToString(System.Globalization.CultureInfo.InvariantCulture)));
+                parameter.Name, type.Name, method.Name, needs, Text(expected), Text(actual)));
         }
     }
+
+    private static string Text(int value) => value.ToString(System.Globalization.CultureInfo.InvariantCulture);
 
     private static bool IsFloatSpan(ITypeSymbol type) =>
         type is INamedTypeSymbol { Name: "Span" or "ReadOnlySpan", TypeArguments.Length: 1, ContainingNamespace: { Name: "System", ContainingNamespace.IsGlobalNamespace: true } } span

@@ -73,9 +73,11 @@ internal static partial class NetworkEmitter
             if (BackwardForm(spec, layer) == Form.Span)
             {
                 int l = layer.Index;
+                string n = Int(layer.Units);
+                string Record(string name) => $"global::NetGen.Kernels.Aligned.Span({name}, {n})";
                 w.Line(layer.Kind == LayerKindSpec.Dropout
-                    ? $"{Span} a{l} = _a{l}, delta{l} = _delta{l}, mask{l} = _mask{l};"
-                    : $"{Span} z{l} = _z{l}, a{l} = _a{l}, delta{l} = _delta{l};");
+                    ? $"{Span} a{l} = {Record($"_a{l}")}, delta{l} = {Record($"_delta{l}")}, mask{l} = {Record($"_mask{l}")};"
+                    : $"{Span} z{l} = {Record($"_z{l}")}, a{l} = {Record($"_a{l}")}, delta{l} = {Record($"_delta{l}")};");
             }
         }
 

@@ -75,15 +75,15 @@ internal static partial class NetworkEmitter
         {
             w.Line("private readonly float[] _gradients = global::NetGen.Kernels.Aligned.Allocate(ParameterCount);");
             w.Line();
-            w.Line("// Backward's record of the forward pass (z⁽ˡ⁾, a⁽ˡ⁾) and the errors δ⁽ˡ⁾ = ∂L/∂z⁽ˡ⁾: training belongs to one thread.");
+            w.Line("// Backward's record of the forward pass (z⁽ˡ⁾, a⁽ˡ⁾) and the errors δ⁽ˡ⁾ = ∂L/∂z⁽ˡ⁾, aligned as θ: training belongs to one thread.");
             w.Line("// (Layers that the straight-line code keeps in registers leave theirs unused: a few floats each, kept so that the");
             w.Line("// class's members depend only on its layer kinds, which the analyzers check against user-declared members.)");
             foreach (LayerSpec layer in spec.Layers)
             {
-                string n = Int(layer.Units);
+                string n = $"global::NetGen.Kernels.Aligned.Allocate({Int(layer.Units)})";
                 w.Line(layer.Kind == LayerKindSpec.Dropout
-                    ? $"private readonly float[] _a{layer.Index} = new float[{n}], _delta{layer.Index} = new float[{n}], _mask{layer.Index} = new float[{n}];"
-                    : $"private readonly float[] _z{layer.Index} = new float[{n}], _a{layer.Index} = new float[{n}], _delta{layer.Index} = new float[{n}];");
+                    ? $"private readonly float[] _a{layer.Index} = {n}, _delta{layer.Index} = {n}, _mask{layer.Index} = {n};"
+                    : $"private readonly float[] _z{layer.Index} = {n}, _a{layer.Index} = {n}, _delta{layer.Index} = {n};");
             }
         }
         w.Line();

@@ -33,12 +33,12 @@ partial class NormalizedNet : global::NetGen.ITrainableNetwork
     private readonly float[] _statistics = new float[10];
     private readonly float[] _gradients = global::NetGen.Kernels.Aligned.Allocate(ParameterCount);
 
-    // Backward's record of the forward pass (z⁽ˡ⁾, a⁽ˡ⁾) and the errors δ⁽ˡ⁾ = ∂L/∂z⁽ˡ⁾: training belongs to one thread.
+    // Backward's record of the forward pass (z⁽ˡ⁾, a⁽ˡ⁾) and the errors δ⁽ˡ⁾ = ∂L/∂z⁽ˡ⁾, aligned as θ: training belongs to one thread.
     // (Layers that the straight-line code keeps in registers leave theirs unused: a few floats each, kept so that the
     // class's members depend only on its layer kinds, which the analyzers check against user-declared members.)
-    private readonly float[] _z1 = new float[5], _a1 = new float[5], _delta1 = new float[5];
-    private readonly float[] _z2 = new float[5], _a2 = new float[5], _delta2 = new float[5];
-    private readonly float[] _z3 = new float[3], _a3 = new float[3], _delta3 = new float[3];
+    private readonly float[] _z1 = global::NetGen.Kernels.Aligned.Allocate(5), _a1 = global::NetGen.Kernels.Aligned.Allocate(5), _delta1 = global::NetGen.Kernels.Aligned.Allocate(5);
+    private readonly float[] _z2 = global::NetGen.Kernels.Aligned.Allocate(5), _a2 = global::NetGen.Kernels.Aligned.Allocate(5), _delta2 = global::NetGen.Kernels.Aligned.Allocate(5);
+    private readonly float[] _z3 = global::NetGen.Kernels.Aligned.Allocate(3), _a3 = global::NetGen.Kernels.Aligned.Allocate(3), _delta3 = global::NetGen.Kernels.Aligned.Allocate(3);
 
     /// <summary>All parameters θ in one contiguous buffer (layout in the class remarks).</summary>
     public global::System.Span<float> Parameters => global::NetGen.Kernels.Aligned.Span(_parameters, ParameterCount);
@@ -244,9 +244,9 @@ partial class NormalizedNet : global::NetGen.ITrainableNetwork
         global::System.Span<float> grad = Gradients;
         global::System.ReadOnlySpan<float> x = input;
         global::System.ReadOnlySpan<float> y = target;
-        global::System.Span<float> z1 = _z1, a1 = _a1, delta1 = _delta1;
-        global::System.Span<float> z2 = _z2, a2 = _a2, delta2 = _delta2;
-        global::System.Span<float> z3 = _z3, a3 = _a3, delta3 = _delta3;
+        global::System.Span<float> z1 = global::NetGen.Kernels.Aligned.Span(_z1, 5), a1 = global::NetGen.Kernels.Aligned.Span(_a1, 5), delta1 = global::NetGen.Kernels.Aligned.Span(_delta1, 5);
+        global::System.Span<float> z2 = global::NetGen.Kernels.Aligned.Span(_z2, 5), a2 = global::NetGen.Kernels.Aligned.Span(_a2, 5), delta2 = global::NetGen.Kernels.Aligned.Span(_delta2, 5);
+        global::System.Span<float> z3 = global::NetGen.Kernels.Aligned.Span(_z3, 3), a3 = global::NetGen.Kernels.Aligned.Span(_a3, 3), delta3 = global::NetGen.Kernels.Aligned.Span(_delta3, 3);
 
         // ── Forward pass, keeping z⁽ˡ⁾ and a⁽ˡ⁾ for backprop ──────────────────────────────
 
@@ -355,9 +355,9 @@ partial class NormalizedNet : global::NetGen.ITrainableNetwork
         global::System.Span<float> theta = Parameters;
         global::System.ReadOnlySpan<float> x = input;
         global::System.ReadOnlySpan<float> y = target;
-        global::System.Span<float> z1 = _z1, a1 = _a1, delta1 = _delta1;
-        global::System.Span<float> z2 = _z2, a2 = _a2, delta2 = _delta2;
-        global::System.Span<float> z3 = _z3, a3 = _a3, delta3 = _delta3;
+        global::System.Span<float> z1 = global::NetGen.Kernels.Aligned.Span(_z1, 5), a1 = global::NetGen.Kernels.Aligned.Span(_a1, 5), delta1 = global::NetGen.Kernels.Aligned.Span(_delta1, 5);
+        global::System.Span<float> z2 = global::NetGen.Kernels.Aligned.Span(_z2, 5), a2 = global::NetGen.Kernels.Aligned.Span(_a2, 5), delta2 = global::NetGen.Kernels.Aligned.Span(_delta2, 5);
+        global::System.Span<float> z3 = global::NetGen.Kernels.Aligned.Span(_z3, 3), a3 = global::NetGen.Kernels.Aligned.Span(_a3, 3), delta3 = global::NetGen.Kernels.Aligned.Span(_delta3, 3);
 
         // ── Forward pass, keeping z⁽ˡ⁾ and a⁽ˡ⁾ for backprop ──────────────────────────────
 

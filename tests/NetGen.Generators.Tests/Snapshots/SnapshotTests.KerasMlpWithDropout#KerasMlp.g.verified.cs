@@ -32,12 +32,12 @@ partial class KerasMlp : global::NetGen.ITrainableNetwork
     private global::NetGen.SeededRandom _random;
     private readonly float[] _gradients = global::NetGen.Kernels.Aligned.Allocate(ParameterCount);
 
-    // Backward's record of the forward pass (z⁽ˡ⁾, a⁽ˡ⁾) and the errors δ⁽ˡ⁾ = ∂L/∂z⁽ˡ⁾: training belongs to one thread.
+    // Backward's record of the forward pass (z⁽ˡ⁾, a⁽ˡ⁾) and the errors δ⁽ˡ⁾ = ∂L/∂z⁽ˡ⁾, aligned as θ: training belongs to one thread.
     // (Layers that the straight-line code keeps in registers leave theirs unused: a few floats each, kept so that the
     // class's members depend only on its layer kinds, which the analyzers check against user-declared members.)
-    private readonly float[] _z1 = new float[64], _a1 = new float[64], _delta1 = new float[64];
-    private readonly float[] _a2 = new float[64], _delta2 = new float[64], _mask2 = new float[64];
-    private readonly float[] _z3 = new float[1], _a3 = new float[1], _delta3 = new float[1];
+    private readonly float[] _z1 = global::NetGen.Kernels.Aligned.Allocate(64), _a1 = global::NetGen.Kernels.Aligned.Allocate(64), _delta1 = global::NetGen.Kernels.Aligned.Allocate(64);
+    private readonly float[] _a2 = global::NetGen.Kernels.Aligned.Allocate(64), _delta2 = global::NetGen.Kernels.Aligned.Allocate(64), _mask2 = global::NetGen.Kernels.Aligned.Allocate(64);
+    private readonly float[] _z3 = global::NetGen.Kernels.Aligned.Allocate(1), _a3 = global::NetGen.Kernels.Aligned.Allocate(1), _delta3 = global::NetGen.Kernels.Aligned.Allocate(1);
 
     /// <summary>All parameters θ in one contiguous buffer (layout in the class remarks).</summary>
     public global::System.Span<float> Parameters => global::NetGen.Kernels.Aligned.Span(_parameters, ParameterCount);
@@ -246,8 +246,8 @@ partial class KerasMlp : global::NetGen.ITrainableNetwork
         global::System.Span<float> grad = Gradients;
         global::System.ReadOnlySpan<float> x = input;
         global::System.ReadOnlySpan<float> y = target;
-        global::System.Span<float> z1 = _z1, a1 = _a1, delta1 = _delta1;
-        global::System.Span<float> a2 = _a2, delta2 = _delta2, mask2 = _mask2;
+        global::System.Span<float> z1 = global::NetGen.Kernels.Aligned.Span(_z1, 64), a1 = global::NetGen.Kernels.Aligned.Span(_a1, 64), delta1 = global::NetGen.Kernels.Aligned.Span(_delta1, 64);
+        global::System.Span<float> a2 = global::NetGen.Kernels.Aligned.Span(_a2, 64), delta2 = global::NetGen.Kernels.Aligned.Span(_delta2, 64), mask2 = global::NetGen.Kernels.Aligned.Span(_mask2, 64);
 
         // ── Forward pass, keeping z⁽ˡ⁾ and a⁽ˡ⁾ for backprop ──────────────────────────────
 
@@ -439,8 +439,8 @@ partial class KerasMlp : global::NetGen.ITrainableNetwork
         global::System.Span<float> theta = Parameters;
         global::System.ReadOnlySpan<float> x = input;
         global::System.ReadOnlySpan<float> y = target;
-        global::System.Span<float> z1 = _z1, a1 = _a1, delta1 = _delta1;
-        global::System.Span<float> a2 = _a2, delta2 = _delta2, mask2 = _mask2;
+        global::System.Span<float> z1 = global::NetGen.Kernels.Aligned.Span(_z1, 64), a1 = global::NetGen.Kernels.Aligned.Span(_a1, 64), delta1 = global::NetGen.Kernels.Aligned.Span(_delta1, 64);
+        global::System.Span<float> a2 = global::NetGen.Kernels.Aligned.Span(_a2, 64), delta2 = global::NetGen.Kernels.Aligned.Span(_delta2, 64), mask2 = global::NetGen.Kernels.Aligned.Span(_mask2, 64);
 
         // ── Forward pass, keeping z⁽ˡ⁾ and a⁽ˡ⁾ for backprop ──────────────────────────────
 

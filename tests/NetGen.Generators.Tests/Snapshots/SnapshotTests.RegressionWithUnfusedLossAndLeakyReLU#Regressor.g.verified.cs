@@ -29,12 +29,12 @@ partial class Regressor : global::NetGen.ITrainableNetwork
     private readonly float[] _parameters = global::NetGen.Kernels.Aligned.Allocate(ParameterCount);
     private readonly float[] _gradients = global::NetGen.Kernels.Aligned.Allocate(ParameterCount);
 
-    // Backward's record of the forward pass (z⁽ˡ⁾, a⁽ˡ⁾) and the errors δ⁽ˡ⁾ = ∂L/∂z⁽ˡ⁾: training belongs to one thread.
+    // Backward's record of the forward pass (z⁽ˡ⁾, a⁽ˡ⁾) and the errors δ⁽ˡ⁾ = ∂L/∂z⁽ˡ⁾, aligned as θ: training belongs to one thread.
     // (Layers that the straight-line code keeps in registers leave theirs unused: a few floats each, kept so that the
     // class's members depend only on its layer kinds, which the analyzers check against user-declared members.)
-    private readonly float[] _z1 = new float[5], _a1 = new float[5], _delta1 = new float[5];
-    private readonly float[] _z2 = new float[4], _a2 = new float[4], _delta2 = new float[4];
-    private readonly float[] _z3 = new float[2], _a3 = new float[2], _delta3 = new float[2];
+    private readonly float[] _z1 = global::NetGen.Kernels.Aligned.Allocate(5), _a1 = global::NetGen.Kernels.Aligned.Allocate(5), _delta1 = global::NetGen.Kernels.Aligned.Allocate(5);
+    private readonly float[] _z2 = global::NetGen.Kernels.Aligned.Allocate(4), _a2 = global::NetGen.Kernels.Aligned.Allocate(4), _delta2 = global::NetGen.Kernels.Aligned.Allocate(4);
+    private readonly float[] _z3 = global::NetGen.Kernels.Aligned.Allocate(2), _a3 = global::NetGen.Kernels.Aligned.Allocate(2), _delta3 = global::NetGen.Kernels.Aligned.Allocate(2);
 
     /// <summary>All parameters θ in one contiguous buffer (layout in the class remarks).</summary>
     public global::System.Span<float> Parameters => global::NetGen.Kernels.Aligned.Span(_parameters, ParameterCount);
@@ -236,7 +236,7 @@ partial class Regressor : global::NetGen.ITrainableNetwork
         global::System.Span<float> grad = Gradients;
         global::System.ReadOnlySpan<float> x = input;
         global::System.ReadOnlySpan<float> y = target;
-        global::System.Span<float> z3 = _z3, a3 = _a3, delta3 = _delta3;
+        global::System.Span<float> z3 = global::NetGen.Kernels.Aligned.Span(_z3, 2), a3 = global::NetGen.Kernels.Aligned.Span(_a3, 2), delta3 = global::NetGen.Kernels.Aligned.Span(_delta3, 2);
 
         // ── Forward pass, keeping z⁽ˡ⁾ and a⁽ˡ⁾ for backprop ──────────────────────────────
 
@@ -368,7 +368,7 @@ partial class Regressor : global::NetGen.ITrainableNetwork
         global::System.Span<float> theta = Parameters;
         global::System.ReadOnlySpan<float> x = input;
         global::System.ReadOnlySpan<float> y = target;
-        global::System.Span<float> z3 = _z3, a3 = _a3, delta3 = _delta3;
+        global::System.Span<float> z3 = global::NetGen.Kernels.Aligned.Span(_z3, 2), a3 = global::NetGen.Kernels.Aligned.Span(_a3, 2), delta3 = global::NetGen.Kernels.Aligned.Span(_delta3, 2);
 
         // ── Forward pass, keeping z⁽ˡ⁾ and a⁽ˡ⁾ for backprop ──────────────────────────────
 

@@ -28,11 +28,11 @@ partial class XorNet : global::NetGen.ITrainableNetwork
     private readonly float[] _parameters = global::NetGen.Kernels.Aligned.Allocate(ParameterCount);
     private readonly float[] _gradients = global::NetGen.Kernels.Aligned.Allocate(ParameterCount);
 
-    // Backward's record of the forward pass (z⁽ˡ⁾, a⁽ˡ⁾) and the errors δ⁽ˡ⁾ = ∂L/∂z⁽ˡ⁾: training belongs to one thread.
+    // Backward's record of the forward pass (z⁽ˡ⁾, a⁽ˡ⁾) and the errors δ⁽ˡ⁾ = ∂L/∂z⁽ˡ⁾, aligned as θ: training belongs to one thread.
     // (Layers that the straight-line code keeps in registers leave theirs unused: a few floats each, kept so that the
     // class's members depend only on its layer kinds, which the analyzers check against user-declared members.)
-    private readonly float[] _z1 = new float[4], _a1 = new float[4], _delta1 = new float[4];
-    private readonly float[] _z2 = new float[1], _a2 = new float[1], _delta2 = new float[1];
+    private readonly float[] _z1 = global::NetGen.Kernels.Aligned.Allocate(4), _a1 = global::NetGen.Kernels.Aligned.Allocate(4), _delta1 = global::NetGen.Kernels.Aligned.Allocate(4);
+    private readonly float[] _z2 = global::NetGen.Kernels.Aligned.Allocate(1), _a2 = global::NetGen.Kernels.Aligned.Allocate(1), _delta2 = global::NetGen.Kernels.Aligned.Allocate(1);
 
     /// <summary>All parameters θ in one contiguous buffer (layout in the class remarks).</summary>
     public global::System.Span<float> Parameters => global::NetGen.Kernels.Aligned.Span(_parameters, ParameterCount);
