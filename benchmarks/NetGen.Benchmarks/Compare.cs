@@ -82,13 +82,24 @@ public static class Compare
             {
                 start.ArgumentList.Add("--quick");
             }
-            using Process process = Process.Start(start) ?? throw new InvalidOperationException($"could not start {python}");
-            process.WaitForExit();
-            if (process.ExitCode != 0)
+            Process? process;
+            try
             {
-                Console.Error.WriteLine($"PyTorch script failed with exit code {process.ExitCode}; the table has no PyTorch column.");
+                process = Process.Start(start);
             }
-            else
+            catch (System.ComponentModel.Win32Exception e)
+            {
+                // No Python here: keep the C# results rather than losing the whole run.
+                Console.Error.WriteLine($"Could not start {python} ({e.Message}); the table has no PyTorch column. Install python3-torch or pass --python PATH.");
+                process = null;
+            }
+            using Process? started = process;
+            started?.WaitForExit();
+            if (started is not null && started.ExitCode != 0)
+            {
+                Console.Error.WriteLine($"PyTorch script failed with exit code {started.ExitCode}; the table has no PyTorch column.");
+            }
+            else if (started is not null)
             {
                 pytorch = JsonDocument.Parse(File.ReadAllText(json));
                 File.Delete(json);
