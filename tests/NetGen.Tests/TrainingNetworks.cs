@@ -1,7 +1,8 @@
 namespace NetGen.Tests;
 
 // Networks for the training tests (optimizer, batch-norm and regularisation fixtures in Fixtures/pytorch-training,
-// made by tests/pytorch/make_training_fixtures.py) and the textbook's scenarios S5–S7.
+// made by tests/pytorch/make_training_fixtures.py) and the networks of the textbook's S6 and S7 used by other tests (the
+// scenarios themselves run in examples/Scenarios).
 
 [Network(Loss = Loss.CrossEntropy)]
 [Input(4)]
@@ -42,14 +43,7 @@ public sealed partial class InputDropoutNet;
 [Dense(4, Activation.Softmax)]
 public sealed partial class MixedTrainingNet;
 
-/// <summary>S5: the 4×3-pixel "0 or 1" recogniser, 12 → 3 sigmoid → 2 sigmoid, squared-error cost.</summary>
-[Network(Loss = Loss.MeanSquaredError, Reduction = Reduction.Sum)]
-[Input(12)]
-[Dense(3, Activation.Sigmoid)]
-[Dense(2, Activation.Sigmoid)]
-public sealed partial class PixelRecognizer;
-
-/// <summary>S6: the MNIST-shaped MLP.</summary>
+/// <summary>The MNIST-shaped MLP of S6 (the scenario itself runs in examples/Scenarios).</summary>
 [Network(Loss = Loss.CrossEntropy)]
 [Input(784)]
 [Dense(128, Activation.ReLU)]
@@ -57,7 +51,7 @@ public sealed partial class PixelRecognizer;
 [Dense(10, Activation.Softmax)]
 public sealed partial class MnistMlp;
 
-/// <summary>S7: the Keras example, 10 → Dense 64 ReLU → Dropout 0.5 → Dense 1 sigmoid, binary cross-entropy.</summary>
+/// <summary>The Keras example's network of S7, 10 → Dense 64 ReLU → Dropout 0.5 → Dense 1 sigmoid, binary cross-entropy.</summary>
 [Network(Loss = Loss.BinaryCrossEntropy)]
 [Input(10)]
 [Dense(64, Activation.ReLU)]
