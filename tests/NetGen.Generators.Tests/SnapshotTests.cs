@@ -26,6 +26,20 @@ public class SnapshotTests
         public sealed partial class XorNet;
         """), "XorNet.g");
 
+    /// <summary>Tiny layers in registers: a one-input column, an 8 × 8 layer as row products and RowSums, a dot-product output.</summary>
+    [Fact]
+    public void AudioNet() => Snapshot.Verify(Generate("""
+        using NetGen;
+        namespace Demo.Audio;
+
+        [Network(Loss = Loss.MeanSquaredError)]
+        [Input(1)]
+        [Dense(8, Activation.Tanh)]
+        [Dense(8, Activation.Tanh)]
+        [Dense(1)]
+        public sealed partial class AudioNet;
+        """), "AudioNet.g");
+
     [Fact]
     public void DigitsNet() => Snapshot.Verify(Generate("""
         using NetGen;

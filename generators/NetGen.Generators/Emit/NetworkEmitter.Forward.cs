@@ -182,7 +182,7 @@ internal static partial class NetworkEmitter
     {
         if (!IsUnrolled(layer) && layer.Activation == ActivationKind.Softmax && layer.Units >= 4 && layer.Units <= 16)
         {
-            w.Line($"{Kernels}.DenseKernels.ForwardSoftmax(theta.Slice({Int(layer.WeightOffset)}, {Int(layer.WeightCount)}), theta.Slice({Int(layer.BiasOffset)}, {Int(layer.Units)}), {inSpan}, {(z == a ? "default" : z)}, {a}, {Int(layer.Units)}, {Int(layer.Inputs)});");
+            w.Line($"{Kernels}.DenseKernels.ForwardSoftmax(theta.Slice({Int(layer.WeightOffset)}, {Int(layer.WeightCount)}), theta.Slice({Int(layer.BiasOffset)}, {Int(layer.Units)}), {inSpan}, {(z == a ? "z: default" : z)}, {a}, {Int(layer.Units)}, {Int(layer.Inputs)});");
             return;
         }
         WriteAffine(w, layer, input, inSpan, z, inLanes);

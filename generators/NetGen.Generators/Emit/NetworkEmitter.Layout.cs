@@ -155,7 +155,9 @@ internal static partial class NetworkEmitter
     /// </summary>
     private static void WriteRowSums(SourceWriter w, LayerSpec layer, string prefix, string inLanes, string suffix)
     {
-        w.Line($"// zₒ = bₒ + Σᵢ Wₒᵢ·inᵢ for all {Int(layer.Units)} units at once: row o of W times the input lane by lane, then the row sums side by side");
+        int l = layer.Index;
+        w.Line($"// z{Sup(l)}ₒ = b{Sup(l)}ₒ + Σᵢ W{Sup(l)}ₒᵢ·{A(l - 1)}ᵢ for all {Int(layer.Units)} units at once: each row of W{Sup(l)} times {A(l - 1)} lane by lane,");
+        w.Line($"// then the {Int(layer.Units)} row sums side by side (a transpose-and-add)");
         w.Line($"{prefix}{ThetaLanes("theta", layer.BiasOffset, layer.Units)} + global::NetGen.Kernels.Lanes.RowSums(");
         for (int o = 0; o < layer.Units; o++)
         {

@@ -114,7 +114,7 @@ partial class DigitsNet : global::NetGen.ITrainableNetwork
         // Layer 2 · Dense 32 → 10 · softmax
         //   z⁽²⁾ = W⁽²⁾·a⁽¹⁾ + b⁽²⁾        W⁽²⁾ = θ[2080..2400) (10×32, row-major), b⁽²⁾ = θ[2400..2410)
         //   ŷ = softmax(z⁽²⁾)
-        global::NetGen.Kernels.DenseKernels.ForwardSoftmax(theta.Slice(2080, 320), theta.Slice(2400, 10), a1, default, output, 10, 32);
+        global::NetGen.Kernels.DenseKernels.ForwardSoftmax(theta.Slice(2080, 320), theta.Slice(2400, 10), a1, z: default, output, 10, 32);
     }
 
     /// <summary>
