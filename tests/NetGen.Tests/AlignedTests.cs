@@ -31,6 +31,15 @@ public class AlignedTests
     }
 
     [Fact]
+    public void First_IsTheFirstElementOfTheSpan()
+    {
+        float[] buffer = Aligned.Allocate(33);
+        Aligned.First(buffer) = 7f;
+        Assert.Equal(7f, Aligned.Span(buffer, 33)[0]);
+        Assert.True(Unsafe.AreSame(ref Aligned.First(buffer), ref MemoryMarshal.GetReference(Aligned.Span(buffer, 33))));
+    }
+
+    [Fact]
     public void Allocate_Zero_IsEmpty_AndNegativeThrows()
     {
         Assert.Empty(Aligned.Allocate(0));

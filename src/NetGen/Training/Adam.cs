@@ -3,6 +3,8 @@ using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
 
+using NetGen.Kernels;
+
 namespace NetGen.Training;
 
 /// <summary>
@@ -67,9 +69,9 @@ public class Adam : Optimizer
     /// <inheritdoc/>
     protected sealed override void CreateState(int length)
     {
-        _m = length > 0 ? new float[length] : [];
-        _v = length > 0 ? new float[length] : [];
-        _vMax = AmsGrad && length > 0 ? new float[length] : [];
+        _m = length > 0 ? Aligned.Allocate(length) : [];
+        _v = length > 0 ? Aligned.Allocate(length) : [];
+        _vMax = AmsGrad && length > 0 ? Aligned.Allocate(length) : [];
     }
 
     /// <inheritdoc/>
@@ -77,9 +79,9 @@ public class Adam : Optimizer
     {
         ref float p = ref MemoryMarshal.GetReference(parameters);
         ref float g = ref MemoryMarshal.GetReference(gradients);
-        ref float m = ref MemoryMarshal.GetArrayDataReference(_m);
-        ref float v = ref MemoryMarshal.GetArrayDataReference(_v);
-        ref float vMax = ref MemoryMarshal.GetArrayDataReference(_vMax);
+        ref float m = ref Aligned.First(_m);
+        ref float v = ref Aligned.First(_v);
+        ref float vMax = ref Aligned.First(_vMax);
         int n = parameters.Length;
         double t = StepCount;
         // The scalars as PyTorch forms them, in double, then rounded once.

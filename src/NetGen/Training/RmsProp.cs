@@ -3,6 +3,8 @@ using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
 
+using NetGen.Kernels;
+
 namespace NetGen.Training;
 
 /// <summary>
@@ -60,9 +62,9 @@ public sealed class RmsProp : Optimizer
     /// <inheritdoc/>
     protected override void CreateState(int length)
     {
-        _square = length > 0 ? new float[length] : [];
-        _average = Centered && length > 0 ? new float[length] : [];
-        _buffer = Momentum > 0f && length > 0 ? new float[length] : [];
+        _square = length > 0 ? Aligned.Allocate(length) : [];
+        _average = Centered && length > 0 ? Aligned.Allocate(length) : [];
+        _buffer = Momentum > 0f && length > 0 ? Aligned.Allocate(length) : [];
     }
 
     /// <inheritdoc/>
@@ -70,9 +72,9 @@ public sealed class RmsProp : Optimizer
     {
         ref float p = ref MemoryMarshal.GetReference(parameters);
         ref float g = ref MemoryMarshal.GetReference(gradients);
-        ref float r = ref MemoryMarshal.GetArrayDataReference(_square);
-        ref float a = ref MemoryMarshal.GetArrayDataReference(_average);
-        ref float b = ref MemoryMarshal.GetArrayDataReference(_buffer);
+        ref float r = ref Aligned.First(_square);
+        ref float a = ref Aligned.First(_average);
+        ref float b = ref Aligned.First(_buffer);
         int n = parameters.Length;
         float lr = LearningRate, s = gradientScale, wd = WeightDecay, alpha = Alpha, rest = 1f - Alpha, eps = Epsilon, mu = Momentum;
         bool centered = Centered, momentum = mu > 0f;

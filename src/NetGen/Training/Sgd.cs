@@ -60,7 +60,7 @@ public sealed class Sgd : Optimizer
     protected override bool HasState => Momentum != 0f;
 
     /// <inheritdoc/>
-    protected override void CreateState(int length) => _velocity = Momentum != 0f && length > 0 ? new float[length] : [];
+    protected override void CreateState(int length) => _velocity = Momentum != 0f && length > 0 ? Aligned.Allocate(length) : [];
 
     /// <inheritdoc/>
     protected override void Update(Span<float> parameters, ReadOnlySpan<float> gradients, float gradientScale)
@@ -84,7 +84,7 @@ public sealed class Sgd : Optimizer
         bool first = StepCount == 1;
         // First step: v = g (PyTorch clones the gradient into the buffer), i.e. keep 0·v and take all of g.
         float decay = first ? 0f : mu, take = first ? 1f : 1f - Dampening;
-        WithMomentum(ref p, ref g, ref MemoryMarshal.GetArrayDataReference(_velocity), n, lr, gradientScale, wd, decay, take, Nesterov ? mu : 0f, Nesterov);
+        WithMomentum(ref p, ref g, ref Aligned.First(_velocity), n, lr, gradientScale, wd, decay, take, Nesterov ? mu : 0f, Nesterov);
     }
 
     /// <summary>θ ← θ − η·(s·g + λ·θ).</summary>
