@@ -9,21 +9,7 @@ internal static class WeightFiles
     public static string FixtureDirectory => Path.Combine(AppContext.BaseDirectory, "Fixtures", "safetensors");
 
     /// <summary>The source folder of the fixtures (for NETGEN_WRITE_FIXTURES=1, which regenerates NetGen's side).</summary>
-    public static string SourceFixtureDirectory() =>
-        Path.Combine(RepoRoot(AppContext.BaseDirectory), "tests", "NetGen.Tests", "Fixtures", "safetensors");
-
-    /// <summary>Walks up from the test binary to NetGen.sln (not [CallerFilePath]: CI builds map source paths to "/_/").</summary>
-    private static string RepoRoot(string start)
-    {
-        for (string? dir = start; dir is not null; dir = Path.GetDirectoryName(dir))
-        {
-            if (File.Exists(Path.Combine(dir, "NetGen.sln")))
-            {
-                return dir;
-            }
-        }
-        throw new InvalidOperationException("NetGen.sln not found above " + start);
-    }
+    public static string SourceFixtureDirectory() => Path.Combine(RepoPaths.Root, "tests", "NetGen.Tests", "Fixtures", "safetensors");
 
     /// <summary>
     /// θ[i] = ((37·i mod 101) − 50) / 64: exact in float32, varied in sign and size, independent of any initializer; running
