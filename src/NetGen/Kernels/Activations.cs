@@ -220,7 +220,7 @@ public static partial class Activations
             Vector256.Create(Vector128<float>.AllBitsSet, blocks > 1 ? LastLanes(start1) : Vector128<float>.Zero),
             Vector256.Create(blocks > 2 ? LastLanes(start2 - 4) : Vector128<float>.Zero, blocks > 3 ? LastLanes(start3 - 8) : Vector128<float>.Zero));
         // Repeated lanes never change the maximum; a NaN logit makes every output NaN.
-        Vector256<float> m8 = Vector256.Max(logits.GetLower(), logits.GetUpper());
+        Vector256<float> m8 = VectorMath.Max(logits.GetLower(), logits.GetUpper());
         Vector128<float> m4 = VectorMath.Max(m8.GetLower(), m8.GetUpper());
         m4 = VectorMath.Max(m4, Vector128.Shuffle(m4, Vector128.Create(2, 3, 0, 1)));
         m4 = VectorMath.Max(m4, Vector128.Shuffle(m4, Vector128.Create(1, 0, 3, 2)));
@@ -260,25 +260,14 @@ public static partial class Activations
     /// <summary>16 lanes: 8 zeros then 8 all-ones; loading 8 lanes at index r gives ones in the last r lanes (4 lanes at 4 + r: the last r of 4).</summary>
     private static ReadOnlySpan<uint> OverlapMask => [0u, 0u, 0u, 0u, 0u, 0u, 0u, 0u, ~0u, ~0u, ~0u, ~0u, ~0u, ~0u, ~0u, ~0u];
 
-    /// <summary>Softmax of 8 ≤ n ≤ 16 logits in two 8-lane vectors, at 0 and at n − 8 (one 16-lane exp where AVX-512 runs).</summary>
+    /// <summary>Softmax of 8 ≤ n ≤ 16 logits in two 8-lane vectors, at 0 and at n − 8 (where AVX-512 does not run: else <see cref="SoftmaxBlocks"/>).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static void SoftmaxOverlapping(ref float z, ref float a, int n)
     {
         nuint tail = (nuint)(n - Vector256<float>.Count);
         Vector256<float> lo = Vector256.LoadUnsafe(ref z), hi = Vector256.LoadUnsafe(ref z, tail);
         Vector256<float> m = Vector256.Create(HorizontalMax(Vector256.Max(lo, hi)));
-        Vector256<float> eLo, eHi;
-        if (Vector512.IsHardwareAccelerated)
-        {
-            Vector512<float> e = FastMath.Exp(Vector512.Create(lo - m, hi - m));
-            eLo = e.GetLower();
-            eHi = e.GetUpper();
-        }
-        else
-        {
-            eLo = FastMath.Exp(lo - m);
-            eHi = FastMath.Exp(hi - m);
-        }
+        Vector256<float> eLo = FastMath.Exp(lo - m), eHi = FastMath.Exp(hi - m);
         // Lanes of the upper vector below 16 − n repeat lanes of the lower one: counted once.
         Vector256<float> fresh = Vector256.LoadUnsafe(ref Unsafe.As<uint, float>(ref Unsafe.AsRef(in OverlapMask[0])), tail);
         Vector256<float> s = Vector256.Create(1f / Vector256.Sum(eLo + (eHi & fresh)));
