@@ -1,5 +1,4 @@
 using System;
-using System.Diagnostics;
 using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
 using NetGen.Kernels;
@@ -8,7 +7,7 @@ namespace NetGen.Benchmarks;
 
 /// <summary>
 /// <c>-- profile</c>: where a forward pass of W1, W2 and W4 spends its time, by subtraction. Each line is the fastest of
-/// 100 rounds (as <c>quick</c>) of 16 independent calls on 16 samples, per call: the real network; the same shape with
+/// 100 rounds (<see cref="Quick.FastestNanoseconds"/>) of 16 independent calls on 16 samples, per call: the real network; the same shape with
 /// identity activations (the difference is the activations); the smallest generated network (the cost of a call with its
 /// guards); and the pieces alone (one dense kernel, one vector tanh, one softmax). The per-sample sampling profilers that
 /// would attribute these few nanoseconds are not available in this VM (perf sees no hardware counters), so the split is
@@ -60,19 +59,6 @@ public static class Profile
     [MethodImpl(MethodImplOptions.NoInlining)]
     private static void Sink(float v) => _sink += v;
 
-    private static void Time(string name, Action action)
-    {
-        var sw = Stopwatch.StartNew();
-        int calls = 0;
-        while (sw.Elapsed.TotalMilliseconds < 300) { action(); calls++; }
-        int perRound = Math.Max(1, calls / 200);
-        double best = double.MaxValue;
-        for (int r = 0; r < 100; r++)
-        {
-            sw.Restart();
-            for (int i = 0; i < perRound; i++) action();
-            best = Math.Min(best, sw.Elapsed.TotalNanoseconds / perRound / Samples);
-        }
-        Console.WriteLine($"{name,-48} {best,8:F1} ns");
-    }
+    private static void Time(string name, Action action) =>
+        Console.WriteLine($"{name,-48} {Quick.FastestNanoseconds(action, Samples),8:F1} ns");
 }

@@ -1,8 +1,11 @@
+// S6's and S7's networks (MnistMlp, KerasMlp) are the ones declared in examples/Scenarios/Scenarios.cs, which other tests use too.
+global using KerasMlp = Scenarios.KerasMlp;
+global using MnistMlp = Scenarios.MnistMlp;
+
 namespace NetGen.Tests;
 
 // Networks for the training tests (optimizer, batch-norm and regularisation fixtures in Fixtures/pytorch-training,
-// made by tests/pytorch/make_training_fixtures.py) and the networks of the textbook's S6 and S7 used by other tests (the
-// scenarios themselves run in examples/Scenarios).
+// made by tests/pytorch/make_training_fixtures.py).
 
 [Network(Loss = Loss.CrossEntropy)]
 [Input(4)]
@@ -42,22 +45,6 @@ public sealed partial class InputDropoutNet;
 [BatchNorm(Activation.LeakyReLU, NegativeSlope = 0.1f)]
 [Dense(4, Activation.Softmax)]
 public sealed partial class MixedTrainingNet;
-
-/// <summary>The MNIST-shaped MLP of S6 (the scenario itself runs in examples/Scenarios).</summary>
-[Network(Loss = Loss.CrossEntropy)]
-[Input(784)]
-[Dense(128, Activation.ReLU)]
-[Dense(64, Activation.ReLU)]
-[Dense(10, Activation.Softmax)]
-public sealed partial class MnistMlp;
-
-/// <summary>The Keras example's network of S7, 10 → Dense 64 ReLU → Dropout 0.5 → Dense 1 sigmoid, binary cross-entropy.</summary>
-[Network(Loss = Loss.BinaryCrossEntropy)]
-[Input(10)]
-[Dense(64, Activation.ReLU)]
-[Dropout(0.5)]
-[Dense(1, Activation.Sigmoid)]
-public sealed partial class KerasMlp;
 
 /// <summary>S3 for the trainer: linear regression ŷ = w·x + b, mean squared error.</summary>
 [Network(Loss = Loss.MeanSquaredError)]
