@@ -46,9 +46,13 @@ public static partial class Activations
 
     // ----- scalar ---------------------------------------------------------------------------------------------------
 
-    /// <summary><c>eˣ − 1</c> without cancellation near 0: the polynomial below ln2/2 in magnitude, <see cref="FastMath.Exp(float)"/> − 1 above.</summary>
+    /// <summary>
+    /// <c>eˣ − 1</c> without cancellation near 0 (ELU's and SELU's negative side): the polynomial below ln2/2 in magnitude,
+    /// <see cref="FastMath.Exp(float)"/> − 1 above (≤ 1.4 ulp for x ≤ 0; up to 3.2 ulp for x just above ln2/2, where e^x − 1
+    /// loses two bits — ELU never evaluates it there).
+    /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static float Expm1(float x)
+    internal static float Expm1(float x)
     {
         if (MathF.Abs(x) < Expm1Small)
         {
@@ -141,7 +145,8 @@ public static partial class Activations
         float q = 1f / (n + 2f);
         float t = n * q;
         float oneMinusT2 = (2f * q) * (1f + t);
-        return FastMath.MultiplyAdd(z * FastMath.Sigmoid(z), oneMinusT2, t);
+        // From z = 30 on, t = 1 and z·σ(z)·(1 − t²) < 10⁻²⁴: the clamped e would make the second term wrong, so it is dropped.
+        return z >= MishExpMax ? t : FastMath.MultiplyAdd(z * FastMath.Sigmoid(z), oneMinusT2, t);
     }
 
     /// <summary><c>g·Mish′(z)</c>.</summary>
@@ -152,13 +157,13 @@ public static partial class Activations
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static float HardTanh(float z) => z < -1f ? -1f : z > 1f ? 1f : z;
 
-    /// <summary>HardTanh′: 1 strictly inside (−1, 1), else 0 (PyTorch: 0 at the bounds).</summary>
+    /// <summary>HardTanh′ as PyTorch forms it: 0 where <c>z ≤ −1</c> or <c>z ≥ 1</c> (0 at the bounds), else 1 (so NaN passes g on).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static float HardTanhDerivative(float z) => z > -1f && z < 1f ? 1f : 0f;
+    public static float HardTanhDerivative(float z) => z <= -1f || z >= 1f ? 0f : 1f;
 
     /// <summary><c>g·HardTanh′(z)</c>.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static float HardTanhBackward(float z, float g) => z > -1f && z < 1f ? g : 0f;
+    public static float HardTanhBackward(float z, float g) => z <= -1f || z >= 1f ? 0f : g;
 
     /// <summary>HardSigmoid: <c>min(max(z + 3, 0), 6)/6</c> (PyTorch <c>nn.Hardsigmoid</c>, the same float operations).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -176,13 +181,13 @@ public static partial class Activations
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static float HardSwish(float z) => z * Clamp06(z + 3f) / 6f;
 
-    /// <summary>HardSwish′ as PyTorch: 0 below −3, <c>z/3 + ½</c> on [−3, 3], 1 above.</summary>
+    /// <summary>HardSwish′ as PyTorch (1.13) forms it: 0 below −3, <c>z/3 + ½</c> on [−3, 3), 1 from 3 on.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static float HardSwishDerivative(float z) => z < -3f ? 0f : z <= 3f ? z / 3f + 0.5f : 1f;
+    public static float HardSwishDerivative(float z) => z < -3f ? 0f : z < 3f ? z / 3f + 0.5f : 1f;
 
     /// <summary><c>g·HardSwish′(z)</c>.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static float HardSwishBackward(float z, float g) => z < -3f ? 0f : z <= 3f ? g * (z / 3f + 0.5f) : g;
+    public static float HardSwishBackward(float z, float g) => z < -3f ? 0f : z < 3f ? g * (z / 3f + 0.5f) : g;
 
     /// <summary>PReLU: <c>z</c> for <c>z &gt; 0</c>, else <c>a·z</c>, with the learnable slope <c>a</c> (PyTorch <c>nn.PReLU()</c>).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -203,7 +208,7 @@ public static partial class Activations
 
     /// <summary><c>eˣ − 1</c> per lane (see <see cref="Expm1(float)"/>).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static Vector128<float> Expm1(Vector128<float> x)
+    internal static Vector128<float> Expm1(Vector128<float> x)
     {
         Vector128<float> x2 = x * x;
         Vector128<float> q = FastMath.MultiplyAdd(FastMath.MultiplyAdd(Vector128.Create(E6), x2, FastMath.MultiplyAdd(Vector128.Create(E5), x, Vector128.Create(E4))), x2,
@@ -303,7 +308,7 @@ public static partial class Activations
         Vector128<float> q = Vector128.Create(1f) / (n + Vector128.Create(2f));
         Vector128<float> t = n * q;
         Vector128<float> oneMinusT2 = (Vector128.Create(2f) * q) * (Vector128.Create(1f) + t);
-        return FastMath.MultiplyAdd(z * FastMath.Sigmoid(z), oneMinusT2, t);
+        return Vector128.ConditionalSelect(Vector128.GreaterThanOrEqual(z, Vector128.Create(MishExpMax)), t, FastMath.MultiplyAdd(z * FastMath.Sigmoid(z), oneMinusT2, t));
     }
 
     /// <summary><c>g·Mish′(z)</c> per lane.</summary>
@@ -315,15 +320,15 @@ public static partial class Activations
     public static Vector128<float> HardTanh(Vector128<float> z) =>
         Vector128.ConditionalSelect(Vector128.LessThan(z, Vector128.Create(-1f)), Vector128.Create(-1f), Vector128.ConditionalSelect(Vector128.GreaterThan(z, Vector128.Create(1f)), Vector128.Create(1f), z));
 
-    /// <summary>HardTanh′ per lane: 1 strictly inside (−1, 1), else 0.</summary>
+    /// <summary>HardTanh′ per lane: 0 where z ≤ −1 or z ≥ 1, else 1.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector128<float> HardTanhDerivative(Vector128<float> z) =>
-        Vector128.GreaterThan(z, Vector128.Create(-1f)) & Vector128.LessThan(z, Vector128.Create(1f)) & Vector128.Create(1f);
+        Vector128.AndNot(Vector128.Create(1f), Vector128.LessThanOrEqual(z, Vector128.Create(-1f)) | Vector128.GreaterThanOrEqual(z, Vector128.Create(1f)));
 
     /// <summary><c>g·HardTanh′(z)</c> per lane.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector128<float> HardTanhBackward(Vector128<float> z, Vector128<float> g) =>
-        Vector128.GreaterThan(z, Vector128.Create(-1f)) & Vector128.LessThan(z, Vector128.Create(1f)) & g;
+        Vector128.AndNot(g, Vector128.LessThanOrEqual(z, Vector128.Create(-1f)) | Vector128.GreaterThanOrEqual(z, Vector128.Create(1f)));
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static Vector128<float> Clamp06(Vector128<float> v) =>
@@ -347,17 +352,17 @@ public static partial class Activations
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector128<float> HardSwish(Vector128<float> z) => z * Clamp06(z + Vector128.Create(3f)) / Vector128.Create(6f);
 
-    /// <summary>HardSwish′ per lane: 0 below −3, z/3 + ½ on [−3, 3], 1 above.</summary>
+    /// <summary>HardSwish′ per lane: 0 below −3, z/3 + ½ on [−3, 3), 1 from 3 on.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector128<float> HardSwishDerivative(Vector128<float> z) =>
         Vector128.ConditionalSelect(Vector128.LessThan(z, Vector128.Create(-3f)), Vector128<float>.Zero,
-            Vector128.ConditionalSelect(Vector128.LessThanOrEqual(z, Vector128.Create(3f)), z / Vector128.Create(3f) + Vector128.Create(0.5f), Vector128.Create(1f)));
+            Vector128.ConditionalSelect(Vector128.LessThan(z, Vector128.Create(3f)), z / Vector128.Create(3f) + Vector128.Create(0.5f), Vector128.Create(1f)));
 
     /// <summary><c>g·HardSwish′(z)</c> per lane.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector128<float> HardSwishBackward(Vector128<float> z, Vector128<float> g) =>
         Vector128.ConditionalSelect(Vector128.LessThan(z, Vector128.Create(-3f)), Vector128<float>.Zero,
-            Vector128.ConditionalSelect(Vector128.LessThanOrEqual(z, Vector128.Create(3f)), g * (z / Vector128.Create(3f) + Vector128.Create(0.5f)), g));
+            Vector128.ConditionalSelect(Vector128.LessThan(z, Vector128.Create(3f)), g * (z / Vector128.Create(3f) + Vector128.Create(0.5f)), g));
 
     /// <summary>PReLU per lane.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -378,7 +383,7 @@ public static partial class Activations
 
     /// <summary><c>eˣ − 1</c> per lane (see <see cref="Expm1(float)"/>).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static Vector256<float> Expm1(Vector256<float> x)
+    internal static Vector256<float> Expm1(Vector256<float> x)
     {
         Vector256<float> x2 = x * x;
         Vector256<float> q = FastMath.MultiplyAdd(FastMath.MultiplyAdd(Vector256.Create(E6), x2, FastMath.MultiplyAdd(Vector256.Create(E5), x, Vector256.Create(E4))), x2,
@@ -478,7 +483,7 @@ public static partial class Activations
         Vector256<float> q = Vector256.Create(1f) / (n + Vector256.Create(2f));
         Vector256<float> t = n * q;
         Vector256<float> oneMinusT2 = (Vector256.Create(2f) * q) * (Vector256.Create(1f) + t);
-        return FastMath.MultiplyAdd(z * FastMath.Sigmoid(z), oneMinusT2, t);
+        return Vector256.ConditionalSelect(Vector256.GreaterThanOrEqual(z, Vector256.Create(MishExpMax)), t, FastMath.MultiplyAdd(z * FastMath.Sigmoid(z), oneMinusT2, t));
     }
 
     /// <summary><c>g·Mish′(z)</c> per lane.</summary>
@@ -490,15 +495,15 @@ public static partial class Activations
     public static Vector256<float> HardTanh(Vector256<float> z) =>
         Vector256.ConditionalSelect(Vector256.LessThan(z, Vector256.Create(-1f)), Vector256.Create(-1f), Vector256.ConditionalSelect(Vector256.GreaterThan(z, Vector256.Create(1f)), Vector256.Create(1f), z));
 
-    /// <summary>HardTanh′ per lane: 1 strictly inside (−1, 1), else 0.</summary>
+    /// <summary>HardTanh′ per lane: 0 where z ≤ −1 or z ≥ 1, else 1.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector256<float> HardTanhDerivative(Vector256<float> z) =>
-        Vector256.GreaterThan(z, Vector256.Create(-1f)) & Vector256.LessThan(z, Vector256.Create(1f)) & Vector256.Create(1f);
+        Vector256.AndNot(Vector256.Create(1f), Vector256.LessThanOrEqual(z, Vector256.Create(-1f)) | Vector256.GreaterThanOrEqual(z, Vector256.Create(1f)));
 
     /// <summary><c>g·HardTanh′(z)</c> per lane.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector256<float> HardTanhBackward(Vector256<float> z, Vector256<float> g) =>
-        Vector256.GreaterThan(z, Vector256.Create(-1f)) & Vector256.LessThan(z, Vector256.Create(1f)) & g;
+        Vector256.AndNot(g, Vector256.LessThanOrEqual(z, Vector256.Create(-1f)) | Vector256.GreaterThanOrEqual(z, Vector256.Create(1f)));
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static Vector256<float> Clamp06(Vector256<float> v) =>
@@ -522,17 +527,17 @@ public static partial class Activations
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector256<float> HardSwish(Vector256<float> z) => z * Clamp06(z + Vector256.Create(3f)) / Vector256.Create(6f);
 
-    /// <summary>HardSwish′ per lane: 0 below −3, z/3 + ½ on [−3, 3], 1 above.</summary>
+    /// <summary>HardSwish′ per lane: 0 below −3, z/3 + ½ on [−3, 3), 1 from 3 on.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector256<float> HardSwishDerivative(Vector256<float> z) =>
         Vector256.ConditionalSelect(Vector256.LessThan(z, Vector256.Create(-3f)), Vector256<float>.Zero,
-            Vector256.ConditionalSelect(Vector256.LessThanOrEqual(z, Vector256.Create(3f)), z / Vector256.Create(3f) + Vector256.Create(0.5f), Vector256.Create(1f)));
+            Vector256.ConditionalSelect(Vector256.LessThan(z, Vector256.Create(3f)), z / Vector256.Create(3f) + Vector256.Create(0.5f), Vector256.Create(1f)));
 
     /// <summary><c>g·HardSwish′(z)</c> per lane.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector256<float> HardSwishBackward(Vector256<float> z, Vector256<float> g) =>
         Vector256.ConditionalSelect(Vector256.LessThan(z, Vector256.Create(-3f)), Vector256<float>.Zero,
-            Vector256.ConditionalSelect(Vector256.LessThanOrEqual(z, Vector256.Create(3f)), g * (z / Vector256.Create(3f) + Vector256.Create(0.5f)), g));
+            Vector256.ConditionalSelect(Vector256.LessThan(z, Vector256.Create(3f)), g * (z / Vector256.Create(3f) + Vector256.Create(0.5f)), g));
 
     /// <summary>PReLU per lane.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -553,7 +558,7 @@ public static partial class Activations
 
     /// <summary><c>eˣ − 1</c> per lane (see <see cref="Expm1(float)"/>).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static Vector512<float> Expm1(Vector512<float> x)
+    internal static Vector512<float> Expm1(Vector512<float> x)
     {
         Vector512<float> x2 = x * x;
         Vector512<float> q = FastMath.MultiplyAdd(FastMath.MultiplyAdd(Vector512.Create(E6), x2, FastMath.MultiplyAdd(Vector512.Create(E5), x, Vector512.Create(E4))), x2,
@@ -653,7 +658,7 @@ public static partial class Activations
         Vector512<float> q = Vector512.Create(1f) / (n + Vector512.Create(2f));
         Vector512<float> t = n * q;
         Vector512<float> oneMinusT2 = (Vector512.Create(2f) * q) * (Vector512.Create(1f) + t);
-        return FastMath.MultiplyAdd(z * FastMath.Sigmoid(z), oneMinusT2, t);
+        return Vector512.ConditionalSelect(Vector512.GreaterThanOrEqual(z, Vector512.Create(MishExpMax)), t, FastMath.MultiplyAdd(z * FastMath.Sigmoid(z), oneMinusT2, t));
     }
 
     /// <summary><c>g·Mish′(z)</c> per lane.</summary>
@@ -665,15 +670,15 @@ public static partial class Activations
     public static Vector512<float> HardTanh(Vector512<float> z) =>
         Vector512.ConditionalSelect(Vector512.LessThan(z, Vector512.Create(-1f)), Vector512.Create(-1f), Vector512.ConditionalSelect(Vector512.GreaterThan(z, Vector512.Create(1f)), Vector512.Create(1f), z));
 
-    /// <summary>HardTanh′ per lane: 1 strictly inside (−1, 1), else 0.</summary>
+    /// <summary>HardTanh′ per lane: 0 where z ≤ −1 or z ≥ 1, else 1.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector512<float> HardTanhDerivative(Vector512<float> z) =>
-        Vector512.GreaterThan(z, Vector512.Create(-1f)) & Vector512.LessThan(z, Vector512.Create(1f)) & Vector512.Create(1f);
+        Vector512.AndNot(Vector512.Create(1f), Vector512.LessThanOrEqual(z, Vector512.Create(-1f)) | Vector512.GreaterThanOrEqual(z, Vector512.Create(1f)));
 
     /// <summary><c>g·HardTanh′(z)</c> per lane.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector512<float> HardTanhBackward(Vector512<float> z, Vector512<float> g) =>
-        Vector512.GreaterThan(z, Vector512.Create(-1f)) & Vector512.LessThan(z, Vector512.Create(1f)) & g;
+        Vector512.AndNot(g, Vector512.LessThanOrEqual(z, Vector512.Create(-1f)) | Vector512.GreaterThanOrEqual(z, Vector512.Create(1f)));
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static Vector512<float> Clamp06(Vector512<float> v) =>
@@ -697,17 +702,17 @@ public static partial class Activations
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector512<float> HardSwish(Vector512<float> z) => z * Clamp06(z + Vector512.Create(3f)) / Vector512.Create(6f);
 
-    /// <summary>HardSwish′ per lane: 0 below −3, z/3 + ½ on [−3, 3], 1 above.</summary>
+    /// <summary>HardSwish′ per lane: 0 below −3, z/3 + ½ on [−3, 3), 1 from 3 on.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector512<float> HardSwishDerivative(Vector512<float> z) =>
         Vector512.ConditionalSelect(Vector512.LessThan(z, Vector512.Create(-3f)), Vector512<float>.Zero,
-            Vector512.ConditionalSelect(Vector512.LessThanOrEqual(z, Vector512.Create(3f)), z / Vector512.Create(3f) + Vector512.Create(0.5f), Vector512.Create(1f)));
+            Vector512.ConditionalSelect(Vector512.LessThan(z, Vector512.Create(3f)), z / Vector512.Create(3f) + Vector512.Create(0.5f), Vector512.Create(1f)));
 
     /// <summary><c>g·HardSwish′(z)</c> per lane.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector512<float> HardSwishBackward(Vector512<float> z, Vector512<float> g) =>
         Vector512.ConditionalSelect(Vector512.LessThan(z, Vector512.Create(-3f)), Vector512<float>.Zero,
-            Vector512.ConditionalSelect(Vector512.LessThanOrEqual(z, Vector512.Create(3f)), g * (z / Vector512.Create(3f) + Vector512.Create(0.5f)), g));
+            Vector512.ConditionalSelect(Vector512.LessThan(z, Vector512.Create(3f)), g * (z / Vector512.Create(3f) + Vector512.Create(0.5f)), g));
 
     /// <summary>PReLU per lane.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
