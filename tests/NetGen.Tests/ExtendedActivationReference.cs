@@ -32,7 +32,7 @@ internal static class ExtendedActivationReference
 
     public static readonly Function[] All =
     [
-        new("expm1", Activations.Expm1, Activations.Expm1, Activations.Expm1, Activations.Expm1, Expm1, 110f, 3.5, 0),
+        new("expm1", Activations.Expm1, Activations.Expm1, Activations.Expm1, Activations.Expm1, Expm1, 110f, 4, 0),
         new("ELU", z => Activations.ELU(z, 1f), z => Activations.ELU(z, 1f), z => Activations.ELU(z, 1f), z => Activations.ELU(z, 1f),
             z => z > 0 ? z : Expm1(z), 110f, 2, 0),
         new("ELU′", z => Activations.ELUDerivative(z, 1f), z => Activations.ELUDerivative(z, 1f), z => Activations.ELUDerivative(z, 1f),
