@@ -392,10 +392,10 @@ public class ExtendedActivationFixtureTests
     [Fact]
     public void NamedPyTorchModule_LoadsByItsNames_AndTheKernelsGiveItsOutputs()
     {
-        using JsonDocument doc = JsonDocument.Parse(File.ReadAllText(Path.Combine(WeightFiles.FixtureDirectory, "named_elu_silu.pytorch.json")));
+        using JsonDocument doc = JsonDocument.Parse(File.ReadAllText(Path.Combine(NamedFixtureDirectory, "named_elu_silu.pytorch.json")));
         JsonElement root = doc.RootElement;
-        var holder = new NamedLayersHolder(new ParameterHolder4x16x12x3(), "fc1", "fc2", "head");
-        SafeTensors.Load(holder, Path.Combine(WeightFiles.FixtureDirectory, "named_elu_silu.pytorch.safetensors"));
+        var holder = new NamedView(new ParameterHolder4x16x12x3(), "fc1", "fc2", "head");
+        SafeTensors.Load(holder, Path.Combine(NamedFixtureDirectory, "named_elu_silu.pytorch.safetensors"));
         Assert.Equal(["fc1.weight", "fc1.bias", "fc2.weight", "fc2.bias", "head.weight", "head.bias"],
             root.GetProperty("tensor_names").EnumerateArray().Select(e => e.GetString()!).ToArray());
         Span<float> theta = holder.Parameters;
@@ -418,6 +418,8 @@ public class ExtendedActivationFixtureTests
         }
     }
 
+    private static string NamedFixtureDirectory => Path.Combine(AppContext.BaseDirectory, "Fixtures", "pytorch-named");
+
     private static float[] Linear(ReadOnlySpan<float> theta, LayerInfo layer, float[] x)
     {
         var z = new float[layer.Outputs];
@@ -431,21 +433,6 @@ public class ExtendedActivationFixtureTests
             z[o] = (float)sum;
         }
         return z;
-    }
-
-    /// <summary>A generated network seen with module names on its layers.</summary>
-    private sealed class NamedLayersHolder(INetwork inner, params string[] names) : INetwork
-    {
-        private readonly LayerInfo[] _layers = inner.Layers.Select((layer, i) => layer with { Name = names[i] }).ToArray();
-
-        public int InputSize => inner.InputSize;
-        public int OutputSize => inner.OutputSize;
-        public int ParameterCount => inner.ParameterCount;
-        public Span<float> Parameters => inner.Parameters;
-        public IReadOnlyList<LayerInfo> Layers => _layers;
-        public Span<float> RunningStatistics => inner.RunningStatistics;
-        public void Forward(ReadOnlySpan<float> input, Span<float> output) => inner.Forward(input, output);
-        public void ForwardBatch(ReadOnlySpan<float> inputs, Span<float> outputs, int batchSize) => inner.ForwardBatch(inputs, outputs, batchSize);
     }
 }
 

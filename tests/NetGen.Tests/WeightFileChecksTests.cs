@@ -253,19 +253,19 @@ public class WeightFileChecksTests
     /// <summary>StTanhSigmoid's header with the given <c>__metadata__</c> content.</summary>
     private static string ValidHeaderWith(string metadata) =>
         "{\"__metadata__\":{" + metadata + "},\"0.weight\":{\"dtype\":\"F32\",\"shape\":[4,3],\"data_offsets\":[0,48]},\"0.bias\":{\"dtype\":\"F32\",\"shape\":[4],\"data_offsets\":[48,64]},\"2.weight\":{\"dtype\":\"F32\",\"shape\":[2,4],\"data_offsets\":[64,96]},\"2.bias\":{\"dtype\":\"F32\",\"shape\":[2],\"data_offsets\":[96,104]}}";
+}
 
-    /// <summary>A generated network seen with module names on its layers (what <c>Name = "…"</c> on the layer attributes will give).</summary>
-    private sealed class NamedView(INetwork inner, params string?[] names) : INetwork
-    {
-        private readonly LayerInfo[] _layers = inner.Layers.Select((layer, i) => layer with { Name = names[i] }).ToArray();
+/// <summary>A generated network seen with module names on its layers (what <c>Name = "…"</c> on the layer attributes gives).</summary>
+internal sealed class NamedView(INetwork inner, params string?[] names) : INetwork
+{
+    private readonly LayerInfo[] _layers = inner.Layers.Select((layer, i) => layer with { Name = names[i] }).ToArray();
 
-        public int InputSize => inner.InputSize;
-        public int OutputSize => inner.OutputSize;
-        public int ParameterCount => inner.ParameterCount;
-        public Span<float> Parameters => inner.Parameters;
-        public IReadOnlyList<LayerInfo> Layers => _layers;
-        public Span<float> RunningStatistics => inner.RunningStatistics;
-        public void Forward(ReadOnlySpan<float> input, Span<float> output) => inner.Forward(input, output);
-        public void ForwardBatch(ReadOnlySpan<float> inputs, Span<float> outputs, int batchSize) => inner.ForwardBatch(inputs, outputs, batchSize);
-    }
+    public int InputSize => inner.InputSize;
+    public int OutputSize => inner.OutputSize;
+    public int ParameterCount => inner.ParameterCount;
+    public Span<float> Parameters => inner.Parameters;
+    public IReadOnlyList<LayerInfo> Layers => _layers;
+    public Span<float> RunningStatistics => inner.RunningStatistics;
+    public void Forward(ReadOnlySpan<float> input, Span<float> output) => inner.Forward(input, output);
+    public void ForwardBatch(ReadOnlySpan<float> inputs, Span<float> outputs, int batchSize) => inner.ForwardBatch(inputs, outputs, batchSize);
 }

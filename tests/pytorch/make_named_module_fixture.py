@@ -1,13 +1,14 @@
 #!/usr/bin/python3
 """Issue 12's proof: a PyTorch model written the way PyTorch users write it -- a named nn.Module with ELU and SiLU inside --
 trained here, saved as safetensors, for NetGen to load into the equivalent class with layer Names.
+(Its own folder: Fixtures/safetensors holds the nn.Sequential fixtures, each with a declared NetGen twin.)
 
 HOW TO RUN (from the repository root):
 
     /usr/bin/python3 tests/pytorch/make_named_module_fixture.py
 
 Deterministic (fixed seeds; re-running on the same PyTorch build rewrites identical files). Writes, into
-tests/NetGen.Tests/Fixtures/safetensors/:
+tests/NetGen.Tests/Fixtures/pytorch-named/:
 
   named_elu_silu.pytorch.safetensors   model.state_dict() of NamedEluSilu below (fc1.*, fc2.*, head.*), no NetGen metadata
   named_elu_silu.pytorch.json          {module_source, tensor_names, shapes, inputs, outputs, train_accuracy}: outputs
@@ -40,7 +41,9 @@ import torch
 from torch import nn
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from make_safetensors_fixtures import FIXTURES, ROOT, read_safetensors, write_safetensors  # noqa: E402
+from make_safetensors_fixtures import ROOT, outputs64, read_safetensors, write_safetensors  # noqa: E402
+
+FIXTURES = os.path.join(ROOT, "tests", "NetGen.Tests", "Fixtures", "pytorch-named")
 
 NAME = "named_elu_silu"
 SAMPLES = 6
@@ -87,13 +90,6 @@ def inputs():
     return (torch.rand(SAMPLES, 4, generator=g) * 4 - 2).to(torch.float32)
 
 
-def outputs64(model, x):
-    with torch.no_grad():
-        y = model.double()(x.double())
-    model.float()
-    return y
-
-
 def main():
     torch.manual_seed(12)
     model = NamedEluSilu()
@@ -101,6 +97,7 @@ def main():
     assert accuracy > 0.9, f"training reached only {accuracy:.3f}"
     state = model.state_dict()
     assert list(state) == ["fc1.weight", "fc1.bias", "fc2.weight", "fc2.bias", "head.weight", "head.bias"], list(state)
+    os.makedirs(FIXTURES, exist_ok=True)
     path = os.path.join(FIXTURES, f"{NAME}.pytorch.safetensors")
     write_safetensors(path, state)
     back, metadata = read_safetensors(path)
