@@ -12,6 +12,8 @@ namespace NetGen.Training;
 /// </summary>
 public static class Metrics
 {
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<Type, Loss?> s_losses = new();
+
     /// <summary>The class of an output or target vector: argmax for several values, <c>v &gt; threshold</c> for one.</summary>
     public static int ClassOf(ReadOnlySpan<float> values, float threshold = 0.5f)
     {
@@ -135,7 +137,9 @@ public static class Metrics
         {
             return null;
         }
-        return Attribute.GetCustomAttribute(network.GetType(), typeof(NetworkAttribute), inherit: false) is NetworkAttribute attribute ? attribute.Loss : null;
+        // Read once per network type: the attribute lookup allocates, and PredictClass must not.
+        return s_losses.GetOrAdd(network.GetType(), static type =>
+            Attribute.GetCustomAttribute(type, typeof(NetworkAttribute), inherit: false) is NetworkAttribute attribute ? attribute.Loss : null);
     }
 
     /// <summary>MAE, RMSE and R² of any network (no loss needed) on a dataset, from <see cref="INetwork.Forward"/>.</summary>

@@ -27,96 +27,88 @@ internal static class NonFinite
     }
 
     /// <summary>
-    /// Whether every value is finite: <c>x − x</c> is 0 for a finite x and NaN for NaN or ±∞, and a sum that meets a NaN stays
-    /// NaN, so four independent accumulators of <c>x − x</c> decide the whole buffer with one load and two additions per vector.
+    /// Whether every value is finite. A float is NaN or ±∞ exactly when its exponent bits are all ones, that is when its bits
+    /// without the sign, read as an integer, are at least <c>0x7F800000</c>; so the check keeps the running maximum of
+    /// <c>bits &amp; 0x7FFFFFFF</c> in four independent accumulators: one load, one AND and one integer max per vector.
+    /// (Not <c>x − x</c>: the JIT may fold that to 0.)
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static bool AllFinite(ReadOnlySpan<float> values)
     {
-        ref float x = ref MemoryMarshal.GetReference(values);
+        const int Exponent = 0x7F800000, Magnitude = 0x7FFFFFFF;
+        ref int x = ref Unsafe.As<float, int>(ref MemoryMarshal.GetReference(values));
         int n = values.Length, i = 0;
-        float tail = 0f;
-        if (Vector512.IsHardwareAccelerated && n >= Vector512<float>.Count)
+        if (Vector512.IsHardwareAccelerated && n >= Vector512<int>.Count)
         {
             const int W = 16;
-            Vector512<float> a0 = Vector512<float>.Zero, a1 = Vector512<float>.Zero, a2 = Vector512<float>.Zero, a3 = Vector512<float>.Zero;
+            Vector512<int> mask = Vector512.Create(Magnitude);
+            Vector512<int> a0 = Vector512<int>.Zero, a1 = Vector512<int>.Zero, a2 = Vector512<int>.Zero, a3 = Vector512<int>.Zero;
             for (; i <= n - 4 * W; i += 4 * W)
             {
-                Vector512<float> v0 = Vector512.LoadUnsafe(ref x, (nuint)i);
-                Vector512<float> v1 = Vector512.LoadUnsafe(ref x, (nuint)(i + W));
-                Vector512<float> v2 = Vector512.LoadUnsafe(ref x, (nuint)(i + 2 * W));
-                Vector512<float> v3 = Vector512.LoadUnsafe(ref x, (nuint)(i + 3 * W));
-                a0 += v0 - v0;
-                a1 += v1 - v1;
-                a2 += v2 - v2;
-                a3 += v3 - v3;
+                a0 = Vector512.Max(a0, Vector512.LoadUnsafe(ref x, (nuint)i) & mask);
+                a1 = Vector512.Max(a1, Vector512.LoadUnsafe(ref x, (nuint)(i + W)) & mask);
+                a2 = Vector512.Max(a2, Vector512.LoadUnsafe(ref x, (nuint)(i + 2 * W)) & mask);
+                a3 = Vector512.Max(a3, Vector512.LoadUnsafe(ref x, (nuint)(i + 3 * W)) & mask);
             }
             for (; i <= n - W; i += W)
             {
-                Vector512<float> v = Vector512.LoadUnsafe(ref x, (nuint)i);
-                a0 += v - v;
+                a0 = Vector512.Max(a0, Vector512.LoadUnsafe(ref x, (nuint)i) & mask);
             }
             if (i < n)
             {
                 // The last, overlapping vector instead of a scalar tail.
-                Vector512<float> v = Vector512.LoadUnsafe(ref x, (nuint)(n - W));
-                a1 += v - v;
+                a1 = Vector512.Max(a1, Vector512.LoadUnsafe(ref x, (nuint)(n - W)) & mask);
             }
-            Vector512<float> all = (a0 + a1) + (a2 + a3);
-            return Vector512.EqualsAll(all, Vector512<float>.Zero);
+            return Vector512.LessThanAll(Vector512.Max(Vector512.Max(a0, a1), Vector512.Max(a2, a3)), Vector512.Create(Exponent));
         }
-        if (Vector256.IsHardwareAccelerated && n >= Vector256<float>.Count)
+        if (Vector256.IsHardwareAccelerated && n >= Vector256<int>.Count)
         {
             const int W = 8;
-            Vector256<float> a0 = Vector256<float>.Zero, a1 = Vector256<float>.Zero, a2 = Vector256<float>.Zero, a3 = Vector256<float>.Zero;
+            Vector256<int> mask = Vector256.Create(Magnitude);
+            Vector256<int> a0 = Vector256<int>.Zero, a1 = Vector256<int>.Zero, a2 = Vector256<int>.Zero, a3 = Vector256<int>.Zero;
             for (; i <= n - 4 * W; i += 4 * W)
             {
-                Vector256<float> v0 = Vector256.LoadUnsafe(ref x, (nuint)i);
-                Vector256<float> v1 = Vector256.LoadUnsafe(ref x, (nuint)(i + W));
-                Vector256<float> v2 = Vector256.LoadUnsafe(ref x, (nuint)(i + 2 * W));
-                Vector256<float> v3 = Vector256.LoadUnsafe(ref x, (nuint)(i + 3 * W));
-                a0 += v0 - v0;
-                a1 += v1 - v1;
-                a2 += v2 - v2;
-                a3 += v3 - v3;
+                a0 = Vector256.Max(a0, Vector256.LoadUnsafe(ref x, (nuint)i) & mask);
+                a1 = Vector256.Max(a1, Vector256.LoadUnsafe(ref x, (nuint)(i + W)) & mask);
+                a2 = Vector256.Max(a2, Vector256.LoadUnsafe(ref x, (nuint)(i + 2 * W)) & mask);
+                a3 = Vector256.Max(a3, Vector256.LoadUnsafe(ref x, (nuint)(i + 3 * W)) & mask);
             }
             for (; i <= n - W; i += W)
             {
-                Vector256<float> v = Vector256.LoadUnsafe(ref x, (nuint)i);
-                a0 += v - v;
+                a0 = Vector256.Max(a0, Vector256.LoadUnsafe(ref x, (nuint)i) & mask);
             }
             if (i < n)
             {
-                Vector256<float> v = Vector256.LoadUnsafe(ref x, (nuint)(n - W));
-                a1 += v - v;
+                a1 = Vector256.Max(a1, Vector256.LoadUnsafe(ref x, (nuint)(n - W)) & mask);
             }
-            Vector256<float> all = (a0 + a1) + (a2 + a3);
-            return Vector256.EqualsAll(all, Vector256<float>.Zero);
+            return Vector256.LessThanAll(Vector256.Max(Vector256.Max(a0, a1), Vector256.Max(a2, a3)), Vector256.Create(Exponent));
         }
-        if (Vector128.IsHardwareAccelerated && n >= Vector128<float>.Count)
+        if (Vector128.IsHardwareAccelerated && n >= Vector128<int>.Count)
         {
             const int W = 4;
-            Vector128<float> a0 = Vector128<float>.Zero, a1 = Vector128<float>.Zero;
+            Vector128<int> mask = Vector128.Create(Magnitude);
+            Vector128<int> a0 = Vector128<int>.Zero, a1 = Vector128<int>.Zero;
             for (; i <= n - 2 * W; i += 2 * W)
             {
-                Vector128<float> v0 = Vector128.LoadUnsafe(ref x, (nuint)i);
-                Vector128<float> v1 = Vector128.LoadUnsafe(ref x, (nuint)(i + W));
-                a0 += v0 - v0;
-                a1 += v1 - v1;
+                a0 = Vector128.Max(a0, Vector128.LoadUnsafe(ref x, (nuint)i) & mask);
+                a1 = Vector128.Max(a1, Vector128.LoadUnsafe(ref x, (nuint)(i + W)) & mask);
+            }
+            for (; i <= n - W; i += W)
+            {
+                a0 = Vector128.Max(a0, Vector128.LoadUnsafe(ref x, (nuint)i) & mask);
             }
             if (i < n)
             {
-                Vector128<float> v = Vector128.LoadUnsafe(ref x, (nuint)(n - W));
-                a1 += v - v;
+                a1 = Vector128.Max(a1, Vector128.LoadUnsafe(ref x, (nuint)(n - W)) & mask);
             }
-            return Vector128.EqualsAll(a0 + a1, Vector128<float>.Zero);
+            return Vector128.LessThanAll(Vector128.Max(a0, a1), Vector128.Create(Exponent));
         }
+        int largest = 0;
         for (; i < n; i++)
         {
-            float v = Unsafe.Add(ref x, i);
-            tail += v - v;
+            largest = Math.Max(largest, Unsafe.Add(ref x, i) & Magnitude);
         }
-        return tail == 0f;
+        return largest < Exponent;
     }
 
     /// <summary><c>W⁽²⁾[3, 7] (parameter 31) in layer 2 (Dense 8 → 4, ReLU)</c>, or <c>parameter 31</c> when no layer holds it.</summary>
