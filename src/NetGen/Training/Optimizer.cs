@@ -127,10 +127,10 @@ public abstract class Optimizer : IOptimizer
     {
         int index = NonFinite.IndexOf(gradients);
         string where = NonFinite.Describe(network?.Layers, index, out LayerInfo? layer);
-        string owner = network is null ? "" : $" of {network.GetType().Name}";
+        string owner = network is null ? "The gradient" : $"{network.GetType().Name}'s gradient";
         long step = StepCount + 1;
         return new NonFiniteException(
-            $"The gradient{owner} of {where} is {gradients[index]}; {GetType().Name}.Step did not apply step {step}: the parameters, the gradients " +
+            $"{owner} of {where} is {gradients[index]}; {GetType().Name}.Step did not apply step {step}: the parameters, the gradients " +
             "and the optimizer's state are unchanged. A NaN/∞ gradient comes from a NaN/∞ input or target (check the data) or from a " +
             "diverging network (lower the learning rate, clip the gradients or scale the inputs).",
             0, step, null, layer, index, TrainingHistory.Empty);
