@@ -1,6 +1,10 @@
 using System;
 using System.Reflection;
 using BenchmarkDotNet.Attributes;
+using BenchmarkDotNet.Columns;
+using BenchmarkDotNet.Configs;
+using BenchmarkDotNet.Jobs;
+using BenchmarkDotNet.Toolchains.InProcess.Emit;
 using NetGen.Kernels;
 using NetGen.Training;
 
@@ -12,9 +16,22 @@ namespace NetGen.Benchmarks;
 /// <c>StepChecked</c> the trainer uses, whose gradient norm has already checked every value), both through a delegate so that
 /// the call overhead is the same. The difference is the guard: one vectorised read of the gradient before the update.
 /// </summary>
-[SimpleJob(launchCount: 1, warmupCount: 5, iterationCount: 15)]
+/// <remarks>
+/// In-process (no generated project to build, which times out on a busy machine), one launch, 25 iterations; the table shows
+/// the minimum and median next to the mean because a shared machine's noise only ever adds time.
+/// </remarks>
+[Config(typeof(GuardConfig))]
 public class OptimizerGuardBenchmarks
 {
+    private sealed class GuardConfig : ManualConfig
+    {
+        public GuardConfig()
+        {
+            AddJob(Job.Default.WithToolchain(InProcessEmitToolchain.Instance).WithLaunchCount(1).WithWarmupCount(8).WithIterationCount(25));
+            AddColumn(StatisticColumn.Min, StatisticColumn.Median);
+        }
+    }
+
     private delegate void StepFunction(Optimizer optimizer, Span<float> parameters, ReadOnlySpan<float> gradients, float scale);
 
     private static readonly StepFunction s_checked = (optimizer, p, g, s) => optimizer.Step(p, g, s);

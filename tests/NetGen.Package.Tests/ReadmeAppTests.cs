@@ -107,6 +107,13 @@ public class ReadmeAppTests
             string program = output[output.IndexOf("IrisNet\n", StringComparison.Ordinal)..];
             AssertTheAppWorked(program);
             Assert.Equal(WithoutTimes(RunExample(work)), WithoutTimes(program));
+
+            // The package's own README (shown on nuget.org): its first snippet, pasted as Program.cs, compiles and runs.
+            string packageReadme = File.ReadAllText(Path.Combine(PackageConsumerTests.RepoRoot(), "src", "NetGen", "PACKAGE.md")).Replace("\r\n", "\n");
+            File.WriteAllText(Path.Combine(directory, "Program.cs"), Regex.Match(packageReadme, "```csharp\n(.*?)```", RegexOptions.Singleline).Groups[1].Value);
+            string snippet = PackageConsumerTests.Run("dotnet", ["run"], directory);
+            Assert.Contains("Digits\nLayer (type)", snippet);
+            Assert.Contains("Total params: 2,410\n", snippet);
         }
         finally
         {
