@@ -295,21 +295,17 @@ public sealed record Evaluation
     private readonly string _network;
 
     internal Evaluation(int count, float loss, string network, ConfusionMatrix confusion)
-    {
-        Count = count;
-        Loss = loss;
-        _network = network;
-        _confusion = confusion;
-        Kind = ModelKind.Classification;
-    }
+        : this(count, loss, network, ModelKind.Classification) => _confusion = confusion;
 
     internal Evaluation(int count, float loss, string network, RegressionMetrics regression)
+        : this(count, loss, network, ModelKind.Regression) => _regression = regression;
+
+    private Evaluation(int count, float loss, string network, ModelKind kind)
     {
         Count = count;
         Loss = loss;
         _network = network;
-        _regression = regression;
-        Kind = ModelKind.Regression;
+        Kind = kind;
     }
 
     /// <summary>Samples evaluated.</summary>
