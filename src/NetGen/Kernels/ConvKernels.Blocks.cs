@@ -1,0 +1,346 @@
+using System;
+using System.Runtime.CompilerServices;
+using System.Runtime.Intrinsics;
+
+namespace NetGen.Kernels;
+
+// The two register-blocked loops every convolution form is made of. Both walk the taps t = (c, u, v) of a kernel, tap t
+// reading the source at offset c·cs + u·us + v·vs from the current output position, so one loop serves the direct form
+// (the source is the padded input, offsets in its planes), im2col (the source is the patch matrix, one row per tap) and the
+// backward passes:
+//
+//   Correlate:          dst[r, p] = bias[r] + Σ_t A[r, t]·src[off(t) + p]        (forward, and ∂L/∂x)
+//   CorrelateGradient:  G[r, t]  += Σ_p D[r, p]·src[off(t) + p]                   (∂L/∂W)
+//
+// Correlate holds 6 rows × 64 positions (4 vectors of 16) in 24 of the 32 AVX-512 registers: per tap, 4 loads of the source,
+// 6 broadcasts of A and 24 fused multiply-adds. A is packed in panels of 6 rows, tap after tap (PanelRows floats per tap),
+// so the broadcasts read consecutive floats; a last partial panel repeats its last row, whose results are not stored.
+// Positions past the last block of 64 go one vector at a time, the last vector ending at the last position (it overlaps the
+// one before; the overlapped lanes get the same values again, as every lane is its own chain of fused multiply-adds in tap
+// order). CorrelateGradient holds 6 rows × 4 taps and reduces over the positions in vectors of 16, the last vector masked to
+// the positions not yet counted, then adds each accumulator's lane sum to G.
+public static partial class ConvKernels
+{
+    /// <summary>Rows of A per packed panel, and per block of <see cref="Correlate"/> and <see cref="CorrelateGradient"/>.</summary>
+    internal const int PanelRows = 6;
+
+    private const int Lanes = 16;
+
+    /// <summary>32 lanes: 16 zeros then 16 all-ones; a vector loaded at index r has ones in its last r lanes.</summary>
+    private static ReadOnlySpan<uint> TailMask =>
+    [
+        0u, 0u, 0u, 0u, 0u, 0u, 0u, 0u, 0u, 0u, 0u, 0u, 0u, 0u, 0u, 0u,
+        ~0u, ~0u, ~0u, ~0u, ~0u, ~0u, ~0u, ~0u, ~0u, ~0u, ~0u, ~0u, ~0u, ~0u, ~0u, ~0u,
+    ];
+
+    /// <summary>A (<paramref name="rows"/> × <paramref name="taps"/>, row-major) into panels: <c>packed[(r₀ + t)·6 + k] = A[min(r₀ + k, rows − 1), t]</c>.</summary>
+    private static void Pack(ref float a, int rows, int taps, ref float packed)
+    {
+        for (int r0 = 0; r0 < rows; r0 += PanelRows)
+        {
+            ref float panel = ref Unsafe.Add(ref packed, r0 * taps);
+            for (int k = 0; k < PanelRows; k++)
+            {
+                ref float row = ref Unsafe.Add(ref a, Math.Min(r0 + k, rows - 1) * taps);
+                for (int t = 0; t < taps; t++)
+                {
+                    Unsafe.Add(ref panel, t * PanelRows + k) = Unsafe.Add(ref row, t);
+                }
+            }
+        }
+    }
+
+    /// <summary>Aᵀ into panels, A being <paramref name="cols"/> × <paramref name="rows"/>: panel row r, tap t holds A[t, r].</summary>
+    private static void PackTransposed(ref float a, int cols, int rows, ref float packed)
+    {
+        for (int r0 = 0; r0 < rows; r0 += PanelRows)
+        {
+            ref float panel = ref Unsafe.Add(ref packed, r0 * cols);
+            for (int t = 0; t < cols; t++)
+            {
+                for (int k = 0; k < PanelRows; k++)
+                {
+                    Unsafe.Add(ref panel, t * PanelRows + k) = Unsafe.Add(ref a, t * rows + Math.Min(r0 + k, rows - 1));
+                }
+            }
+        }
+    }
+
+    /// <summary>
+    /// <c>dst[r·dstStride + p] = bias[r] + Σ_t A[r, t]·src[off(t) + p]</c> for r &lt; <paramref name="rows"/>, p &lt; <paramref name="n"/>,
+    /// with t = (c, u, v) over <paramref name="c"/> × <paramref name="kh"/> × <paramref name="kw"/> and off(t) = c·cs + u·us + v·vs;
+    /// A packed by <see cref="Pack"/>. Without <paramref name="hasBias"/> the sums start at 0.
+    /// </summary>
+    private static void Correlate(ref float packed, ref float bias, bool hasBias, ref float src, ref float dst, int dstStride, int rows, int n,
+        int c, int kh, int kw, int cs, int us, int vs)
+    {
+        int taps = c * kh * kw;
+        for (int r0 = 0; r0 < rows; r0 += PanelRows)
+        {
+            ref float panel = ref Unsafe.Add(ref packed, r0 * taps);
+            int live = Math.Min(PanelRows, rows - r0);
+            ref float d = ref Unsafe.Add(ref dst, r0 * dstStride);
+            ref float b = ref Unsafe.Add(ref bias, r0);
+            if (!Vector512.IsHardwareAccelerated || n < Lanes)
+            {
+                CorrelateScalar(ref panel, ref b, hasBias, ref src, ref d, dstStride, live, n, c, kh, kw, cs, us, vs);
+                continue;
+            }
+            int p = 0;
+            for (; p <= n - 4 * Lanes; p += 4 * Lanes)
+            {
+                Correlate6x64(ref panel, ref b, hasBias, live, ref Unsafe.Add(ref src, p), ref Unsafe.Add(ref d, p), dstStride, c, kh, kw, cs, us, vs);
+            }
+            for (; p < n; p += Lanes)
+            {
+                int at = Math.Min(p, n - Lanes);
+                Correlate6x16(ref panel, ref b, hasBias, live, ref Unsafe.Add(ref src, at), ref Unsafe.Add(ref d, at), dstStride, c, kh, kw, cs, us, vs);
+            }
+        }
+    }
+
+    /// <summary>Six rows (the first <paramref name="live"/> stored) × 64 positions.</summary>
+    private static void Correlate6x64(ref float panel, ref float bias, bool hasBias, int live, ref float src, ref float dst, int dstStride,
+        int c, int kh, int kw, int cs, int us, int vs)
+    {
+        Vector512<float> a00, a01, a02, a03, a10, a11, a12, a13, a20, a21, a22, a23, a30, a31, a32, a33, a40, a41, a42, a43, a50, a51, a52, a53;
+        a00 = a01 = a02 = a03 = hasBias ? Vector512.Create(bias) : Vector512<float>.Zero;
+        a10 = a11 = a12 = a13 = hasBias ? Vector512.Create(Unsafe.Add(ref bias, Math.Min(1, live - 1))) : Vector512<float>.Zero;
+        a20 = a21 = a22 = a23 = hasBias ? Vector512.Create(Unsafe.Add(ref bias, Math.Min(2, live - 1))) : Vector512<float>.Zero;
+        a30 = a31 = a32 = a33 = hasBias ? Vector512.Create(Unsafe.Add(ref bias, Math.Min(3, live - 1))) : Vector512<float>.Zero;
+        a40 = a41 = a42 = a43 = hasBias ? Vector512.Create(Unsafe.Add(ref bias, Math.Min(4, live - 1))) : Vector512<float>.Zero;
+        a50 = a51 = a52 = a53 = hasBias ? Vector512.Create(Unsafe.Add(ref bias, Math.Min(5, live - 1))) : Vector512<float>.Zero;
+        ref float a = ref panel;
+        for (int ci = 0; ci < c; ci++)
+        {
+            for (int u = 0; u < kh; u++)
+            {
+                ref float row = ref Unsafe.Add(ref src, ci * cs + u * us);
+                for (int v = 0; v < kw; v++)
+                {
+                    ref float s = ref Unsafe.Add(ref row, v * vs);
+                    Vector512<float> x0 = Vector512.LoadUnsafe(ref s), x1 = Vector512.LoadUnsafe(ref s, 16),
+                        x2 = Vector512.LoadUnsafe(ref s, 32), x3 = Vector512.LoadUnsafe(ref s, 48);
+                    Vector512<float> w = Vector512.Create(a);
+                    a00 = VectorMath.Fma(w, x0, a00); a01 = VectorMath.Fma(w, x1, a01); a02 = VectorMath.Fma(w, x2, a02); a03 = VectorMath.Fma(w, x3, a03);
+                    w = Vector512.Create(Unsafe.Add(ref a, 1));
+                    a10 = VectorMath.Fma(w, x0, a10); a11 = VectorMath.Fma(w, x1, a11); a12 = VectorMath.Fma(w, x2, a12); a13 = VectorMath.Fma(w, x3, a13);
+                    w = Vector512.Create(Unsafe.Add(ref a, 2));
+                    a20 = VectorMath.Fma(w, x0, a20); a21 = VectorMath.Fma(w, x1, a21); a22 = VectorMath.Fma(w, x2, a22); a23 = VectorMath.Fma(w, x3, a23);
+                    w = Vector512.Create(Unsafe.Add(ref a, 3));
+                    a30 = VectorMath.Fma(w, x0, a30); a31 = VectorMath.Fma(w, x1, a31); a32 = VectorMath.Fma(w, x2, a32); a33 = VectorMath.Fma(w, x3, a33);
+                    w = Vector512.Create(Unsafe.Add(ref a, 4));
+                    a40 = VectorMath.Fma(w, x0, a40); a41 = VectorMath.Fma(w, x1, a41); a42 = VectorMath.Fma(w, x2, a42); a43 = VectorMath.Fma(w, x3, a43);
+                    w = Vector512.Create(Unsafe.Add(ref a, 5));
+                    a50 = VectorMath.Fma(w, x0, a50); a51 = VectorMath.Fma(w, x1, a51); a52 = VectorMath.Fma(w, x2, a52); a53 = VectorMath.Fma(w, x3, a53);
+                    a = ref Unsafe.Add(ref a, PanelRows);
+                }
+            }
+        }
+        nuint ds = (nuint)dstStride;
+        Store4(ref dst, a00, a01, a02, a03);
+        if (live > 1) Store4(ref Unsafe.Add(ref dst, ds), a10, a11, a12, a13);
+        if (live > 2) Store4(ref Unsafe.Add(ref dst, 2 * ds), a20, a21, a22, a23);
+        if (live > 3) Store4(ref Unsafe.Add(ref dst, 3 * ds), a30, a31, a32, a33);
+        if (live > 4) Store4(ref Unsafe.Add(ref dst, 4 * ds), a40, a41, a42, a43);
+        if (live > 5) Store4(ref Unsafe.Add(ref dst, 5 * ds), a50, a51, a52, a53);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Store4(ref float dst, Vector512<float> v0, Vector512<float> v1, Vector512<float> v2, Vector512<float> v3)
+    {
+        v0.StoreUnsafe(ref dst);
+        v1.StoreUnsafe(ref dst, 16);
+        v2.StoreUnsafe(ref dst, 32);
+        v3.StoreUnsafe(ref dst, 48);
+    }
+
+    /// <summary>Six rows (the first <paramref name="live"/> stored) × 16 positions.</summary>
+    private static void Correlate6x16(ref float panel, ref float bias, bool hasBias, int live, ref float src, ref float dst, int dstStride,
+        int c, int kh, int kw, int cs, int us, int vs)
+    {
+        Vector512<float> a0 = hasBias ? Vector512.Create(bias) : Vector512<float>.Zero;
+        Vector512<float> a1 = hasBias ? Vector512.Create(Unsafe.Add(ref bias, Math.Min(1, live - 1))) : Vector512<float>.Zero;
+        Vector512<float> a2 = hasBias ? Vector512.Create(Unsafe.Add(ref bias, Math.Min(2, live - 1))) : Vector512<float>.Zero;
+        Vector512<float> a3 = hasBias ? Vector512.Create(Unsafe.Add(ref bias, Math.Min(3, live - 1))) : Vector512<float>.Zero;
+        Vector512<float> a4 = hasBias ? Vector512.Create(Unsafe.Add(ref bias, Math.Min(4, live - 1))) : Vector512<float>.Zero;
+        Vector512<float> a5 = hasBias ? Vector512.Create(Unsafe.Add(ref bias, Math.Min(5, live - 1))) : Vector512<float>.Zero;
+        ref float a = ref panel;
+        for (int ci = 0; ci < c; ci++)
+        {
+            for (int u = 0; u < kh; u++)
+            {
+                ref float row = ref Unsafe.Add(ref src, ci * cs + u * us);
+                for (int v = 0; v < kw; v++)
+                {
+                    Vector512<float> x = Vector512.LoadUnsafe(ref Unsafe.Add(ref row, v * vs));
+                    a0 = VectorMath.Fma(Vector512.Create(a), x, a0);
+                    a1 = VectorMath.Fma(Vector512.Create(Unsafe.Add(ref a, 1)), x, a1);
+                    a2 = VectorMath.Fma(Vector512.Create(Unsafe.Add(ref a, 2)), x, a2);
+                    a3 = VectorMath.Fma(Vector512.Create(Unsafe.Add(ref a, 3)), x, a3);
+                    a4 = VectorMath.Fma(Vector512.Create(Unsafe.Add(ref a, 4)), x, a4);
+                    a5 = VectorMath.Fma(Vector512.Create(Unsafe.Add(ref a, 5)), x, a5);
+                    a = ref Unsafe.Add(ref a, PanelRows);
+                }
+            }
+        }
+        nuint ds = (nuint)dstStride;
+        a0.StoreUnsafe(ref dst);
+        if (live > 1) a1.StoreUnsafe(ref dst, ds);
+        if (live > 2) a2.StoreUnsafe(ref dst, 2 * ds);
+        if (live > 3) a3.StoreUnsafe(ref dst, 3 * ds);
+        if (live > 4) a4.StoreUnsafe(ref dst, 4 * ds);
+        if (live > 5) a5.StoreUnsafe(ref dst, 5 * ds);
+    }
+
+    /// <summary>The same sums as the vector blocks, one output at a time (fused multiply-adds in tap order).</summary>
+    private static void CorrelateScalar(ref float panel, ref float bias, bool hasBias, ref float src, ref float dst, int dstStride, int live, int n,
+        int c, int kh, int kw, int cs, int us, int vs)
+    {
+        for (int k = 0; k < live; k++)
+        {
+            ref float d = ref Unsafe.Add(ref dst, k * dstStride);
+            for (int p = 0; p < n; p++)
+            {
+                float sum = hasBias ? Unsafe.Add(ref bias, k) : 0f;
+                ref float a = ref Unsafe.Add(ref panel, k);
+                for (int ci = 0; ci < c; ci++)
+                {
+                    for (int u = 0; u < kh; u++)
+                    {
+                        ref float row = ref Unsafe.Add(ref src, ci * cs + u * us + p);
+                        for (int v = 0; v < kw; v++)
+                        {
+                            sum = MathF.FusedMultiplyAdd(a, Unsafe.Add(ref row, v * vs), sum);
+                            a = ref Unsafe.Add(ref a, PanelRows);
+                        }
+                    }
+                }
+                Unsafe.Add(ref d, p) = sum;
+            }
+        }
+    }
+
+    /// <summary>
+    /// <c>G[r·gStride + t] += Σ_{p&lt;n} D[r·dStride + p]·src[off(t) + p]</c> for r &lt; <paramref name="rows"/>, t &lt; <paramref name="gStride"/>
+    /// (= c·kh·kw taps), off(t) = c·cs + u·us + v·vs.
+    /// </summary>
+    private static void CorrelateGradient(ref float delta, int dStride, ref float src, ref float grad, int gStride, int rows, int n,
+        int c, int kh, int kw, int cs, int us, int vs)
+    {
+        int taps = gStride, hw = kh * kw;
+        for (int r0 = 0; r0 < rows; r0 += PanelRows)
+        {
+            int live = Math.Min(PanelRows, rows - r0);
+            for (int t0 = 0; t0 < taps; t0 += 4)
+            {
+                int liveTaps = Math.Min(4, taps - t0);
+                int o0 = Offset(t0, taps, hw, kw, cs, us, vs), o1 = Offset(t0 + 1, taps, hw, kw, cs, us, vs);
+                int o2 = Offset(t0 + 2, taps, hw, kw, cs, us, vs), o3 = Offset(t0 + 3, taps, hw, kw, cs, us, vs);
+                ref float g = ref Unsafe.Add(ref grad, r0 * gStride + t0);
+                ref float d = ref Unsafe.Add(ref delta, r0 * dStride);
+                if (!Vector512.IsHardwareAccelerated || n < Lanes)
+                {
+                    GradientScalar(ref d, dStride, ref src, ref g, gStride, live, liveTaps, n, o0, o1, o2, o3);
+                }
+                else
+                {
+                    Gradient6x4(ref d, dStride, ref src, ref g, gStride, live, liveTaps, n, o0, o1, o2, o3);
+                }
+            }
+        }
+    }
+
+    /// <summary>off(min(t, taps − 1)).</summary>
+    private static int Offset(int t, int taps, int hw, int kw, int cs, int us, int vs)
+    {
+        t = Math.Min(t, taps - 1);
+        int ci = t / hw, rest = t - ci * hw, u = rest / kw, v = rest - u * kw;
+        return ci * cs + u * us + v * vs;
+    }
+
+    /// <summary>Six rows of D (the first <paramref name="live"/> kept) × four taps (the first <paramref name="liveTaps"/> kept).</summary>
+    private static void Gradient6x4(ref float d, int dStride, ref float src, ref float g, int gStride, int live, int liveTaps, int n,
+        int o0, int o1, int o2, int o3)
+    {
+        ref float d0 = ref d;
+        ref float d1 = ref Unsafe.Add(ref d, Math.Min(1, live - 1) * dStride);
+        ref float d2 = ref Unsafe.Add(ref d, Math.Min(2, live - 1) * dStride);
+        ref float d3 = ref Unsafe.Add(ref d, Math.Min(3, live - 1) * dStride);
+        ref float d4 = ref Unsafe.Add(ref d, Math.Min(4, live - 1) * dStride);
+        ref float d5 = ref Unsafe.Add(ref d, Math.Min(5, live - 1) * dStride);
+        ref float s0 = ref Unsafe.Add(ref src, o0);
+        ref float s1 = ref Unsafe.Add(ref src, o1);
+        ref float s2 = ref Unsafe.Add(ref src, o2);
+        ref float s3 = ref Unsafe.Add(ref src, o3);
+        Vector512<float> a00 = default, a01 = default, a02 = default, a03 = default, a10 = default, a11 = default, a12 = default, a13 = default,
+            a20 = default, a21 = default, a22 = default, a23 = default, a30 = default, a31 = default, a32 = default, a33 = default,
+            a40 = default, a41 = default, a42 = default, a43 = default, a50 = default, a51 = default, a52 = default, a53 = default;
+        int p = 0;
+        Vector512<float> mask = Vector512<float>.AllBitsSet;
+        while (true)
+        {
+            if (p > n - Lanes)
+            {
+                if (p == n)
+                {
+                    break;
+                }
+                // The last vector ends at n − 1; its first lanes were counted by the vector before.
+                mask = Vector512.LoadUnsafe(ref Unsafe.As<uint, float>(ref Unsafe.AsRef(in TailMask[0])), (nuint)(n - p));
+                p = n - Lanes;
+            }
+            nuint i = (nuint)p;
+            Vector512<float> x0 = Vector512.LoadUnsafe(ref s0, i), x1 = Vector512.LoadUnsafe(ref s1, i),
+                x2 = Vector512.LoadUnsafe(ref s2, i), x3 = Vector512.LoadUnsafe(ref s3, i);
+            Vector512<float> e = Vector512.LoadUnsafe(ref d0, i) & mask;
+            a00 = VectorMath.Fma(e, x0, a00); a01 = VectorMath.Fma(e, x1, a01); a02 = VectorMath.Fma(e, x2, a02); a03 = VectorMath.Fma(e, x3, a03);
+            e = Vector512.LoadUnsafe(ref d1, i) & mask;
+            a10 = VectorMath.Fma(e, x0, a10); a11 = VectorMath.Fma(e, x1, a11); a12 = VectorMath.Fma(e, x2, a12); a13 = VectorMath.Fma(e, x3, a13);
+            e = Vector512.LoadUnsafe(ref d2, i) & mask;
+            a20 = VectorMath.Fma(e, x0, a20); a21 = VectorMath.Fma(e, x1, a21); a22 = VectorMath.Fma(e, x2, a22); a23 = VectorMath.Fma(e, x3, a23);
+            e = Vector512.LoadUnsafe(ref d3, i) & mask;
+            a30 = VectorMath.Fma(e, x0, a30); a31 = VectorMath.Fma(e, x1, a31); a32 = VectorMath.Fma(e, x2, a32); a33 = VectorMath.Fma(e, x3, a33);
+            e = Vector512.LoadUnsafe(ref d4, i) & mask;
+            a40 = VectorMath.Fma(e, x0, a40); a41 = VectorMath.Fma(e, x1, a41); a42 = VectorMath.Fma(e, x2, a42); a43 = VectorMath.Fma(e, x3, a43);
+            e = Vector512.LoadUnsafe(ref d5, i) & mask;
+            a50 = VectorMath.Fma(e, x0, a50); a51 = VectorMath.Fma(e, x1, a51); a52 = VectorMath.Fma(e, x2, a52); a53 = VectorMath.Fma(e, x3, a53);
+            p += Lanes;
+        }
+        AddSums(ref g, liveTaps, a00, a01, a02, a03);
+        if (live > 1) AddSums(ref Unsafe.Add(ref g, gStride), liveTaps, a10, a11, a12, a13);
+        if (live > 2) AddSums(ref Unsafe.Add(ref g, 2 * gStride), liveTaps, a20, a21, a22, a23);
+        if (live > 3) AddSums(ref Unsafe.Add(ref g, 3 * gStride), liveTaps, a30, a31, a32, a33);
+        if (live > 4) AddSums(ref Unsafe.Add(ref g, 4 * gStride), liveTaps, a40, a41, a42, a43);
+        if (live > 5) AddSums(ref Unsafe.Add(ref g, 5 * gStride), liveTaps, a50, a51, a52, a53);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void AddSums(ref float g, int liveTaps, Vector512<float> v0, Vector512<float> v1, Vector512<float> v2, Vector512<float> v3)
+    {
+        g += Vector512.Sum(v0);
+        if (liveTaps > 1) Unsafe.Add(ref g, 1) += Vector512.Sum(v1);
+        if (liveTaps > 2) Unsafe.Add(ref g, 2) += Vector512.Sum(v2);
+        if (liveTaps > 3) Unsafe.Add(ref g, 3) += Vector512.Sum(v3);
+    }
+
+    /// <summary>The scalar form of <see cref="Gradient6x4"/>.</summary>
+    private static void GradientScalar(ref float d, int dStride, ref float src, ref float g, int gStride, int live, int liveTaps, int n,
+        int o0, int o1, int o2, int o3)
+    {
+        for (int k = 0; k < live; k++)
+        {
+            ref float dk = ref Unsafe.Add(ref d, k * dStride);
+            for (int j = 0; j < liveTaps; j++)
+            {
+                ref float s = ref Unsafe.Add(ref src, j == 0 ? o0 : j == 1 ? o1 : j == 2 ? o2 : o3);
+                float sum = 0f;
+                for (int p = 0; p < n; p++)
+                {
+                    sum = MathF.FusedMultiplyAdd(Unsafe.Add(ref dk, p), Unsafe.Add(ref s, p), sum);
+                }
+                Unsafe.Add(ref g, k * gStride + j) += sum;
+            }
+        }
+    }
+}
