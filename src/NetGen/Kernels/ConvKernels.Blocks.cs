@@ -1,6 +1,7 @@
 using System;
 using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
 
 namespace NetGen.Kernels;
 
@@ -32,6 +33,11 @@ public static partial class ConvKernels
         0u, 0u, 0u, 0u, 0u, 0u, 0u, 0u, 0u, 0u, 0u, 0u, 0u, 0u, 0u, 0u,
         ~0u, ~0u, ~0u, ~0u, ~0u, ~0u, ~0u, ~0u, ~0u, ~0u, ~0u, ~0u, ~0u, ~0u, ~0u, ~0u,
     ];
+
+    /// <summary>Ones in the last <paramref name="remainder"/> lanes (0 &lt; remainder &lt; 16).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector512<float> TailMaskVector(int remainder) =>
+        Vector512.LoadUnsafe(ref Unsafe.As<uint, float>(ref Unsafe.AsRef(in TailMask[0])), (nuint)remainder);
 
     /// <summary>A (<paramref name="rows"/> × <paramref name="taps"/>, row-major) into panels: <c>packed[(r₀ + t)·6 + k] = A[min(r₀ + k, rows − 1), t]</c>.</summary>
     private static void Pack(ref float a, int rows, int taps, ref float packed)
@@ -287,7 +293,7 @@ public static partial class ConvKernels
                     break;
                 }
                 // The last vector ends at n − 1; its first lanes were counted by the vector before.
-                mask = Vector512.LoadUnsafe(ref Unsafe.As<uint, float>(ref Unsafe.AsRef(in TailMask[0])), (nuint)(n - p));
+                mask = TailMaskVector(n - p);
                 p = n - Lanes;
             }
             nuint i = (nuint)p;
@@ -315,13 +321,32 @@ public static partial class ConvKernels
         if (live > 5) AddSums(ref Unsafe.Add(ref g, 5 * gStride), liveTaps, a50, a51, a52, a53);
     }
 
+    /// <summary>Adds the lane sums of four accumulators to g[0..liveTaps), the four reduced together (a transpose-and-add tree).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static void AddSums(ref float g, int liveTaps, Vector512<float> v0, Vector512<float> v1, Vector512<float> v2, Vector512<float> v3)
     {
-        g += Vector512.Sum(v0);
-        if (liveTaps > 1) Unsafe.Add(ref g, 1) += Vector512.Sum(v1);
-        if (liveTaps > 2) Unsafe.Add(ref g, 2) += Vector512.Sum(v2);
-        if (liveTaps > 3) Unsafe.Add(ref g, 3) += Vector512.Sum(v3);
+        Vector128<float> sums = Sum4(v0, v1, v2, v3);
+        if (liveTaps == 4)
+        {
+            (Vector128.LoadUnsafe(ref g) + sums).StoreUnsafe(ref g);
+            return;
+        }
+        g += sums.GetElement(0);
+        if (liveTaps > 1) Unsafe.Add(ref g, 1) += sums.GetElement(1);
+        if (liveTaps > 2) Unsafe.Add(ref g, 2) += sums.GetElement(2);
+    }
+
+    /// <summary>The four lane sums of four vectors, in order.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector128<float> Sum4(Vector512<float> a0, Vector512<float> a1, Vector512<float> a2, Vector512<float> a3)
+    {
+        Vector256<float> s0 = a0.GetLower() + a0.GetUpper(), s1 = a1.GetLower() + a1.GetUpper(), s2 = a2.GetLower() + a2.GetUpper(), s3 = a3.GetLower() + a3.GetUpper();
+        if (Avx.IsSupported)
+        {
+            Vector256<float> h = Avx.HorizontalAdd(Avx.HorizontalAdd(s0, s1), Avx.HorizontalAdd(s2, s3));
+            return h.GetLower() + h.GetUpper();
+        }
+        return Vector128.Create(Vector256.Sum(s0), Vector256.Sum(s1), Vector256.Sum(s2), Vector256.Sum(s3));
     }
 
     /// <summary>The scalar form of <see cref="Gradient6x4"/>.</summary>

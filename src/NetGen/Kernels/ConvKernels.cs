@@ -2,6 +2,7 @@ using System;
 using System.Diagnostics.CodeAnalysis;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
 
 namespace NetGen.Kernels;
 
@@ -398,8 +399,7 @@ public static partial class ConvKernels
         {
             for (int i = 0; i < g.H; i++)
             {
-                MemoryMarshal.CreateReadOnlySpan(ref Unsafe.Add(ref x, (c * g.H + i) * g.W), g.W)
-                    .CopyTo(MemoryMarshal.CreateSpan(ref Unsafe.Add(ref xpad, (c * g.Hp + i + g.PH) * g.Wp + g.PW), g.W));
+                CopyRow(ref Unsafe.Add(ref x, (c * g.H + i) * g.W), ref Unsafe.Add(ref xpad, (c * g.Hp + i + g.PH) * g.Wp + g.PW), g.W);
             }
         }
     }
@@ -415,8 +415,7 @@ public static partial class ConvKernels
         {
             for (int i = 0; i < g.Ho; i++)
             {
-                MemoryMarshal.CreateReadOnlySpan(ref Unsafe.Add(ref delta, (f * g.Ho + i) * g.Wo), g.Wo)
-                    .CopyTo(MemoryMarshal.CreateSpan(ref Unsafe.Add(ref dbig, f * g.BorderedStride + g.Lead + i * g.Wp), g.Wo));
+                CopyRow(ref Unsafe.Add(ref delta, (f * g.Ho + i) * g.Wo), ref Unsafe.Add(ref dbig, f * g.BorderedStride + g.Lead + i * g.Wp), g.Wo);
             }
         }
     }
@@ -426,7 +425,48 @@ public static partial class ConvKernels
     {
         for (int r = 0; r < rows; r++)
         {
-            MemoryMarshal.CreateReadOnlySpan(ref Unsafe.Add(ref flat, r * stride), width).CopyTo(MemoryMarshal.CreateSpan(ref Unsafe.Add(ref output, r * width), width));
+            CopyRow(ref Unsafe.Add(ref flat, r * stride), ref Unsafe.Add(ref output, r * width), width);
+        }
+    }
+
+    /// <summary>
+    /// Copies <paramref name="n"/> floats between buffers that do not overlap, in vectors whose last one ends at the last float
+    /// (re-copying a few): the rows here are short (a LeNet row is 28 or 10 floats), where a memmove call per row costs more
+    /// than the copy.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void CopyRow(ref float src, ref float dst, int n)
+    {
+        if (Vector512.IsHardwareAccelerated && n >= 16)
+        {
+            for (int i = 0; i < n - 16; i += 16)
+            {
+                Vector512.LoadUnsafe(ref src, (nuint)i).StoreUnsafe(ref dst, (nuint)i);
+            }
+            Vector512.LoadUnsafe(ref src, (nuint)(n - 16)).StoreUnsafe(ref dst, (nuint)(n - 16));
+        }
+        else if (Vector256.IsHardwareAccelerated && n >= 8)
+        {
+            for (int i = 0; i < n - 8; i += 8)
+            {
+                Vector256.LoadUnsafe(ref src, (nuint)i).StoreUnsafe(ref dst, (nuint)i);
+            }
+            Vector256.LoadUnsafe(ref src, (nuint)(n - 8)).StoreUnsafe(ref dst, (nuint)(n - 8));
+        }
+        else if (Vector128.IsHardwareAccelerated && n >= 4)
+        {
+            for (int i = 0; i < n - 4; i += 4)
+            {
+                Vector128.LoadUnsafe(ref src, (nuint)i).StoreUnsafe(ref dst, (nuint)i);
+            }
+            Vector128.LoadUnsafe(ref src, (nuint)(n - 4)).StoreUnsafe(ref dst, (nuint)(n - 4));
+        }
+        else
+        {
+            for (int i = 0; i < n; i++)
+            {
+                Unsafe.Add(ref dst, i) = Unsafe.Add(ref src, i);
+            }
         }
     }
 
@@ -497,40 +537,55 @@ public static partial class ConvKernels
         }
     }
 
-    /// <summary><c>∂L/∂b[f] += Σ_q δ[f, q]</c>, left to right.</summary>
+    /// <summary><c>∂L/∂b[f] += Σ_q δ[f, q]</c>: sixteen lane sums (the last vector masked to the positions not yet counted), then their sum.</summary>
     private static void SumRows(ref float delta, int rows, int length, ref float gradB)
     {
         for (int f = 0; f < rows; f++)
         {
             ref float d = ref Unsafe.Add(ref delta, f * length);
             float sum = 0f;
-            for (int q = 0; q < length; q++)
+            if (Vector512.IsHardwareAccelerated && length >= Lanes)
             {
-                sum += Unsafe.Add(ref d, q);
+                Vector512<float> acc = Vector512<float>.Zero;
+                int q = 0;
+                for (; q <= length - Lanes; q += Lanes)
+                {
+                    acc += Vector512.LoadUnsafe(ref d, (nuint)q);
+                }
+                if (q < length)
+                {
+                    acc += Vector512.LoadUnsafe(ref d, (nuint)(length - Lanes)) & TailMaskVector(length - q);
+                }
+                sum = Vector512.Sum(acc);
+            }
+            else
+            {
+                for (int q = 0; q < length; q++)
+                {
+                    sum += Unsafe.Add(ref d, q);
+                }
             }
             Unsafe.Add(ref gradB, f) += sum;
         }
     }
 
-    /// <summary>The W of the full convolution, packed: row c, tap (f, u′, v′) holds <c>W[f, c, kh−1−u′, kw−1−v′]</c>.</summary>
+    /// <summary>The W of the full convolution, packed: row c, tap (f, j) holds <c>W[f, c, kh·kw − 1 − j]</c> (the kernel turned by 180°).</summary>
     private static void PackFlipped(in ConvShape g, ref float w, ref float packed)
     {
         int taps = g.KH * g.KW, t = g.F * taps;
         for (int r0 = 0; r0 < g.C; r0 += PanelRows)
         {
             ref float panel = ref Unsafe.Add(ref packed, r0 * t);
-            for (int f = 0; f < g.F; f++)
+            for (int k = 0; k < PanelRows; k++)
             {
-                for (int u = 0; u < g.KH; u++)
+                int c = Math.Min(r0 + k, g.C - 1);
+                for (int f = 0; f < g.F; f++)
                 {
-                    for (int v = 0; v < g.KW; v++)
+                    ref float kernel = ref Unsafe.Add(ref w, (f * g.C + c) * taps + taps - 1);
+                    ref float dst = ref Unsafe.Add(ref panel, f * taps * PanelRows + k);
+                    for (int j = 0; j < taps; j++)
                     {
-                        int tap = (f * g.KH + u) * g.KW + v;
-                        for (int k = 0; k < PanelRows; k++)
-                        {
-                            int c = Math.Min(r0 + k, g.C - 1);
-                            Unsafe.Add(ref panel, tap * PanelRows + k) = Unsafe.Add(ref w, ((f * g.C + c) * g.KH + g.KH - 1 - u) * g.KW + g.KW - 1 - v);
-                        }
+                        Unsafe.Add(ref dst, j * PanelRows) = Unsafe.Subtract(ref kernel, j);
                     }
                 }
             }
