@@ -86,12 +86,61 @@ public class PoolKernelTests
         var g1 = new float[4];
         PoolKernels.MaxPool1DBackward(all, [3f], g1, 1, 4, 4, 4);
         Assert.Equal([3, 0, 0, 0], g1);
-        // A NaN is the maximum (PyTorch propagates it), the first NaN takes δ.
+        // A NaN is the maximum (PyTorch propagates it) and, as in PyTorch 1.13's CPU kernel, the last NaN takes δ
+        // (checked with torch: max_pool1d([1, nan, 5, nan], 4) routes the gradient to index 3).
         float[] nan = [1, float.NaN, 5, float.NaN];
         PoolKernels.MaxPool1DForward(nan, y, 1, 4, 4, 4);
         Assert.True(float.IsNaN(y[0]));
         PoolKernels.MaxPool1DBackward(nan, [3f], g1, 1, 4, 4, 4);
-        Assert.Equal([0, 3, 0, 0], g1);
+        Assert.Equal([0, 0, 0, 3], g1);
+    }
+
+    /// <summary>
+    /// The vector path for 2 × 2 windows with stride 2 (eight or four windows per step) follows the scalar rules exactly:
+    /// ties to the first maximum in scan order, NaN windows output NaN and route δ to their last NaN, dropped rows and
+    /// columns get 0. Widths cover the 4-wide and 8-wide steps and their overlapping last step.
+    /// </summary>
+    [Fact]
+    public void TwoByTwoStrideTwoFastPathFollowsTheScalarRules()
+    {
+        var random = new SeededRandom(41);
+        foreach (int width in new[] { 8, 9, 10, 11, 15, 16, 17, 20, 28, 33 })
+        {
+            foreach (int height in new[] { 2, 3, 4, 7 })
+            {
+                const int channels = 3;
+                int ho = height / 2, wo = width / 2;
+                float[] x = Enumerable.Range(0, channels * height * width).Select(_ => (float)(int)(3 * random.NextSingle())).ToArray();
+                for (int k = 0; k < x.Length / 9; k++)
+                {
+                    x[(int)(random.NextSingle() * x.Length)] = float.NaN;
+                }
+                float[] delta = Enumerable.Range(0, channels * ho * wo).Select(i => 1f + i).ToArray();
+                var y = new float[delta.Length];
+                var gx = Enumerable.Repeat(-9f, x.Length).ToArray();
+                PoolKernels.MaxPool2DForward(x, y, channels, height, width, 2, 2);
+                PoolKernels.MaxPool2DBackward(x, delta, gx, channels, height, width, 2, 2);
+                var expectedGx = new float[x.Length];
+                for (int c = 0; c < channels; c++)
+                    for (int i = 0; i < ho; i++)
+                        for (int j = 0; j < wo; j++)
+                        {
+                            int best = (c * height + 2 * i) * width + 2 * j;
+                            float max = float.NegativeInfinity;
+                            foreach (int at in new[] { best, best + 1, best + width, best + width + 1 })
+                            {
+                                if (x[at] > max || float.IsNaN(x[at]))
+                                {
+                                    (max, best) = (x[at], at);
+                                }
+                            }
+                            int o = (c * ho + i) * wo + j;
+                            Assert.True(max.Equals(y[o]), $"{height}×{width} y[{o}]: expected {max}, got {y[o]}");
+                            expectedGx[best] += delta[o];
+                        }
+                Assert.Equal(expectedGx, gx);
+            }
+        }
     }
 
     public static TheoryData<string, int, int, int, int, int> Shapes() => new()

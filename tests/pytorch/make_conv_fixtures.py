@@ -22,7 +22,8 @@ row-major, sample after sample) and records
 
 Inputs, weights and upstream gradients are drawn as float32 values and widened to float64, so a float32 consumer starts
 from exactly the same numbers. Max-pooling fixtures named ``*ties*`` draw their inputs from a few integers, so windows
-hold several equal maxima; PyTorch routes δ to the first maximum in scan order, and so must NetGen.
+hold several equal maxima; PyTorch routes δ to the first maximum in scan order, and so must NetGen (including its
+2 × 2 / stride-2 vector path, ``*_stride2_wide`` and ``*_stride2_narrow``).
 
 CHECKS before writing: ``torch.autograd.gradcheck`` on every fixture without ties (x, W, b → y), and each convolution is
 recomputed from the written-out formula (an explicit loop over taps with zero padding) and compared.
@@ -181,6 +182,8 @@ def main():
     pool_fixture("maxpool2d_3_stride2_odd", "MaxPool2D", 2, 2, (7, 9), 3, 2)
     pool_fixture("maxpool2d_ties_2_stride1", "MaxPool2D", 2, 3, (6, 7), 2, 1, ties=True)
     pool_fixture("maxpool2d_ties_3_stride3_drop", "MaxPool2D", 1, 2, (10, 8), 3, 3, ties=True)
+    pool_fixture("maxpool2d_ties_2_stride2_wide", "MaxPool2D", 2, 3, (7, 21), 2, 2, ties=True)
+    pool_fixture("maxpool2d_ties_2_stride2_narrow", "MaxPool2D", 2, 2, (5, 10), 2, 2, ties=True)
     pool_fixture("avgpool2d_2", "AvgPool2D", 2, 3, (6, 5), 2, 2)
     pool_fixture("avgpool2d_3_stride2_odd", "AvgPool2D", 2, 2, (7, 9), 3, 2)
     pool_fixture("maxpool1d_3_stride2", "MaxPool1D", 2, 3, (17,), 3, 2)
@@ -191,6 +194,8 @@ def main():
     max_pool_ties_check("maxpool2d_ties_2_stride1", (6, 7), 2, 1)
     max_pool_ties_check("maxpool2d_ties_3_stride3_drop", (10, 8), 3, 3)
     max_pool_ties_check("maxpool1d_ties_2", (15,), 2, 2)
+    max_pool_ties_check("maxpool2d_ties_2_stride2_wide", (7, 21), 2, 2)
+    max_pool_ties_check("maxpool2d_ties_2_stride2_narrow", (5, 10), 2, 2)
 
 
 if __name__ == "__main__":
