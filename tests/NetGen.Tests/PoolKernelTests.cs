@@ -11,7 +11,10 @@ namespace NetGen.Tests;
 public class PoolKernelTests
 {
     public static TheoryData<string> PoolFixtures() =>
-        new(ConvFixture.AllNames().Where(n => !n.StartsWith("conv", StringComparison.Ordinal)).Order(StringComparer.Ordinal));
+        new(PoolFixtureNames().Order(StringComparer.Ordinal));
+
+    private static IEnumerable<string> PoolFixtureNames() =>
+        ConvFixture.AllNames().Where(n => n.Contains("pool", StringComparison.Ordinal));
 
     [Theory]
     [MemberData(nameof(PoolFixtures))]
@@ -45,7 +48,7 @@ public class PoolKernelTests
     {
         var kinds = new HashSet<string>();
         int tiedWindows = 0;
-        foreach (string name in ConvFixture.AllNames().Where(n => !n.StartsWith("conv", StringComparison.Ordinal)))
+        foreach (string name in PoolFixtureNames())
         {
             using JsonDocument d = ConvFixture.Load(name);
             PoolCase c = PoolCase.From(d.RootElement);

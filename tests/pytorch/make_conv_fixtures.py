@@ -11,7 +11,7 @@ own ``torch.Generator`` with ``crc32(name)``; re-running rewrites identical file
 ``tests/NetGen.Tests/Fixtures/pytorch-conv/<name>.json``.
 
 Each fixture runs one module of PyTorch (``nn.Conv2d``, ``nn.Conv1d``, ``nn.MaxPool2d``, ``nn.AvgPool2d``,
-``nn.MaxPool1d``, ``nn.AvgPool1d``, ``nn.AdaptiveAvgPool2d(1)``) in float64 on a batch of samples (NCHW / NCL,
+``nn.MaxPool1d``, ``nn.AvgPool1d``, ``nn.AdaptiveAvgPool2d(1)``, ``nn.BatchNorm2d``, ``nn.BatchNorm1d`` on N × C × L) in float64 on a batch of samples (NCHW / NCL,
 row-major, sample after sample) and records
 
     output       y = module(x)
@@ -19,6 +19,9 @@ row-major, sample after sample) and records
     grad_input   ∂L/∂x
     grad_weight  ∂L/∂W summed over the batch (convolutions; nn.Conv2d.weight's layout [F, C, kh, kw] / [F, C, k])
     grad_bias    ∂L/∂b summed over the batch (convolutions)
+
+Batch-norm fixtures (``batchnorm*``) record the training-mode pass (output, ∂L/∂x, ∂L/∂γ, ∂L/∂β, the running
+statistics before and after: means then variances) and an eval-mode pass on further inputs with the updated statistics.
 
 Inputs, weights and upstream gradients are drawn as float32 values and widened to float64, so a float32 consumer starts
 from exactly the same numbers. Max-pooling fixtures named ``*ties*`` draw their inputs from a few integers, so windows
@@ -159,6 +162,46 @@ def max_pool_ties_check(name, size, window, stride):
     assert (counts > 1).sum() >= 5, name
 
 
+def batchnorm_fixture(name, batch, channels, size, momentum=0.1, eps=1e-5):
+    """nn.BatchNorm2d / BatchNorm1d (N, C, L) in training mode on one batch, then in eval mode with the updated statistics."""
+    g = gen(name)
+    shape = (batch, channels) + tuple(size)
+    bn = (torch.nn.BatchNorm2d if len(size) == 2 else torch.nn.BatchNorm1d)(channels, eps=eps, momentum=momentum).double()
+    with torch.no_grad():
+        bn.weight.copy_(uniform(g, channels) + 1.5)
+        bn.bias.copy_(uniform(g, channels, scale=0.5))
+        bn.running_mean.copy_(uniform(g, channels, scale=0.2))
+        bn.running_var.copy_(uniform(g, channels, scale=0.3) + 1.0)
+    running_before = lst(bn.running_mean) + lst(bn.running_var)
+    # Channels get different offsets and scales, so each has its own statistics.
+    x = (uniform(g, *shape) * (1 + torch.arange(channels).double().view(1, channels, *([1] * len(size))))
+         + torch.arange(channels).double().view(1, channels, *([1] * len(size))) * 0.5).float().double().requires_grad_()
+    gamma, beta = bn.weight, bn.bias
+
+    def run(x, gamma, beta):
+        return F.batch_norm(x, torch.zeros(channels), torch.ones(channels), gamma, beta, True, 0.0, eps)
+
+    assert torch.autograd.gradcheck(run, (x, gamma, beta)), name
+    bn.train()
+    y = bn(x)
+    go = uniform(g, *y.shape)
+    gx, gg, gb = torch.autograd.grad(y, (x, gamma, beta), go)
+    running_after = lst(bn.running_mean) + lst(bn.running_var)
+    bn.eval()
+    x_eval = uniform(g, *shape).requires_grad_()
+    y_eval = bn(x_eval)
+    go_eval = uniform(g, *y_eval.shape)
+    gx_eval, gg_eval, gb_eval = torch.autograd.grad(y_eval, (x_eval, gamma, beta), go_eval)
+    data = dict(kind="BatchNorm2D" if len(size) == 2 else "BatchNorm1D", batch=batch, channels=channels,
+                plane_size=int(torch.tensor(size).prod()), momentum=momentum, epsilon=eps,
+                gamma=lst(gamma), beta=lst(beta), running_before=running_before,
+                input=lst(x), output=lst(y), grad_output=lst(go), grad_input=lst(gx), grad_gamma=lst(gg), grad_beta=lst(gb),
+                running_after=running_after,
+                eval_input=lst(x_eval), eval_output=lst(y_eval), eval_grad_output=lst(go_eval), eval_grad_input=lst(gx_eval),
+                eval_grad_gamma=lst(gg_eval), eval_grad_beta=lst(gb_eval))
+    write(name, data)
+
+
 def main():
     torch.set_default_dtype(torch.float64)
     # Conv2D: LeNet-5's two layers; stride, padding, odd and non-square sizes, several channels, 1×1 and full kernels.
@@ -191,6 +234,10 @@ def main():
     pool_fixture("avgpool1d_4_stride3", "AvgPool1D", 2, 2, (13,), 4, 3)
     pool_fixture("globalavgpool2d", "GlobalAvgPool", 2, 4, (5, 3))
     pool_fixture("globalavgpool1d", "GlobalAvgPool", 2, 3, (11,))
+    # Per-channel batch norm after a convolution: statistics over batch × plane, PyTorch's running-statistics rule.
+    batchnorm_fixture("batchnorm2d", 3, 4, (5, 6))
+    batchnorm_fixture("batchnorm2d_momentum_eps", 2, 3, (3, 3), momentum=0.3, eps=1e-3)
+    batchnorm_fixture("batchnorm1d_signal", 4, 5, (7,))
     max_pool_ties_check("maxpool2d_ties_2_stride1", (6, 7), 2, 1)
     max_pool_ties_check("maxpool2d_ties_3_stride3_drop", (10, 8), 3, 3)
     max_pool_ties_check("maxpool1d_ties_2", (15,), 2, 2)
