@@ -470,6 +470,19 @@ public static partial class ConvKernels
         }
     }
 
+    /// <summary>
+    /// The output columns j whose tap column <c>j·sw + v·dw − pw</c> lies inside the input: <c>[first, end)</c>, the same for every
+    /// row, so the copy loops run without a bounds test per element.
+    /// </summary>
+    private static (int First, int End) InsideColumns(in ConvShape g, int v)
+    {
+        int offset = v * g.DW - g.PW;
+        int first = offset >= 0 ? 0 : (-offset + g.SW - 1) / g.SW;
+        int last = g.W - 1 - offset;
+        int end = last < 0 ? 0 : Math.Min(g.Wo, last / g.SW + 1);
+        return (Math.Min(first, end), end);
+    }
+
     /// <summary><c>col[(c,u,v), i·Wo + j] = x[c, i·sh + u·dh − ph, j·sw + v·dw − pw]</c>, 0 outside the input.</summary>
     private static void Im2Col(in ConvShape g, ref float x, ref float col)
     {
@@ -481,6 +494,8 @@ public static partial class ConvKernels
                 for (int v = 0; v < g.KW; v++)
                 {
                     ref float row = ref Unsafe.Add(ref col, ((c * g.KH + u) * g.KW + v) * p);
+                    (int first, int end) = InsideColumns(in g, v);
+                    int offset = v * g.DW - g.PW;
                     for (int i = 0; i < g.Ho; i++)
                     {
                         int y = i * g.SH + u * g.DH - g.PH;
@@ -490,12 +505,20 @@ public static partial class ConvKernels
                             MemoryMarshal.CreateSpan(ref dst, g.Wo).Clear();
                             continue;
                         }
-                        ref float src = ref Unsafe.Add(ref x, (c * g.H + y) * g.W);
-                        for (int j = 0; j < g.Wo; j++)
+                        ref float src = ref Unsafe.Add(ref x, (c * g.H + y) * g.W + offset);
+                        MemoryMarshal.CreateSpan(ref dst, first).Clear();
+                        if (g.SW == 1)
                         {
-                            int xc = j * g.SW + v * g.DW - g.PW;
-                            Unsafe.Add(ref dst, j) = (uint)xc < (uint)g.W ? Unsafe.Add(ref src, xc) : 0f;
+                            CopyRow(ref Unsafe.Add(ref src, first), ref Unsafe.Add(ref dst, first), end - first);
                         }
+                        else
+                        {
+                            for (int j = first; j < end; j++)
+                            {
+                                Unsafe.Add(ref dst, j) = Unsafe.Add(ref src, j * g.SW);
+                            }
+                        }
+                        MemoryMarshal.CreateSpan(ref Unsafe.Add(ref dst, end), g.Wo - end).Clear();
                     }
                 }
             }
@@ -514,6 +537,8 @@ public static partial class ConvKernels
                 for (int v = 0; v < g.KW; v++)
                 {
                     ref float row = ref Unsafe.Add(ref dcol, ((c * g.KH + u) * g.KW + v) * p);
+                    (int first, int end) = InsideColumns(in g, v);
+                    int offset = v * g.DW - g.PW;
                     for (int i = 0; i < g.Ho; i++)
                     {
                         int y = i * g.SH + u * g.DH - g.PH;
@@ -521,15 +546,11 @@ public static partial class ConvKernels
                         {
                             continue;
                         }
-                        ref float dst = ref Unsafe.Add(ref gx, (c * g.H + y) * g.W);
+                        ref float dst = ref Unsafe.Add(ref gx, (c * g.H + y) * g.W + offset);
                         ref float src = ref Unsafe.Add(ref row, i * g.Wo);
-                        for (int j = 0; j < g.Wo; j++)
+                        for (int j = first; j < end; j++)
                         {
-                            int xc = j * g.SW + v * g.DW - g.PW;
-                            if ((uint)xc < (uint)g.W)
-                            {
-                                Unsafe.Add(ref dst, xc) += Unsafe.Add(ref src, j);
-                            }
+                            Unsafe.Add(ref dst, j * g.SW) += Unsafe.Add(ref src, j);
                         }
                     }
                 }
