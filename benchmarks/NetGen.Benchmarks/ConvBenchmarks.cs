@@ -99,6 +99,7 @@ public class ConvBenchmarks
         double peakNs = Quick.FastestNanoseconds(() => b.FmaPeak(), 1);
         double peak = FmaPeakFlops / peakNs;
         Console.WriteLine($"Measured FMA peak (one core, 512-bit): {peak:F1} GFLOP/s");
+        Console.WriteLine($"Scratch floats: C1 {ConvKernels.Conv2DScratchLength(1, 28, 28, 6, 5, 1, 2)}, C2 {ConvKernels.Conv2DScratchLength(6, 14, 14, 16, 5, 1, 0)}");
         Console.WriteLine();
         Console.WriteLine($"| {"Layer",-22} | {"Form",-7} | {"ns/image",9} | {"GFLOP/s",8} | {"% peak",6} |");
         Console.WriteLine("|---|---|---:|---:|---:|");
