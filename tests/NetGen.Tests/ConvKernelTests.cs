@@ -357,6 +357,13 @@ public class ConvKernelTests
         Assert.Equal("padding", range.ParamName);
         e = Assert.Throws<ArgumentException>(() => ConvKernels.Conv2DBackward(w, x, z, w.ToArray(), b.ToArray(), x.AsSpan(2).ToArray(), scratch, 2, 6, 6, 3, 3, 1, 1));
         Assert.Equal("gradInput", e.ParamName);
+        // In place is refused: the kernel reads x while it writes z (and δ, x while it writes ∂L/∂x).
+        var same = new float[Math.Max(c.InputLength, c.OutputLength)];
+        e = Assert.Throws<ArgumentException>(() => ConvKernels.Conv2DForward(w, b, same.AsSpan(0, c.InputLength), same.AsSpan(0, c.OutputLength), scratch, 2, 6, 6, 3, 3, 1, 1));
+        Assert.Equal("z", e.ParamName);
+        e = Assert.Throws<ArgumentException>(() => ConvKernels.Conv2DBackward(w, x, same.AsSpan(0, c.OutputLength), new float[w.Length], new float[3],
+            same.AsSpan(0, c.InputLength), scratch, 2, 6, 6, 3, 3, 1, 1));
+        Assert.Equal("gradInput", e.ParamName);
         Assert.All(z, v => Assert.Equal(7f, v));
     }
 

@@ -247,6 +247,7 @@ public static partial class ConvKernels
         CheckLength(z.Length, batch * g.OutputLength, nameof(z), "batch·filters·output size");
         CheckScratch(scratch.Length, g.ScratchLength(form));
         CheckNoOverlap(scratch, x, w, b, z);
+        CheckOutputApart(z, nameof(z), x, w, b);
         ref float sc = ref MemoryMarshal.GetReference(scratch);
         ref float wr = ref MemoryMarshal.GetReference(w);
         ref float br = ref MemoryMarshal.GetReference(b);
@@ -310,6 +311,9 @@ public static partial class ConvKernels
         }
         CheckScratch(scratch.Length, g.ScratchLength(form));
         CheckNoOverlap(scratch, x, w, delta, gradW, gradB, gradInput);
+        CheckOutputApart(gradInput, nameof(gradInput), x, w, delta);
+        CheckOutputApart(gradW, nameof(gradW), x, w, delta);
+        CheckOutputApart(gradB, nameof(gradB), x, w, delta);
         ref float sc = ref MemoryMarshal.GetReference(scratch);
         ref float wr = ref MemoryMarshal.GetReference(w);
         ref float xr = ref MemoryMarshal.GetReference(x);
@@ -637,6 +641,15 @@ public static partial class ConvKernels
         if (scratch.Overlaps(a) || scratch.Overlaps(b) || scratch.Overlaps(c) || scratch.Overlaps(d) || scratch.Overlaps(e) || scratch.Overlaps(f))
         {
             throw new ArgumentException("scratch overlaps another argument; the kernel writes scratch while it reads its inputs, so pass a separate buffer.", "scratch");
+        }
+    }
+
+    /// <summary>An output the kernel writes while it still reads its inputs must not share memory with them.</summary>
+    private static void CheckOutputApart(ReadOnlySpan<float> output, string name, ReadOnlySpan<float> a, ReadOnlySpan<float> b, ReadOnlySpan<float> c)
+    {
+        if (output.Overlaps(a) || output.Overlaps(b) || output.Overlaps(c))
+        {
+            throw new ArgumentException($"{name} overlaps an input; the kernel reads its inputs while it writes {name}, so pass a separate buffer.", name);
         }
     }
 
