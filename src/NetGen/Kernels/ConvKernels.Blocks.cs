@@ -14,15 +14,17 @@ namespace NetGen.Kernels;
 //   CorrelateGradient:  G[r, t]  += Σ_p D[r, p]·src[off(t) + p]                   (∂L/∂W)
 //
 // Correlate holds 6 rows × 64 positions (4 vectors of 16) in 24 of the 32 AVX-512 registers: per tap, 4 loads of the source,
-// 6 broadcasts of A and 24 fused multiply-adds. A is packed in panels of 6 rows, tap after tap (PanelRows floats per tap),
-// so the broadcasts read consecutive floats; a last partial panel repeats its last row, whose results are not stored.
+// 6 broadcasts of A and 24 fused multiply-adds. A is read where it lies, each coordinate of a tap with its own stride, so
+// the forward pass reads W, ∂L/∂x reads W backwards (the kernel turned by 180°) and im2col's Wᵀ reads W's columns, with no
+// packing per call (packing C2's W cost 1.9 µs of its 7 µs); a last partial block of rows repeats its last row, whose
+// results are not stored.
 // Positions past the last block of 64 go one vector at a time, the last vector ending at the last position (it overlaps the
 // one before; the overlapped lanes get the same values again, as every lane is its own chain of fused multiply-adds in tap
 // order). CorrelateGradient holds 6 rows × 4 taps and reduces over the positions in vectors of 16, the last vector masked to
 // the positions not yet counted, then adds each accumulator's lane sum to G.
 public static partial class ConvKernels
 {
-    /// <summary>Rows of A per packed panel, and per block of <see cref="Correlate"/> and <see cref="CorrelateGradient"/>.</summary>
+    /// <summary>Rows of A per block of <see cref="Correlate"/> and <see cref="CorrelateGradient"/>.</summary>
     internal const int PanelRows = 6;
 
     private const int Lanes = 16;
@@ -39,75 +41,59 @@ public static partial class ConvKernels
     private static Vector512<float> TailMaskVector(int remainder) =>
         Vector512.LoadUnsafe(ref Unsafe.As<uint, float>(ref Unsafe.AsRef(in TailMask[0])), (nuint)remainder);
 
-    /// <summary>A (<paramref name="rows"/> × <paramref name="taps"/>, row-major) into panels: <c>packed[(r₀ + t)·6 + k] = A[min(r₀ + k, rows − 1), t]</c>.</summary>
-    private static void Pack(ref float a, int rows, int taps, ref float packed)
-    {
-        for (int r0 = 0; r0 < rows; r0 += PanelRows)
-        {
-            ref float panel = ref Unsafe.Add(ref packed, r0 * taps);
-            for (int k = 0; k < PanelRows; k++)
-            {
-                ref float row = ref Unsafe.Add(ref a, Math.Min(r0 + k, rows - 1) * taps);
-                for (int t = 0; t < taps; t++)
-                {
-                    Unsafe.Add(ref panel, t * PanelRows + k) = Unsafe.Add(ref row, t);
-                }
-            }
-        }
-    }
-
-    /// <summary>Aᵀ into panels, A being <paramref name="cols"/> × <paramref name="rows"/>: panel row r, tap t holds A[t, r].</summary>
-    private static void PackTransposed(ref float a, int cols, int rows, ref float packed)
-    {
-        for (int r0 = 0; r0 < rows; r0 += PanelRows)
-        {
-            ref float panel = ref Unsafe.Add(ref packed, r0 * cols);
-            for (int t = 0; t < cols; t++)
-            {
-                for (int k = 0; k < PanelRows; k++)
-                {
-                    Unsafe.Add(ref panel, t * PanelRows + k) = Unsafe.Add(ref a, t * rows + Math.Min(r0 + k, rows - 1));
-                }
-            }
-        }
-    }
-
     /// <summary>
     /// <c>dst[r·dstStride + p] = bias[r] + Σ_t A[r, t]·src[off(t) + p]</c> for r &lt; <paramref name="rows"/>, p &lt; <paramref name="n"/>,
-    /// with t = (c, u, v) over <paramref name="c"/> × <paramref name="kh"/> × <paramref name="kw"/> and off(t) = c·cs + u·us + v·vs;
-    /// A packed by <see cref="Pack"/>. Without <paramref name="hasBias"/> the sums start at 0.
+    /// with t = (c, u, v) over <paramref name="c"/> × <paramref name="kh"/> × <paramref name="kw"/> and off(t) = c·cs + u·us + v·vs.
+    /// A is read in place: <c>A[r, (c, u, v)] = a[r·aRow + c·aC + u·aU + v·aV]</c> (W itself for the forward pass, W read
+    /// backwards for the flipped kernel, W's columns for Wᵀ), so nothing is packed. Without <paramref name="hasBias"/> the sums
+    /// start at 0.
     /// </summary>
-    private static void Correlate(ref float packed, ref float bias, bool hasBias, ref float src, ref float dst, int dstStride, int rows, int n,
-        int c, int kh, int kw, int cs, int us, int vs)
+    private static void Correlate(ref float a, int aRow, int aC, int aU, int aV, ref float bias, bool hasBias, ref float src, ref float dst, int dstStride,
+        int rows, int n, int c, int kh, int kw, int cs, int us, int vs)
     {
-        int taps = c * kh * kw;
+        var walk = new Walk(c, kh, kw, cs, us, vs, aC, aU, aV);
         for (int r0 = 0; r0 < rows; r0 += PanelRows)
         {
-            ref float panel = ref Unsafe.Add(ref packed, r0 * taps);
+            ref float panel = ref Unsafe.Add(ref a, r0 * aRow);
             int live = Math.Min(PanelRows, rows - r0);
+            // Rows past the last are read again from the last row; their sums are not stored.
+            var o = new RowOffsets(Math.Min(1, live - 1) * aRow, Math.Min(2, live - 1) * aRow, Math.Min(3, live - 1) * aRow,
+                Math.Min(4, live - 1) * aRow, Math.Min(5, live - 1) * aRow);
             ref float d = ref Unsafe.Add(ref dst, r0 * dstStride);
             ref float b = ref Unsafe.Add(ref bias, r0);
             if (!Vector512.IsHardwareAccelerated || n < Lanes)
             {
-                CorrelateScalar(ref panel, ref b, hasBias, ref src, ref d, dstStride, live, n, c, kh, kw, cs, us, vs);
+                CorrelateScalar(ref panel, aRow, ref b, hasBias, ref src, ref d, dstStride, live, n, in walk);
                 continue;
             }
             int p = 0;
             for (; p <= n - 4 * Lanes; p += 4 * Lanes)
             {
-                Correlate6x64(ref panel, ref b, hasBias, live, ref Unsafe.Add(ref src, p), ref Unsafe.Add(ref d, p), dstStride, c, kh, kw, cs, us, vs);
+                Correlate6x64(ref panel, in o, ref b, hasBias, live, ref Unsafe.Add(ref src, p), ref Unsafe.Add(ref d, p), dstStride, in walk);
             }
             for (; p < n; p += Lanes)
             {
                 int at = Math.Min(p, n - Lanes);
-                Correlate6x16(ref panel, ref b, hasBias, live, ref Unsafe.Add(ref src, at), ref Unsafe.Add(ref d, at), dstStride, c, kh, kw, cs, us, vs);
+                Correlate6x16(ref panel, in o, ref b, hasBias, live, ref Unsafe.Add(ref src, at), ref Unsafe.Add(ref d, at), dstStride, in walk);
             }
         }
     }
 
+    /// <summary>The tap loop's sizes and the strides of the source (cs, us, vs) and of A (aC, aU, aV) per tap coordinate.</summary>
+    private readonly struct Walk(int c, int kh, int kw, int cs, int us, int vs, int aC, int aU, int aV)
+    {
+        public readonly int C = c, KH = kh, KW = kw, Cs = cs, Us = us, Vs = vs, AC = aC, AU = aU, AV = aV;
+    }
+
+    /// <summary>Offsets of rows 1..5 of a block from row 0 in A.</summary>
+    private readonly struct RowOffsets(int o1, int o2, int o3, int o4, int o5)
+    {
+        public readonly int O1 = o1, O2 = o2, O3 = o3, O4 = o4, O5 = o5;
+    }
+
     /// <summary>Six rows (the first <paramref name="live"/> stored) × 64 positions.</summary>
-    private static void Correlate6x64(ref float panel, ref float bias, bool hasBias, int live, ref float src, ref float dst, int dstStride,
-        int c, int kh, int kw, int cs, int us, int vs)
+    private static void Correlate6x64(ref float panel, in RowOffsets o, ref float bias, bool hasBias, int live, ref float src, ref float dst, int dstStride,
+        in Walk k)
     {
         Vector512<float> a00, a01, a02, a03, a10, a11, a12, a13, a20, a21, a22, a23, a30, a31, a32, a33, a40, a41, a42, a43, a50, a51, a52, a53;
         a00 = a01 = a02 = a03 = hasBias ? Vector512.Create(bias) : Vector512<float>.Zero;
@@ -116,12 +102,13 @@ public static partial class ConvKernels
         a30 = a31 = a32 = a33 = hasBias ? Vector512.Create(Unsafe.Add(ref bias, Math.Min(3, live - 1))) : Vector512<float>.Zero;
         a40 = a41 = a42 = a43 = hasBias ? Vector512.Create(Unsafe.Add(ref bias, Math.Min(4, live - 1))) : Vector512<float>.Zero;
         a50 = a51 = a52 = a53 = hasBias ? Vector512.Create(Unsafe.Add(ref bias, Math.Min(5, live - 1))) : Vector512<float>.Zero;
-        ref float a = ref panel;
-        for (int ci = 0; ci < c; ci++)
+        int o1 = o.O1, o2 = o.O2, o3 = o.O3, o4 = o.O4, o5 = o.O5, kw = k.KW, vs = k.Vs, av = k.AV;
+        for (int ci = 0; ci < k.C; ci++)
         {
-            for (int u = 0; u < kh; u++)
+            for (int u = 0; u < k.KH; u++)
             {
-                ref float row = ref Unsafe.Add(ref src, ci * cs + u * us);
+                ref float row = ref Unsafe.Add(ref src, ci * k.Cs + u * k.Us);
+                ref float a = ref Unsafe.Add(ref panel, ci * k.AC + u * k.AU);
                 for (int v = 0; v < kw; v++)
                 {
                     ref float s = ref Unsafe.Add(ref row, v * vs);
@@ -129,17 +116,17 @@ public static partial class ConvKernels
                         x2 = Vector512.LoadUnsafe(ref s, 32), x3 = Vector512.LoadUnsafe(ref s, 48);
                     Vector512<float> w = Vector512.Create(a);
                     a00 = VectorMath.Fma(w, x0, a00); a01 = VectorMath.Fma(w, x1, a01); a02 = VectorMath.Fma(w, x2, a02); a03 = VectorMath.Fma(w, x3, a03);
-                    w = Vector512.Create(Unsafe.Add(ref a, 1));
+                    w = Vector512.Create(Unsafe.Add(ref a, o1));
                     a10 = VectorMath.Fma(w, x0, a10); a11 = VectorMath.Fma(w, x1, a11); a12 = VectorMath.Fma(w, x2, a12); a13 = VectorMath.Fma(w, x3, a13);
-                    w = Vector512.Create(Unsafe.Add(ref a, 2));
+                    w = Vector512.Create(Unsafe.Add(ref a, o2));
                     a20 = VectorMath.Fma(w, x0, a20); a21 = VectorMath.Fma(w, x1, a21); a22 = VectorMath.Fma(w, x2, a22); a23 = VectorMath.Fma(w, x3, a23);
-                    w = Vector512.Create(Unsafe.Add(ref a, 3));
+                    w = Vector512.Create(Unsafe.Add(ref a, o3));
                     a30 = VectorMath.Fma(w, x0, a30); a31 = VectorMath.Fma(w, x1, a31); a32 = VectorMath.Fma(w, x2, a32); a33 = VectorMath.Fma(w, x3, a33);
-                    w = Vector512.Create(Unsafe.Add(ref a, 4));
+                    w = Vector512.Create(Unsafe.Add(ref a, o4));
                     a40 = VectorMath.Fma(w, x0, a40); a41 = VectorMath.Fma(w, x1, a41); a42 = VectorMath.Fma(w, x2, a42); a43 = VectorMath.Fma(w, x3, a43);
-                    w = Vector512.Create(Unsafe.Add(ref a, 5));
+                    w = Vector512.Create(Unsafe.Add(ref a, o5));
                     a50 = VectorMath.Fma(w, x0, a50); a51 = VectorMath.Fma(w, x1, a51); a52 = VectorMath.Fma(w, x2, a52); a53 = VectorMath.Fma(w, x3, a53);
-                    a = ref Unsafe.Add(ref a, PanelRows);
+                    a = ref Unsafe.Add(ref a, av);
                 }
             }
         }
@@ -162,8 +149,8 @@ public static partial class ConvKernels
     }
 
     /// <summary>Six rows (the first <paramref name="live"/> stored) × 16 positions.</summary>
-    private static void Correlate6x16(ref float panel, ref float bias, bool hasBias, int live, ref float src, ref float dst, int dstStride,
-        int c, int kh, int kw, int cs, int us, int vs)
+    private static void Correlate6x16(ref float panel, in RowOffsets o, ref float bias, bool hasBias, int live, ref float src, ref float dst, int dstStride,
+        in Walk k)
     {
         Vector512<float> a0 = hasBias ? Vector512.Create(bias) : Vector512<float>.Zero;
         Vector512<float> a1 = hasBias ? Vector512.Create(Unsafe.Add(ref bias, Math.Min(1, live - 1))) : Vector512<float>.Zero;
@@ -171,22 +158,23 @@ public static partial class ConvKernels
         Vector512<float> a3 = hasBias ? Vector512.Create(Unsafe.Add(ref bias, Math.Min(3, live - 1))) : Vector512<float>.Zero;
         Vector512<float> a4 = hasBias ? Vector512.Create(Unsafe.Add(ref bias, Math.Min(4, live - 1))) : Vector512<float>.Zero;
         Vector512<float> a5 = hasBias ? Vector512.Create(Unsafe.Add(ref bias, Math.Min(5, live - 1))) : Vector512<float>.Zero;
-        ref float a = ref panel;
-        for (int ci = 0; ci < c; ci++)
+        int o1 = o.O1, o2 = o.O2, o3 = o.O3, o4 = o.O4, o5 = o.O5, kw = k.KW, vs = k.Vs, av = k.AV;
+        for (int ci = 0; ci < k.C; ci++)
         {
-            for (int u = 0; u < kh; u++)
+            for (int u = 0; u < k.KH; u++)
             {
-                ref float row = ref Unsafe.Add(ref src, ci * cs + u * us);
+                ref float row = ref Unsafe.Add(ref src, ci * k.Cs + u * k.Us);
+                ref float a = ref Unsafe.Add(ref panel, ci * k.AC + u * k.AU);
                 for (int v = 0; v < kw; v++)
                 {
                     Vector512<float> x = Vector512.LoadUnsafe(ref Unsafe.Add(ref row, v * vs));
                     a0 = VectorMath.Fma(Vector512.Create(a), x, a0);
-                    a1 = VectorMath.Fma(Vector512.Create(Unsafe.Add(ref a, 1)), x, a1);
-                    a2 = VectorMath.Fma(Vector512.Create(Unsafe.Add(ref a, 2)), x, a2);
-                    a3 = VectorMath.Fma(Vector512.Create(Unsafe.Add(ref a, 3)), x, a3);
-                    a4 = VectorMath.Fma(Vector512.Create(Unsafe.Add(ref a, 4)), x, a4);
-                    a5 = VectorMath.Fma(Vector512.Create(Unsafe.Add(ref a, 5)), x, a5);
-                    a = ref Unsafe.Add(ref a, PanelRows);
+                    a1 = VectorMath.Fma(Vector512.Create(Unsafe.Add(ref a, o1)), x, a1);
+                    a2 = VectorMath.Fma(Vector512.Create(Unsafe.Add(ref a, o2)), x, a2);
+                    a3 = VectorMath.Fma(Vector512.Create(Unsafe.Add(ref a, o3)), x, a3);
+                    a4 = VectorMath.Fma(Vector512.Create(Unsafe.Add(ref a, o4)), x, a4);
+                    a5 = VectorMath.Fma(Vector512.Create(Unsafe.Add(ref a, o5)), x, a5);
+                    a = ref Unsafe.Add(ref a, av);
                 }
             }
         }
@@ -200,25 +188,25 @@ public static partial class ConvKernels
     }
 
     /// <summary>The same sums as the vector blocks, one output at a time (fused multiply-adds in tap order).</summary>
-    private static void CorrelateScalar(ref float panel, ref float bias, bool hasBias, ref float src, ref float dst, int dstStride, int live, int n,
-        int c, int kh, int kw, int cs, int us, int vs)
+    private static void CorrelateScalar(ref float panel, int aRow, ref float bias, bool hasBias, ref float src, ref float dst, int dstStride, int live, int n,
+        in Walk k)
     {
-        for (int k = 0; k < live; k++)
+        for (int r = 0; r < live; r++)
         {
-            ref float d = ref Unsafe.Add(ref dst, k * dstStride);
+            ref float d = ref Unsafe.Add(ref dst, r * dstStride);
+            ref float ar = ref Unsafe.Add(ref panel, r * aRow);
             for (int p = 0; p < n; p++)
             {
-                float sum = hasBias ? Unsafe.Add(ref bias, k) : 0f;
-                ref float a = ref Unsafe.Add(ref panel, k);
-                for (int ci = 0; ci < c; ci++)
+                float sum = hasBias ? Unsafe.Add(ref bias, r) : 0f;
+                for (int ci = 0; ci < k.C; ci++)
                 {
-                    for (int u = 0; u < kh; u++)
+                    for (int u = 0; u < k.KH; u++)
                     {
-                        ref float row = ref Unsafe.Add(ref src, ci * cs + u * us + p);
-                        for (int v = 0; v < kw; v++)
+                        ref float row = ref Unsafe.Add(ref src, ci * k.Cs + u * k.Us + p);
+                        ref float a = ref Unsafe.Add(ref ar, ci * k.AC + u * k.AU);
+                        for (int v = 0; v < k.KW; v++)
                         {
-                            sum = MathF.FusedMultiplyAdd(a, Unsafe.Add(ref row, v * vs), sum);
-                            a = ref Unsafe.Add(ref a, PanelRows);
+                            sum = MathF.FusedMultiplyAdd(Unsafe.Add(ref a, v * k.AV), Unsafe.Add(ref row, v * k.Vs), sum);
                         }
                     }
                 }

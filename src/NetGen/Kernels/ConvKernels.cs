@@ -255,11 +255,9 @@ public static partial class ConvKernels
         ref float zr = ref MemoryMarshal.GetReference(z);
         if (form == ConvShape.Direct)
         {
-            // scratch: [packed W | padded x | flat z]
-            ref float packed = ref sc;
-            ref float xpad = ref Unsafe.Add(ref packed, Panels(g.F) * g.T);
+            // scratch: [padded x | flat z]
+            ref float xpad = ref sc;
             ref float zflat = ref Unsafe.Add(ref xpad, g.PaddedLength);
-            Pack(ref wr, g.F, g.T, ref packed);
             for (int s = 0; s < batch; s++)
             {
                 ref float xs = ref Unsafe.Add(ref xr, s * g.InputLength);
@@ -270,7 +268,7 @@ public static partial class ConvKernels
                     PadInput(in g, ref xs, ref xpad);
                 }
                 bool compact = g.NeedsCompaction;
-                Correlate(ref packed, ref br, true, ref src, ref compact ? ref zflat : ref zs, compact ? g.Ho * g.Wp : g.Ho * g.Wo, g.F,
+                Correlate(ref wr, g.T, g.KH * g.KW, g.KW, 1, ref br, true, ref src, ref compact ? ref zflat : ref zs, compact ? g.Ho * g.Wp : g.Ho * g.Wo, g.F,
                     g.DirectPositions, g.C, g.KH, g.KW, g.Hp * g.Wp, g.DH * g.Wp, g.DW);
                 if (compact)
                 {
@@ -280,15 +278,13 @@ public static partial class ConvKernels
         }
         else
         {
-            // scratch: [packed W | col]
-            ref float packed = ref sc;
-            ref float col = ref Unsafe.Add(ref packed, Panels(g.F) * g.T);
-            Pack(ref wr, g.F, g.T, ref packed);
+            // scratch: [col]
+            ref float col = ref sc;
             int p = g.Ho * g.Wo;
             for (int s = 0; s < batch; s++)
             {
                 Im2Col(in g, ref Unsafe.Add(ref xr, s * g.InputLength), ref col);
-                Correlate(ref packed, ref br, true, ref col, ref Unsafe.Add(ref zr, s * g.OutputLength), p, g.F, p, g.C, g.KH, g.KW, g.KH * g.KW * p, g.KW * p, p);
+                Correlate(ref wr, g.T, g.KH * g.KW, g.KW, 1, ref br, true, ref col, ref Unsafe.Add(ref zr, s * g.OutputLength), p, g.F, p, g.C, g.KH, g.KW, g.KH * g.KW * p, g.KW * p, p);
             }
         }
     }
@@ -324,16 +320,11 @@ public static partial class ConvKernels
         int outPlane = g.Ho * g.Wo;
         if (form == ConvShape.Direct)
         {
-            // scratch: [packed flipped Wᵀ | padded x | bordered δ | flat ∂L/∂x]
+            // scratch: [padded x | bordered δ | flat ∂L/∂x]
             int taps = g.KH * g.KW;
-            ref float packed = ref sc;
-            ref float xpad = ref Unsafe.Add(ref packed, Panels(g.C) * g.F * taps);
+            ref float xpad = ref sc;
             ref float dbig = ref Unsafe.Add(ref xpad, g.PaddedLength);
             ref float gflat = ref Unsafe.Add(ref dbig, g.F * g.BorderedStride);
-            if (propagate)
-            {
-                PackFlipped(in g, ref wr, ref packed);
-            }
             int lead = g.Lead;
             for (int s = 0; s < batch; s++)
             {
@@ -352,11 +343,12 @@ public static partial class ConvKernels
                 {
                     continue;
                 }
-                // ∂L/∂x at padded flat index PH·Wp + q, q = i·Wp + PW + j: the flipped kernel slides over the bordered δ.
+                // ∂L/∂x at padded flat index PH·Wp + q, q = i·Wp + PW + j: the flipped kernel slides over the bordered δ. Row c of
+                // the flipped kernel, tap (f, u′, v′), is W[f, c, kh−1−u′, kw−1−v′]: W read from its last tap backwards.
                 ref float gs = ref Unsafe.Add(ref gir, s * g.InputLength);
                 bool direct = g.PW == 0;
                 int positions = (g.H - 1) * g.Wp + g.PW + g.W;
-                Correlate(ref packed, ref gbr, false, ref Unsafe.Add(ref dbig, g.PH * g.Wp), ref direct ? ref gs : ref gflat, g.H * g.Wp, g.C,
+                Correlate(ref Unsafe.Add(ref wr, taps - 1), taps, g.C * taps, -g.KW, -1, ref gbr, false, ref Unsafe.Add(ref dbig, g.PH * g.Wp), ref direct ? ref gs : ref gflat, g.H * g.Wp, g.C,
                     positions, g.F, g.KH, g.KW, g.BorderedStride, g.DH * g.Wp, g.DW);
                 if (!direct)
                 {
@@ -366,14 +358,9 @@ public static partial class ConvKernels
         }
         else
         {
-            // scratch: [packed Wᵀ | col | ∂L/∂col]
-            ref float packed = ref sc;
-            ref float col = ref Unsafe.Add(ref packed, Panels(g.T) * g.F);
+            // scratch: [col | ∂L/∂col]
+            ref float col = ref sc;
             ref float dcol = ref Unsafe.Add(ref col, g.T * outPlane);
-            if (propagate)
-            {
-                PackTransposed(ref wr, g.F, g.T, ref packed);
-            }
             for (int s = 0; s < batch; s++)
             {
                 ref float ds = ref Unsafe.Add(ref dr, s * g.OutputLength);
@@ -384,16 +371,14 @@ public static partial class ConvKernels
                 {
                     continue;
                 }
-                Correlate(ref packed, ref gbr, false, ref ds, ref dcol, outPlane, g.T, outPlane, g.F, 1, 1, outPlane, 0, 0);
+                // ∂L/∂col = Wᵀ·δ: row t of Wᵀ, tap f, is W[f, t].
+                Correlate(ref wr, 1, g.T, 0, 0, ref gbr, false, ref ds, ref dcol, outPlane, g.T, outPlane, g.F, 1, 1, outPlane, 0, 0);
                 Col2Im(in g, ref dcol, ref Unsafe.Add(ref gir, s * g.InputLength));
             }
         }
     }
 
     // ----- Layout helpers -------------------------------------------------------------------------------------------------
-
-    /// <summary>Rows rounded up to whole panels of <see cref="PanelRows"/>.</summary>
-    internal static int Panels(int rows) => (rows + PanelRows - 1) / PanelRows * PanelRows;
 
     /// <summary>x into the zero-bordered planes <c>C × Hp × Wp</c>.</summary>
     private static void PadInput(in ConvShape g, ref float x, ref float xpad)
@@ -594,29 +579,6 @@ public static partial class ConvKernels
         }
     }
 
-    /// <summary>The W of the full convolution, packed: row c, tap (f, j) holds <c>W[f, c, kh·kw − 1 − j]</c> (the kernel turned by 180°).</summary>
-    private static void PackFlipped(in ConvShape g, ref float w, ref float packed)
-    {
-        int taps = g.KH * g.KW, t = g.F * taps;
-        for (int r0 = 0; r0 < g.C; r0 += PanelRows)
-        {
-            ref float panel = ref Unsafe.Add(ref packed, r0 * t);
-            for (int k = 0; k < PanelRows; k++)
-            {
-                int c = Math.Min(r0 + k, g.C - 1);
-                for (int f = 0; f < g.F; f++)
-                {
-                    ref float kernel = ref Unsafe.Add(ref w, (f * g.C + c) * taps + taps - 1);
-                    ref float dst = ref Unsafe.Add(ref panel, f * taps * PanelRows + k);
-                    for (int j = 0; j < taps; j++)
-                    {
-                        Unsafe.Add(ref dst, j * PanelRows) = Unsafe.Subtract(ref kernel, j);
-                    }
-                }
-            }
-        }
-    }
-
     // ----- Checks ---------------------------------------------------------------------------------------------------------
 
     private static void CheckLength(int actual, int expected, string name, string what)
@@ -752,11 +714,11 @@ internal readonly struct ConvShape
         form = Resolve(form);
         if (form == Direct)
         {
-            int forward = ConvKernels.Panels(F) * T + PaddedLength + (NeedsCompaction ? F * Ho * Wp : 0);
-            int backward = ConvKernels.Panels(C) * F * KH * KW + PaddedLength + F * BorderedStride + (PW != 0 ? C * H * Wp : 0);
+            int forward = PaddedLength + (NeedsCompaction ? F * Ho * Wp : 0);
+            int backward = PaddedLength + F * BorderedStride + (PW != 0 ? C * H * Wp : 0);
             return Math.Max(forward, backward);
         }
         int p = Ho * Wo;
-        return Math.Max(ConvKernels.Panels(F) * T + T * p, ConvKernels.Panels(T) * F + 2 * T * p);
+        return 2 * T * p;
     }
 }
