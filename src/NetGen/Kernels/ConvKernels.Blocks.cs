@@ -217,10 +217,10 @@ public static partial class ConvKernels
 
     /// <summary>
     /// <c>G[r·gStride + t] += Σ_{p&lt;n} D[r·dStride + p]·src[off(t) + p]</c> for r &lt; <paramref name="rows"/>, t &lt; <paramref name="gStride"/>
-    /// (= c·kh·kw taps), off(t) = c·cs + u·us + v·vs.
+    /// (= channels·kh·kw taps), off(t) = c·cs + u·us + v·vs.
     /// </summary>
     private static void CorrelateGradient(ref float delta, int dStride, ref float src, ref float grad, int gStride, int rows, int n,
-        int c, int kh, int kw, int cs, int us, int vs)
+        int kh, int kw, int cs, int us, int vs)
     {
         int taps = gStride, hw = kh * kw;
         for (int r0 = 0; r0 < rows; r0 += PanelRows)

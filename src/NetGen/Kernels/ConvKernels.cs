@@ -338,7 +338,7 @@ public static partial class ConvKernels
                 }
                 BorderDelta(in g, ref ds, ref dbig);
                 CorrelateGradient(ref Unsafe.Add(ref dbig, lead), g.BorderedStride, ref src, ref gwr, g.T, g.F, g.DirectPositions,
-                    g.C, g.KH, g.KW, g.Hp * g.Wp, g.DH * g.Wp, g.DW);
+                    g.KH, g.KW, g.Hp * g.Wp, g.DH * g.Wp, g.DW);
                 if (!propagate)
                 {
                     continue;
@@ -366,7 +366,7 @@ public static partial class ConvKernels
                 ref float ds = ref Unsafe.Add(ref dr, s * g.OutputLength);
                 SumRows(ref ds, g.F, outPlane, ref gbr);
                 Im2Col(in g, ref Unsafe.Add(ref xr, s * g.InputLength), ref col);
-                CorrelateGradient(ref ds, outPlane, ref col, ref gwr, g.T, g.F, outPlane, g.C, g.KH, g.KW, g.KH * g.KW * outPlane, g.KW * outPlane, outPlane);
+                CorrelateGradient(ref ds, outPlane, ref col, ref gwr, g.T, g.F, outPlane, g.KH, g.KW, g.KH * g.KW * outPlane, g.KW * outPlane, outPlane);
                 if (!propagate)
                 {
                     continue;
