@@ -39,8 +39,9 @@ public static class HandWritten
     }
 
     /// <summary>
-    /// W1 2 → 4 tanh → 1 σ. Layer 1 as two products and one horizontal add: (W₀₀x₀ + W₀₁x₁, …, W₃₀x₀ + W₃₁x₁) from the rows
-    /// θ[0..4) and θ[4..8) times (x₀, x₁, x₀, x₁); layer 2 as one product and a lane sum.
+    /// W1 2 → 4 tanh → 1 σ. Layer 1 as two multiply-adds on the columns of W⁽¹⁾ (z = W₍:,₁₎·x₁ + (W₍:,₀₎·x₀ + b), each xᵢ
+    /// broadcast from memory; the columns are two shuffles of the row-major rows θ[0..4) and θ[4..8), which do not depend on x),
+    /// layer 2 as one product and a lane sum, σ on the scalar.
     /// </summary>
     public readonly struct W1 : IForward
     {
@@ -60,8 +61,9 @@ public static class HandWritten
                 throw new ArgumentException("W1 takes 2 inputs and writes 1 output.");
             }
             ref float t = ref Aligned.First(_theta);
-            Vector128<float> x = Vector128.Create(Unsafe.ReadUnaligned<double>(ref Unsafe.As<float, byte>(ref Unsafe.AsRef(in input[0])))).AsSingle();
-            Vector128<float> z1 = Sse3.HorizontalAdd(Vector128.LoadUnsafe(ref t) * x, Vector128.LoadUnsafe(ref t, 4) * x) + Vector128.LoadUnsafe(ref t, 8);
+            Vector128<float> rows01 = Vector128.LoadUnsafe(ref t), rows23 = Vector128.LoadUnsafe(ref t, 4);
+            Vector128<float> column0 = Sse.Shuffle(rows01, rows23, 0b10_00_10_00), column1 = Sse.Shuffle(rows01, rows23, 0b11_01_11_01);
+            Vector128<float> z1 = FastMath.MultiplyAdd(column1, Vector128.Create(input[1]), FastMath.MultiplyAdd(column0, Vector128.Create(input[0]), Vector128.LoadUnsafe(ref t, 8)));
             Vector128<float> a1 = FastMath.Tanh(z1);
             output[0] = FastMath.Sigmoid(Vector128.Sum(Vector128.LoadUnsafe(ref t, 12) * a1) + Unsafe.Add(ref t, 16));
         }
@@ -88,7 +90,7 @@ public static class HandWritten
                 throw new ArgumentException("W4 takes 1 input and writes 1 output.");
             }
             ref float t = ref Aligned.First(_theta);
-            Vector256<float> a1 = FastMath.Tanh(Vector256.FusedMultiplyAdd(Vector256.LoadUnsafe(ref t), Vector256.Create(input[0]), Vector256.LoadUnsafe(ref t, 8)));
+            Vector256<float> a1 = FastMath.Tanh(FastMath.MultiplyAdd(Vector256.LoadUnsafe(ref t), Vector256.Create(input[0]), Vector256.LoadUnsafe(ref t, 8)));
             Vector256<float> z2 = Vector256.LoadUnsafe(ref t, 80) + Lanes.RowSums(
                 Vector256.LoadUnsafe(ref t, 16) * a1, Vector256.LoadUnsafe(ref t, 24) * a1,
                 Vector256.LoadUnsafe(ref t, 32) * a1, Vector256.LoadUnsafe(ref t, 40) * a1,
