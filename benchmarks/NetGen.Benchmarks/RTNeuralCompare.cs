@@ -29,31 +29,41 @@ public static class RTNeuralCompare
     /// <summary>The issue's targets: RTNeural's best correct backend ÷ NetGen.</summary>
     private static readonly Dictionary<string, double> s_targets = new() { ["W1"] = 1.5, ["W2"] = 1.5, ["W3"] = 1.0, ["W4"] = 1.5 };
 
-    public sealed record Backend(string Name, double? Nanoseconds, float MaxDifference, string? Problem)
+    public sealed record Backend(string Name, double? Nanoseconds, double? Fastest, float MaxDifference, string? Problem)
     {
         public bool Correct => Problem is null;
     }
 
-    public sealed record WorkloadResult(string Workload, List<Backend> Backends, double NetGenNanoseconds, double? HandWrittenNanoseconds);
+    public sealed record Timing(double Median, double Fastest);
 
-    /// <summary><c>-- rtneural [--quick]</c>: only this comparison (seconds, not the 12-minute suite).</summary>
+    public sealed record WorkloadResult(string Workload, List<Backend> Backends, Timing NetGen, Timing? HandWritten)
+    {
+        public Backend? Best => Backends.Where(b => b.Correct).MinBy(b => b.Nanoseconds);
+        public double? Ratio => Best is { } b ? b.Nanoseconds!.Value / NetGen.Median : null;
+        public double? FastestRatio => Backends.Where(b => b.Correct).Select(b => b.Fastest).Min() is { } f ? f / NetGen.Fastest : null;
+    }
+
+    /// <summary><c>-- rtneural [--quick] [--repeat N]</c>: only this comparison (seconds, not the 12-minute suite).</summary>
     public static int RunAlone(string[] args)
     {
-        string? table = Run(args.Contains("--quick"), null);
-        if (table is null)
-        {
-            return 1;
-        }
-        Console.WriteLine(table);
+        int repeats = int.TryParse(Option(args, "--repeat"), out int n) && n > 0 ? n : 1;
+        Console.WriteLine(Run(args.Contains("--quick"), null, repeats));
         return 0;
     }
 
+    private static string? Option(string[] args, string name)
+    {
+        int i = Array.IndexOf(args, name);
+        return i >= 0 && i + 1 < args.Length ? args[i + 1] : null;
+    }
+
     /// <summary>
-    /// Runs the external program and NetGen side by side and returns the markdown table, or a line saying why RTNeural is
-    /// not available. <paramref name="benchmarkDotNet"/> (median ns per forward from BenchmarkDotNet by workload) adds a
-    /// column when given.
+    /// Runs the external program and NetGen side by side, workload by workload (the program on one workload, then NetGen on
+    /// it, so both see the same load on a shared machine), <paramref name="repeats"/> times, and returns the markdown table,
+    /// or a line saying why RTNeural is not available. <paramref name="benchmarkDotNet"/> (median ns per forward from
+    /// BenchmarkDotNet by workload) adds a column when given.
     /// </summary>
-    public static string? Run(bool quick, IReadOnlyDictionary<string, double>? benchmarkDotNet)
+    public static string Run(bool quick, IReadOnlyDictionary<string, double>? benchmarkDotNet, int repeats = 1)
     {
         string? program = Environment.GetEnvironmentVariable(Variable);
         if (string.IsNullOrWhiteSpace(program))
@@ -73,80 +83,102 @@ public static class RTNeuralCompare
             (Workload.W4, new W4Calls(new W4Audio(seed: 1))),
         };
         string dir = Path.Combine(Path.GetTempPath(), $"netgen-rtneural-{Environment.ProcessId}");
-        Directory.CreateDirectory(dir);
         try
         {
             var data = new Dictionary<string, Data>();
+            var expected = new Dictionary<string, float[]>();
             foreach (var (workload, net) in workloads)
             {
-                data[workload.Name] = new Data(workload);
-                WriteWorkload(Path.Combine(dir, workload.Name + ".txt"), workload, net.Network.Parameters, data[workload.Name]);
+                Data d = data[workload.Name] = new Data(workload);
+                expected[workload.Name] = NetGenOutputs(net, d, workload.OutputSize);
+                string sub = Path.Combine(dir, workload.Name);
+                Directory.CreateDirectory(sub);
+                WriteWorkload(Path.Combine(sub, workload.Name + ".txt"), workload, net.Network.Parameters, d);
             }
+            var handW1 = new HandWritten.W1(workloads[0].Net.Network.Parameters, data["W1"], expected["W1"]);
+            var handW4 = new HandWritten.W4(workloads[3].Net.Network.Parameters, data["W4"], expected["W4"]);
 
-            var start = new ProcessStartInfo(program) { UseShellExecute = false, RedirectStandardOutput = true };
-            start.ArgumentList.Add(dir);
-            if (quick)
+            var runs = new List<List<WorkloadResult>>();
+            var info = new List<string>();
+            for (int run = 0; run < repeats; run++)
             {
-                start.ArgumentList.Add("--quick");
-            }
-            string stdout;
-            int exitCode;
-            try
-            {
-                using Process process = Process.Start(start)!;
-                stdout = process.StandardOutput.ReadToEnd();
-                process.WaitForExit();
-                exitCode = process.ExitCode;
-            }
-            catch (System.ComponentModel.Win32Exception e)
-            {
-                return $"RTNeural: not available ({program} could not start: {e.Message}).";
-            }
-            if (exitCode != 0)
-            {
-                return $"RTNeural: not available ({program} exited with code {exitCode}).";
-            }
-
-            Parsed parsed = Parse(stdout);
-            var results = new List<WorkloadResult>();
-            foreach (var (workload, net) in workloads)
-            {
-                Data d = data[workload.Name];
-                float[] expected = NetGenOutputs(net, d, workload.OutputSize);
-                var backends = new List<Backend>();
-                foreach (string backend in parsed.Backends)
+                var results = new List<WorkloadResult>();
+                foreach (var (workload, net) in workloads)
                 {
-                    parsed.Outputs.TryGetValue((workload.Name, backend), out float[]? outputs);
-                    parsed.Times.TryGetValue((workload.Name, backend), out double ns);
-                    string? problem = Check(expected, outputs, out float maxDifference);
-                    if (problem is null && ns <= 0)
+                    Data d = data[workload.Name];
+                    string? failure = RunProgram(program, Path.Combine(dir, workload.Name), quick, out Parsed parsed);
+                    if (failure is not null)
                     {
-                        problem = "no time reported";
+                        return $"RTNeural: not available ({failure}).";
                     }
-                    backends.Add(new Backend(backend, problem is null ? ns : null, maxDifference, problem));
+                    info.AddRange(parsed.Info);
+                    var backends = new List<Backend>();
+                    foreach (string backend in parsed.Backends)
+                    {
+                        parsed.Outputs.TryGetValue((workload.Name, backend), out float[]? outputs);
+                        parsed.Times.TryGetValue((workload.Name, backend), out (double Median, double Fastest) ns);
+                        string? problem = Check(expected[workload.Name], outputs, out float maxDifference);
+                        if (problem is null && ns.Median <= 0)
+                        {
+                            problem = "no time reported";
+                        }
+                        backends.Add(new Backend(backend, problem is null ? ns.Median : null, problem is null ? ns.Fastest : null, maxDifference, problem));
+                    }
+                    // Concrete struct types, so each loop is specialised and every call direct, as in the BenchmarkDotNet classes.
+                    Timing netgen = net switch
+                    {
+                        W1Calls c => Time(c, d, workload.OutputSize, quick),
+                        W2Calls c => Time(c, d, workload.OutputSize, quick),
+                        W3Calls c => Time(c, d, workload.OutputSize, quick),
+                        W4Calls c => Time(c, d, workload.OutputSize, quick),
+                        _ => throw new InvalidOperationException(workload.Name),
+                    };
+                    Timing? hand = workload.Name switch
+                    {
+                        "W1" => Time(handW1, d, workload.OutputSize, quick),
+                        "W4" => Time(handW4, d, workload.OutputSize, quick),
+                        _ => null,
+                    };
+                    results.Add(new WorkloadResult(workload.Name, backends, netgen, hand));
                 }
-                // Concrete struct types, so each loop is specialised and every call direct, as in the BenchmarkDotNet classes.
-                double netgen = net switch
-                {
-                    W1Calls c => MedianPerForward(c, d, workload.OutputSize, quick),
-                    W2Calls c => MedianPerForward(c, d, workload.OutputSize, quick),
-                    W3Calls c => MedianPerForward(c, d, workload.OutputSize, quick),
-                    W4Calls c => MedianPerForward(c, d, workload.OutputSize, quick),
-                    _ => throw new InvalidOperationException(workload.Name),
-                };
-                double? hand = net switch
-                {
-                    W1Calls => MedianPerForward(new HandWritten.W1(net.Network.Parameters, d, expected), d, workload.OutputSize, quick),
-                    W4Calls => MedianPerForward(new HandWritten.W4(net.Network.Parameters, d, expected), d, workload.OutputSize, quick),
-                    _ => null,
-                };
-                results.Add(new WorkloadResult(workload.Name, backends, netgen, hand));
+                runs.Add(results);
             }
-            return Table(results, parsed.Info, benchmarkDotNet);
+            return Table(runs, info, benchmarkDotNet);
         }
         finally
         {
-            Directory.Delete(dir, recursive: true);
+            if (Directory.Exists(dir))
+            {
+                Directory.Delete(dir, recursive: true);
+            }
+        }
+    }
+
+    /// <summary>Runs the program on one directory; null, or why it failed.</summary>
+    private static string? RunProgram(string program, string directory, bool quick, out Parsed parsed)
+    {
+        parsed = new Parsed();
+        var start = new ProcessStartInfo(program) { UseShellExecute = false, RedirectStandardOutput = true };
+        start.ArgumentList.Add(directory);
+        if (quick)
+        {
+            start.ArgumentList.Add("--quick");
+        }
+        try
+        {
+            using Process process = Process.Start(start)!;
+            string stdout = process.StandardOutput.ReadToEnd();
+            process.WaitForExit();
+            if (process.ExitCode != 0)
+            {
+                return $"{program} exited with code {process.ExitCode}";
+            }
+            parsed = Parse(stdout);
+            return null;
+        }
+        catch (System.ComponentModel.Win32Exception e)
+        {
+            return $"{program} could not start: {e.Message}";
         }
     }
 
@@ -201,11 +233,11 @@ public static class RTNeuralCompare
     {
         public List<string> Info { get; } = [];
         public List<string> Backends { get; } = [];
-        public Dictionary<(string Workload, string Backend), double> Times { get; } = [];
+        public Dictionary<(string Workload, string Backend), (double Median, double Fastest)> Times { get; } = [];
         public Dictionary<(string Workload, string Backend), float[]> Outputs { get; } = [];
     }
 
-    /// <summary>Reads the program's lines: <c>info TEXT</c>, <c>outputs W BACKEND v…</c>, <c>result W BACKEND NS</c>; others are ignored.</summary>
+    /// <summary>Reads the program's lines: <c>info TEXT</c>, <c>outputs W BACKEND v…</c>, <c>result W BACKEND MEDIAN [FASTEST]</c>; others are ignored.</summary>
     private static Parsed Parse(string stdout)
     {
         var parsed = new Parsed();
@@ -221,9 +253,10 @@ public static class RTNeuralCompare
                     Remember(parsed, f[2]);
                     parsed.Outputs[(f[1], f[2])] = f.Skip(3).Select(v => float.Parse(v, NumberStyles.Float, CultureInfo.InvariantCulture)).ToArray();
                     break;
-                case "result" when f.Length == 4:
+                case "result" when f.Length is 4 or 5:
                     Remember(parsed, f[2]);
-                    parsed.Times[(f[1], f[2])] = double.Parse(f[3], NumberStyles.Float, CultureInfo.InvariantCulture);
+                    double median = double.Parse(f[3], NumberStyles.Float, CultureInfo.InvariantCulture);
+                    parsed.Times[(f[1], f[2])] = (median, f.Length == 5 ? double.Parse(f[4], NumberStyles.Float, CultureInfo.InvariantCulture) : median);
                     break;
             }
         }
@@ -274,8 +307,11 @@ public static class RTNeuralCompare
         return y;
     }
 
-    /// <summary>The external program's loop in C#: warm up, then rounds of one pass over all samples; median ns per forward.</summary>
-    private static double MedianPerForward<T>(T net, Data data, int outputSize, bool quick) where T : struct, IForward
+    /// <summary>
+    /// The external program's loop in C#: warm up, then rounds of one pass over all samples; the median and the fastest round,
+    /// in ns per forward.
+    /// </summary>
+    private static Timing Time<T>(T net, Data data, int outputSize, bool quick) where T : struct, IForward
     {
         var y = new float[data.Count * outputSize];
         void Pass()
@@ -302,75 +338,96 @@ public static class RTNeuralCompare
             times.Add((t1 - t0) * 1e9 / Stopwatch.Frequency / data.Count);
         }
         times.Sort();
-        return times[times.Count / 2];
+        return new Timing(times[times.Count / 2], times[0]);
     }
 
-    private static string Table(List<WorkloadResult> results, List<string> info, IReadOnlyDictionary<string, double>? benchmarkDotNet)
+    private static double Median(IEnumerable<double> values)
+    {
+        double[] v = values.Order().ToArray();
+        return v.Length == 0 ? double.NaN : v.Length % 2 == 1 ? v[v.Length / 2] : (v[v.Length / 2 - 1] + v[v.Length / 2]) / 2;
+    }
+
+    private static string Table(List<List<WorkloadResult>> runs, List<string> info, IReadOnlyDictionary<string, double>? benchmarkDotNet)
     {
         var text = new StringBuilder();
-        text.AppendLine("NetGen vs RTNeural, forward pass of one sample (median ns per forward; both timed by the same loop, one pass over all samples per round):");
+        text.AppendLine($"NetGen vs RTNeural, forward pass of one sample: median ns per forward (both timed by the same loop, one pass over all samples per round, " +
+            $"the program and NetGen alternating workload by workload){(runs.Count > 1 ? $"; {runs.Count} runs, every cell the median over the runs" : "")}:");
         foreach (string line in info.Distinct())
         {
             text.AppendLine($"- {line}");
         }
         text.AppendLine();
-        List<string> backends = results.SelectMany(r => r.Backends.Select(b => b.Name)).Distinct().ToList();
-        bool hand = results.Any(r => r.HandWrittenNanoseconds is not null);
+        List<string> backends = runs[0].SelectMany(r => r.Backends.Select(b => b.Name)).Distinct().ToList();
+        bool hand = runs[0].Any(r => r.HandWritten is not null);
         text.Append("| Workload | ");
         text.Append(string.Join(" | ", backends.Select(b => $"RTNeural {b}")));
         text.Append(" | RTNeural best | NetGen");
         text.Append(benchmarkDotNet is null ? "" : " | NetGen (BenchmarkDotNet)");
         text.Append(hand ? " | hand-written C#" : "");
-        text.AppendLine(" | RTNeural ÷ NetGen (target) |");
+        text.AppendLine(" | RTNeural ÷ NetGen (target) | same, fastest rounds |");
         text.Append("|---|");
         text.Append(string.Concat(backends.Select(_ => "---:|")));
         text.Append("---|---:|");
         text.Append(benchmarkDotNet is null ? "" : "---:|");
         text.Append(hand ? "---:|" : "");
-        text.AppendLine("---:|");
-        foreach (WorkloadResult r in results)
+        text.AppendLine("---:|---:|");
+        var wrong = new List<string>();
+        foreach (string workload in runs[0].Select(r => r.Workload))
         {
-            text.Append($"| {r.Workload} | ");
+            List<WorkloadResult> rs = runs.Select(run => run.Single(r => r.Workload == workload)).ToList();
+            text.Append($"| {workload} | ");
             foreach (string name in backends)
             {
-                Backend? b = r.Backends.FirstOrDefault(x => x.Name == name);
-                text.Append(b is null ? "–" : b.Correct ? Ns(b.Nanoseconds!.Value) : "wrong");
-                text.Append(" | ");
+                var bs = rs.Select(r => r.Backends.FirstOrDefault(x => x.Name == name)).ToList();
+                if (bs.Any(b => b is null))
+                {
+                    text.Append("– | ");
+                }
+                else if (bs.Any(b => !b!.Correct))
+                {
+                    text.Append("wrong | ");
+                    wrong.Add($"{workload} {name}: {bs.First(b => !b!.Correct)!.Problem} (max |Δ| {bs.Max(b => b!.MaxDifference).ToString("G3", CultureInfo.InvariantCulture)})");
+                }
+                else
+                {
+                    text.Append($"{Ns(Median(bs.Select(b => b!.Nanoseconds!.Value)))} | ");
+                }
             }
-            Backend? best = r.Backends.Where(b => b.Correct).MinBy(b => b.Nanoseconds);
-            text.Append(best is null ? "none correct" : $"{Ns(best.Nanoseconds!.Value)} ({best.Name})");
-            text.Append($" | {Ns(r.NetGenNanoseconds)}");
+            string[] bestNames = rs.Select(r => r.Best?.Name ?? "none").Distinct().ToArray();
+            double best = Median(rs.Where(r => r.Best is not null).Select(r => r.Best!.Nanoseconds!.Value));
+            text.Append(double.IsNaN(best) ? "none correct" : $"{Ns(best)} ({string.Join("/", bestNames)})");
+            text.Append($" | {Ns(Median(rs.Select(r => r.NetGen.Median)))}");
             if (benchmarkDotNet is not null)
             {
-                text.Append($" | {(benchmarkDotNet.TryGetValue(r.Workload, out double bdn) ? Ns(bdn) : "–")}");
+                text.Append($" | {(benchmarkDotNet.TryGetValue(workload, out double bdn) ? Ns(bdn) : "–")}");
             }
             if (hand)
             {
-                text.Append($" | {(r.HandWrittenNanoseconds is { } h ? Ns(h) : "–")}");
+                text.Append($" | {(rs.All(r => r.HandWritten is not null) ? Ns(Median(rs.Select(r => r.HandWritten!.Median))) : "–")}");
             }
-            double target = s_targets[r.Workload];
-            if (best is null)
-            {
-                text.AppendLine(" | – |");
-            }
-            else
-            {
-                double ratio = best.Nanoseconds!.Value / r.NetGenNanoseconds;
-                text.AppendLine($" | {ratio.ToString("0.00", CultureInfo.InvariantCulture)}× ({target.ToString(CultureInfo.InvariantCulture)}×) {(ratio >= target ? "✔" : "✘")} |");
-            }
+            double target = s_targets[workload];
+            double ratio = Median(rs.Where(r => r.Ratio is not null).Select(r => r.Ratio!.Value));
+            double fastest = Median(rs.Where(r => r.FastestRatio is not null).Select(r => r.FastestRatio!.Value));
+            text.Append(double.IsNaN(ratio) ? " | –" : $" | {ratio.ToString("0.00", CultureInfo.InvariantCulture)}× ({target.ToString(CultureInfo.InvariantCulture)}×) {(ratio >= target ? "✔" : "✘")}");
+            text.AppendLine(double.IsNaN(fastest) ? " | – |" : $" | {fastest.ToString("0.00", CultureInfo.InvariantCulture)}× |");
         }
-        var wrong = results.SelectMany(r => r.Backends.Where(b => !b.Correct).Select(b => $"{r.Workload} {b.Name}: {b.Problem} (max |Δ| {b.MaxDifference.ToString("G3", CultureInfo.InvariantCulture)})")).ToList();
+        if (runs.Count > 1)
+        {
+            text.AppendLine();
+            text.AppendLine("RTNeural best ÷ NetGen in each run: " + string.Join("; ", runs[0].Select(r => r.Workload).Select(w =>
+                $"{w} " + string.Join(", ", runs.Select(run => run.Single(r => r.Workload == w).Ratio is { } x ? x.ToString("0.00", CultureInfo.InvariantCulture) : "–")))) + ".");
+        }
         if (wrong.Count > 0)
         {
             text.AppendLine();
             text.AppendLine("Wrong (outputs differ from NetGen's by more than 10⁻⁴ + 10⁻³·|ŷ|; not timed):");
-            foreach (string w in wrong)
+            foreach (string w in wrong.Distinct())
             {
                 text.AppendLine($"- {w}");
             }
         }
         text.AppendLine();
-        text.AppendLine("Largest |Δ| against NetGen's outputs, correct backends: " + string.Join("; ", results.Select(r =>
+        text.AppendLine("Largest |Δ| against NetGen's outputs, correct backends: " + string.Join("; ", runs[0].Select(r =>
             $"{r.Workload} " + string.Join(", ", r.Backends.Where(b => b.Correct).Select(b => $"{b.Name} {b.MaxDifference.ToString("G2", CultureInfo.InvariantCulture)}")))) + ".");
         return text.ToString();
     }

@@ -17,7 +17,7 @@ namespace NetGen.Kernels;
 /// <para>Maximum errors against double-precision references, in ulps of the correctly rounded float result, measured by
 /// <c>dotnet run -c Release --project benchmarks/NetGen.Benchmarks -- accuracy</c> (AVX-512 with FMA; the scalar form and every
 /// vector width give the same bits). <c>tests/NetGen.Tests/FastMathTests.cs</c> asserts slightly rounder bounds (exp 1.5 ulp,
-/// tanh 6.5 ulp, σ and softplus 3 ulp, Φ 5·10⁻⁷ relative and 2.5·10⁻⁷ absolute, GELU 2.5·10⁻⁷·max(1, |z|)) on a dense sweep, also
+/// tanh 6.5 ulp, σ 3.5 ulp, softplus 3 ulp, Φ 5·10⁻⁷ relative and 2.5·10⁻⁷ absolute, GELU 2.5·10⁻⁷·max(1, |z|)) on a dense sweep, also
 /// without FMA and without AVX2/AVX-512 in child test runs:</para>
 /// <list type="bullet">
 /// <item><see cref="Exp(float)"/>: ≤ 1.07 ulp for normal results (all 2.2·10⁹ floats in ±110 checked); subnormal results
@@ -25,7 +25,7 @@ namespace NetGen.Kernels;
 /// <item><see cref="Tanh(float)"/>: ≤ 6.09 ulp, absolute and relative error ≤ 3.7·10⁻⁷ (every float in ±20); |tanh| ≤ 1 and
 /// exactly ±1 from ±9.1 on, odd (tanh(−0) = −0), NaN stays NaN. (Until issue 11 tanh went through exp: ≤ 2.13 ulp, at about
 /// 1.6× the latency; the rational form was chosen for latency, see below.)</item>
-/// <item><see cref="Sigmoid(float)"/>: ≤ 3 ulp (every float in ±110), subnormal results included (σ(−100) ≈ 3.7·10⁻⁴⁴, relative
+/// <item><see cref="Sigmoid(float)"/>: ≤ 3.12 ulp (every 7th float in ±110; before issue 11 2.83 ulp), subnormal results included (σ(−100) ≈ 3.7·10⁻⁴⁴, relative
 /// accuracy kept in the whole left tail); exactly 1 from 18.2 on.</item>
 /// <item><see cref="Softplus(float)"/>: ≤ 2.80 ulp (every 16th float in ±110); never overflows.</item>
 /// <item><see cref="NormalCdf(float)"/> Φ: relative error ≤ 4.5·10⁻⁷ while Φ ≥ 10⁻³⁶ (z ≥ −12.6), absolute error ≤ 2.3·10⁻⁷ everywhere
@@ -40,8 +40,8 @@ namespace NetGen.Kernels;
 /// 0.6× the latency of the exponential form it replaced (measured as a dependent chain, 8 lanes: 15.3 → 9.4 ns on the
 /// benchmark machine, see benchmarks/README.md). Its error (≤ 6.09 ulp) is the rounding of the two polynomials in float;
 /// the form itself is accurate to 0.3 ulp. σ(x) for x ≥ −ln 3 (σ ≥ ¼) is ½ + ½·tanh(x/2) by the same rational form, with
-/// the halving folded into the coefficients (exact powers of two) and the result a single multiply-add ¼·(x·P/Q) + ½, which
-/// stays within 3 ulp because ½·tanh is added to ½; below −ln 3 it is e^x/(1 + e^x), since 1 + tanh(x/2) would cancel there
+/// the halving folded into the coefficients (exact powers of two) and the result a single multiply-add ¼·(x·P/Q) + ½, whose
+/// error is about half of tanh's plus the final rounding (σ and tanh(x/2) share the spacing of floats in [½, 1)); below −ln 3 it is e^x/(1 + e^x), since 1 + tanh(x/2) would cancel there
 /// and lose the relative accuracy that the binary cross-entropy (log σ) needs in the left tail. The vector forms take the
 /// tanh path without the exponential when every lane has x ≥ −ln 3 (one compare and branch), else compute both and select per
 /// lane; the scalar form branches. Φ uses the Chebyshev fit of erfc from <i>Numerical Recipes</i> §6.2 (fractional error &lt; 1.2·10⁻⁷),
@@ -142,7 +142,7 @@ public static class FastMath
     }
 
     /// <summary>
-    /// <c>σ(x) = 1/(1 + e^(−x))</c> (see the class remarks for its error): ½ + ½·tanh(x/2) for x ≥ −ln 3 (σ ≥ ¼), e^x/(1 + e^x)
+    /// <c>σ(x) = 1/(1 + e^(−x))</c> (≤ 3.12 ulp, see the class remarks): ½ + ½·tanh(x/2) for x ≥ −ln 3 (σ ≥ ¼), e^x/(1 + e^x)
     /// below, so small results keep their relative accuracy down to the subnormals. Exactly 1 from 18.2 on.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
