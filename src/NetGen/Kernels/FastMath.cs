@@ -24,8 +24,8 @@ namespace NetGen.Kernels;
 /// (x &lt; −87.34) are rounded once; +∞ above 88.7228, 0 below −103.98, NaN stays NaN.</item>
 /// <item><see cref="Tanh(float)"/>: ≤ 6.09 ulp, absolute and relative error ≤ 3.7·10⁻⁷ (every float in ±20); |tanh| ≤ 1 and
 /// exactly ±1 from ±9.1 on, odd (tanh(−0) = −0), NaN stays NaN. (Until issue 11 tanh went through exp: ≤ 2.13 ulp, at about
-/// 1.6× the latency; the rational form was chosen for latency, see below.)</item>
-/// <item><see cref="Sigmoid(float)"/>: ≤ 3.12 ulp (every 7th float in ±110; before issue 11 2.83 ulp), subnormal results included (σ(−100) ≈ 3.7·10⁻⁴⁴, relative
+/// twice the latency; the rational form was chosen for latency, see below.)</item>
+/// <item><see cref="Sigmoid(float)"/>: ≤ 3.20 ulp, absolute error ≤ 1.9·10⁻⁷ (every float in ±110; before issue 11 2.83 ulp), subnormal results included (σ(−100) ≈ 3.7·10⁻⁴⁴, relative
 /// accuracy kept in the whole left tail); exactly 1 from 18.2 on.</item>
 /// <item><see cref="Softplus(float)"/>: ≤ 2.80 ulp (every 16th float in ±110); never overflows.</item>
 /// <item><see cref="NormalCdf(float)"/> Φ: relative error ≤ 4.5·10⁻⁷ while Φ ≥ 10⁻³⁶ (z ≥ −12.6), absolute error ≤ 2.3·10⁻⁷ everywhere
@@ -37,7 +37,7 @@ namespace NetGen.Kernels;
 /// two steps (2^⌊n/2⌋·2^(n−⌊n/2⌋)) so subnormal results round once. tanh is a rational minimax form fitted for this library,
 /// x·P(x²)/Q(x²) with P of degree 4 and Q of degree 5 in x² (relative error 1.7·10⁻⁸ with the coefficients rounded to float), x
 /// clamped to ±9.1 and the result to ±1: no exponential, both polynomials in Estrin's form side by side, one division — about
-/// 0.6× the latency of the exponential form it replaced (measured as a dependent chain, 8 lanes: 15.3 → 9.4 ns on the
+/// 0.5× the latency of the exponential form it replaced (measured as a dependent chain, 4 or 8 lanes: 21.8 → 10.6 ns on the
 /// benchmark machine, see benchmarks/README.md). Its error (≤ 6.09 ulp) is the rounding of the two polynomials in float;
 /// the form itself is accurate to 0.3 ulp. σ(x) for x ≥ −ln 3 (σ ≥ ¼) is ½ + ½·tanh(x/2) by the same rational form, with
 /// the halving folded into the coefficients (exact powers of two) and the result a single multiply-add ¼·(x·P/Q) + ½, whose
@@ -142,7 +142,7 @@ public static class FastMath
     }
 
     /// <summary>
-    /// <c>σ(x) = 1/(1 + e^(−x))</c> (≤ 3.12 ulp, see the class remarks): ½ + ½·tanh(x/2) for x ≥ −ln 3 (σ ≥ ¼), e^x/(1 + e^x)
+    /// <c>σ(x) = 1/(1 + e^(−x))</c> (≤ 3.20 ulp, see the class remarks): ½ + ½·tanh(x/2) for x ≥ −ln 3 (σ ≥ ¼), e^x/(1 + e^x)
     /// below, so small results keep their relative accuracy down to the subnormals. Exactly 1 from 18.2 on.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
