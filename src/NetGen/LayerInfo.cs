@@ -28,6 +28,12 @@ public sealed record LayerInfo(
     int BiasOffset,
     int BiasCount)
 {
+    /// <summary>
+    /// The layer's module name in weight files (<c>fc1</c> gives tensors <c>fc1.weight</c>, <c>fc1.bias</c>), or null for the
+    /// index the layer's module has in the equivalent PyTorch <c>nn.Sequential</c> (see <see cref="IO.StateDict"/>).
+    /// </summary>
+    public string? Name { get; init; }
+
     /// <summary>Where the layer's parameters start (its weight).</summary>
     public int ParameterOffset => WeightOffset;
 

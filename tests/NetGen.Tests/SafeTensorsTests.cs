@@ -50,7 +50,7 @@ public class SafeTensorsTests
         Assert.Equal(8 + (long)n + 4 * StTanhSigmoid.ParameterCount, file.Length);
         string header = Encoding.UTF8.GetString(file, 8, (int)n);
         Assert.Equal(
-            """{"__metadata__":{"format":"pt","trained_by":"NetGen"},"0.weight":{"dtype":"F32","shape":[4,3],"data_offsets":[0,48]},"0.bias":{"dtype":"F32","shape":[4],"data_offsets":[48,64]},"2.weight":{"dtype":"F32","shape":[2,4],"data_offsets":[64,96]},"2.bias":{"dtype":"F32","shape":[2],"data_offsets":[96,104]}}""",
+            """{"__metadata__":{"format":"pt","netgen.architecture":"Dense(3->4, Tanh); Dense(4->2, Sigmoid)","trained_by":"NetGen"},"0.weight":{"dtype":"F32","shape":[4,3],"data_offsets":[0,48]},"0.bias":{"dtype":"F32","shape":[4],"data_offsets":[48,64]},"2.weight":{"dtype":"F32","shape":[2,4],"data_offsets":[64,96]},"2.bias":{"dtype":"F32","shape":[2],"data_offsets":[96,104]}}""",
             header.TrimEnd(' '));
         for (int i = 0; i < StTanhSigmoid.ParameterCount; i++)
         {

@@ -71,7 +71,7 @@ public class WeightsJsonTests
         { "wrong dtype", Valid.Replace("\"name\": \"0.bias\", \"dtype\": \"F32\"", "\"name\": \"0.bias\", \"dtype\": \"F64\""), typeof(TensorDTypeMismatchException), "0.bias" },
         { "too few values", Valid.Replace("[12, 13, 14, 15]", "[12, 13, 14]"), typeof(CorruptWeightFileException), "0.bias" },
         { "a string value", Valid.Replace("[12, 13, 14, 15]", "[12, \"13\", 14, 15]"), typeof(CorruptWeightFileException), "0.bias" },
-        { "out of float range", Valid.Replace("[12, 13, 14, 15]", "[12, 1e39, 14, 15]"), typeof(CorruptWeightFileException), "0.bias" },
+        { "out of float range (±∞ in float32: refused as non-finite, issue 12)", Valid.Replace("[12, 13, 14, 15]", "[12, 1e39, 14, 15]"), typeof(NonFiniteWeightException), "0.bias" },
         { "duplicate tensor", Valid.Replace("\"name\": \"2.bias\"", "\"name\": \"0.bias\""), typeof(CorruptWeightFileException), "0.bias" },
         { "wrong format", Valid.Replace("netgen-weights", "something-else"), typeof(CorruptWeightFileException), null },
         { "future version", Valid.Replace("\"version\": 1", "\"version\": 2"), typeof(CorruptWeightFileException), null },

@@ -19,6 +19,12 @@ namespace NetGen.IO;
 /// <para>Loading reads and checks the whole file — header structure, every tensor's name, dtype, shape and byte range, the file
 /// length — before it writes a single parameter, and throws a <see cref="WeightFileException"/> subtype naming the file and the
 /// tensor. Saving writes a temporary file and renames it over the target, so a failure mid-save leaves the previous file intact.</para>
+/// <para>Architecture: <see cref="Save"/> writes the network's layer list (<see cref="NetworkArchitecture.Describe(INetwork)"/>) into
+/// <c>__metadata__</c> under <c>netgen.architecture</c>; <see cref="Load"/> compares it when the file has it and refuses a file saved
+/// from a different architecture (another activation, kind, size or order) with an <see cref="ArchitectureMismatchException"/>
+/// showing both. Files without it (PyTorch's) load on tensor names and shapes alone.</para>
+/// <para>Values: a tensor holding NaN or ±∞ is refused with a <see cref="NonFiniteWeightException"/> naming the file, the tensor and
+/// the first such value's position, unless <c>allowNonFinite</c> is set.</para>
 /// <para>In PyTorch (with the <c>safetensors</c> package): <c>save_file(model.state_dict(), path)</c> and
 /// <c>model.load_state_dict(load_file(path))</c>, where <c>model</c> is the equivalent <c>nn.Sequential</c>.</para>
 /// </remarks>
@@ -33,10 +39,15 @@ public static class SafeTensors
     /// <summary>Saves <paramref name="network"/>'s parameters to <paramref name="path"/> atomically (temporary file, then rename).</summary>
     /// <param name="network">The network to save.</param>
     /// <param name="path">The target file; an existing file is replaced only once the new one is completely written.</param>
-    /// <param name="metadata">Optional string pairs for the header's <c>__metadata__</c>; <c>format: pt</c> is always written.</param>
+    /// <param name="metadata">
+    /// Optional string pairs for the header's <c>__metadata__</c>; <c>format: pt</c> and <c>netgen.architecture</c> (the network's
+    /// layer list, <see cref="NetworkArchitecture"/>) are always written, and the latter may not be given.
+    /// </param>
+    /// <exception cref="ArgumentException"><paramref name="metadata"/> sets <c>netgen.architecture</c>.</exception>
     public static void Save(INetwork network, string path, IReadOnlyDictionary<string, string>? metadata = null)
     {
         ArgumentNullException.ThrowIfNull(network);
+        CheckMetadata(metadata);
         AtomicFile.Write(path, stream => Write(network, stream, metadata));
     }
 
@@ -45,6 +56,7 @@ public static class SafeTensors
     {
         ArgumentNullException.ThrowIfNull(network);
         ArgumentNullException.ThrowIfNull(stream);
+        CheckMetadata(metadata);
         byte[] header = BuildHeader(network, metadata);
         Span<byte> prefix = stackalloc byte[8];
         BinaryPrimitives.WriteUInt64LittleEndian(prefix, (ulong)header.Length);
@@ -62,6 +74,16 @@ public static class SafeTensors
         }
     }
 
+    private static void CheckMetadata(IReadOnlyDictionary<string, string>? metadata)
+    {
+        if (metadata is not null && metadata.ContainsKey(NetworkArchitecture.MetadataKey))
+        {
+            throw new ArgumentException(
+                $"metadata sets '{NetworkArchitecture.MetadataKey}', which NetGen writes itself from the network's layers; remove that key.",
+                nameof(metadata));
+        }
+    }
+
     private static bool IsRunningVariance(StateTensor tensor) => tensor.Name.EndsWith(".running_var", StringComparison.Ordinal);
 
     private static string BatchCounterName(StateTensor runningVariance) =>
@@ -74,6 +96,9 @@ public static class SafeTensors
     /// <param name="network">The network whose <see cref="INetwork.Parameters"/> receive the file's tensors.</param>
     /// <param name="path">A safetensors file with exactly the network's tensors (float32, same names and shapes).</param>
     /// <param name="maxHeaderBytes">The largest header accepted (<see cref="DefaultMaxHeaderBytes"/> unless set).</param>
+    /// <param name="allowNonFinite">Load tensors holding NaN or ±∞ instead of refusing them (false unless set).</param>
+    /// <exception cref="ArchitectureMismatchException">The file records a different architecture than the network's.</exception>
+    /// <exception cref="NonFiniteWeightException">A tensor holds NaN or ±∞ and <paramref name="allowNonFinite"/> is false.</exception>
     /// <exception cref="MissingTensorException">The network has a tensor the file lacks.</exception>
     /// <exception cref="UnexpectedTensorException">The file has a tensor the network lacks.</exception>
     /// <exception cref="TensorShapeMismatchException">A tensor's shape differs.</exception>
@@ -81,11 +106,11 @@ public static class SafeTensors
     /// <exception cref="TruncatedWeightFileException">The file ends early.</exception>
     /// <exception cref="CorruptWeightFileException">The header or the offsets are malformed, or bytes follow the last tensor.</exception>
     /// <exception cref="WeightFileHeaderTooLargeException">The header is larger than <paramref name="maxHeaderBytes"/>.</exception>
-    public static void Load(INetwork network, string path, long maxHeaderBytes = DefaultMaxHeaderBytes)
+    public static void Load(INetwork network, string path, long maxHeaderBytes = DefaultMaxHeaderBytes, bool allowNonFinite = false)
     {
         ArgumentNullException.ThrowIfNull(network);
         using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16);
-        Read(network, stream, path, maxHeaderBytes);
+        Read(network, stream, path, maxHeaderBytes, allowNonFinite);
     }
 
     /// <summary>Reads safetensors data from <paramref name="stream"/> into <paramref name="network"/>, with the checks of <see cref="Load"/>.</summary>
@@ -93,17 +118,18 @@ public static class SafeTensors
     /// <param name="stream">The data, read to its end (a seekable stream lets truncation be reported before reading the data).</param>
     /// <param name="sourceName">The name that error messages give the data, such as its file name.</param>
     /// <param name="maxHeaderBytes">The largest header accepted.</param>
-    public static void Read(INetwork network, Stream stream, string sourceName, long maxHeaderBytes = DefaultMaxHeaderBytes)
+    /// <param name="allowNonFinite">Load tensors holding NaN or ±∞ instead of refusing them (false unless set).</param>
+    public static void Read(INetwork network, Stream stream, string sourceName, long maxHeaderBytes = DefaultMaxHeaderBytes, bool allowNonFinite = false)
     {
         ArgumentNullException.ThrowIfNull(network);
         ArgumentNullException.ThrowIfNull(stream);
         ArgumentNullException.ThrowIfNull(sourceName);
-        (float[] parameters, float[] statistics) = ReadValues(network, stream, sourceName, maxHeaderBytes);
+        (float[] parameters, float[] statistics) = ReadValues(network, stream, sourceName, maxHeaderBytes, allowNonFinite);
         parameters.CopyTo(network.Parameters);
         statistics.CopyTo(network.RunningStatistics);
     }
 
-    private static (float[] Parameters, float[] Statistics) ReadValues(INetwork network, Stream stream, string source, long maxHeaderBytes)
+    private static (float[] Parameters, float[] Statistics) ReadValues(INetwork network, Stream stream, string source, long maxHeaderBytes, bool allowNonFinite)
     {
         Span<byte> prefix = stackalloc byte[8];
         int got = stream.ReadAtLeast(prefix, prefix.Length, throwOnEndOfStream: false);
@@ -131,7 +157,11 @@ public static class SafeTensors
                 $"the header announces {headerLength:N0} bytes but the file ends after {got:N0} of them.");
         }
 
-        Dictionary<string, FileTensor> tensors = ParseHeader(header, source, out long dataLength);
+        Dictionary<string, FileTensor> tensors = ParseHeader(header, source, out long dataLength, out Dictionary<string, string> metadata);
+        if (metadata.TryGetValue(NetworkArchitecture.MetadataKey, out string? architecture))
+        {
+            NetworkArchitecture.Check(network, architecture, source);
+        }
         StateTensor[] expected = TensorCatalog.Validate(network, tensors, source);
 
         remaining = stream.CanSeek ? stream.Length - stream.Position : long.MaxValue;
@@ -163,6 +193,10 @@ public static class SafeTensors
             float[] target = tensor.Buffer == TensorBuffer.Parameters ? parameters : statistics;
             ReadLittleEndian(data.AsSpan((int)entry.Begin, (int)(entry.End - entry.Begin)), target.AsSpan(tensor.Offset, tensor.Length));
         }
+        if (!allowNonFinite)
+        {
+            NonFiniteCheck.Check(network, expected, parameters, statistics, source);
+        }
         return (parameters, statistics);
     }
 
@@ -181,9 +215,10 @@ public static class SafeTensors
     }
 
     /// <summary>Parses and checks the header's structure: fields, dtype sizes against shapes, and offsets that tile the data exactly.</summary>
-    private static Dictionary<string, FileTensor> ParseHeader(byte[] header, string source, out long dataLength)
+    private static Dictionary<string, FileTensor> ParseHeader(byte[] header, string source, out long dataLength, out Dictionary<string, string> metadata)
     {
         var tensors = new Dictionary<string, FileTensor>(StringComparer.Ordinal);
+        metadata = new Dictionary<string, string>(StringComparer.Ordinal);
         string? current = null;
         try
         {
@@ -198,7 +233,7 @@ public static class SafeTensors
                 reader.Read();
                 if (current == "__metadata__")
                 {
-                    ReadMetadata(ref reader, source);
+                    ReadMetadata(ref reader, source, metadata);
                     current = null;
                     continue;
                 }
@@ -242,7 +277,7 @@ public static class SafeTensors
         return tensors;
     }
 
-    private static void ReadMetadata(ref Utf8JsonReader reader, string source)
+    private static void ReadMetadata(ref Utf8JsonReader reader, string source, Dictionary<string, string> metadata)
     {
         if (reader.TokenType == JsonTokenType.Null)
         {
@@ -260,6 +295,7 @@ public static class SafeTensors
             {
                 throw new CorruptWeightFileException(source, null, $"__metadata__ entry '{key}' must be a string.");
             }
+            metadata[key] = reader.GetString()!;
         }
     }
 
@@ -357,16 +393,17 @@ public static class SafeTensors
     private static byte[] BuildHeader(INetwork network, IReadOnlyDictionary<string, string>? metadata)
     {
         var buffer = new ArrayBufferWriter<byte>();
-        using (var json = new Utf8JsonWriter(buffer))
+        // Relaxed escaping keeps the architecture text readable in the file ("Dense(2->4, Tanh)", not "Dense(2-\u003E4, Tanh)").
+        using (var json = new Utf8JsonWriter(buffer, new JsonWriterOptions { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping }))
         {
             json.WriteStartObject();
             json.WriteStartObject("__metadata__");
-            var keys = new List<string> { "format" };
+            var keys = new List<string> { "format", NetworkArchitecture.MetadataKey };
             if (metadata is not null)
             {
                 foreach (string key in metadata.Keys)
                 {
-                    if (key != "format")
+                    if (key != "format" && key != NetworkArchitecture.MetadataKey)
                     {
                         keys.Add(key);
                     }
@@ -375,7 +412,9 @@ public static class SafeTensors
             keys.Sort(StringComparer.Ordinal);
             foreach (string key in keys)
             {
-                json.WriteString(key, key == "format" && (metadata is null || !metadata.ContainsKey(key)) ? "pt" : metadata![key]);
+                json.WriteString(key, key == NetworkArchitecture.MetadataKey
+                    ? NetworkArchitecture.Describe(network)
+                    : key == "format" && (metadata is null || !metadata.ContainsKey(key)) ? "pt" : metadata![key]);
             }
             json.WriteEndObject();
             long offset = 0;

@@ -18,6 +18,8 @@ namespace NetGen.IO;
 /// <para>Shapes: a dense weight is <c>[out, in]</c> (nn.Linear.weight), a bias <c>[out]</c>; batch norm has <c>weight</c> (γ),
 /// <c>bias</c> (β), <c>running_mean</c> and <c>running_var</c>, each <c>[features]</c>. PyTorch's <c>num_batches_tracked</c>
 /// counter (an int64 scalar) has no NetGen counterpart: it is written as 0 and ignored when read.</para>
+/// <para>A layer with a <see cref="LayerInfo.Name"/> (a PyTorch module's own name, such as <c>fc1</c>) has tensors
+/// <c>fc1.weight</c>, <c>fc1.bias</c>, … instead of its Sequential index; unnamed layers keep their index, counted as above.</para>
 /// </remarks>
 public static class StateDict
 {
@@ -29,7 +31,7 @@ public static class StateDict
         int module = 0, statistics = 0;
         foreach (LayerInfo layer in network.Layers)
         {
-            string prefix = module.ToString(CultureInfo.InvariantCulture) + ".";
+            string prefix = ModuleName(layer, module) + ".";
             switch (layer.Kind)
             {
                 case LayerKind.Dense:
@@ -59,12 +61,16 @@ public static class StateDict
         {
             if (layer.Kind == LayerKind.BatchNorm)
             {
-                names.Add(module.ToString(CultureInfo.InvariantCulture) + ".num_batches_tracked");
+                names.Add(ModuleName(layer, module) + ".num_batches_tracked");
             }
             module += layer.Kind == LayerKind.Dropout || layer.Activation == Activation.Identity ? 1 : 2;
         }
         return names.ToArray();
     }
+
+    /// <summary>A layer's module name: its <see cref="LayerInfo.Name"/>, else its index in the equivalent <c>nn.Sequential</c>.</summary>
+    private static string ModuleName(LayerInfo layer, int sequentialIndex) =>
+        layer.Name ?? sequentialIndex.ToString(CultureInfo.InvariantCulture);
 
     /// <summary>The buffer a tensor lives in.</summary>
     internal static Span<float> Storage(INetwork network, TensorBuffer buffer) =>

@@ -117,3 +117,49 @@ public sealed class TensorDTypeMismatchException : WeightFileException
     /// <summary>The file's dtype, such as <c>F16</c> or <c>F64</c>.</summary>
     public string ActualDType { get; }
 }
+
+/// <summary>
+/// The file records (in its safetensors <c>__metadata__</c>, key <see cref="NetworkArchitecture.MetadataKey"/>) that it was
+/// saved from a different architecture: another activation, layer kind, size, name or layer order.
+/// </summary>
+public sealed class ArchitectureMismatchException : WeightFileException
+{
+    /// <summary>Creates the exception.</summary>
+    public ArchitectureMismatchException(string filePath, string expectedArchitecture, string actualArchitecture, string message)
+        : base(filePath, null, message)
+    {
+        ExpectedArchitecture = expectedArchitecture;
+        ActualArchitecture = actualArchitecture;
+    }
+
+    /// <summary>The network's architecture text (<see cref="NetworkArchitecture.Describe(INetwork)"/>).</summary>
+    public string ExpectedArchitecture { get; }
+
+    /// <summary>The architecture text the file records.</summary>
+    public string ActualArchitecture { get; }
+}
+
+/// <summary>
+/// A tensor in the file holds NaN or ±∞. Such weights make every output NaN or infinite, so they are refused unless the
+/// caller asks for them explicitly (<c>allowNonFinite: true</c>).
+/// </summary>
+public sealed class NonFiniteWeightException : WeightFileException
+{
+    /// <summary>Creates the exception.</summary>
+    public NonFiniteWeightException(string filePath, string tensorName, long index, string position, float value, string message)
+        : base(filePath, tensorName, message)
+    {
+        Index = index;
+        Position = position;
+        Value = value;
+    }
+
+    /// <summary>The first non-finite value's index in the flattened tensor (row-major).</summary>
+    public long Index { get; }
+
+    /// <summary>The same position per dimension, such as <c>[1, 3]</c>.</summary>
+    public string Position { get; }
+
+    /// <summary>The value found: NaN, +∞ or −∞.</summary>
+    public float Value { get; }
+}

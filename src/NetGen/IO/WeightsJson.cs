@@ -23,7 +23,9 @@ namespace NetGen.IO;
 /// }
 /// </code>
 /// <para>Numbers are written as the shortest decimal that reads back as the same float32, so a save → load round trip is
-/// bit-exact; NaN and infinities cannot be written (JSON has no literal for them). Loading checks every tensor as
+/// bit-exact; NaN and infinities cannot be written (JSON has no literal for them). A number too large for float32 (such as
+/// <c>1e39</c>) reads as ±∞ and is refused like a non-finite safetensors value (<see cref="NonFiniteWeightException"/>) unless
+/// <c>allowNonFinite</c> is set. Loading checks every tensor as
 /// <see cref="SafeTensors.Load"/> does and throws the same <see cref="WeightFileException"/> subtypes; on any error the
 /// network keeps its previous parameters. Saving is atomic.</para>
 /// </remarks>
@@ -82,24 +84,32 @@ public static class WeightsJson
     /// <exception cref="TensorShapeMismatchException">A tensor's shape differs.</exception>
     /// <exception cref="TensorDTypeMismatchException">A tensor is not F32.</exception>
     /// <exception cref="CorruptWeightFileException">The text is not NetGen weight JSON (including a truncated file).</exception>
-    public static void Load(INetwork network, string path)
+    /// <exception cref="NonFiniteWeightException">A value overflows float32 (±∞) and <paramref name="allowNonFinite"/> is false.</exception>
+    /// <param name="network">The network to fill.</param>
+    /// <param name="path">The file.</param>
+    /// <param name="allowNonFinite">Load values that overflow float32 as ±∞ instead of refusing them (false unless set).</param>
+    public static void Load(INetwork network, string path, bool allowNonFinite = false)
     {
         ArgumentNullException.ThrowIfNull(network);
         byte[] bytes = File.ReadAllBytes(path);
-        Read(network, bytes, path);
+        Read(network, bytes, path, allowNonFinite);
     }
 
     /// <summary>Reads NetGen weight JSON from <paramref name="stream"/> into <paramref name="network"/>, with the checks of <see cref="Load"/>.</summary>
-    public static void Read(INetwork network, Stream stream, string sourceName)
+    /// <param name="network">The network to fill.</param>
+    /// <param name="stream">The data, read to its end.</param>
+    /// <param name="sourceName">The name that error messages give the data, such as its file name.</param>
+    /// <param name="allowNonFinite">Load values that overflow float32 as ±∞ instead of refusing them (false unless set).</param>
+    public static void Read(INetwork network, Stream stream, string sourceName, bool allowNonFinite = false)
     {
         ArgumentNullException.ThrowIfNull(network);
         ArgumentNullException.ThrowIfNull(stream);
         using var copy = new MemoryStream();
         stream.CopyTo(copy);
-        Read(network, copy.ToArray(), sourceName);
+        Read(network, copy.ToArray(), sourceName, allowNonFinite);
     }
 
-    private static void Read(INetwork network, byte[] json, string source)
+    private static void Read(INetwork network, byte[] json, string source, bool allowNonFinite)
     {
         var tensors = new Dictionary<string, FileTensor>(StringComparer.Ordinal);
         var data = new List<float>();
@@ -184,6 +194,10 @@ public static class WeightsJson
                 target[tensor.Offset + i] = data[(int)entry.Begin + i];
             }
         }
+        if (!allowNonFinite)
+        {
+            NonFiniteCheck.Check(network, expected, parameters, statistics, source);
+        }
         parameters.CopyTo(network.Parameters);
         statistics.CopyTo(network.RunningStatistics);
     }
@@ -241,12 +255,24 @@ public static class WeightsJson
                     begin = data.Count;
                     while (reader.Read() && reader.TokenType != JsonTokenType.EndArray)
                     {
-                        if (reader.TokenType != JsonTokenType.Number || !reader.TryGetSingle(out float value) || !float.IsFinite(value))
+                        if (reader.TokenType != JsonTokenType.Number)
                         {
                             throw new CorruptWeightFileException(source, name,
-                                $"tensor '{name}': value {data.Count - begin} is not a finite float32 number.");
+                                $"tensor '{name}': value {data.Count - begin} is not a number.");
                         }
-                        data.Add(value);
+                        if (reader.TryGetSingle(out float value))
+                        {
+                            data.Add(value);
+                        }
+                        else if (reader.TryGetDouble(out double wide))
+                        {
+                            data.Add((float)wide); // beyond float32's range: ±∞, refused after validation unless allowed
+                        }
+                        else
+                        {
+                            // A valid JSON number beyond even float64's range (1e400): ±∞ in float32 as well.
+                            data.Add(reader.ValueSpan.Length > 0 && reader.ValueSpan[0] == (byte)'-' ? float.NegativeInfinity : float.PositiveInfinity);
+                        }
                     }
                     end = data.Count;
                     break;
