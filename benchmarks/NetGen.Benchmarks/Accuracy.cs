@@ -6,7 +6,7 @@ using NetGen.Kernels;
 namespace NetGen.Benchmarks;
 
 /// <summary>
-/// <c>-- accuracy [stride] [phiStride]</c>: the measured maximum errors of <see cref="FastMath"/> quoted in its documentation.
+/// <c>-- accuracy [stride] [phiStride] [names]</c> (names: a comma-separated subset such as <c>tanh,sigmoid</c>): the measured maximum errors of <see cref="FastMath"/> quoted in its documentation.
 /// exp, tanh and σ are swept over every float of their range (stride 1 by default, both signs), Φ, GELU and GELU′ over
 /// every 64th (their double-precision reference is a slow series), each value through the Vector512 form and the scalar
 /// form, which must agree bit for bit; softplus (scalar only) over every 16th. Errors are in ulps of the correctly rounded result, plus absolute and relative.
@@ -17,6 +17,14 @@ public static class Accuracy
     {
         int stride = args.Length > 0 ? int.Parse(args[0]) : 1;
         int phiStride = args.Length > 1 ? int.Parse(args[1]) : 64;
+        string[]? only = args.Length > 2 ? args[2].Split(',') : null;
+        void Sweep(string name, Func<Vector512<float>, Vector512<float>>? vector, Func<float, float> scalar, Func<double, double> reference, float range, int stride)
+        {
+            if (only is null || Array.IndexOf(only, name) >= 0)
+            {
+                Accuracy.Sweep(name, vector, scalar, reference, range, stride);
+            }
+        }
         Console.WriteLine($"Vector512 accelerated: {Vector512.IsHardwareAccelerated}, fused multiply-add: {FastMath.HasFusedMultiplyAdd}");
         Sweep("exp", FastMath.Exp, FastMath.Exp, Math.Exp, 110f, stride);
         Sweep("tanh", FastMath.Tanh, FastMath.Tanh, Math.Tanh, 20f, stride);

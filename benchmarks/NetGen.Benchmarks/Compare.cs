@@ -18,7 +18,8 @@ namespace NetGen.Benchmarks;
 
 /// <summary>
 /// The side-by-side run: BenchmarkDotNet over W1–W4 (naive, TensorPrimitives, NetGen), then the PyTorch script, then one
-/// table of ratios against the targets. Options: <c>--quick</c> (short runs, a smoke test), <c>--skip-pytorch</c>,
+/// table of ratios against the targets, then NetGen beside RTNeural when <c>NETGEN_RTNEURAL_BENCH</c> is set
+/// (<see cref="RTNeuralCompare"/>). Options: <c>--quick</c> (short runs, a smoke test), <c>--skip-pytorch</c>,
 /// <c>--python PATH</c> (default /usr/bin/python3), <c>--out FILE</c> (markdown table, default
 /// BenchmarkDotNet.Artifacts/ratios.md).
 /// </summary>
@@ -106,7 +107,10 @@ public static class Compare
             }
         }
 
-        string table = Table(times, pytorch, netLoad);
+        // RTNeural beside NetGen (forward), when NETGEN_RTNEURAL_BENCH names its benchmark program; else one line saying so.
+        var forward = times.Where(kv => kv.Key.Category == "Forward" && kv.Key.Method == "NetGenForward").ToDictionary(kv => kv.Key.Type, kv => kv.Value);
+        string rtneural = RTNeuralCompare.Run(quick, forward, repeats: quick ? 1 : 3);
+        string table = Table(times, pytorch, netLoad) + Environment.NewLine + rtneural;
         Console.WriteLine();
         Console.WriteLine(table);
         Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(outFile))!);

@@ -11,10 +11,9 @@ namespace NetGen.Benchmarks;
 /// benchmark class is specialised per network and every call is direct and inlinable (a generic over a class, or an
 /// interface reference, would call through a dictionary and hide exactly what is being measured).
 /// </summary>
-public interface INetGenCalls
+public interface INetGenCalls : IForward
 {
     ITrainableNetwork Network { get; }
-    void Forward(ReadOnlySpan<float> input, Span<float> output);
     float Backward(ReadOnlySpan<float> input, ReadOnlySpan<float> target);
     float TrainStep(ReadOnlySpan<float> input, ReadOnlySpan<float> target, float learningRate);
 }

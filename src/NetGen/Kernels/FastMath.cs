@@ -17,13 +17,16 @@ namespace NetGen.Kernels;
 /// <para>Maximum errors against double-precision references, in ulps of the correctly rounded float result, measured by
 /// <c>dotnet run -c Release --project benchmarks/NetGen.Benchmarks -- accuracy</c> (AVX-512 with FMA; the scalar form and every
 /// vector width give the same bits). <c>tests/NetGen.Tests/FastMathTests.cs</c> asserts slightly rounder bounds (exp 1.5 ulp,
-/// tanh, σ and softplus 3 ulp, Φ 5·10⁻⁷ relative and 2.5·10⁻⁷ absolute, GELU 2.5·10⁻⁷·max(1, |z|)) on a dense sweep, also
+/// tanh 6.5 ulp, σ 3.5 ulp, softplus 3 ulp, Φ 5·10⁻⁷ relative and 2.5·10⁻⁷ absolute, GELU 2.5·10⁻⁷·max(1, |z|)) on a dense sweep, also
 /// without FMA and without AVX2/AVX-512 in child test runs:</para>
 /// <list type="bullet">
 /// <item><see cref="Exp(float)"/>: ≤ 1.07 ulp for normal results (all 2.2·10⁹ floats in ±110 checked); subnormal results
 /// (x &lt; −87.34) are rounded once; +∞ above 88.7228, 0 below −103.98, NaN stays NaN.</item>
-/// <item><see cref="Tanh(float)"/>: ≤ 2.13 ulp (every float in ±20); exactly ±1 beyond ±9.02, odd (tanh(−0) = −0), NaN stays NaN.</item>
-/// <item><see cref="Sigmoid(float)"/>: ≤ 2.83 ulp (every float in ±110), subnormal results included (σ(−100) ≈ 3.7·10⁻⁴⁴); exactly 1 above 16.64.</item>
+/// <item><see cref="Tanh(float)"/>: ≤ 6.09 ulp, absolute and relative error ≤ 3.7·10⁻⁷ (every float in ±20); |tanh| ≤ 1 and
+/// exactly ±1 from ±9.1 on, odd (tanh(−0) = −0), NaN stays NaN. (Until issue 11 tanh went through exp: ≤ 2.13 ulp, at about
+/// twice the latency; the rational form was chosen for latency, see below.)</item>
+/// <item><see cref="Sigmoid(float)"/>: ≤ 3.20 ulp, absolute error ≤ 1.9·10⁻⁷ (every float in ±110; before issue 11 2.83 ulp), subnormal results included (σ(−100) ≈ 3.7·10⁻⁴⁴, relative
+/// accuracy kept in the whole left tail); exactly 1 from 18.2 on.</item>
 /// <item><see cref="Softplus(float)"/>: ≤ 2.80 ulp (every 16th float in ±110); never overflows.</item>
 /// <item><see cref="NormalCdf(float)"/> Φ: relative error ≤ 4.5·10⁻⁷ while Φ ≥ 10⁻³⁶ (z ≥ −12.6), absolute error ≤ 2.3·10⁻⁷ everywhere
 /// (every 64th float in ±15).</item>
@@ -31,11 +34,17 @@ namespace NetGen.Kernels;
 /// </list>
 /// <para>Method: exp reduces x = n·ln 2 + r with |r| ≤ ln 2 / 2 (Cody–Waite, two-part ln 2), evaluates a degree-6 minimax
 /// polynomial for eʳ (in Estrin's form, which halves the chain of dependent multiply-adds against Horner's) and scales by 2ⁿ in
-/// two steps (2^⌊n/2⌋·2^(n−⌊n/2⌋)) so subnormal results round once. tanh uses an odd degree-9 minimax polynomial for
-/// |x| &lt; 0.4 and (1 − e)/(1 + e) with e = e^(−2|x|) above (no cancellation: e ≤ 0.45), that exponential clamped at −88 and
-/// scaled in one step (its results below 2⁻¹²⁶ only need to be tiny), which shortens tanh's latency by ~15 %.
-/// σ uses e = e^(−|x|): 1/(1 + e) for x ≥ 0 and e/(1 + e) below, so it never overflows and keeps relative accuracy in the
-/// left tail. Φ uses the Chebyshev fit of erfc from <i>Numerical Recipes</i> §6.2 (fractional error &lt; 1.2·10⁻⁷),
+/// two steps (2^⌊n/2⌋·2^(n−⌊n/2⌋)) so subnormal results round once. tanh is a rational minimax form fitted for this library,
+/// x·P(x²)/Q(x²) with P of degree 4 and Q of degree 5 in x² (relative error 1.7·10⁻⁸ with the coefficients rounded to float), x
+/// clamped to ±9.1 and the result to ±1: no exponential, both polynomials in Estrin's form side by side, one division — about
+/// 0.5× the latency of the exponential form it replaced (measured as a dependent chain, 4 or 8 lanes: 21.8 → 10.6 ns on the
+/// benchmark machine, see benchmarks/README.md). Its error (≤ 6.09 ulp) is the rounding of the two polynomials in float;
+/// the form itself is accurate to 0.3 ulp. σ(x) for x ≥ −ln 3 (σ ≥ ¼) is ½ + ½·tanh(x/2) by the same rational form, with
+/// the halving folded into the coefficients (exact powers of two) and the result a single multiply-add ¼·(x·P/Q) + ½, whose
+/// error is about half of tanh's plus the final rounding (σ and tanh(x/2) share the spacing of floats in [½, 1)); below −ln 3 it is e^x/(1 + e^x), since 1 + tanh(x/2) would cancel there
+/// and lose the relative accuracy that the binary cross-entropy (log σ) needs in the left tail. The vector forms take the
+/// tanh path without the exponential when every lane has x ≥ −ln 3 (one compare and branch), else compute both and select per
+/// lane; the scalar form branches. Φ uses the Chebyshev fit of erfc from <i>Numerical Recipes</i> §6.2 (fractional error &lt; 1.2·10⁻⁷),
 /// erfc(a) = t·e^(−a² + P(t)), t = 1/(1 + a/2), with a² split into an exact high part and a small low part so the large
 /// exponent is never rounded. softplus is max(x, 0) + log1p(e^(−|x|)) with log1p as 2·atanh(s), s = e/(2 + e). Multiply-adds
 /// are fused where the hardware has FMA (x86 FMA3, Arm AdvSIMD) and separate otherwise; the test bounds are checked for both.</para>
@@ -49,13 +58,24 @@ public static class FastMath
     private const float RoundMagic = 12582912f;        // 1.5·2²³: adding it rounds to an integer held in the low mantissa bits
     private const float ExpMax = 89f;                  // e^89 > float.MaxValue: the clamp still gives +∞
     private const float ExpMin = -104f;                // e^−104 < half the smallest subnormal: the clamp still gives 0
-    private const float TanhExpMin = -88f;             // tanh's e^(−2|x|): n ≥ −127, and n = −127 scales to 0 (tanh is ±1 there)
     // eʳ ≈ 1 + r + r²·(E2 + r·(E3 + r·(E4 + r·(E5 + r·E6)))), minimax on [−ln2/2, ln2/2], relative error 4.4·10⁻⁹.
     private const float E2 = 0.5f, E3 = 0.1666652f, E4 = 0.041666206f, E5 = 0.008368882f, E6 = 0.0013950479f;
 
-    // tanh: x + x³·(T0 + x²·(T1 + x²·(T2 + x²·T3))) on |x| < TanhSmall, minimax, relative error 3.2·10⁻⁹.
-    private const float TanhSmall = 0.4f;
-    private const float T0 = -0.3333328f, T1 = 0.1333064f, T2 = -0.05350592f, T3 = 0.018573785f;
+    // tanh(x) ≈ x·P(u)/Q(u), u = x², x clamped to ±TanhClamp: a minimax rational form (relative error 1.1·10⁻⁹ before
+    // rounding the coefficients to float, 1.7·10⁻⁸ after) fitted for this library on [0, 9.1] (Lawson's iteration, then each
+    // coefficient rounded to float in turn and the others refitted). No exponential and no branch: two Estrin polynomials
+    // side by side and one division.
+    private const float TanhClamp = 9.1f;              // tanh(9.1) rounds to 1, and so does the rational form there
+    private const float TP1 = 0.13783099f, TP2 = 0.004005597f, TP3 = 3.1523887e-05f, TP4 = 5.0522736e-08f;
+    private const float TQ1 = 0.47116432f, TQ2 = 0.027727053f, TQ3 = 0.0004202079f, TQ4 = 1.612326e-06f, TQ5 = 7.3249457e-10f;
+
+    // σ(x) = ½ + ½·tanh(x/2) where σ ≥ ¼ (x ≥ −ln 3); below, e^x/(1 + e^x), which keeps relative accuracy down to the subnormals.
+    private const float SigmoidTanhMin = -1.0986123f;
+    // σ's tanh(x/2) with the halving folded in: c = clamp(x, ±2·TanhClamp) = 2·clamp(x/2), u = c² = 4·(x/2)², so the
+    // coefficients of uᵏ are tanh's divided by 4ᵏ (exact: powers of two), c·P/Q = 2·tanh(x/2) and σ = ¼·(c·P/Q) + ½ in one
+    // multiply-add. No clamp of the result is needed: a quotient an ulp above 2 still rounds σ to 1.
+    private const float SP1 = TP1 / 4f, SP2 = TP2 / 16f, SP3 = TP3 / 64f, SP4 = TP4 / 256f;
+    private const float SQ1 = TQ1 / 4f, SQ2 = TQ2 / 16f, SQ3 = TQ3 / 64f, SQ4 = TQ4 / 256f, SQ5 = TQ5 / 1024f;
 
     // softplus: log1p(e) = 2·atanh(s) = 2s + s³·(2/3 + s²·(2/5 + s²·(2/7 + …))), s = e/(2 + e) ∈ [0, 1/3].
     private const float A3 = 2f / 3f, A5 = 2f / 5f, A7 = 2f / 7f, A9 = 2f / 9f, A11 = 2f / 11f, A13 = 2f / 13f, A15 = 2f / 15f;
@@ -105,49 +125,43 @@ public static class FastMath
         return p * s1 * s2;
     }
 
-    /// <summary><c>tanh(x)</c>, ≤ 3 ulp (see the class remarks).</summary>
+    /// <summary><c>tanh(x)</c> by a rational form (see the class remarks); exactly ±1 beyond ±9.1, odd, NaN stays NaN.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static float Tanh(float x)
     {
-        float ax = MathF.Abs(x);
-        if (ax < TanhSmall)
+        if (Vector128.IsHardwareAccelerated)
         {
-            float x2 = x * x;
-            float q = MultiplyAdd(MultiplyAdd(MultiplyAdd(T3, x2, T2), x2, T1), x2, T0);
-            return MathF.CopySign(MultiplyAdd(x * x2, q, x), x); // the sign keeps tanh(−0) = −0
+            return Tanh(Vector128.CreateScalarUnsafe(x)).ToScalar(); // the vector code in lane 0: the same operations, so the same bits
         }
-        float e = ExpNonPositive(-2f * ax);
-        return MathF.CopySign((1f - e) / (1f + e), x);
+        float c = MathF.CopySign(MathF.Min(MathF.Abs(x), TanhClamp), x);
+        float u = c * c, u2 = u * u, u4 = u2 * u2;
+        float p = MultiplyAdd(u4, TP4, MultiplyAdd(u2, MultiplyAdd(u, TP3, TP2), MultiplyAdd(u, TP1, 1f)));
+        float q = MultiplyAdd(u4, MultiplyAdd(u, TQ5, TQ4), MultiplyAdd(u2, MultiplyAdd(u, TQ3, TQ2), MultiplyAdd(u, TQ1, 1f)));
+        float r = c * p / q;
+        return MathF.CopySign(MathF.Min(MathF.Abs(r), 1f), r);
     }
 
     /// <summary>
-    /// <c>eˣ</c> for tanh's argument −2|x| ≤ 0: as <see cref="Exp(float)"/>, but clamped at −88 and scaled by 2ⁿ in one step
-    /// (n ≥ −127; 2⁻¹²⁷ is flushed to 0, where tanh is ±1 anyway), which shortens tanh's dependency chain. NaN stays NaN.
+    /// <c>σ(x) = 1/(1 + e^(−x))</c> (≤ 3.20 ulp, see the class remarks): ½ + ½·tanh(x/2) for x ≥ −ln 3 (σ ≥ ¼), e^x/(1 + e^x)
+    /// below, so small results keep their relative accuracy down to the subnormals. Exactly 1 from 18.2 on.
     /// </summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static float ExpNonPositive(float x)
-    {
-        if (x < TanhExpMin)
-        {
-            x = TanhExpMin;
-        }
-        float t = MultiplyAdd(x, Log2E, RoundMagic);
-        float n = t - RoundMagic;
-        float r = MultiplyAdd(n, -Ln2Hi, x);
-        r = MultiplyAdd(n, -Ln2Lo, r);
-        float r2 = r * r;
-        float p = MultiplyAdd(MultiplyAdd(MultiplyAdd(E6, r2, MultiplyAdd(E5, r, E4)), r2, MultiplyAdd(E3, r, E2)), r2, r) + 1f;
-        int ni = BitConverter.SingleToInt32Bits(t) - BitConverter.SingleToInt32Bits(RoundMagic);
-        return p * BitConverter.Int32BitsToSingle(Math.Max(ni + 127, 0) << 23);
-    }
-
-    /// <summary><c>σ(x) = 1/(1 + e^(−x))</c>, ≤ 3 ulp including subnormal results (see the class remarks).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static float Sigmoid(float x)
     {
-        float e = Exp(-MathF.Abs(x));
-        float s = 1f / (1f + e);
-        return x >= 0f ? s : e * s;
+        if (x >= SigmoidTanhMin)
+        {
+            if (Vector128.IsHardwareAccelerated)
+            {
+                return SigmoidViaTanh(Vector128.CreateScalarUnsafe(x)).ToScalar(); // the vector code in lane 0: the same bits
+            }
+            float c = MathF.Min(x, 2f * TanhClamp);
+            float u = c * c, u2 = u * u, u4 = u2 * u2;
+            float p = MultiplyAdd(u4, SP4, MultiplyAdd(u2, MultiplyAdd(u, SP3, SP2), MultiplyAdd(u, SP1, 1f)));
+            float q = MultiplyAdd(u4, MultiplyAdd(u, SQ5, SQ4), MultiplyAdd(u2, MultiplyAdd(u, SQ3, SQ2), MultiplyAdd(u, SQ1, 1f)));
+            return MultiplyAdd(c * p / q, 0.25f, 0.5f);
+        }
+        float e = Exp(x); // NaN fails the test above and stays NaN here
+        return e / (1f + e);
     }
 
     /// <summary>
@@ -228,19 +242,6 @@ public static class FastMath
         return MultiplyAdd(q, r2, r) + Vector128.Create(1f);
     }
 
-    /// <summary>tanh's e^(−2|x|) per lane (see <see cref="ExpNonPositive(float)"/>).</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static Vector128<float> ExpNonPositive(Vector128<float> x)
-    {
-        Vector128<float> c = VectorMath.Max(x, Vector128.Create(TanhExpMin));
-        Vector128<float> t = MultiplyAdd(c, Log2E, RoundMagic);
-        Vector128<float> n = t - Vector128.Create(RoundMagic);
-        Vector128<float> r = MultiplyAdd(n, Vector128.Create(-Ln2Hi), c);
-        r = MultiplyAdd(n, Vector128.Create(-Ln2Lo), r);
-        Vector128<int> ni = t.AsInt32() - Vector128.Create(BitConverter.SingleToInt32Bits(RoundMagic));
-        return ExpPolynomial(r) * Vector128.ShiftLeft(Vector128.Max(ni + Vector128.Create(127), Vector128<int>.Zero), 23).AsSingle();
-    }
-
     /// <summary><c>eˣ</c> per lane (see <see cref="Exp(float)"/>).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector128<float> Exp(Vector128<float> x)
@@ -261,26 +262,53 @@ public static class FastMath
 
     /// <summary><c>tanh(x)</c> per lane (see <see cref="Tanh(float)"/>).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static Vector128<float> Tanh(Vector128<float> x)
+    public static Vector128<float> Tanh(Vector128<float> x) => TanhCore(x);
+
+    /// <summary>
+    /// sign(x)·min(|x|, limit) per lane, NaN staying NaN: one <c>vrangeps</c> with AVX-512 (minimum magnitude, sign of x),
+    /// else a maximum and a minimum whose NaN operand is the second (x86 returns it; Arm propagates NaN).
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector128<float> ClampMagnitude(Vector128<float> x, float limit) =>
+        Avx512DQ.VL.IsSupported ? Avx512DQ.VL.Range(x, Vector128.Create(limit), 0b0010)
+            : VectorMath.Min(Vector128.Create(limit), VectorMath.Max(Vector128.Create(-limit), x));
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector128<float> TanhCore(Vector128<float> x)
     {
-        Vector128<float> ax = Vector128.Abs(x);
-        Vector128<float> x2 = x * x;
-        Vector128<float> q = MultiplyAdd(MultiplyAdd(MultiplyAdd(Vector128.Create(T3), x2, Vector128.Create(T2)), x2, Vector128.Create(T1)), x2, Vector128.Create(T0));
-        Vector128<float> small = MultiplyAdd(x * x2, q, x);
-        Vector128<float> e = ExpNonPositive(ax * Vector128.Create(-2f));
-        Vector128<float> large = (Vector128.Create(1f) - e) / (Vector128.Create(1f) + e);
-        Vector128<float> magnitude = Vector128.ConditionalSelect(Vector128.LessThan(ax, Vector128.Create(TanhSmall)), Vector128.Abs(small), large);
-        magnitude = Vector128.ConditionalSelect(Vector128.Equals(x, x), magnitude, x); // NaN stays NaN
-        return magnitude | (x & Vector128.Create(-0f));
+        Vector128<float> c = ClampMagnitude(x, TanhClamp);
+        Vector128<float> u = c * c, u2 = u * u, u4 = u2 * u2;
+        Vector128<float> p = MultiplyAdd(u4, Vector128.Create(TP4), MultiplyAdd(u2, MultiplyAdd(u, TP3, TP2), MultiplyAdd(u, TP1, 1f)));
+        Vector128<float> q = MultiplyAdd(u4, MultiplyAdd(u, TQ5, TQ4), MultiplyAdd(u2, MultiplyAdd(u, TQ3, TQ2), MultiplyAdd(u, TQ1, 1f)));
+        Vector128<float> r = ClampMagnitude(c * p / q, 1f); // the rounded form may exceed 1 by an ulp or two near the clamp
+        return r | ~Vector128.Equals(x, x); // NaN stays NaN (vrangeps does not keep it): all bits set is a NaN
     }
 
     /// <summary><c>σ(x)</c> per lane (see <see cref="Sigmoid(float)"/>).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static Vector128<float> Sigmoid(Vector128<float> x)
+    public static Vector128<float> Sigmoid(Vector128<float> x) => SigmoidCore(x);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector128<float> SigmoidCore(Vector128<float> x)
     {
-        Vector128<float> e = Exp(-Vector128.Abs(x));
-        Vector128<float> s = Vector128.Create(1f) / (Vector128.Create(1f) + e);
-        return Vector128.ConditionalSelect(Vector128.GreaterThanOrEqual(x, Vector128<float>.Zero), s, e * s);
+        Vector128<float> viaTanh = SigmoidViaTanh(x);
+        if (Vector128.GreaterThanOrEqualAll(x, Vector128.Create(SigmoidTanhMin)))
+        {
+            return viaTanh; // every lane has σ ≥ ¼: no exponential
+        }
+        Vector128<float> e = Exp(x);
+        return Vector128.ConditionalSelect(Vector128.GreaterThanOrEqual(x, Vector128.Create(SigmoidTanhMin)), viaTanh, e / (Vector128.Create(1f) + e));
+    }
+
+    /// <summary>½ + ½·tanh(x/2) per lane, for x ≥ −ln 3 (see <see cref="SP1"/>); other lanes are replaced by the caller.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector128<float> SigmoidViaTanh(Vector128<float> x)
+    {
+        Vector128<float> c = VectorMath.Min(x, Vector128.Create(2f * TanhClamp));
+        Vector128<float> u = c * c, u2 = u * u, u4 = u2 * u2;
+        Vector128<float> p = MultiplyAdd(u4, Vector128.Create(SP4), MultiplyAdd(u2, MultiplyAdd(u, SP3, SP2), MultiplyAdd(u, SP1, 1f)));
+        Vector128<float> q = MultiplyAdd(u4, MultiplyAdd(u, SQ5, SQ4), MultiplyAdd(u2, MultiplyAdd(u, SQ3, SQ2), MultiplyAdd(u, SQ1, 1f)));
+        return MultiplyAdd(c * p / q, 0.25f, 0.5f);
     }
 
     /// <summary>Φ(z) per lane (see <see cref="NormalCdf(float)"/>).</summary>
@@ -338,19 +366,6 @@ public static class FastMath
         return MultiplyAdd(q, r2, r) + Vector256.Create(1f);
     }
 
-    /// <summary>tanh's e^(−2|x|) per lane (see <see cref="ExpNonPositive(float)"/>).</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static Vector256<float> ExpNonPositive(Vector256<float> x)
-    {
-        Vector256<float> c = VectorMath.Max(x, Vector256.Create(TanhExpMin));
-        Vector256<float> t = MultiplyAdd(c, Log2E, RoundMagic);
-        Vector256<float> n = t - Vector256.Create(RoundMagic);
-        Vector256<float> r = MultiplyAdd(n, Vector256.Create(-Ln2Hi), c);
-        r = MultiplyAdd(n, Vector256.Create(-Ln2Lo), r);
-        Vector256<int> ni = t.AsInt32() - Vector256.Create(BitConverter.SingleToInt32Bits(RoundMagic));
-        return ExpPolynomial(r) * Vector256.ShiftLeft(Vector256.Max(ni + Vector256.Create(127), Vector256<int>.Zero), 23).AsSingle();
-    }
-
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static Vector256<float> ExpCore(Vector256<float> x)
     {
@@ -368,26 +383,47 @@ public static class FastMath
         return Vector256.ConditionalSelect(Vector256.Equals(x, x), result, x);
     }
 
+    /// <summary>
+    /// sign(x)·min(|x|, limit) per lane, NaN staying NaN: one <c>vrangeps</c> with AVX-512 (minimum magnitude, sign of x),
+    /// else a maximum and a minimum whose NaN operand is the second (x86 returns it; Arm propagates NaN).
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector256<float> ClampMagnitude(Vector256<float> x, float limit) =>
+        Avx512DQ.VL.IsSupported ? Avx512DQ.VL.Range(x, Vector256.Create(limit), 0b0010)
+            : VectorMath.Min(Vector256.Create(limit), VectorMath.Max(Vector256.Create(-limit), x));
+
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static Vector256<float> TanhCore(Vector256<float> x)
     {
-        Vector256<float> ax = Vector256.Abs(x);
-        Vector256<float> x2 = x * x;
-        Vector256<float> q = MultiplyAdd(MultiplyAdd(MultiplyAdd(Vector256.Create(T3), x2, Vector256.Create(T2)), x2, Vector256.Create(T1)), x2, Vector256.Create(T0));
-        Vector256<float> small = MultiplyAdd(x * x2, q, x);
-        Vector256<float> e = ExpNonPositive(ax * Vector256.Create(-2f));
-        Vector256<float> large = (Vector256.Create(1f) - e) / (Vector256.Create(1f) + e);
-        Vector256<float> magnitude = Vector256.ConditionalSelect(Vector256.LessThan(ax, Vector256.Create(TanhSmall)), Vector256.Abs(small), large);
-        magnitude = Vector256.ConditionalSelect(Vector256.Equals(x, x), magnitude, x); // NaN stays NaN
-        return magnitude | (x & Vector256.Create(-0f));
+        Vector256<float> c = ClampMagnitude(x, TanhClamp);
+        Vector256<float> u = c * c, u2 = u * u, u4 = u2 * u2;
+        Vector256<float> p = MultiplyAdd(u4, Vector256.Create(TP4), MultiplyAdd(u2, MultiplyAdd(u, TP3, TP2), MultiplyAdd(u, TP1, 1f)));
+        Vector256<float> q = MultiplyAdd(u4, MultiplyAdd(u, TQ5, TQ4), MultiplyAdd(u2, MultiplyAdd(u, TQ3, TQ2), MultiplyAdd(u, TQ1, 1f)));
+        Vector256<float> r = ClampMagnitude(c * p / q, 1f); // the rounded form may exceed 1 by an ulp or two near the clamp
+        return r | ~Vector256.Equals(x, x); // NaN stays NaN (vrangeps does not keep it): all bits set is a NaN
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static Vector256<float> SigmoidCore(Vector256<float> x)
     {
-        Vector256<float> e = Exp(-Vector256.Abs(x));
-        Vector256<float> s = Vector256.Create(1f) / (Vector256.Create(1f) + e);
-        return Vector256.ConditionalSelect(Vector256.GreaterThanOrEqual(x, Vector256<float>.Zero), s, e * s);
+        Vector256<float> viaTanh = SigmoidViaTanh(x);
+        if (Vector256.GreaterThanOrEqualAll(x, Vector256.Create(SigmoidTanhMin)))
+        {
+            return viaTanh; // every lane has σ ≥ ¼: no exponential
+        }
+        Vector256<float> e = Exp(x);
+        return Vector256.ConditionalSelect(Vector256.GreaterThanOrEqual(x, Vector256.Create(SigmoidTanhMin)), viaTanh, e / (Vector256.Create(1f) + e));
+    }
+
+    /// <summary>½ + ½·tanh(x/2) per lane, for x ≥ −ln 3 (see <see cref="SP1"/>); other lanes are replaced by the caller.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector256<float> SigmoidViaTanh(Vector256<float> x)
+    {
+        Vector256<float> c = VectorMath.Min(x, Vector256.Create(2f * TanhClamp));
+        Vector256<float> u = c * c, u2 = u * u, u4 = u2 * u2;
+        Vector256<float> p = MultiplyAdd(u4, Vector256.Create(SP4), MultiplyAdd(u2, MultiplyAdd(u, SP3, SP2), MultiplyAdd(u, SP1, 1f)));
+        Vector256<float> q = MultiplyAdd(u4, MultiplyAdd(u, SQ5, SQ4), MultiplyAdd(u2, MultiplyAdd(u, SQ3, SQ2), MultiplyAdd(u, SQ1, 1f)));
+        return MultiplyAdd(c * p / q, 0.25f, 0.5f);
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -472,19 +508,6 @@ public static class FastMath
         return MultiplyAdd(q, r2, r) + Vector512.Create(1f);
     }
 
-    /// <summary>tanh's e^(−2|x|) per lane (see <see cref="ExpNonPositive(float)"/>).</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static Vector512<float> ExpNonPositive(Vector512<float> x)
-    {
-        Vector512<float> c = VectorMath.Max(x, Vector512.Create(TanhExpMin));
-        Vector512<float> t = MultiplyAdd(c, Log2E, RoundMagic);
-        Vector512<float> n = t - Vector512.Create(RoundMagic);
-        Vector512<float> r = MultiplyAdd(n, Vector512.Create(-Ln2Hi), c);
-        r = MultiplyAdd(n, Vector512.Create(-Ln2Lo), r);
-        Vector512<int> ni = t.AsInt32() - Vector512.Create(BitConverter.SingleToInt32Bits(RoundMagic));
-        return ExpPolynomial(r) * Vector512.ShiftLeft(Vector512.Max(ni + Vector512.Create(127), Vector512<int>.Zero), 23).AsSingle();
-    }
-
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static Vector512<float> ExpCore(Vector512<float> x)
     {
@@ -502,26 +525,47 @@ public static class FastMath
         return Vector512.ConditionalSelect(Vector512.Equals(x, x), result, x);
     }
 
+    /// <summary>
+    /// sign(x)·min(|x|, limit) per lane, NaN staying NaN: one <c>vrangeps</c> with AVX-512 (minimum magnitude, sign of x),
+    /// else a maximum and a minimum whose NaN operand is the second (x86 returns it; Arm propagates NaN).
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector512<float> ClampMagnitude(Vector512<float> x, float limit) =>
+        Avx512DQ.IsSupported ? Avx512DQ.Range(x, Vector512.Create(limit), 0b0010)
+            : VectorMath.Min(Vector512.Create(limit), VectorMath.Max(Vector512.Create(-limit), x));
+
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static Vector512<float> TanhCore(Vector512<float> x)
     {
-        Vector512<float> ax = Vector512.Abs(x);
-        Vector512<float> x2 = x * x;
-        Vector512<float> q = MultiplyAdd(MultiplyAdd(MultiplyAdd(Vector512.Create(T3), x2, Vector512.Create(T2)), x2, Vector512.Create(T1)), x2, Vector512.Create(T0));
-        Vector512<float> small = MultiplyAdd(x * x2, q, x);
-        Vector512<float> e = ExpNonPositive(ax * Vector512.Create(-2f));
-        Vector512<float> large = (Vector512.Create(1f) - e) / (Vector512.Create(1f) + e);
-        Vector512<float> magnitude = Vector512.ConditionalSelect(Vector512.LessThan(ax, Vector512.Create(TanhSmall)), Vector512.Abs(small), large);
-        magnitude = Vector512.ConditionalSelect(Vector512.Equals(x, x), magnitude, x); // NaN stays NaN
-        return magnitude | (x & Vector512.Create(-0f));
+        Vector512<float> c = ClampMagnitude(x, TanhClamp);
+        Vector512<float> u = c * c, u2 = u * u, u4 = u2 * u2;
+        Vector512<float> p = MultiplyAdd(u4, Vector512.Create(TP4), MultiplyAdd(u2, MultiplyAdd(u, TP3, TP2), MultiplyAdd(u, TP1, 1f)));
+        Vector512<float> q = MultiplyAdd(u4, MultiplyAdd(u, TQ5, TQ4), MultiplyAdd(u2, MultiplyAdd(u, TQ3, TQ2), MultiplyAdd(u, TQ1, 1f)));
+        Vector512<float> r = ClampMagnitude(c * p / q, 1f); // the rounded form may exceed 1 by an ulp or two near the clamp
+        return r | ~Vector512.Equals(x, x); // NaN stays NaN (vrangeps does not keep it): all bits set is a NaN
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static Vector512<float> SigmoidCore(Vector512<float> x)
     {
-        Vector512<float> e = Exp(-Vector512.Abs(x));
-        Vector512<float> s = Vector512.Create(1f) / (Vector512.Create(1f) + e);
-        return Vector512.ConditionalSelect(Vector512.GreaterThanOrEqual(x, Vector512<float>.Zero), s, e * s);
+        Vector512<float> viaTanh = SigmoidViaTanh(x);
+        if (Vector512.GreaterThanOrEqualAll(x, Vector512.Create(SigmoidTanhMin)))
+        {
+            return viaTanh; // every lane has σ ≥ ¼: no exponential
+        }
+        Vector512<float> e = Exp(x);
+        return Vector512.ConditionalSelect(Vector512.GreaterThanOrEqual(x, Vector512.Create(SigmoidTanhMin)), viaTanh, e / (Vector512.Create(1f) + e));
+    }
+
+    /// <summary>½ + ½·tanh(x/2) per lane, for x ≥ −ln 3 (see <see cref="SP1"/>); other lanes are replaced by the caller.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector512<float> SigmoidViaTanh(Vector512<float> x)
+    {
+        Vector512<float> c = VectorMath.Min(x, Vector512.Create(2f * TanhClamp));
+        Vector512<float> u = c * c, u2 = u * u, u4 = u2 * u2;
+        Vector512<float> p = MultiplyAdd(u4, Vector512.Create(SP4), MultiplyAdd(u2, MultiplyAdd(u, SP3, SP2), MultiplyAdd(u, SP1, 1f)));
+        Vector512<float> q = MultiplyAdd(u4, MultiplyAdd(u, SQ5, SQ4), MultiplyAdd(u2, MultiplyAdd(u, SQ3, SQ2), MultiplyAdd(u, SQ1, 1f)));
+        return MultiplyAdd(c * p / q, 0.25f, 0.5f);
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
