@@ -26,7 +26,7 @@ public static partial class RecurrentKernels
     /// <param name="layers">Stacked layers.</param>
     public static void GruStep(ReadOnlySpan<float> packed, ReadOnlySpan<float> x, Span<float> h, int inputSize, int hiddenSize, int layers = 1)
     {
-        CheckLength(packed.Length, GruPackedLength(inputSize, hiddenSize, layers), nameof(packed), "GRU", inputSize, hiddenSize, layers);
+        CheckStepPacked(packed.Length, GruGates, inputSize, hiddenSize, layers, "GRU");
         CheckLength(x.Length, inputSize, nameof(x), "GRU", inputSize, hiddenSize, layers);
         CheckLength(h.Length, layers * hiddenSize, nameof(h), "GRU", inputSize, hiddenSize, layers);
         ref float p = ref MemoryMarshal.GetReference(packed);
@@ -201,19 +201,8 @@ public static partial class RecurrentKernels
             col = ref Unsafe.Add(ref col, 4 * rows);
         }
         Vector256<float> ar = (r0 + r1) + (r2 + r3), az = (z0 + z1) + (z2 + z3), anh = (nh0 + nh1) + (nh2 + nh3);
-        Vector256<float> r, z;
-        if (Vector512.IsHardwareAccelerated)
-        {
-            // r and z through one 16-lane σ: half the instructions on the step's critical path.
-            Vector512<float> rz = FastMath.Sigmoid(Vector512.Create(ar, az));
-            r = rz.GetLower();
-            z = rz.GetUpper();
-        }
-        else
-        {
-            r = FastMath.Sigmoid(ar);
-            z = FastMath.Sigmoid(az);
-        }
+        // r and z through separate σ: only r is on the step's critical path (n waits for it), z runs alongside tanh.
+        Vector256<float> r = FastMath.Sigmoid(ar), z = FastMath.Sigmoid(az);
         Vector256<float> g = FastMath.Tanh(Fma(r, anh, nx));
         Vector256<float> hp = Vector256.LoadUnsafe(ref h, uo);
         Fma(z, hp - g, g).StoreUnsafe(ref hNew, uo);

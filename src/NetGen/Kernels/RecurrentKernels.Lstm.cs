@@ -26,7 +26,7 @@ public static partial class RecurrentKernels
     /// <param name="layers">Stacked layers.</param>
     public static void LstmStep(ReadOnlySpan<float> packed, ReadOnlySpan<float> x, Span<float> h, Span<float> c, int inputSize, int hiddenSize, int layers = 1)
     {
-        CheckLength(packed.Length, LstmPackedLength(inputSize, hiddenSize, layers), nameof(packed), "LSTM", inputSize, hiddenSize, layers);
+        CheckStepPacked(packed.Length, LstmGates, inputSize, hiddenSize, layers, "LSTM");
         CheckLength(x.Length, inputSize, nameof(x), "LSTM", inputSize, hiddenSize, layers);
         CheckLength(h.Length, layers * hiddenSize, nameof(h), "LSTM", inputSize, hiddenSize, layers);
         CheckLength(c.Length, layers * hiddenSize, nameof(c), "LSTM", inputSize, hiddenSize, layers);

@@ -205,6 +205,25 @@ public static partial class RecurrentKernels
         }
     }
 
+    /// <summary>
+    /// The step's check of the packed length, in arithmetic the JIT folds when the sizes are constants (the per-sample path
+    /// must not pay for <see cref="CountOver"/>'s loop): long products, so no overflow can make a wrong length pass.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void CheckStepPacked(int actual, int gates, int inputSize, int hiddenSize, int layers, string kind)
+    {
+        if (inputSize < 1 || hiddenSize < 1 || layers < 1)
+        {
+            CheckShape(inputSize, hiddenSize, layers);
+        }
+        long h = hiddenSize, extra = gates == GruGates ? h : 0;
+        long expected = gates * h * (inputSize + h + 1) + extra + (layers - 1) * (gates * h * (2 * h + 1) + extra);
+        if (actual != expected)
+        {
+            ThrowLength(actual, (int)Math.Min(expected, int.MaxValue), "packed", kind, inputSize, hiddenSize, layers);
+        }
+    }
+
     private static void CheckSteps(int steps)
     {
         if (steps < 0)
