@@ -42,6 +42,60 @@ public class CausalConvKernelTests
         Assert.Equal(history, history2);
     }
 
+    [Theory]
+    [MemberData(nameof(Cases))]
+    public void Backward_MatchesPyTorchsGradients(int index)
+    {
+        var (w, b, x, _, c, f, k, d, steps) = Load(index);
+        JsonElement e = RecurrentKernelTests.Root.GetProperty("causal_conv1d")[index];
+        float[] targets = PyTorchFixtureTests.Floats(e.GetProperty("targets"));
+        var history = new float[CausalConvKernels.HistoryLength(c, k, d)];
+        var z = new float[steps * f];
+        CausalConvKernels.ForwardSequence(w, b, x, history, z, steps, c, f, k, d);
+        var delta = new float[z.Length];
+        double loss = 0;
+        for (int i = 0; i < z.Length; i++)
+        {
+            double err = z[i] - targets[i];
+            loss += err * err;
+            delta[i] = (float)(2 * err / z.Length);
+        }
+        double expectedLoss = e.GetProperty("loss").GetDouble();
+        Assert.True(Math.Abs(loss / z.Length - expectedLoss) <= 1e-5 + 1e-4 * expectedLoss, $"loss {loss / z.Length:R}, PyTorch {expectedLoss:R}");
+        float[] gw = new float[w.Length], gb = new float[b.Length], gx = new float[x.Length];
+        CausalConvKernels.BackwardSequence(w, x, new float[history.Length], delta, gw, gb, gx, steps, c, f, k, d);
+        RecurrentKernelTests.AssertClose(PyTorchFixtureTests.Doubles(e.GetProperty("weight_gradients")), gw, "∂L/∂W");
+        RecurrentKernelTests.AssertClose(PyTorchFixtureTests.Doubles(e.GetProperty("bias_gradients")), gb, "∂L/∂b");
+        RecurrentKernelTests.AssertClose(PyTorchFixtureTests.Doubles(e.GetProperty("input_gradients")), gx, "∂L/∂x");
+    }
+
+    /// <summary>
+    /// A window that starts from a carried state (truncated backpropagation through time) gets the gradients of the whole
+    /// sequence whose earlier part has no loss: ∂W and ∂b the same, ∂x of its own frames the same.
+    /// </summary>
+    [Fact]
+    public void Backward_FromACarriedHistory_EqualsTheWholeSequenceWithoutEarlierLoss()
+    {
+        var (w, b, x, _, c, f, k, d, steps) = Load(1);
+        int first = 7, rest = steps - first;
+        var history = new float[CausalConvKernels.HistoryLength(c, k, d)];
+        CausalConvKernels.ForwardSequence(w, b, x.AsSpan(0, first * c), history, new float[first * f], first, c, f, k, d);
+        var rng = new SeededRandom(3);
+        float[] delta = RecurrentKernelTests.Draw(ref rng, rest * f, 1f);
+        float[] gw = new float[w.Length], gb = new float[b.Length], gx = new float[rest * c];
+        CausalConvKernels.BackwardSequence(w, x.AsSpan(first * c), history, delta, gw, gb, gx, rest, c, f, k, d);
+
+        float[] wholeDelta = [.. new float[first * f], .. delta];
+        float[] ww = new float[w.Length], wb = new float[b.Length], wx = new float[x.Length];
+        CausalConvKernels.BackwardSequence(w, x, new float[history.Length], wholeDelta, ww, wb, wx, steps, c, f, k, d);
+        for (int i = 0; i < w.Length; i++)
+        {
+            Assert.True(Math.Abs(gw[i] - ww[i]) <= 1e-6f + 1e-5f * Math.Abs(ww[i]), $"∂W[{i}] {gw[i]:R} vs {ww[i]:R}");
+        }
+        Assert.Equal(wb, gb);
+        Assert.Equal(wx.AsSpan(first * c).ToArray(), gx);
+    }
+
     [Fact]
     public void TwoStreams_AreIndependent_AndClearingRestarts()
     {

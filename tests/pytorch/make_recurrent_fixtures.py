@@ -19,7 +19,8 @@ WHAT IT WRITES
   parameters' layout; "input_gradients" [steps, input_size]; "h0_gradients" (and "c0_gradients").
 * "causal_conv1d": nn.Conv1d(channels, filters, k, dilation=d) applied to the sequence left-padded by (k - 1)*d zeros,
   which is the streamed causal convolution: "weight" [filters, channels, k], "bias", "inputs" [steps, channels] (time-major),
-  "outputs" [steps, filters].
+  "outputs" [steps, filters]; "targets", "loss" = nn.MSELoss() over [steps, filters], and its gradients "weight_gradients",
+  "bias_gradients", "input_gradients" [steps, channels].
 * "gru3_state_dict": a default-initialised nn.GRU(input_size=1, hidden_size=8, num_layers=3) (seeded), its state dict by
   name ({name: {shape, values}}), an input sequence from zero state and PyTorch's outputs, to check loading by name.
 
@@ -143,8 +144,12 @@ def conv_case(name, channels, filters, k, dilation, steps):
         conv.weight.copy_(draw(g, *conv.weight.shape))
         conv.bias.copy_(draw(g, filters))
     x = draw(g, steps, channels, scale=2.0)
-    padded = nn.functional.pad(x.t().unsqueeze(0), ((k - 1) * dilation, 0))
+    targets = draw(g, steps, filters)
+    xg = x.clone().requires_grad_(True)
+    padded = nn.functional.pad(xg.t().unsqueeze(0), ((k - 1) * dilation, 0))
     y = conv(padded)[0].t()
+    loss = nn.MSELoss()(y, targets)
+    loss.backward()
     assert y.shape == (steps, filters)
     for t in range(steps):
         for f in range(filters):
@@ -156,7 +161,9 @@ def conv_case(name, channels, filters, k, dilation, steps):
                         s += conv.weight[f, c, u].item() * x[src, c].item()
             assert abs(s - y[t, f].item()) < 1e-12
     return {"name": name, "channels": channels, "filters": filters, "kernel_size": k, "dilation": dilation, "steps": steps,
-            "weight": flat(conv.weight), "bias": flat(conv.bias), "inputs": flat(x), "outputs": flat(y)}
+            "weight": flat(conv.weight), "bias": flat(conv.bias), "inputs": flat(x), "outputs": flat(y),
+            "targets": flat(targets), "loss": float(loss), "weight_gradients": flat(conv.weight.grad),
+            "bias_gradients": flat(conv.bias.grad), "input_gradients": flat(xg.grad)}
 
 
 def gru3_state_dict():

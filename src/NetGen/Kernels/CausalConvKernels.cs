@@ -75,6 +75,83 @@ public static class CausalConvKernels
         }
     }
 
+    /// <summary>
+    /// Backpropagation through a sequence that <see cref="ForwardSequence"/> ran from <paramref name="initialHistory"/>: adds
+    /// <c>∂L/∂W[f,c,u] += Σₜ δₜ[f]·x_{t−(k−1−u)·d}[c]</c> and <c>∂L/∂b[f] += Σₜ δₜ[f]</c>, and writes
+    /// <c>∂L/∂xₛ[c] = Σ_{f,u} δ_{s+(k−1−u)·d}[f]·W[f,c,u]</c> (terms past the last step are 0). Frames before the first step are
+    /// read from the initial history (zeros for a fresh stream); no gradient flows into them. 0 bytes allocated.
+    /// </summary>
+    /// <param name="w">Weights <c>[filters, channels, kernelSize]</c>.</param>
+    /// <param name="inputs">The frames the forward pass read, <c>steps × channels</c>.</param>
+    /// <param name="initialHistory">The state the forward pass started from, <see cref="HistoryLength"/> floats.</param>
+    /// <param name="outputGradients">∂L/∂zₜ, <c>steps × filters</c> (through the activation already).</param>
+    /// <param name="gradW">∂L/∂W, added to.</param>
+    /// <param name="gradB">∂L/∂b, added to.</param>
+    /// <param name="inputGradients">∂L/∂xₜ, <c>steps × channels</c>, overwritten; or empty to skip.</param>
+    /// <param name="steps">Time steps.</param>
+    /// <param name="channels">Input channels per frame.</param>
+    /// <param name="filters">Output channels per frame.</param>
+    /// <param name="kernelSize">Taps k.</param>
+    /// <param name="dilation">Spacing d of the taps in frames.</param>
+    public static void BackwardSequence(ReadOnlySpan<float> w, ReadOnlySpan<float> inputs, ReadOnlySpan<float> initialHistory,
+        ReadOnlySpan<float> outputGradients, Span<float> gradW, Span<float> gradB, Span<float> inputGradients,
+        int steps, int channels, int filters, int kernelSize, int dilation = 1)
+    {
+        if (steps < 0)
+        {
+            throw new ArgumentOutOfRangeException(nameof(steps), steps, "The number of time steps must not be negative.");
+        }
+        CheckShape(channels, filters, kernelSize, dilation);
+        CheckLength(w.Length, checked(filters * channels * kernelSize), nameof(w));
+        CheckLength(inputs.Length, steps * channels, nameof(inputs));
+        CheckLength(initialHistory.Length, HistoryLength(channels, kernelSize, dilation), nameof(initialHistory));
+        CheckLength(outputGradients.Length, steps * filters, nameof(outputGradients));
+        CheckLength(gradW.Length, w.Length, nameof(gradW));
+        CheckLength(gradB.Length, filters, nameof(gradB));
+        if (!inputGradients.IsEmpty)
+        {
+            CheckLength(inputGradients.Length, steps * channels, nameof(inputGradients));
+            inputGradients.Clear();
+        }
+        int frames = (kernelSize - 1) * dilation;
+        int position = BitConverter.SingleToInt32Bits(initialHistory[frames * channels]);
+        if ((uint)position >= (uint)Math.Max(frames, 1))
+        {
+            throw new ArgumentException($"initialHistory holds the ring position {position}, outside 0..{Math.Max(frames, 1) - 1}: it is not a state of this convolution.", nameof(initialHistory));
+        }
+        for (int t = 0; t < steps; t++)
+        {
+            for (int f = 0; f < filters; f++)
+            {
+                float delta = outputGradients[t * filters + f];
+                gradB[f] += delta;
+                for (int u = 0; u < kernelSize; u++)
+                {
+                    int source = t - (kernelSize - 1 - u) * dilation;
+                    for (int c = 0; c < channels; c++)
+                    {
+                        int wi = (f * channels + c) * kernelSize + u;
+                        float x;
+                        if (source >= 0)
+                        {
+                            x = inputs[source * channels + c];
+                            if (!inputGradients.IsEmpty)
+                            {
+                                inputGradients[source * channels + c] += delta * w[wi];
+                            }
+                        }
+                        else
+                        {
+                            int slot = position + source;
+                            x = initialHistory[(slot < 0 ? slot + frames : slot) * channels + c];
+                        }
+                        gradW[wi] += delta * x;
+                    }
+                }
+            }
+        }
+    }
+
     private static void StepCore(ref float w, ref float b, ref float x, Span<float> history, ref float z, int channels, int filters, int kernelSize, int dilation)
     {
         int frames = (kernelSize - 1) * dilation;
