@@ -28,6 +28,10 @@ public static class Program
         {
             return Streaming.Run();
         }
+        if (args.Length > 0 && args[0] == "conv")
+        {
+            return ConvBenchmarks.Run();
+        }
         if (args.Length > 0 && args[0] == "compare")
         {
             return Compare.Run(args[1..]);

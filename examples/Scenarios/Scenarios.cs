@@ -69,7 +69,7 @@ public static class Scenario
         float[] zero = new float[2], one = new float[2];
         net.Forward(Zero.Select(p => (float)p).ToArray(), zero);
         net.Forward(One.Select(p => (float)p).ToArray(), one);
-        return new PixelResult(net, data, history, Metrics.Evaluate(net, data).Accuracy, zero, one);
+        return new PixelResult(net, data, history, Metrics.Evaluate(net, data, ModelKind.Classification).Accuracy, zero, one);
     }
 
     /// <summary>

@@ -36,7 +36,7 @@ public static class Guard
     [DoesNotReturn]
     public static void ThrowLength(int actual, int expected, string paramName, string network, string sizeName) =>
         throw new ArgumentException(
-            $"{paramName} has length {actual}, but {network} needs exactly {expected} values ({network}.{sizeName} = {expected}).",
+            $"{paramName} has length {actual}, but {network} needs exactly {expected} {(expected == 1 ? "value" : "values")} ({network}.{sizeName} = {expected}).",
             paramName);
 
     /// <summary>Throws <see cref="ArgumentOutOfRangeException"/> unless <paramref name="learningRate"/> is a positive finite number.</summary>

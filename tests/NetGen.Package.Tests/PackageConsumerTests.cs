@@ -112,7 +112,7 @@ public class PackageConsumerTests
         string.Concat(output.Split('\n').Where(l => !l.StartsWith("runtime: ", StringComparison.Ordinal) && l.Length > 0).Select(l => l + Environment.NewLine));
 
     /// <summary>What `dotnet pack src/NetGen` needs: the runtime, the generator, the shared build settings and the licence.</summary>
-    private static void CopySources(string root, string target)
+    internal static void CopySources(string root, string target)
     {
         foreach (string folder in new[] { "src/NetGen", "generators/NetGen.Generators", "generators/NetGen.CodeFixes" })
         {
@@ -141,7 +141,7 @@ public class PackageConsumerTests
         }
     }
 
-    private static string Run(string fileName, string[] arguments, string workingDirectory, Dictionary<string, string>? environment = null)
+    internal static string Run(string fileName, string[] arguments, string workingDirectory, Dictionary<string, string>? environment = null)
     {
         var start = new ProcessStartInfo(fileName)
         {
@@ -191,7 +191,7 @@ public class PackageConsumerTests
         return text.Replace("\r\n", "\n");
     }
 
-    private static void DeleteQuietly(string path)
+    internal static void DeleteQuietly(string path)
     {
         try
         {
@@ -209,7 +209,7 @@ public class PackageConsumerTests
     }
 
     /// <summary>Walks up from the test binary to NetGen.sln (not [CallerFilePath]: CI builds map source paths to "/_/").</summary>
-    private static string RepoRoot()
+    internal static string RepoRoot()
     {
         string file = AppContext.BaseDirectory;
         for (string? dir = file; dir is not null; dir = Path.GetDirectoryName(dir))

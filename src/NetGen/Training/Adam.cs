@@ -1,4 +1,5 @@
 using System;
+using System.Collections.Generic;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
@@ -65,6 +66,9 @@ public class Adam : Optimizer
 
     /// <inheritdoc/>
     protected sealed override bool HasState => true;
+
+    private protected sealed override List<(string Name, float[] Buffer)> StateBuffers() =>
+        AmsGrad ? [("exp_avg", _m), ("exp_avg_sq", _v), ("max_exp_avg_sq", _vMax)] : [("exp_avg", _m), ("exp_avg_sq", _v)];
 
     /// <inheritdoc/>
     protected sealed override void CreateState(int length)

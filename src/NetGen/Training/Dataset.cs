@@ -127,6 +127,85 @@ public sealed class Dataset
         return (Subset(order.AsSpan(test)), Subset(order.AsSpan(0, test)));
     }
 
+    /// <summary>
+    /// A fixed random split that keeps every class's share (scikit-learn's <c>train_test_split(…, stratify=y)</c>): the samples
+    /// are grouped by the class of their target (<see cref="Metrics.ClassOf"/>: argmax of a one-hot target, <c>y &gt; 0.5</c> for a
+    /// single value), each class gives its share of <c>round(count·testFraction)</c> test samples (largest remainders first), the
+    /// choice within a class and the order of both sets are seeded shuffles (<see cref="SeededRandom"/>): the same on every machine.
+    /// </summary>
+    /// <param name="testFraction">The test set's share, in (0, 1).</param>
+    /// <param name="seed">The shuffling seed.</param>
+    /// <exception cref="ArgumentOutOfRangeException">The fraction is not in (0, 1).</exception>
+    /// <exception cref="ArgumentException">The split would leave the training or the test set empty.</exception>
+    public (Dataset Train, Dataset Test) StratifiedSplit(double testFraction, long seed)
+    {
+        if (!(testFraction > 0 && testFraction < 1))
+        {
+            throw new ArgumentOutOfRangeException(nameof(testFraction), testFraction, "The test fraction must be in (0, 1).");
+        }
+        int total = (int)Math.Round(Count * testFraction);
+        if (total == 0 || total == Count)
+        {
+            throw new ArgumentException(
+                $"A test fraction of {testFraction} of {Count} samples leaves {(total == 0 ? "the test set" : "the training set")} empty.", nameof(testFraction));
+        }
+        var classes = new SortedDictionary<int, List<int>>();
+        for (int i = 0; i < Count; i++)
+        {
+            int c = Metrics.ClassOf(Target(i));
+            if (!classes.TryGetValue(c, out List<int>? members))
+            {
+                classes.Add(c, members = []);
+            }
+            members.Add(i);
+        }
+        // Each class's quota n_c·f, rounded down; the rest of the total goes to the largest remainders (then the lower class).
+        var groups = new List<List<int>>(classes.Values);
+        var quota = new int[groups.Count];
+        var remainders = new List<(double Remainder, int Group)>();
+        int given = 0;
+        for (int g = 0; g < groups.Count; g++)
+        {
+            double exact = groups[g].Count * (double)total / Count;
+            quota[g] = (int)Math.Floor(exact);
+            given += quota[g];
+            remainders.Add((exact - quota[g], g));
+        }
+        remainders.Sort(static (a, b) => a.Remainder != b.Remainder ? b.Remainder.CompareTo(a.Remainder) : a.Group.CompareTo(b.Group));
+        for (int k = 0; given < total; k++)
+        {
+            quota[remainders[k].Group]++;
+            given++;
+        }
+        var random = new SeededRandom(seed);
+        var train = new List<int>(Count - total);
+        var test = new List<int>(total);
+        for (int g = 0; g < groups.Count; g++)
+        {
+            int[] members = groups[g].ToArray();
+            Shuffle(members, ref random);
+            test.AddRange(members.AsSpan(0, quota[g]).ToArray());
+            train.AddRange(members.AsSpan(quota[g]).ToArray());
+        }
+        int[] trainOrder = train.ToArray(), testOrder = test.ToArray();
+        Shuffle(trainOrder, ref random);
+        Shuffle(testOrder, ref random);
+        return (Subset(trainOrder), Subset(testOrder));
+    }
+
+    /// <summary>A new dataset with the same targets (copied) and inputs replaced by <paramref name="map"/> of each row.</summary>
+    internal Dataset MapInputs(MapRow map)
+    {
+        var inputs = new float[_inputs.Length];
+        for (int i = 0; i < Count; i++)
+        {
+            map(Input(i), inputs.AsSpan(i * InputSize, InputSize));
+        }
+        return new Dataset(inputs, (float[])_targets.Clone(), InputSize, TargetSize);
+    }
+
+    internal delegate void MapRow(ReadOnlySpan<float> input, Span<float> output);
+
     /// <summary>The first sample and value that is NaN or ±∞, or null when all are finite.</summary>
     public (int Sample, int Value, bool InTarget, float Found)? FindNonFinite()
     {

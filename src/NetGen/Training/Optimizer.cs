@@ -1,4 +1,5 @@
 using System;
+using System.Collections.Generic;
 
 namespace NetGen.Training;
 
@@ -61,9 +62,40 @@ public abstract class Optimizer : IOptimizer
     public long StepCount { get; private set; }
 
     /// <inheritdoc/>
+    /// <remarks>
+    /// The gradient is checked first: a NaN or ±∞ throws <see cref="NonFiniteException"/> naming the parameter's index, and
+    /// nothing is applied (parameters, state and <see cref="StepCount"/> unchanged). The check is one vectorised read of the
+    /// gradient with no branch per value; <see cref="Step(ITrainableNetwork, int)"/> also names the layer.
+    /// </remarks>
     /// <exception cref="ArgumentException">The buffers differ in length, or the scale is not finite.</exception>
     /// <exception cref="InvalidOperationException">The optimizer already holds state for a buffer of another length.</exception>
-    public void Step(Span<float> parameters, ReadOnlySpan<float> gradients, float gradientScale = 1f)
+    /// <exception cref="NonFiniteException">A gradient is NaN or ±∞; nothing was applied.</exception>
+    public void Step(Span<float> parameters, ReadOnlySpan<float> gradients, float gradientScale = 1f) =>
+        Step(parameters, gradients, gradientScale, null, checkGradients: true);
+
+    /// <summary>
+    /// Updates the network with the mean gradient of the last <paramref name="batchSize"/> samples' <c>Backward</c> calls
+    /// (or one <c>BackwardBatch</c> of that size), then zeroes the gradients for the next batch.
+    /// </summary>
+    /// <remarks>
+    /// A NaN or ±∞ gradient (from a NaN input or target, or a diverging network) throws <see cref="NonFiniteException"/> naming
+    /// the layer and the parameter (<see cref="NonFiniteException.Layer"/>, <see cref="NonFiniteException.ParameterIndex"/>)
+    /// before anything is applied: the parameters, the optimizer's state and the gradients are left as they were.
+    /// </remarks>
+    /// <exception cref="NonFiniteException">A gradient is NaN or ±∞; nothing was applied.</exception>
+    public void Step(ITrainableNetwork network, int batchSize = 1)
+    {
+        ArgumentNullException.ThrowIfNull(network);
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(batchSize);
+        Step(network.Parameters, network.Gradients, 1f / batchSize, network, checkGradients: true);
+        network.ZeroGradients();
+    }
+
+    /// <summary>The trainer's step: it has already checked the gradient (through its norm), so the check is not repeated.</summary>
+    internal void StepChecked(Span<float> parameters, ReadOnlySpan<float> gradients, float gradientScale) =>
+        Step(parameters, gradients, gradientScale, null, checkGradients: false);
+
+    private void Step(Span<float> parameters, ReadOnlySpan<float> gradients, float gradientScale, INetwork? network, bool checkGradients)
     {
         if (parameters.Length != gradients.Length)
         {
@@ -72,6 +104,10 @@ public abstract class Optimizer : IOptimizer
         if (!float.IsFinite(gradientScale))
         {
             throw new ArgumentException($"gradientScale must be finite, not {gradientScale}.", nameof(gradientScale));
+        }
+        if (checkGradients && !NonFinite.AllFinite(gradients))
+        {
+            throw NonFiniteGradient(gradients, network);
         }
         if (_stateLength != parameters.Length)
         {
@@ -87,16 +123,17 @@ public abstract class Optimizer : IOptimizer
         Update(parameters, gradients, gradientScale);
     }
 
-    /// <summary>
-    /// Updates the network with the mean gradient of the last <paramref name="batchSize"/> samples' <c>Backward</c> calls
-    /// (or one <c>BackwardBatch</c> of that size), then zeroes the gradients for the next batch.
-    /// </summary>
-    public void Step(ITrainableNetwork network, int batchSize = 1)
+    private NonFiniteException NonFiniteGradient(ReadOnlySpan<float> gradients, INetwork? network)
     {
-        ArgumentNullException.ThrowIfNull(network);
-        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(batchSize);
-        Step(network.Parameters, network.Gradients, 1f / batchSize);
-        network.ZeroGradients();
+        int index = NonFinite.IndexOf(gradients);
+        string where = NonFinite.Describe(network?.Layers, index, out LayerInfo? layer);
+        string owner = network is null ? "The gradient" : $"{network.GetType().Name}'s gradient";
+        long step = StepCount + 1;
+        return new NonFiniteException(
+            $"{owner} of {where} is {gradients[index]}; {GetType().Name}.Step did not apply step {step}: the parameters, the gradients " +
+            "and the optimizer's state are unchanged. A NaN/∞ gradient comes from a NaN/∞ input or target (check the data) or from a " +
+            "diverging network (lower the learning rate, clip the gradients or scale the inputs).",
+            0, step, null, layer, index, TrainingHistory.Empty);
     }
 
     /// <inheritdoc/>
@@ -105,6 +142,48 @@ public abstract class Optimizer : IOptimizer
         StepCount = 0;
         _stateLength = -1;
         CreateState(0);
+    }
+
+    /// <summary>The number of parameters the state was made for, or −1 before the first step (and after <see cref="Reset"/>).</summary>
+    internal int StateLength => _stateLength;
+
+    /// <summary>
+    /// The per-parameter state buffers this optimizer's configuration keeps, by their PyTorch names (<c>momentum_buffer</c>,
+    /// <c>square_avg</c>, <c>grad_avg</c>, <c>exp_avg</c>, <c>exp_avg_sq</c>, <c>max_exp_avg_sq</c>), in a fixed order.
+    /// </summary>
+    internal string[] StateNames => StateBuffers().ConvertAll(static b => b.Name).ToArray();
+
+    /// <summary>The state buffers (arrays from <see cref="Kernels.Aligned.Allocate"/>) with their names; empty arrays before the first step.</summary>
+    private protected abstract List<(string Name, float[] Buffer)> StateBuffers();
+
+    /// <summary>The values of state buffer <paramref name="name"/> (<see cref="StateLength"/> of them).</summary>
+    internal ReadOnlySpan<float> State(string name)
+    {
+        foreach ((string n, float[] buffer) in StateBuffers())
+        {
+            if (n == name)
+            {
+                return buffer.Length == 0 ? ReadOnlySpan<float>.Empty : Kernels.Aligned.Span(buffer, _stateLength);
+            }
+        }
+        throw new ArgumentException($"{GetType().Name} has no state '{name}'.", nameof(name));
+    }
+
+    /// <summary>
+    /// Replaces the whole state (a checkpoint's): the step count, the learning rate and, for <paramref name="length"/> ≥ 0, the
+    /// buffers, given in <see cref="StateNames"/> order. The caller has checked every length and value.
+    /// </summary>
+    internal void Restore(long stepCount, float learningRate, int length, IReadOnlyList<float[]> values)
+    {
+        LearningRate = learningRate;
+        StepCount = stepCount;
+        _stateLength = length;
+        CreateState(Math.Max(length, 0));
+        List<(string Name, float[] Buffer)> buffers = StateBuffers();
+        for (int i = 0; i < buffers.Count && length > 0; i++)
+        {
+            values[i].AsSpan(0, length).CopyTo(Kernels.Aligned.Span(buffers[i].Buffer, length));
+        }
     }
 
     /// <summary>Whether this optimizer keeps per-parameter state (moments); stateless optimizers accept any buffer length.</summary>

@@ -1,4 +1,5 @@
 using System;
+using System.Collections.Generic;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
@@ -58,6 +59,20 @@ public sealed class RmsProp : Optimizer
 
     /// <inheritdoc/>
     protected override bool HasState => true;
+
+    private protected override List<(string Name, float[] Buffer)> StateBuffers()
+    {
+        List<(string Name, float[] Buffer)> buffers = [("square_avg", _square)];
+        if (Centered)
+        {
+            buffers.Add(("grad_avg", _average));
+        }
+        if (Momentum > 0f)
+        {
+            buffers.Add(("momentum_buffer", _buffer));
+        }
+        return buffers;
+    }
 
     /// <inheritdoc/>
     protected override void CreateState(int length)

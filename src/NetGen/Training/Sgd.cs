@@ -1,4 +1,5 @@
 using System;
+using System.Collections.Generic;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
@@ -58,6 +59,9 @@ public sealed class Sgd : Optimizer
 
     /// <inheritdoc/>
     protected override bool HasState => Momentum != 0f;
+
+    private protected override List<(string Name, float[] Buffer)> StateBuffers() =>
+        Momentum != 0f ? [("momentum_buffer", _velocity)] : [];
 
     /// <inheritdoc/>
     protected override void CreateState(int length) => _velocity = Momentum != 0f && length > 0 ? Aligned.Allocate(length) : [];

@@ -1,7 +1,10 @@
 using System;
 using System.Collections.Generic;
 using System.Diagnostics;
+using System.IO;
 using System.Threading;
+
+using NetGen.IO;
 
 namespace NetGen.Training;
 
@@ -13,7 +16,7 @@ namespace NetGen.Training;
 /// <remarks>
 /// <para>Each step: <c>BackwardBatch</c> (training mode) → gradient ← gradient / batch size → + ∂Ω/∂θ → NaN/∞ guard →
 /// clip → optimizer step → zero the gradients. A step allocates nothing; the trainer allocates its batch buffers once per
-/// <see cref="Fit"/> and one <see cref="EpochResult"/> per epoch.</para>
+/// <see cref="Fit(Dataset, Dataset?, IProgress{TrainingProgress}?, CancellationToken)"/> and one <see cref="EpochResult"/> per epoch.</para>
 /// <para>Bad data is rejected before the first step: wrong sizes or NaN/∞ in inputs or targets throw
 /// <see cref="ArgumentException"/> naming the sample. A NaN/∞ loss or gradient during training throws
 /// <see cref="NonFiniteException"/> naming the sample or the layer, before the failing step is applied.</para>
@@ -41,17 +44,42 @@ public sealed class Trainer
     /// <summary>Trains on <paramref name="training"/>, validating on <paramref name="validation"/> after every epoch.</summary>
     /// <param name="training">The training samples.</param>
     /// <param name="validation">Optional validation samples (needed for early stopping).</param>
-    /// <param name="progress">Receives reports within epochs and at every epoch's end.</param>
+    /// <param name="progress">
+    /// Receives reports within epochs and at every epoch's end. <see cref="IProgress{T}.Report"/> is called synchronously, in
+    /// order, on the thread that runs <c>Fit</c>. Note that <see cref="Progress{T}"/> does not run its handler there: it posts
+    /// each report to the captured <see cref="SynchronizationContext"/> or the thread pool, so in a console app its reports can
+    /// arrive late, out of order and after <c>Fit</c> returned. Pass a lambda to the <see cref="Fit(Dataset, Dataset?, Action{TrainingProgress}, CancellationToken)"/>
+    /// overload to print progress as it happens.
+    /// </param>
     /// <param name="cancellationToken">Checked before every batch; cancellation throws <see cref="OperationCanceledException"/> between steps.</param>
     /// <returns>The per-epoch history and why training stopped.</returns>
     /// <exception cref="ArgumentException">Sizes do not match the network, the data holds NaN/∞, or the options cannot work together.</exception>
     /// <exception cref="NonFiniteException">A loss or gradient became NaN/∞.</exception>
-    public TrainingHistory Fit(Dataset training, Dataset? validation = null, IProgress<TrainingProgress>? progress = null, CancellationToken cancellationToken = default)
+    /// <exception cref="WeightFileException">Resuming from <see cref="TrainerOptions.Checkpoint"/> failed: the file is damaged or was made for another network, optimizer, data or settings. Nothing was trained or changed.</exception>
+    public TrainingHistory Fit(Dataset training, Dataset? validation = null, IProgress<TrainingProgress>? progress = null, CancellationToken cancellationToken = default) =>
+        Run(training, validation, progress is null ? null : progress.Report, cancellationToken);
+
+    /// <summary>
+    /// Trains as <see cref="Fit(Dataset, Dataset?, IProgress{TrainingProgress}?, CancellationToken)"/>, calling
+    /// <paramref name="progress"/> synchronously, in order, on this thread: every report has been handled before the next
+    /// training step, and all of them before <c>Fit</c> returns (<c>trainer.Fit(train, validation, p => Console.WriteLine(p))</c>).
+    /// </summary>
+    /// <param name="training">The training samples.</param>
+    /// <param name="validation">Optional validation samples (needed for early stopping).</param>
+    /// <param name="progress">Called within epochs and at every epoch's end; an exception it throws ends training.</param>
+    /// <param name="cancellationToken">Checked before every batch.</param>
+    public TrainingHistory Fit(Dataset training, Dataset? validation, Action<TrainingProgress> progress, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(progress);
+        return Run(training, validation, progress, cancellationToken);
+    }
+
+    private TrainingHistory Run(Dataset training, Dataset? validation, Action<TrainingProgress>? report, CancellationToken cancellationToken)
     {
         TrainerOptions o = Options;
         o.Validate();
         ITrainableNetwork net = Network;
-        Metrics.CheckShapes(net, training);
+        Metrics.CheckShapes(net, training, nameof(training));
         if (training.Count == 0)
         {
             throw new ArgumentException("The training set is empty.", nameof(training));
@@ -59,7 +87,7 @@ public sealed class Trainer
         CheckFinite(training, nameof(training));
         if (validation is not null)
         {
-            Metrics.CheckShapes(net, validation);
+            Metrics.CheckShapes(net, validation, nameof(validation));
             CheckFinite(validation, nameof(validation));
         }
         if (o.EarlyStopping is { } early)
@@ -85,6 +113,12 @@ public sealed class Trainer
                 $"{net.GetType().Name} has batch norm, which needs at least 2 samples per batch in training mode, but a batch of 1 would occur " +
                 $"({count} samples, BatchSize {o.BatchSize}); change BatchSize or set DropLast = true.", nameof(training));
         }
+        Optimizer? checkpointed = null;
+        if (o.Checkpoint is not null)
+        {
+            checkpointed = Optimizer as Optimizer ?? throw new ArgumentException(
+                $"Checkpoints hold the state of NetGen's optimizers (Sgd, RmsProp, Adam, AdamW); {Optimizer.GetType().Name} is not one.", nameof(TrainerOptions.Checkpoint));
+        }
 
         int inSize = net.InputSize, outSize = net.OutputSize;
         var inputs = new float[batch * inSize];
@@ -96,22 +130,34 @@ public sealed class Trainer
             order[i] = i;
         }
         var random = new SeededRandom(o.Seed);
-        float baseRate = Optimizer.LearningRate;
-        int interval = o.ProgressInterval > 0 ? o.ProgressInterval : Math.Max(1, batches / 50);
-        float[]? bestParameters = null, bestStatistics = null;
-        if (o.EarlyStopping is { RestoreBestParameters: true })
+        var state = new RunState
         {
-            bestParameters = new float[net.ParameterCount];
-            bestStatistics = new float[net.RunningStatistics.Length];
+            Seed = o.Seed, BatchSize = o.BatchSize, Shuffle = o.Shuffle, DropLast = o.DropLast, Samples = count,
+            BaseRate = Optimizer.LearningRate, BestLoss = float.PositiveInfinity,
+            BestParameters = o.EarlyStopping is { RestoreBestParameters: true } ? new float[net.ParameterCount] : null,
+            BestStatistics = o.EarlyStopping is { RestoreBestParameters: true } ? new float[net.RunningStatistics.Length] : null,
+        };
+        if (o.Checkpoint is { } checkpoint)
+        {
+            state.DataHash = RunState.Hash(training);
+            if (checkpoint.Resume && File.Exists(checkpoint.Path))
+            {
+                state = Resume(checkpoint.Path, state, net, checkpointed!);
+                if (o.Shuffle)
+                {
+                    for (int e = 0; e < state.Epoch; e++)
+                    {
+                        Dataset.Shuffle(order, ref random);        // the same permutations as the interrupted run
+                    }
+                }
+            }
         }
-        float bestLoss = float.PositiveInfinity;
-        int bestEpoch = 0, wait = 0;
-        var history = new List<EpochResult>(o.Epochs);
-        StopReason reason = StopReason.Completed;
-        long iterations = 0;
+        float baseRate = state.BaseRate;
+        int interval = o.ProgressInterval > 0 ? o.ProgressInterval : Math.Max(1, batches / 50);
+        List<EpochResult> history = state.History;
         net.ZeroGradients();
 
-        for (int epoch = 1; epoch <= o.Epochs && reason == StopReason.Completed; epoch++)
+        for (int epoch = state.Epoch + 1; epoch <= o.Epochs && state.Reason == StopReason.Completed; epoch++)
         {
             long started = Stopwatch.GetTimestamp();
             if (o.Schedule is { } schedule)
@@ -147,20 +193,11 @@ public sealed class Trainer
                 }
 
                 float loss = net.BackwardBatch(x, y, n, losses.AsSpan(0, n));
-                iterations++;
+                state.Iterations++;
                 if (!float.IsFinite(loss))
                 {
                     net.ZeroGradients();
-                    int k = 0;
-                    while (k < n - 1 && float.IsFinite(losses[k]))
-                    {
-                        k++;
-                    }
-                    int sample = order[start + k];
-                    throw new NonFiniteException(
-                        $"The loss of training sample {sample} is {losses[k]} (epoch {epoch}, step {iterations}); the parameters are those before this step. " +
-                        "The inputs were finite, so the network diverged: lower the learning rate, clip the gradients or scale the inputs.",
-                        epoch, iterations, sample, null, null, new TrainingHistory(history.ToArray(), StopReason.Completed, bestEpoch));
+                    throw NonFiniteLoss(losses.AsSpan(0, n), order.AsSpan(start, n), loss, epoch, state.Iterations, history, state.BestEpoch);
                 }
 
                 Span<float> gradients = net.Gradients;
@@ -172,7 +209,7 @@ public sealed class Trainer
                 norm = MathF.Sqrt(GradientClipping.SumOfSquares(gradients));
                 if (!float.IsFinite(norm))
                 {
-                    throw NonFiniteGradient(net, layers, epoch, iterations, history, bestEpoch);
+                    throw NonFiniteGradient(net, layers, epoch, state.Iterations, history, state.BestEpoch);
                 }
                 if (o.ClipNorm is { } maxNorm && maxNorm / (norm + 1e-6f) < 1f)
                 {
@@ -182,74 +219,133 @@ public sealed class Trainer
                 {
                     GradientClipping.ClipByValue(gradients, clip);
                 }
-                Optimizer.Step(net.Parameters, gradients, 1f);
+                if (Optimizer is Optimizer own)
+                {
+                    own.StepChecked(net.Parameters, gradients, 1f);   // the norm above has checked every value
+                }
+                else
+                {
+                    Optimizer.Step(net.Parameters, gradients, 1f);
+                }
                 net.ZeroGradients();
                 lossSum += loss;
                 seen += n;
 
                 if (o.GradientNormThreshold is { } threshold && norm < threshold)
                 {
-                    reason = StopReason.GradientNormBelowThreshold;
+                    state.Reason = StopReason.GradientNormBelowThreshold;
                 }
-                else if (o.MaxIterations is { } max && iterations >= max)
+                else if (o.MaxIterations is { } max && state.Iterations >= max)
                 {
-                    reason = StopReason.MaxIterations;
+                    state.Reason = StopReason.MaxIterations;
                 }
-                if (reason != StopReason.Completed)
+                if (state.Reason != StopReason.Completed)
                 {
                     break;
                 }
-                if (progress is not null && (b + 1) % interval == 0 && b + 1 < batches)
+                if (report is not null && (b + 1) % interval == 0 && b + 1 < batches)
                 {
-                    progress.Report(new TrainingProgress(epoch, o.Epochs, b + 1, batches, iterations, (float)(lossSum / seen), null));
+                    report(new TrainingProgress(epoch, o.Epochs, b + 1, batches, state.Iterations, (float)(lossSum / seen), null));
                 }
             }
 
             float? trainAccuracy = null, validationLoss = null, validationAccuracy = null;
             if (o.EvaluateTrainingSet)
             {
-                trainAccuracy = Metrics.Evaluate(net, training).Accuracy;
+                trainAccuracy = Metrics.Evaluate(net, training).AccuracyOrNull;
             }
             if (validation is not null && validation.Count > 0)
             {
                 Evaluation v = Metrics.Evaluate(net, validation);
                 validationLoss = v.Loss;
-                validationAccuracy = v.Accuracy;
+                validationAccuracy = v.AccuracyOrNull;
             }
             float penalty = o.L1 != 0f || o.L2 != 0f ? Regularization.Penalty(net.Parameters, layers, o.L1, o.L2) : 0f;
             var result = new EpochResult(epoch, (float)(lossSum / Math.Max(seen, 1)), trainAccuracy, validationLoss, validationAccuracy, penalty,
-                Optimizer.LearningRate, norm, iterations, Stopwatch.GetElapsedTime(started));
+                Optimizer.LearningRate, norm, state.Iterations, Stopwatch.GetElapsedTime(started));
             history.Add(result);
-            progress?.Report(new TrainingProgress(epoch, o.Epochs, batches, batches, iterations, result.TrainLoss, result));
 
             if (o.EarlyStopping is { } stopping)
             {
                 float current = validationLoss!.Value;
-                if (current < bestLoss - stopping.MinDelta)
+                if (current < state.BestLoss - stopping.MinDelta)
                 {
-                    bestLoss = current;
-                    bestEpoch = epoch;
-                    wait = 0;
-                    net.Parameters.CopyTo(bestParameters);
-                    net.RunningStatistics.CopyTo(bestStatistics);
+                    state.BestLoss = current;
+                    state.BestEpoch = epoch;
+                    state.Wait = 0;
+                    if (state.BestParameters is not null)
+                    {
+                        net.Parameters.CopyTo(state.BestParameters);
+                        net.RunningStatistics.CopyTo(state.BestStatistics);
+                    }
                 }
-                else if (++wait >= stopping.Patience && reason == StopReason.Completed)
+                else if (++state.Wait >= stopping.Patience && state.Reason == StopReason.Completed)
                 {
-                    reason = StopReason.EarlyStopping;
+                    state.Reason = StopReason.EarlyStopping;
                 }
             }
             else
             {
-                bestEpoch = epoch;
+                state.BestEpoch = epoch;
             }
+            state.Epoch = epoch;
+            if (o.Checkpoint is { } c && (epoch % c.Interval == 0 || epoch == o.Epochs || state.Reason != StopReason.Completed))
+            {
+                Checkpoint.Write(c.Path, net, checkpointed!, state);
+            }
+            report?.Invoke(new TrainingProgress(epoch, o.Epochs, batches, batches, state.Iterations, result.TrainLoss, result));
         }
 
-        if (bestParameters is not null && bestEpoch > 0 && bestEpoch != history.Count)
+        if (state.BestParameters is not null && state.BestEpoch > 0 && state.BestEpoch != history.Count)
         {
-            bestParameters.CopyTo(net.Parameters);
-            bestStatistics.CopyTo(net.RunningStatistics);
+            state.BestParameters.CopyTo(net.Parameters);
+            state.BestStatistics.CopyTo(net.RunningStatistics);
         }
-        return new TrainingHistory(history.ToArray(), reason, bestEpoch);
+        return new TrainingHistory(history.ToArray(), state.Reason, state.BestEpoch);
+    }
+
+    /// <summary>Reads, checks and applies a trainer checkpoint; returns the run state to continue from.</summary>
+    private static RunState Resume(string path, RunState fresh, ITrainableNetwork net, Optimizer optimizer)
+    {
+        CheckpointData data = Checkpoint.Read(path);
+        data.CheckFits(net, optimizer);
+        RunState saved = data.Run ?? throw new CheckpointMismatchException(path,
+            "the checkpoint was written by Checkpoint.Save and holds no training run to resume; load it with Checkpoint.Load, or delete it to start afresh.");
+        saved.CheckSameRun(fresh, path);
+        data.Apply(net, optimizer);
+        return saved;
+    }
+
+    /// <summary>
+    /// The batch's summed loss is NaN or ±∞: either a sample's loss is (that sample is named), or every sample's loss is
+    /// finite and only their float32 sum overflowed (the cause is said, with the largest loss's sample).
+    /// </summary>
+    private static NonFiniteException NonFiniteLoss(ReadOnlySpan<float> losses, ReadOnlySpan<int> samples, float sum, int epoch, long iteration, List<EpochResult> history, int bestEpoch)
+    {
+        var before = new TrainingHistory(history.ToArray(), StopReason.Completed, bestEpoch);
+        for (int k = 0; k < losses.Length; k++)
+        {
+            if (!float.IsFinite(losses[k]))
+            {
+                return new NonFiniteException(
+                    $"The loss of training sample {samples[k]} is {losses[k]} (epoch {epoch}, step {iteration}); the parameters are those before this step. " +
+                    "The inputs were finite, so the network diverged: lower the learning rate, clip the gradients or scale the inputs.",
+                    epoch, iteration, samples[k], null, null, before);
+            }
+        }
+        int largest = 0;
+        for (int k = 1; k < losses.Length; k++)
+        {
+            if (losses[k] > losses[largest])
+            {
+                largest = k;
+            }
+        }
+        return new NonFiniteException(
+            $"Every loss in the batch of {losses.Length} is finite, but their float32 sum overflows to {sum} (epoch {epoch}, step {iteration}); " +
+            $"the largest is {losses[largest]}, of training sample {samples[largest]}. Losses this large mean the network diverged or the targets " +
+            "are far out of scale: lower the learning rate, clip the gradients, or scale the inputs and targets. The parameters are those before this step.",
+            epoch, iteration, samples[largest], null, null, before);
     }
 
     private static NonFiniteException NonFiniteGradient(ITrainableNetwork net, IReadOnlyList<LayerInfo> layers, int epoch, long iteration, List<EpochResult> history, int bestEpoch)

@@ -1,9 +1,10 @@
 using System;
 using System.Collections.Generic;
+using System.Threading;
 
 namespace NetGen.Training;
 
-/// <summary>How <see cref="Trainer.Fit"/> trains: Keras's <c>fit</c> arguments plus the textbook's stopping criteria.</summary>
+/// <summary>How <see cref="Trainer.Fit(Dataset, Dataset?, IProgress{TrainingProgress}?, CancellationToken)"/> trains: Keras's <c>fit</c> arguments plus the textbook's stopping criteria.</summary>
 public sealed record TrainerOptions
 {
     /// <summary>Passes over the training data (Keras's <c>epochs</c>); 10 unless set.</summary>
@@ -60,8 +61,20 @@ public sealed record TrainerOptions
     /// </summary>
     public bool EvaluateTrainingSet { get; init; }
 
+    /// <summary>
+    /// Write a checkpoint (parameters, optimizer state, the run's position and history) every few epochs, and resume from it
+    /// when <see cref="Trainer.Fit(Dataset, Dataset?, IProgress{TrainingProgress}?, CancellationToken)"/> starts and finds it
+    /// (Keras's <c>BackupAndRestore</c>); off unless set. See <see cref="CheckpointOptions"/>.
+    /// </summary>
+    public CheckpointOptions? Checkpoint { get; init; }
+
     internal void Validate()
     {
+        if (Checkpoint is { } checkpoint)
+        {
+            ArgumentException.ThrowIfNullOrWhiteSpace(checkpoint.Path, "Checkpoint.Path");
+            ArgumentOutOfRangeException.ThrowIfNegativeOrZero(checkpoint.Interval, "Checkpoint.Interval");
+        }
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(Epochs, nameof(Epochs));
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(BatchSize, nameof(BatchSize));
         ArgumentOutOfRangeException.ThrowIfNegative(ProgressInterval, nameof(ProgressInterval));
@@ -96,7 +109,27 @@ public sealed record TrainerOptions
 /// <param name="RestoreBestParameters">Put back the parameters (and batch-norm running statistics) of the best epoch when stopping or finishing.</param>
 public sealed record EarlyStopping(int Patience = 5, float MinDelta = 0f, bool RestoreBestParameters = true);
 
-/// <summary>Why <see cref="Trainer.Fit"/> returned.</summary>
+/// <summary>
+/// Checkpointing for <see cref="Trainer"/>: after every <see cref="Interval"/> epochs (and after the last, or when training
+/// stops early) the trainer writes <see cref="Path"/> atomically with <see cref="Training.Checkpoint"/>'s format, including
+/// where the run stands. When <see cref="Resume"/> is on and the file exists as <c>Fit</c> starts, <c>Fit</c> loads it and
+/// continues with the next epoch: with the same network seed, data and options the parameters at the end are bit-identical to
+/// an uninterrupted run (for networks without dropout: the generated dropout mask generator's position is not saved yet).
+/// The file is checked first (damaged, or made for another network, optimizer, data, seed or batch size: a
+/// <see cref="IO.WeightFileException"/>, nothing trained). A checkpoint of a finished run makes <c>Fit</c> return its history
+/// without training; raise <see cref="TrainerOptions.Epochs"/> to train on.
+/// </summary>
+/// <param name="Path">The checkpoint file.</param>
+public sealed record CheckpointOptions(string Path)
+{
+    /// <summary>Write the checkpoint after every this many epochs; 1 unless set.</summary>
+    public int Interval { get; init; } = 1;
+
+    /// <summary>Continue from <see cref="Path"/> when it exists as training starts; true unless set.</summary>
+    public bool Resume { get; init; } = true;
+}
+
+/// <summary>Why <see cref="Trainer.Fit(Dataset, Dataset?, IProgress{TrainingProgress}?, CancellationToken)"/> returned.</summary>
 public enum StopReason
 {
     /// <summary>All epochs ran.</summary>
@@ -130,19 +163,52 @@ public sealed record EpochResult(
     float LearningRate,
     float GradientNorm,
     long Iterations,
-    TimeSpan Elapsed);
+    TimeSpan Elapsed)
+{
+    /// <summary>
+    /// One readable line, only with the values that exist, for example
+    /// <c>epoch 12: loss 0.0831, validation loss 0.0912, validation accuracy 0.967, lr 0.001, gradient norm 0.21, 48 steps, 3 ms</c>.
+    /// </summary>
+    public override string ToString()
+    {
+        var text = new System.Text.StringBuilder();
+        System.Globalization.CultureInfo c = System.Globalization.CultureInfo.InvariantCulture;
+        text.Append(c, $"epoch {Epoch}: loss {TrainLoss:G4}");
+        if (TrainAccuracy is { } trainAccuracy)
+        {
+            text.Append(c, $", accuracy {trainAccuracy:0.000}");
+        }
+        if (ValidationLoss is { } validationLoss)
+        {
+            text.Append(c, $", validation loss {validationLoss:G4}");
+        }
+        if (ValidationAccuracy is { } validationAccuracy)
+        {
+            text.Append(c, $", validation accuracy {validationAccuracy:0.000}");
+        }
+        if (Penalty != 0f)
+        {
+            text.Append(c, $", penalty {Penalty:G4}");
+        }
+        text.Append(c, $", lr {LearningRate:G4}, gradient norm {GradientNorm:G3}, {Iterations} steps, {Elapsed.TotalMilliseconds:0} ms");
+        return text.ToString();
+    }
+}
 
-/// <summary>What <see cref="Trainer.Fit"/> returns: one <see cref="EpochResult"/> per epoch run, and why it stopped.</summary>
+/// <summary>What <see cref="Trainer.Fit(Dataset, Dataset?, IProgress{TrainingProgress}?, CancellationToken)"/> returns: one <see cref="EpochResult"/> per epoch run, and why it stopped.</summary>
 /// <param name="Epochs">The epochs, in order (the last may be partial when a step-level criterion stopped training).</param>
 /// <param name="StopReason">Why training ended.</param>
 /// <param name="BestEpoch">With early stopping, the epoch with the lowest validation loss; otherwise the last epoch.</param>
 public sealed record TrainingHistory(IReadOnlyList<EpochResult> Epochs, StopReason StopReason, int BestEpoch)
 {
+    /// <summary>No epochs (what an optimizer's <see cref="NonFiniteException"/> carries: it was not thrown by a trainer).</summary>
+    public static TrainingHistory Empty { get; } = new([], StopReason.Completed, 0);
+
     /// <summary>Optimizer steps taken in all.</summary>
     public long Iterations => Epochs.Count == 0 ? 0 : Epochs[^1].Iterations;
 }
 
-/// <summary>A progress report from <see cref="Trainer.Fit"/>: within an epoch every few batches, and at its end with <see cref="Completed"/>.</summary>
+/// <summary>A progress report from <see cref="Trainer.Fit(Dataset, Dataset?, IProgress{TrainingProgress}?, CancellationToken)"/>: within an epoch every few batches, and at its end with <see cref="Completed"/>.</summary>
 /// <param name="Epoch">The current epoch, from 1.</param>
 /// <param name="Epochs">Epochs planned.</param>
 /// <param name="Batch">Batches done in this epoch.</param>
@@ -150,11 +216,21 @@ public sealed record TrainingHistory(IReadOnlyList<EpochResult> Epochs, StopReas
 /// <param name="Iterations">Optimizer steps so far.</param>
 /// <param name="Loss">The mean training loss of this epoch's samples so far.</param>
 /// <param name="Completed">The epoch's metrics, on the report that ends it; otherwise null.</param>
-public readonly record struct TrainingProgress(int Epoch, int Epochs, int Batch, int Batches, long Iterations, float Loss, EpochResult? Completed);
+public readonly record struct TrainingProgress(int Epoch, int Epochs, int Batch, int Batches, long Iterations, float Loss, EpochResult? Completed)
+{
+    /// <summary>
+    /// One readable line: the epoch's <see cref="EpochResult"/> line on the report that ends an epoch, otherwise for example
+    /// <c>epoch 3/40, batch 20/45: loss 0.2134</c>.
+    /// </summary>
+    public override string ToString() => Completed is { } done
+        ? done.ToString()
+        : string.Create(System.Globalization.CultureInfo.InvariantCulture, $"epoch {Epoch}/{Epochs}, batch {Batch}/{Batches}: loss {Loss:G4}");
+}
 
 /// <summary>
-/// Training met NaN or ±∞ in a loss or a gradient. The parameters are those before the failing step (it is not applied);
-/// <see cref="History"/> holds the epochs completed before.
+/// Training met NaN or ±∞ in a loss or a gradient (or a batch's losses summed beyond float32's range). The parameters are
+/// those before the failing step (it is not applied); <see cref="History"/> holds the epochs completed before. Thrown by
+/// <see cref="Trainer"/> and by every <see cref="Optimizer"/>'s <c>Step</c>.
 /// </summary>
 public sealed class NonFiniteException : ArithmeticException
 {
@@ -169,10 +245,10 @@ public sealed class NonFiniteException : ArithmeticException
         History = history;
     }
 
-    /// <summary>The epoch (from 1) in which it happened.</summary>
+    /// <summary>The epoch (from 1) in which it happened; 0 when an optimizer's <c>Step</c> threw it outside a <see cref="Trainer"/>.</summary>
     public int Epoch { get; }
 
-    /// <summary>The step (from 1) that failed.</summary>
+    /// <summary>The step (from 1) that failed: the trainer's iteration, or the optimizer's step number (<see cref="Optimizer.StepCount"/> + 1).</summary>
     public long Iteration { get; }
 
     /// <summary>The training sample (its index in the dataset) whose loss was not finite, if that was the cause.</summary>
