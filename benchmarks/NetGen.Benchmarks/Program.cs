@@ -24,6 +24,10 @@ public static class Program
         {
             return Profile.Run();
         }
+        if (args.Length > 0 && args[0] == "streaming")
+        {
+            return Streaming.Run();
+        }
         if (args.Length > 0 && args[0] == "conv")
         {
             return ConvBenchmarks.Run();
