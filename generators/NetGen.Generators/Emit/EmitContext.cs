@@ -63,6 +63,22 @@ internal sealed class EmitContext
 
     public LayerEmitter Output => Layers[Layers.Count - 1];
 
+    /// <summary>Some layer's recorded forward pass depends on the mode (dropout): RecordForward then takes <c>training</c>.</summary>
+    public bool RecordUsesTraining
+    {
+        get
+        {
+            foreach (LayerEmitter layer in Layers)
+            {
+                if (layer.RecordUsesTraining)
+                {
+                    return true;
+                }
+            }
+            return false;
+        }
+    }
+
     /// <summary>The loss, or null for an inference-only network.</summary>
     public LossEmitter? Loss { get; }
 

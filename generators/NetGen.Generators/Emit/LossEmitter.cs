@@ -40,9 +40,8 @@ internal sealed class LossEmitter
     /// into <c>delta{L}</c>.
     /// </summary>
     /// <param name="w">The writer.</param>
-    /// <param name="scalar">The output is one unit held in float locals (z, a, δ): call the one-value forms.</param>
-    /// <param name="evaluate">The loss value only: δ goes to a discard (or stack scratch) and f′ is not applied.</param>
-    public void Write(SourceWriter w, bool scalar, bool evaluate = false)
+    /// <param name="scalar">The output is one unit held in float locals (z, a; δ an out parameter): call the one-value forms.</param>
+    public void Write(SourceWriter w, bool scalar)
     {
         LayerEmitter output = _context.Output;
         int l = output.Index;
@@ -56,7 +55,7 @@ internal sealed class LossEmitter
         string losses = _context[Alias.Losses];
         // Span forms write δ (or g) into the layer's buffer; one-value forms return it through an out local.
         string y = scalar ? "y[0]" : "y";
-        string delta = scalar ? (evaluate ? "out _" : $"out float delta{l}") : evaluate ? $"stackalloc float[{Int(n)}]" : $"delta{l}";
+        string delta = scalar ? $"out delta{l}" : $"delta{l}";
         string into = scalar ? $"{scale}, {delta}" : $"{delta}, {scale}";
         switch (Kind)
         {
@@ -107,11 +106,6 @@ internal sealed class LossEmitter
                 w.Line($"// L = {over}Σᵢ max(0, 1 − yᵢ·ŷᵢ){meanNote}, y ∈ {{−1, +1}}        ∂L/∂ŷ = −y where yᵢ·ŷᵢ < 1, else 0{(mean ? " (then /n)" : "")}");
                 call = $"{losses}.Hinge(a{l}, {y}, {into})";
                 break;
-        }
-        if (evaluate)
-        {
-            w.Line($"float loss = {call};");
-            return;
         }
         w.Line($"// The loss writes g = ∂L/∂ŷ into delta{l}; the output activation's derivative turns it into δ{L} = g ⊙ f′(z{L}).");
         w.Line($"float loss = {call};");

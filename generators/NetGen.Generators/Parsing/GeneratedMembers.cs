@@ -81,9 +81,11 @@ internal static class GeneratedMembers
         yield return new GeneratedMember("BackwardBatch", GeneratedMemberKind.Method, "the mini-batch backward pass", ReadOnlySpan, ReadOnlySpan, "int", Span);
         yield return new GeneratedMember("TrainStep", GeneratedMemberKind.Method, "the fused SGD step", ReadOnlySpan, ReadOnlySpan, "float");
         yield return new GeneratedMember("TrainStepBatch", GeneratedMemberKind.Method, "the fused mini-batch SGD step", ReadOnlySpan, ReadOnlySpan, "int", "float", Span);
-        // The private forward passes that keep z⁽ˡ⁾ and a⁽ˡ⁾ for backprop: their parameters depend on the layers, so any
-        // member of the same name collides.
+        // The private forward passes that keep z⁽ˡ⁾ and a⁽ˡ⁾ for backprop and the backprop passes: their parameters depend on
+        // the layers (or are generic), so any member of the same name collides.
         yield return new GeneratedMember("RecordForward", GeneratedMemberKind.Value, "the forward pass kept for backprop");
         yield return new GeneratedMember("RecordForwardBatch", GeneratedMemberKind.Value, "the batched forward pass kept for backprop");
+        yield return new GeneratedMember("Backprop", GeneratedMemberKind.Value, "the backward pass shared by Backward and TrainStep");
+        yield return new GeneratedMember("BackpropBatch", GeneratedMemberKind.Value, "the batched backward pass shared by BackwardBatch and TrainStepBatch");
     }
 }

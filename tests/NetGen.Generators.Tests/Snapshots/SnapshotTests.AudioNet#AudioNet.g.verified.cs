@@ -134,12 +134,14 @@ partial class AudioNet : global::NetGen.ITrainableNetwork
     }
 
     /// <summary>
-    /// The forward pass kept for backprop: z⁽ˡ⁾ = W⁽ˡ⁾·a⁽ˡ⁻¹⁾ + b⁽ˡ⁾ and a⁽ˡ⁾ = f(z⁽ˡ⁾) layer by layer, each recorded (in registers when it
-    /// fits one, else in the span the caller passes). Evaluate, Backward and TrainStep call it.
+    /// The forward pass kept for backprop, z⁽ˡ⁾ = W⁽ˡ⁾·a⁽ˡ⁻¹⁾ + b⁽ˡ⁾ and a⁽ˡ⁾ = f(z⁽ˡ⁾) layer by layer, each recorded (in registers when
+    /// it fits one, else in the caller's span); then the loss L, returned, and the output error δ⁽ᴸ⁾. Evaluate and Backprop call it.
     /// </summary>
     [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
-    private void RecordForward(ReadOnlySpan x, out V256 z1, out V256 a1, out V256 z2, out V256 a2, out float z3, out float a3)
+    private float RecordForward(ReadOnlySpan x, ReadOnlySpan y, out V256 z1, out V256 a1, out V256 z2, out V256 a2, out float z3, out float a3, out float delta3)
     {
+        Guard.Length(x.Length, InputSize, "input", "AudioNet", nameof(InputSize));
+        Guard.Length(y.Length, OutputSize, "target", "AudioNet", nameof(OutputSize));
         ReadOnlySpan theta = Parameters;
 
         // Layer 1 · Dense 1 → 8 · tanh
@@ -169,54 +171,54 @@ partial class AudioNet : global::NetGen.ITrainableNetwork
         //   ŷ = z⁽³⁾
         z3 = theta[96] + Vector256.Sum(Vector256.Create<float>(theta.Slice(88, 8)) * a2);
         a3 = z3;
+
+        // ── Loss and the output error δ⁽ᴸ⁾ = ∂L/∂z⁽ᴸ⁾ ──
+        // L = (1/n)·Σᵢ (ŷᵢ − yᵢ)² (mean over the 1 output)        ∂L/∂ŷ = 2(ŷ − y)/n
+        // The loss writes g = ∂L/∂ŷ into delta3; the output activation's derivative turns it into δ⁽³⁾ = g ⊙ f′(z⁽³⁾).
+        float loss = Losses.MeanSquaredError(a3, y[0], 1f, out delta3);
+        // identity′ = 1: δ⁽³⁾ = g.
+        return loss;
     }
 
     /// <inheritdoc/>
     public float Evaluate(ReadOnlySpan input, ReadOnlySpan target, Span output)
     {
-        Guard.Length(input.Length, InputSize, nameof(input), "AudioNet", nameof(InputSize));
-        Guard.Length(target.Length, OutputSize, nameof(target), "AudioNet", nameof(OutputSize));
         Guard.Length(output.Length, OutputSize, nameof(output), "AudioNet", nameof(OutputSize));
-        // Inference: the forward pass with Training off (dropout is the identity, batch norm uses its running statistics).
-        RecordForward(input, out _, out _, out _, out _, out _, out float a3);
+        // Inference: the recorded forward pass with Training off (dropout is the identity, batch norm uses its running
+        // statistics); only ŷ and L are kept (ŷ is written straight into output).
+        float loss = RecordForward(input, target, out _, out _, out _, out _, out _, out float a3, out _);
         output[0] = a3;
-        ReadOnlySpan y = target;
-        // ── Loss (its value only; δ⁽ᴸ⁾ goes to scratch) ──
-        // L = (1/n)·Σᵢ (ŷᵢ − yᵢ)² (mean over the 1 output)        ∂L/∂ŷ = 2(ŷ − y)/n
-        float loss = Losses.MeanSquaredError(a3, y[0], 1f, out _);
         return loss;
     }
 
     /// <inheritdoc/>
-    public float Backward(ReadOnlySpan input, ReadOnlySpan target)
+    public float Backward(ReadOnlySpan input, ReadOnlySpan target) => Backprop(input, target, Gradients, new global::NetGen.AddGradient());
+
+    /// <inheritdoc/>
+    public float TrainStep(ReadOnlySpan input, ReadOnlySpan target, float learningRate) => Backprop(input, target, Parameters, new global::NetGen.SgdStep(learningRate));
+
+    /// <summary>
+    /// Backprop for one sample: the recorded forward pass, then δ layer by layer from the output down; each ∂L/∂θ goes to
+    /// <paramref name="step"/>, which adds it into <paramref name="into"/> = ∂L/∂θ (Backward) or steps θ ← θ − η·∂L/∂θ (TrainStep).
+    /// </summary>
+    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+    private float Backprop<TStep>(ReadOnlySpan input, ReadOnlySpan target, Span into, TStep step) where TStep : struct, global::NetGen.IParameterStep
     {
-        Guard.Length(input.Length, InputSize, nameof(input), "AudioNet", nameof(InputSize));
-        Guard.Length(target.Length, OutputSize, nameof(target), "AudioNet", nameof(OutputSize));
-        // Forward pass, keeping z⁽ˡ⁾ and a⁽ˡ⁾ for backprop
-        RecordForward(input, out _, out V256 a1, out _, out V256 a2, out _, out float a3);
-        // θ and ∂L/∂θ as spans whose length is the constant ParameterCount: no bounds checks on constant indices.
+        float loss = RecordForward(input, target, out _, out V256 a1, out _, out V256 a2, out _, out _, out float delta3);
         ReadOnlySpan theta = Parameters;
-        Span grad = Gradients;
         ReadOnlySpan x = input;
-        ReadOnlySpan y = target;
 
-        // ── Loss and the output error δ⁽ᴸ⁾ = ∂L/∂z⁽ᴸ⁾ ──
-        // L = (1/n)·Σᵢ (ŷᵢ − yᵢ)² (mean over the 1 output)        ∂L/∂ŷ = 2(ŷ − y)/n
-        // The loss writes g = ∂L/∂ŷ into delta3; the output activation's derivative turns it into δ⁽³⁾ = g ⊙ f′(z⁽³⁾).
-        float loss = Losses.MeanSquaredError(a3, y[0], 1f, out float delta3);
-        // identity′ = 1: δ⁽³⁾ = g.
+        // ── Backward pass: ∂L/∂W⁽ˡ⁾ = δ⁽ˡ⁾·a⁽ˡ⁻¹⁾ᵀ, ∂L/∂b⁽ˡ⁾ = δ⁽ˡ⁾ into step, δ⁽ˡ⁻¹⁾ = (W⁽ˡ⁾ᵀ·δ⁽ˡ⁾) ⊙ f′(z⁽ˡ⁻¹⁾) with W⁽ˡ⁾ as it was ──
 
-        // ── Backward pass: ∂L/∂W⁽ˡ⁾ = δ⁽ˡ⁾·a⁽ˡ⁻¹⁾ᵀ, ∂L/∂b⁽ˡ⁾ = δ⁽ˡ⁾, δ⁽ˡ⁻¹⁾ = (W⁽ˡ⁾ᵀ·δ⁽ˡ⁾) ⊙ f′(z⁽ˡ⁻¹⁾) ──
-
-        // Layer 3: ∂L/∂W⁽³⁾ += δ⁽³⁾·a⁽²⁾ᵀ        ∂L/∂b⁽³⁾ += δ⁽³⁾
+        // Layer 3: ∂L/∂W⁽³⁾ = δ⁽³⁾·a⁽²⁾ᵀ        ∂L/∂b⁽³⁾ = δ⁽³⁾
         //          δ⁽²⁾ = (W⁽³⁾ᵀ·δ⁽³⁾) ⊙ f′(z⁽²⁾)        tanh′(z⁽²⁾) = 1 − (a⁽²⁾)²
         V256 delta2 = Activations.TanhBackward(a2,
             Vector256.Create<float>(theta.Slice(88, 8)) * delta3);
-        // per output o: ∂L/∂bₒ += δₒ, then row o of ∂L/∂W⁽³⁾ += δₒ·a⁽²⁾ (one vector statement per row)
-        grad[96] += delta3;
-        Vector256.CopyTo(Vector256.Create<float>(grad.Slice(88, 8)) + (delta3 * a2), grad.Slice(88, 8));
+        // per output o: bₒ, then row o of W⁽³⁾ (δₒ·a⁽²⁾, one vector statement per row)
+        step.Apply(ref into[96], delta3);
+        step.Apply(into.Slice(88, 8), delta3 * a2);
 
-        // Layer 2: ∂L/∂W⁽²⁾ += δ⁽²⁾·a⁽¹⁾ᵀ        ∂L/∂b⁽²⁾ += δ⁽²⁾
+        // Layer 2: ∂L/∂W⁽²⁾ = δ⁽²⁾·a⁽¹⁾ᵀ        ∂L/∂b⁽²⁾ = δ⁽²⁾
         //          δ⁽¹⁾ = (W⁽²⁾ᵀ·δ⁽²⁾) ⊙ f′(z⁽¹⁾)        tanh′(z⁽¹⁾) = 1 − (a⁽¹⁾)²
         V256 delta1 = Activations.TanhBackward(a1,
             Vector256.Create<float>(theta.Slice(16, 8)) * delta2[0]
@@ -227,80 +229,21 @@ partial class AudioNet : global::NetGen.ITrainableNetwork
             + Vector256.Create<float>(theta.Slice(56, 8)) * delta2[5]
             + Vector256.Create<float>(theta.Slice(64, 8)) * delta2[6]
             + Vector256.Create<float>(theta.Slice(72, 8)) * delta2[7]);
-        // ∂L/∂b⁽²⁾ += δ⁽²⁾, then ∂L/∂W⁽²⁾ row by row (column for one input), one vector each
-        Vector256.CopyTo(Vector256.Create<float>(grad.Slice(80, 8)) + delta2, grad.Slice(80, 8));
-        Vector256.CopyTo(Vector256.Create<float>(grad.Slice(16, 8)) + (delta2[0] * a1), grad.Slice(16, 8));
-        Vector256.CopyTo(Vector256.Create<float>(grad.Slice(24, 8)) + (delta2[1] * a1), grad.Slice(24, 8));
-        Vector256.CopyTo(Vector256.Create<float>(grad.Slice(32, 8)) + (delta2[2] * a1), grad.Slice(32, 8));
-        Vector256.CopyTo(Vector256.Create<float>(grad.Slice(40, 8)) + (delta2[3] * a1), grad.Slice(40, 8));
-        Vector256.CopyTo(Vector256.Create<float>(grad.Slice(48, 8)) + (delta2[4] * a1), grad.Slice(48, 8));
-        Vector256.CopyTo(Vector256.Create<float>(grad.Slice(56, 8)) + (delta2[5] * a1), grad.Slice(56, 8));
-        Vector256.CopyTo(Vector256.Create<float>(grad.Slice(64, 8)) + (delta2[6] * a1), grad.Slice(64, 8));
-        Vector256.CopyTo(Vector256.Create<float>(grad.Slice(72, 8)) + (delta2[7] * a1), grad.Slice(72, 8));
+        // b⁽²⁾, then W⁽²⁾ row by row (column for one input), one vector each
+        step.Apply(into.Slice(80, 8), delta2);
+        step.Apply(into.Slice(16, 8), delta2[0] * a1);
+        step.Apply(into.Slice(24, 8), delta2[1] * a1);
+        step.Apply(into.Slice(32, 8), delta2[2] * a1);
+        step.Apply(into.Slice(40, 8), delta2[3] * a1);
+        step.Apply(into.Slice(48, 8), delta2[4] * a1);
+        step.Apply(into.Slice(56, 8), delta2[5] * a1);
+        step.Apply(into.Slice(64, 8), delta2[6] * a1);
+        step.Apply(into.Slice(72, 8), delta2[7] * a1);
 
-        // Layer 1: ∂L/∂W⁽¹⁾ += δ⁽¹⁾·xᵀ        ∂L/∂b⁽¹⁾ += δ⁽¹⁾
-        // ∂L/∂b⁽¹⁾ += δ⁽¹⁾, then ∂L/∂W⁽¹⁾ row by row (column for one input), one vector each
-        Vector256.CopyTo(Vector256.Create<float>(grad.Slice(8, 8)) + delta1, grad.Slice(8, 8));
-        Vector256.CopyTo(Vector256.Create<float>(grad.Slice(0, 8)) + (delta1 * x[0]), grad.Slice(0, 8));
-
-        return loss;
-    }
-
-    /// <inheritdoc/>
-    public float TrainStep(ReadOnlySpan input, ReadOnlySpan target, float learningRate)
-    {
-        Guard.Length(input.Length, InputSize, nameof(input), "AudioNet", nameof(InputSize));
-        Guard.Length(target.Length, OutputSize, nameof(target), "AudioNet", nameof(OutputSize));
-        Guard.LearningRate(learningRate);
-        // Forward pass, keeping z⁽ˡ⁾ and a⁽ˡ⁾ for backprop
-        RecordForward(input, out _, out V256 a1, out _, out V256 a2, out _, out float a3);
-        // θ and ∂L/∂θ as spans whose length is the constant ParameterCount: no bounds checks on constant indices.
-        Span theta = Parameters;
-        ReadOnlySpan x = input;
-        ReadOnlySpan y = target;
-
-        // ── Loss and the output error δ⁽ᴸ⁾ = ∂L/∂z⁽ᴸ⁾ ──
-        // L = (1/n)·Σᵢ (ŷᵢ − yᵢ)² (mean over the 1 output)        ∂L/∂ŷ = 2(ŷ − y)/n
-        // The loss writes g = ∂L/∂ŷ into delta3; the output activation's derivative turns it into δ⁽³⁾ = g ⊙ f′(z⁽³⁾).
-        float loss = Losses.MeanSquaredError(a3, y[0], 1f, out float delta3);
-        // identity′ = 1: δ⁽³⁾ = g.
-
-        // ── Backward pass fused with SGD: δ⁽ˡ⁻¹⁾ = (W⁽ˡ⁾ᵀ·δ⁽ˡ⁾) ⊙ f′(z⁽ˡ⁻¹⁾) with the old W⁽ˡ⁾, then W⁽ˡ⁾ ← W⁽ˡ⁾ − η·δ⁽ˡ⁾·a⁽ˡ⁻¹⁾ᵀ, b⁽ˡ⁾ ← b⁽ˡ⁾ − η·δ⁽ˡ⁾ ──
-
-        // Layer 3: W⁽³⁾ ← W⁽³⁾ − η·δ⁽³⁾·a⁽²⁾ᵀ        b⁽³⁾ ← b⁽³⁾ − η·δ⁽³⁾
-        //          δ⁽²⁾ = (W⁽³⁾ᵀ·δ⁽³⁾) ⊙ f′(z⁽²⁾)        tanh′(z⁽²⁾) = 1 − (a⁽²⁾)²
-        V256 delta2 = Activations.TanhBackward(a2,
-            Vector256.Create<float>(theta.Slice(88, 8)) * delta3);
-        // per output o: bₒ ← bₒ − η·δₒ, then row o of W⁽³⁾ ← row − η·δₒ·a⁽²⁾ (one vector statement per row)
-        theta[96] -= learningRate * delta3;
-        Vector256.CopyTo(Vector256.Create<float>(theta.Slice(88, 8)) - learningRate * (delta3 * a2), theta.Slice(88, 8));
-
-        // Layer 2: W⁽²⁾ ← W⁽²⁾ − η·δ⁽²⁾·a⁽¹⁾ᵀ        b⁽²⁾ ← b⁽²⁾ − η·δ⁽²⁾
-        //          δ⁽¹⁾ = (W⁽²⁾ᵀ·δ⁽²⁾) ⊙ f′(z⁽¹⁾)        tanh′(z⁽¹⁾) = 1 − (a⁽¹⁾)²
-        V256 delta1 = Activations.TanhBackward(a1,
-            Vector256.Create<float>(theta.Slice(16, 8)) * delta2[0]
-            + Vector256.Create<float>(theta.Slice(24, 8)) * delta2[1]
-            + Vector256.Create<float>(theta.Slice(32, 8)) * delta2[2]
-            + Vector256.Create<float>(theta.Slice(40, 8)) * delta2[3]
-            + Vector256.Create<float>(theta.Slice(48, 8)) * delta2[4]
-            + Vector256.Create<float>(theta.Slice(56, 8)) * delta2[5]
-            + Vector256.Create<float>(theta.Slice(64, 8)) * delta2[6]
-            + Vector256.Create<float>(theta.Slice(72, 8)) * delta2[7]);
-        // b⁽²⁾ ← b⁽²⁾ − η·δ⁽²⁾, then W⁽²⁾ row by row (column for one input), one vector each
-        Vector256.CopyTo(Vector256.Create<float>(theta.Slice(80, 8)) - learningRate * delta2, theta.Slice(80, 8));
-        Vector256.CopyTo(Vector256.Create<float>(theta.Slice(16, 8)) - learningRate * (delta2[0] * a1), theta.Slice(16, 8));
-        Vector256.CopyTo(Vector256.Create<float>(theta.Slice(24, 8)) - learningRate * (delta2[1] * a1), theta.Slice(24, 8));
-        Vector256.CopyTo(Vector256.Create<float>(theta.Slice(32, 8)) - learningRate * (delta2[2] * a1), theta.Slice(32, 8));
-        Vector256.CopyTo(Vector256.Create<float>(theta.Slice(40, 8)) - learningRate * (delta2[3] * a1), theta.Slice(40, 8));
-        Vector256.CopyTo(Vector256.Create<float>(theta.Slice(48, 8)) - learningRate * (delta2[4] * a1), theta.Slice(48, 8));
-        Vector256.CopyTo(Vector256.Create<float>(theta.Slice(56, 8)) - learningRate * (delta2[5] * a1), theta.Slice(56, 8));
-        Vector256.CopyTo(Vector256.Create<float>(theta.Slice(64, 8)) - learningRate * (delta2[6] * a1), theta.Slice(64, 8));
-        Vector256.CopyTo(Vector256.Create<float>(theta.Slice(72, 8)) - learningRate * (delta2[7] * a1), theta.Slice(72, 8));
-
-        // Layer 1: W⁽¹⁾ ← W⁽¹⁾ − η·δ⁽¹⁾·xᵀ        b⁽¹⁾ ← b⁽¹⁾ − η·δ⁽¹⁾
-        // b⁽¹⁾ ← b⁽¹⁾ − η·δ⁽¹⁾, then W⁽¹⁾ row by row (column for one input), one vector each
-        Vector256.CopyTo(Vector256.Create<float>(theta.Slice(8, 8)) - learningRate * delta1, theta.Slice(8, 8));
-        Vector256.CopyTo(Vector256.Create<float>(theta.Slice(0, 8)) - learningRate * (delta1 * x[0]), theta.Slice(0, 8));
+        // Layer 1: ∂L/∂W⁽¹⁾ = δ⁽¹⁾·xᵀ        ∂L/∂b⁽¹⁾ = δ⁽¹⁾
+        // b⁽¹⁾, then W⁽¹⁾ row by row (column for one input), one vector each
+        step.Apply(into.Slice(8, 8), delta1);
+        step.Apply(into.Slice(0, 8), delta1 * x[0]);
 
         return loss;
     }
@@ -308,10 +251,17 @@ partial class AudioNet : global::NetGen.ITrainableNetwork
     /// <summary>
     /// The forward pass over a batch kept for backprop (z⁽ˡ⁾, a⁽ˡ⁾ of every sample, row-major, in the workspace; dropout draws its
     /// masks and batch norm uses the batch's statistics when <see cref="Training"/>), then each sample's loss and δ⁽ᴸ⁾.
-    /// BackwardBatch and TrainStepBatch call it. Returns Σᵦ Lᵦ.
+    /// BackpropBatch calls it. Returns Σᵦ Lᵦ.
     /// </summary>
     private float RecordForwardBatch(ReadOnlySpan inputs, ReadOnlySpan targets, int batchSize, Span losses)
     {
+        global::System.ArgumentOutOfRangeException.ThrowIfNegativeOrZero(batchSize);
+        Guard.Length(inputs.Length, batchSize * InputSize, nameof(inputs), "AudioNet", "InputSize × batchSize");
+        Guard.Length(targets.Length, batchSize * OutputSize, nameof(targets), "AudioNet", "OutputSize × batchSize");
+        if (losses.Length != 0)
+        {
+            Guard.Length(losses.Length, batchSize, nameof(losses), "AudioNet", "batchSize");
+        }
         _workspace.EnsureBatch(batchSize);
         ReadOnlySpan theta = Parameters;
         Span bz1 = _workspace.Rows(0, batchSize), ba1 = _workspace.Rows(1, batchSize);
@@ -388,323 +338,77 @@ partial class AudioNet : global::NetGen.ITrainableNetwork
     }
 
     /// <inheritdoc/>
-    public float BackwardBatch(ReadOnlySpan inputs, ReadOnlySpan targets, int batchSize, Span losses = default)
-    {
-        global::System.ArgumentOutOfRangeException.ThrowIfNegativeOrZero(batchSize);
-        Guard.Length(inputs.Length, batchSize * InputSize, nameof(inputs), "AudioNet", "InputSize × batchSize");
-        Guard.Length(targets.Length, batchSize * OutputSize, nameof(targets), "AudioNet", "OutputSize × batchSize");
-        if (losses.Length != 0)
-        {
-            Guard.Length(losses.Length, batchSize, nameof(losses), "AudioNet", "batchSize");
-        }
-        float total = RecordForwardBatch(inputs, targets, batchSize, losses);
-        ReadOnlySpan theta = Parameters;
-        Span grad = Gradients;
-        Span ba1 = _workspace.Rows(1, batchSize), bd1 = _workspace.Rows(2, batchSize);
-        Span ba2 = _workspace.Rows(4, batchSize), bd2 = _workspace.Rows(5, batchSize);
-        Span bd3 = _workspace.Rows(8, batchSize);
-
-        // ── Backward pass over the batch, from the output layer down ──
-
-        // Layer 3: ∂L/∂W⁽³⁾ += Σᵦ δ⁽³⁾·a⁽²⁾ᵀ        ∂L/∂b⁽³⁾ += Σᵦ δ⁽³⁾        δ⁽²⁾ = (W⁽³⁾ᵀ·δ⁽³⁾) ⊙ f′(z⁽²⁾)        tanh′(z⁽²⁾) = 1 − (a⁽²⁾)²
-        for (int b = 0; b < batchSize; b++)
-        {
-            ReadOnlySpan a2 = ba2.Slice(b * 8, 8), delta3 = bd3.Slice(b * 1, 1);
-            Span delta2 = bd2.Slice(b * 8, 8);
-            grad[96] += delta3[0];
-            grad[88] += delta3[0] * a2[0];
-            grad[89] += delta3[0] * a2[1];
-            grad[90] += delta3[0] * a2[2];
-            grad[91] += delta3[0] * a2[3];
-            grad[92] += delta3[0] * a2[4];
-            grad[93] += delta3[0] * a2[5];
-            grad[94] += delta3[0] * a2[6];
-            grad[95] += delta3[0] * a2[7];
-            delta2[0] = theta[88] * delta3[0];
-            delta2[1] = theta[89] * delta3[0];
-            delta2[2] = theta[90] * delta3[0];
-            delta2[3] = theta[91] * delta3[0];
-            delta2[4] = theta[92] * delta3[0];
-            delta2[5] = theta[93] * delta3[0];
-            delta2[6] = theta[94] * delta3[0];
-            delta2[7] = theta[95] * delta3[0];
-            Activations.TanhBackward(a2, delta2);
-        }
-
-        // Layer 2: ∂L/∂W⁽²⁾ += Σᵦ δ⁽²⁾·a⁽¹⁾ᵀ        ∂L/∂b⁽²⁾ += Σᵦ δ⁽²⁾        δ⁽¹⁾ = (W⁽²⁾ᵀ·δ⁽²⁾) ⊙ f′(z⁽¹⁾)        tanh′(z⁽¹⁾) = 1 − (a⁽¹⁾)²
-        for (int b = 0; b < batchSize; b++)
-        {
-            ReadOnlySpan a1 = ba1.Slice(b * 8, 8), delta2 = bd2.Slice(b * 8, 8);
-            Span delta1 = bd1.Slice(b * 8, 8);
-            grad[80] += delta2[0];
-            grad[16] += delta2[0] * a1[0];
-            grad[17] += delta2[0] * a1[1];
-            grad[18] += delta2[0] * a1[2];
-            grad[19] += delta2[0] * a1[3];
-            grad[20] += delta2[0] * a1[4];
-            grad[21] += delta2[0] * a1[5];
-            grad[22] += delta2[0] * a1[6];
-            grad[23] += delta2[0] * a1[7];
-            grad[81] += delta2[1];
-            grad[24] += delta2[1] * a1[0];
-            grad[25] += delta2[1] * a1[1];
-            grad[26] += delta2[1] * a1[2];
-            grad[27] += delta2[1] * a1[3];
-            grad[28] += delta2[1] * a1[4];
-            grad[29] += delta2[1] * a1[5];
-            grad[30] += delta2[1] * a1[6];
-            grad[31] += delta2[1] * a1[7];
-            grad[82] += delta2[2];
-            grad[32] += delta2[2] * a1[0];
-            grad[33] += delta2[2] * a1[1];
-            grad[34] += delta2[2] * a1[2];
-            grad[35] += delta2[2] * a1[3];
-            grad[36] += delta2[2] * a1[4];
-            grad[37] += delta2[2] * a1[5];
-            grad[38] += delta2[2] * a1[6];
-            grad[39] += delta2[2] * a1[7];
-            grad[83] += delta2[3];
-            grad[40] += delta2[3] * a1[0];
-            grad[41] += delta2[3] * a1[1];
-            grad[42] += delta2[3] * a1[2];
-            grad[43] += delta2[3] * a1[3];
-            grad[44] += delta2[3] * a1[4];
-            grad[45] += delta2[3] * a1[5];
-            grad[46] += delta2[3] * a1[6];
-            grad[47] += delta2[3] * a1[7];
-            grad[84] += delta2[4];
-            grad[48] += delta2[4] * a1[0];
-            grad[49] += delta2[4] * a1[1];
-            grad[50] += delta2[4] * a1[2];
-            grad[51] += delta2[4] * a1[3];
-            grad[52] += delta2[4] * a1[4];
-            grad[53] += delta2[4] * a1[5];
-            grad[54] += delta2[4] * a1[6];
-            grad[55] += delta2[4] * a1[7];
-            grad[85] += delta2[5];
-            grad[56] += delta2[5] * a1[0];
-            grad[57] += delta2[5] * a1[1];
-            grad[58] += delta2[5] * a1[2];
-            grad[59] += delta2[5] * a1[3];
-            grad[60] += delta2[5] * a1[4];
-            grad[61] += delta2[5] * a1[5];
-            grad[62] += delta2[5] * a1[6];
-            grad[63] += delta2[5] * a1[7];
-            grad[86] += delta2[6];
-            grad[64] += delta2[6] * a1[0];
-            grad[65] += delta2[6] * a1[1];
-            grad[66] += delta2[6] * a1[2];
-            grad[67] += delta2[6] * a1[3];
-            grad[68] += delta2[6] * a1[4];
-            grad[69] += delta2[6] * a1[5];
-            grad[70] += delta2[6] * a1[6];
-            grad[71] += delta2[6] * a1[7];
-            grad[87] += delta2[7];
-            grad[72] += delta2[7] * a1[0];
-            grad[73] += delta2[7] * a1[1];
-            grad[74] += delta2[7] * a1[2];
-            grad[75] += delta2[7] * a1[3];
-            grad[76] += delta2[7] * a1[4];
-            grad[77] += delta2[7] * a1[5];
-            grad[78] += delta2[7] * a1[6];
-            grad[79] += delta2[7] * a1[7];
-            delta1[0] = theta[16] * delta2[0] + theta[24] * delta2[1] + theta[32] * delta2[2] + theta[40] * delta2[3] + theta[48] * delta2[4] + theta[56] * delta2[5] + theta[64] * delta2[6] + theta[72] * delta2[7];
-            delta1[1] = theta[17] * delta2[0] + theta[25] * delta2[1] + theta[33] * delta2[2] + theta[41] * delta2[3] + theta[49] * delta2[4] + theta[57] * delta2[5] + theta[65] * delta2[6] + theta[73] * delta2[7];
-            delta1[2] = theta[18] * delta2[0] + theta[26] * delta2[1] + theta[34] * delta2[2] + theta[42] * delta2[3] + theta[50] * delta2[4] + theta[58] * delta2[5] + theta[66] * delta2[6] + theta[74] * delta2[7];
-            delta1[3] = theta[19] * delta2[0] + theta[27] * delta2[1] + theta[35] * delta2[2] + theta[43] * delta2[3] + theta[51] * delta2[4] + theta[59] * delta2[5] + theta[67] * delta2[6] + theta[75] * delta2[7];
-            delta1[4] = theta[20] * delta2[0] + theta[28] * delta2[1] + theta[36] * delta2[2] + theta[44] * delta2[3] + theta[52] * delta2[4] + theta[60] * delta2[5] + theta[68] * delta2[6] + theta[76] * delta2[7];
-            delta1[5] = theta[21] * delta2[0] + theta[29] * delta2[1] + theta[37] * delta2[2] + theta[45] * delta2[3] + theta[53] * delta2[4] + theta[61] * delta2[5] + theta[69] * delta2[6] + theta[77] * delta2[7];
-            delta1[6] = theta[22] * delta2[0] + theta[30] * delta2[1] + theta[38] * delta2[2] + theta[46] * delta2[3] + theta[54] * delta2[4] + theta[62] * delta2[5] + theta[70] * delta2[6] + theta[78] * delta2[7];
-            delta1[7] = theta[23] * delta2[0] + theta[31] * delta2[1] + theta[39] * delta2[2] + theta[47] * delta2[3] + theta[55] * delta2[4] + theta[63] * delta2[5] + theta[71] * delta2[6] + theta[79] * delta2[7];
-            Activations.TanhBackward(a1, delta1);
-        }
-
-        // Layer 1: ∂L/∂W⁽¹⁾ += Σᵦ δ⁽¹⁾·xᵀ        ∂L/∂b⁽¹⁾ += Σᵦ δ⁽¹⁾
-        for (int b = 0; b < batchSize; b++)
-        {
-            ReadOnlySpan x = inputs.Slice(b * InputSize, InputSize), delta1 = bd1.Slice(b * 8, 8);
-            grad[8] += delta1[0];
-            grad[0] += delta1[0] * x[0];
-            grad[9] += delta1[1];
-            grad[1] += delta1[1] * x[0];
-            grad[10] += delta1[2];
-            grad[2] += delta1[2] * x[0];
-            grad[11] += delta1[3];
-            grad[3] += delta1[3] * x[0];
-            grad[12] += delta1[4];
-            grad[4] += delta1[4] * x[0];
-            grad[13] += delta1[5];
-            grad[5] += delta1[5] * x[0];
-            grad[14] += delta1[6];
-            grad[6] += delta1[6] * x[0];
-            grad[15] += delta1[7];
-            grad[7] += delta1[7] * x[0];
-        }
-
-        return total;
-    }
+    public float BackwardBatch(ReadOnlySpan inputs, ReadOnlySpan targets, int batchSize, Span losses = default) =>
+        BackpropBatch(inputs, targets, batchSize, losses, Gradients, new global::NetGen.AddGradient());
 
     /// <inheritdoc/>
-    public float TrainStepBatch(ReadOnlySpan inputs, ReadOnlySpan targets, int batchSize, float learningRate, Span losses = default)
+    public float TrainStepBatch(ReadOnlySpan inputs, ReadOnlySpan targets, int batchSize, float learningRate, Span losses = default) =>
+        BackpropBatch(inputs, targets, batchSize, losses, Parameters, new global::NetGen.SgdStep(learningRate, batchSize));
+
+    /// <summary>
+    /// Backprop for a batch: the recorded forward pass over it, then δ layer by layer from the output down, each sample's
+    /// ∂L/∂θ term handed to <paramref name="step"/>: added into ∂L/∂θ (BackwardBatch) or θ ← θ − (η/B)·Σᵦ ∂Lᵦ/∂θ (TrainStepBatch).
+    /// </summary>
+    private float BackpropBatch<TStep>(ReadOnlySpan inputs, ReadOnlySpan targets, int batchSize, Span losses, Span into, TStep step) where TStep : struct, global::NetGen.IParameterStep
     {
-        global::System.ArgumentOutOfRangeException.ThrowIfNegativeOrZero(batchSize);
-        Guard.Length(inputs.Length, batchSize * InputSize, nameof(inputs), "AudioNet", "InputSize × batchSize");
-        Guard.Length(targets.Length, batchSize * OutputSize, nameof(targets), "AudioNet", "OutputSize × batchSize");
-        if (losses.Length != 0)
-        {
-            Guard.Length(losses.Length, batchSize, nameof(losses), "AudioNet", "batchSize");
-        }
-        Guard.LearningRate(learningRate);
         float total = RecordForwardBatch(inputs, targets, batchSize, losses);
-        Span theta = Parameters;
-        float step = learningRate / batchSize; // η/B: the mean over the batch
+        ReadOnlySpan theta = Parameters;
         Span ba1 = _workspace.Rows(1, batchSize), bd1 = _workspace.Rows(2, batchSize);
         Span ba2 = _workspace.Rows(4, batchSize), bd2 = _workspace.Rows(5, batchSize);
         Span bd3 = _workspace.Rows(8, batchSize);
 
         // ── Backward pass over the batch, from the output layer down ──
 
-        // Layer 3: W⁽³⁾ ← W⁽³⁾ − (η/B)·Σᵦ δ⁽³⁾·a⁽²⁾ᵀ        b⁽³⁾ ← b⁽³⁾ − (η/B)·Σᵦ δ⁽³⁾        δ⁽²⁾ = (W⁽³⁾ᵀ·δ⁽³⁾) ⊙ f′(z⁽²⁾)        tanh′(z⁽²⁾) = 1 − (a⁽²⁾)²
+        // Layer 3: ∂L/∂W⁽³⁾ = Σᵦ δ⁽³⁾·a⁽²⁾ᵀ        ∂L/∂b⁽³⁾ = Σᵦ δ⁽³⁾        δ⁽²⁾ = (W⁽³⁾ᵀ·δ⁽³⁾) ⊙ f′(z⁽²⁾)        tanh′(z⁽²⁾) = 1 − (a⁽²⁾)²
         for (int b = 0; b < batchSize; b++)
         {
             ReadOnlySpan delta3 = bd3.Slice(b * 1, 1), a2 = ba2.Slice(b * 8, 8);
             Span delta2 = bd2.Slice(b * 8, 8);
-            delta2[0] = theta[88] * delta3[0];
-            delta2[1] = theta[89] * delta3[0];
-            delta2[2] = theta[90] * delta3[0];
-            delta2[3] = theta[91] * delta3[0];
-            delta2[4] = theta[92] * delta3[0];
-            delta2[5] = theta[93] * delta3[0];
-            delta2[6] = theta[94] * delta3[0];
-            delta2[7] = theta[95] * delta3[0];
+            Vector256.CopyTo(Vector256.Create<float>(theta.Slice(88, 8)) * delta3[0], delta2.Slice(0, 8));
             Activations.TanhBackward(a2, delta2);
         }
         for (int b = 0; b < batchSize; b++)
         {
             ReadOnlySpan a2 = ba2.Slice(b * 8, 8), delta3 = bd3.Slice(b * 1, 1);
-            theta[96] -= step * delta3[0];
-            theta[88] -= step * (delta3[0] * a2[0]);
-            theta[89] -= step * (delta3[0] * a2[1]);
-            theta[90] -= step * (delta3[0] * a2[2]);
-            theta[91] -= step * (delta3[0] * a2[3]);
-            theta[92] -= step * (delta3[0] * a2[4]);
-            theta[93] -= step * (delta3[0] * a2[5]);
-            theta[94] -= step * (delta3[0] * a2[6]);
-            theta[95] -= step * (delta3[0] * a2[7]);
+            step.Apply(ref into[96], delta3[0]);
+            step.Apply(into.Slice(88, 8), delta3[0] * Vector256.Create<float>(a2.Slice(0, 8)));
         }
 
-        // Layer 2: W⁽²⁾ ← W⁽²⁾ − (η/B)·Σᵦ δ⁽²⁾·a⁽¹⁾ᵀ        b⁽²⁾ ← b⁽²⁾ − (η/B)·Σᵦ δ⁽²⁾        δ⁽¹⁾ = (W⁽²⁾ᵀ·δ⁽²⁾) ⊙ f′(z⁽¹⁾)        tanh′(z⁽¹⁾) = 1 − (a⁽¹⁾)²
+        // Layer 2: ∂L/∂W⁽²⁾ = Σᵦ δ⁽²⁾·a⁽¹⁾ᵀ        ∂L/∂b⁽²⁾ = Σᵦ δ⁽²⁾        δ⁽¹⁾ = (W⁽²⁾ᵀ·δ⁽²⁾) ⊙ f′(z⁽¹⁾)        tanh′(z⁽¹⁾) = 1 − (a⁽¹⁾)²
         for (int b = 0; b < batchSize; b++)
         {
             ReadOnlySpan delta2 = bd2.Slice(b * 8, 8), a1 = ba1.Slice(b * 8, 8);
             Span delta1 = bd1.Slice(b * 8, 8);
-            delta1[0] = theta[16] * delta2[0] + theta[24] * delta2[1] + theta[32] * delta2[2] + theta[40] * delta2[3] + theta[48] * delta2[4] + theta[56] * delta2[5] + theta[64] * delta2[6] + theta[72] * delta2[7];
-            delta1[1] = theta[17] * delta2[0] + theta[25] * delta2[1] + theta[33] * delta2[2] + theta[41] * delta2[3] + theta[49] * delta2[4] + theta[57] * delta2[5] + theta[65] * delta2[6] + theta[73] * delta2[7];
-            delta1[2] = theta[18] * delta2[0] + theta[26] * delta2[1] + theta[34] * delta2[2] + theta[42] * delta2[3] + theta[50] * delta2[4] + theta[58] * delta2[5] + theta[66] * delta2[6] + theta[74] * delta2[7];
-            delta1[3] = theta[19] * delta2[0] + theta[27] * delta2[1] + theta[35] * delta2[2] + theta[43] * delta2[3] + theta[51] * delta2[4] + theta[59] * delta2[5] + theta[67] * delta2[6] + theta[75] * delta2[7];
-            delta1[4] = theta[20] * delta2[0] + theta[28] * delta2[1] + theta[36] * delta2[2] + theta[44] * delta2[3] + theta[52] * delta2[4] + theta[60] * delta2[5] + theta[68] * delta2[6] + theta[76] * delta2[7];
-            delta1[5] = theta[21] * delta2[0] + theta[29] * delta2[1] + theta[37] * delta2[2] + theta[45] * delta2[3] + theta[53] * delta2[4] + theta[61] * delta2[5] + theta[69] * delta2[6] + theta[77] * delta2[7];
-            delta1[6] = theta[22] * delta2[0] + theta[30] * delta2[1] + theta[38] * delta2[2] + theta[46] * delta2[3] + theta[54] * delta2[4] + theta[62] * delta2[5] + theta[70] * delta2[6] + theta[78] * delta2[7];
-            delta1[7] = theta[23] * delta2[0] + theta[31] * delta2[1] + theta[39] * delta2[2] + theta[47] * delta2[3] + theta[55] * delta2[4] + theta[63] * delta2[5] + theta[71] * delta2[6] + theta[79] * delta2[7];
+            Vector256.CopyTo(Vector256.Create<float>(theta.Slice(16, 8)) * delta2[0] + Vector256.Create<float>(theta.Slice(24, 8)) * delta2[1] + Vector256.Create<float>(theta.Slice(32, 8)) * delta2[2] + Vector256.Create<float>(theta.Slice(40, 8)) * delta2[3] + Vector256.Create<float>(theta.Slice(48, 8)) * delta2[4] + Vector256.Create<float>(theta.Slice(56, 8)) * delta2[5] + Vector256.Create<float>(theta.Slice(64, 8)) * delta2[6] + Vector256.Create<float>(theta.Slice(72, 8)) * delta2[7], delta1.Slice(0, 8));
             Activations.TanhBackward(a1, delta1);
         }
         for (int b = 0; b < batchSize; b++)
         {
             ReadOnlySpan a1 = ba1.Slice(b * 8, 8), delta2 = bd2.Slice(b * 8, 8);
-            theta[80] -= step * delta2[0];
-            theta[16] -= step * (delta2[0] * a1[0]);
-            theta[17] -= step * (delta2[0] * a1[1]);
-            theta[18] -= step * (delta2[0] * a1[2]);
-            theta[19] -= step * (delta2[0] * a1[3]);
-            theta[20] -= step * (delta2[0] * a1[4]);
-            theta[21] -= step * (delta2[0] * a1[5]);
-            theta[22] -= step * (delta2[0] * a1[6]);
-            theta[23] -= step * (delta2[0] * a1[7]);
-            theta[81] -= step * delta2[1];
-            theta[24] -= step * (delta2[1] * a1[0]);
-            theta[25] -= step * (delta2[1] * a1[1]);
-            theta[26] -= step * (delta2[1] * a1[2]);
-            theta[27] -= step * (delta2[1] * a1[3]);
-            theta[28] -= step * (delta2[1] * a1[4]);
-            theta[29] -= step * (delta2[1] * a1[5]);
-            theta[30] -= step * (delta2[1] * a1[6]);
-            theta[31] -= step * (delta2[1] * a1[7]);
-            theta[82] -= step * delta2[2];
-            theta[32] -= step * (delta2[2] * a1[0]);
-            theta[33] -= step * (delta2[2] * a1[1]);
-            theta[34] -= step * (delta2[2] * a1[2]);
-            theta[35] -= step * (delta2[2] * a1[3]);
-            theta[36] -= step * (delta2[2] * a1[4]);
-            theta[37] -= step * (delta2[2] * a1[5]);
-            theta[38] -= step * (delta2[2] * a1[6]);
-            theta[39] -= step * (delta2[2] * a1[7]);
-            theta[83] -= step * delta2[3];
-            theta[40] -= step * (delta2[3] * a1[0]);
-            theta[41] -= step * (delta2[3] * a1[1]);
-            theta[42] -= step * (delta2[3] * a1[2]);
-            theta[43] -= step * (delta2[3] * a1[3]);
-            theta[44] -= step * (delta2[3] * a1[4]);
-            theta[45] -= step * (delta2[3] * a1[5]);
-            theta[46] -= step * (delta2[3] * a1[6]);
-            theta[47] -= step * (delta2[3] * a1[7]);
-            theta[84] -= step * delta2[4];
-            theta[48] -= step * (delta2[4] * a1[0]);
-            theta[49] -= step * (delta2[4] * a1[1]);
-            theta[50] -= step * (delta2[4] * a1[2]);
-            theta[51] -= step * (delta2[4] * a1[3]);
-            theta[52] -= step * (delta2[4] * a1[4]);
-            theta[53] -= step * (delta2[4] * a1[5]);
-            theta[54] -= step * (delta2[4] * a1[6]);
-            theta[55] -= step * (delta2[4] * a1[7]);
-            theta[85] -= step * delta2[5];
-            theta[56] -= step * (delta2[5] * a1[0]);
-            theta[57] -= step * (delta2[5] * a1[1]);
-            theta[58] -= step * (delta2[5] * a1[2]);
-            theta[59] -= step * (delta2[5] * a1[3]);
-            theta[60] -= step * (delta2[5] * a1[4]);
-            theta[61] -= step * (delta2[5] * a1[5]);
-            theta[62] -= step * (delta2[5] * a1[6]);
-            theta[63] -= step * (delta2[5] * a1[7]);
-            theta[86] -= step * delta2[6];
-            theta[64] -= step * (delta2[6] * a1[0]);
-            theta[65] -= step * (delta2[6] * a1[1]);
-            theta[66] -= step * (delta2[6] * a1[2]);
-            theta[67] -= step * (delta2[6] * a1[3]);
-            theta[68] -= step * (delta2[6] * a1[4]);
-            theta[69] -= step * (delta2[6] * a1[5]);
-            theta[70] -= step * (delta2[6] * a1[6]);
-            theta[71] -= step * (delta2[6] * a1[7]);
-            theta[87] -= step * delta2[7];
-            theta[72] -= step * (delta2[7] * a1[0]);
-            theta[73] -= step * (delta2[7] * a1[1]);
-            theta[74] -= step * (delta2[7] * a1[2]);
-            theta[75] -= step * (delta2[7] * a1[3]);
-            theta[76] -= step * (delta2[7] * a1[4]);
-            theta[77] -= step * (delta2[7] * a1[5]);
-            theta[78] -= step * (delta2[7] * a1[6]);
-            theta[79] -= step * (delta2[7] * a1[7]);
+            step.Apply(into.Slice(80, 8), Vector256.Create<float>(delta2.Slice(0, 8)));
+            step.Apply(into.Slice(16, 8), delta2[0] * Vector256.Create<float>(a1.Slice(0, 8)));
+            step.Apply(into.Slice(24, 8), delta2[1] * Vector256.Create<float>(a1.Slice(0, 8)));
+            step.Apply(into.Slice(32, 8), delta2[2] * Vector256.Create<float>(a1.Slice(0, 8)));
+            step.Apply(into.Slice(40, 8), delta2[3] * Vector256.Create<float>(a1.Slice(0, 8)));
+            step.Apply(into.Slice(48, 8), delta2[4] * Vector256.Create<float>(a1.Slice(0, 8)));
+            step.Apply(into.Slice(56, 8), delta2[5] * Vector256.Create<float>(a1.Slice(0, 8)));
+            step.Apply(into.Slice(64, 8), delta2[6] * Vector256.Create<float>(a1.Slice(0, 8)));
+            step.Apply(into.Slice(72, 8), delta2[7] * Vector256.Create<float>(a1.Slice(0, 8)));
         }
 
-        // Layer 1: W⁽¹⁾ ← W⁽¹⁾ − (η/B)·Σᵦ δ⁽¹⁾·xᵀ        b⁽¹⁾ ← b⁽¹⁾ − (η/B)·Σᵦ δ⁽¹⁾
+        // Layer 1: ∂L/∂W⁽¹⁾ = Σᵦ δ⁽¹⁾·xᵀ        ∂L/∂b⁽¹⁾ = Σᵦ δ⁽¹⁾
         for (int b = 0; b < batchSize; b++)
         {
             ReadOnlySpan x = inputs.Slice(b * InputSize, InputSize), delta1 = bd1.Slice(b * 8, 8);
-            theta[8] -= step * delta1[0];
-            theta[0] -= step * (delta1[0] * x[0]);
-            theta[9] -= step * delta1[1];
-            theta[1] -= step * (delta1[1] * x[0]);
-            theta[10] -= step * delta1[2];
-            theta[2] -= step * (delta1[2] * x[0]);
-            theta[11] -= step * delta1[3];
-            theta[3] -= step * (delta1[3] * x[0]);
-            theta[12] -= step * delta1[4];
-            theta[4] -= step * (delta1[4] * x[0]);
-            theta[13] -= step * delta1[5];
-            theta[5] -= step * (delta1[5] * x[0]);
-            theta[14] -= step * delta1[6];
-            theta[6] -= step * (delta1[6] * x[0]);
-            theta[15] -= step * delta1[7];
-            theta[7] -= step * (delta1[7] * x[0]);
+            step.Apply(into.Slice(8, 8), Vector256.Create<float>(delta1.Slice(0, 8)));
+            step.Apply(ref into[0], delta1[0] * x[0]);
+            step.Apply(ref into[1], delta1[1] * x[0]);
+            step.Apply(ref into[2], delta1[2] * x[0]);
+            step.Apply(ref into[3], delta1[3] * x[0]);
+            step.Apply(ref into[4], delta1[4] * x[0]);
+            step.Apply(ref into[5], delta1[5] * x[0]);
+            step.Apply(ref into[6], delta1[6] * x[0]);
+            step.Apply(ref into[7], delta1[7] * x[0]);
         }
 
         return total;

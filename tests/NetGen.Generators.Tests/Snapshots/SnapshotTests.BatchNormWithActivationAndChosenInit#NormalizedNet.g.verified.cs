@@ -141,12 +141,14 @@ partial class NormalizedNet : global::NetGen.ITrainableNetwork
     }
 
     /// <summary>
-    /// The forward pass kept for backprop: z⁽ˡ⁾ = W⁽ˡ⁾·a⁽ˡ⁻¹⁾ + b⁽ˡ⁾ and a⁽ˡ⁾ = f(z⁽ˡ⁾) layer by layer, each recorded (in registers when it
-    /// fits one, else in the span the caller passes). Evaluate, Backward and TrainStep call it.
+    /// The forward pass kept for backprop, z⁽ˡ⁾ = W⁽ˡ⁾·a⁽ˡ⁻¹⁾ + b⁽ˡ⁾ and a⁽ˡ⁾ = f(z⁽ˡ⁾) layer by layer, each recorded (in registers when
+    /// it fits one, else in the caller's span); then the loss L, returned, and the output error δ⁽ᴸ⁾. Evaluate and Backprop call it.
     /// </summary>
     [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
-    private void RecordForward(ReadOnlySpan x, Span z1, Span a1, Span z2, Span a2, Span z3, Span a3)
+    private float RecordForward(ReadOnlySpan x, ReadOnlySpan y, Span z1, Span a1, Span z2, Span a2, Span z3, Span a3, Span delta3)
     {
+        Guard.Length(x.Length, InputSize, "input", "NormalizedNet", nameof(InputSize));
+        Guard.Length(y.Length, OutputSize, "target", "NormalizedNet", nameof(OutputSize));
         ReadOnlySpan theta = Parameters;
 
         // Layer 1 · Dense 4 → 5 · identity
@@ -175,31 +177,38 @@ partial class NormalizedNet : global::NetGen.ITrainableNetwork
         z3[1] = theta[51] + theta[40] * a2[0] + theta[41] * a2[1] + theta[42] * a2[2] + theta[43] * a2[3] + theta[44] * a2[4];
         z3[2] = theta[52] + theta[45] * a2[0] + theta[46] * a2[1] + theta[47] * a2[2] + theta[48] * a2[3] + theta[49] * a2[4];
         Activations.Softmax(z3, a3);
+
+        // ── Loss and the output error δ⁽ᴸ⁾ = ∂L/∂z⁽ᴸ⁾ ──
+        // L = −Σₖ yₖ·log ŷₖ (a per-sample sum over classes; Mean and Sum agree for one sample)
+        // Softmax + cross-entropy fused: log ŷₖ = zₖ − log Σⱼ e^(zⱼ) (log-sum-exp with max-subtraction, stable),
+        // and the softmax Jacobian collapses: δ⁽³⁾ = ŷ·Σₖyₖ − y = ŷ − y for a target that sums to 1.
+        float loss = Losses.SoftmaxCrossEntropy(z3, a3, y, delta3);
+        return loss;
     }
 
     /// <inheritdoc/>
     public float Evaluate(ReadOnlySpan input, ReadOnlySpan target, Span output)
     {
-        Guard.Length(input.Length, InputSize, nameof(input), "NormalizedNet", nameof(InputSize));
-        Guard.Length(target.Length, OutputSize, nameof(target), "NormalizedNet", nameof(OutputSize));
         Guard.Length(output.Length, OutputSize, nameof(output), "NormalizedNet", nameof(OutputSize));
-        Span z3 = stackalloc float[3], a3 = output;
-        // Inference: the forward pass with Training off (dropout is the identity, batch norm uses its running statistics).
-        RecordForward(input, stackalloc float[5], stackalloc float[5], stackalloc float[5], stackalloc float[5], z3, a3);
-        ReadOnlySpan y = target;
-        // ── Loss (its value only; δ⁽ᴸ⁾ goes to scratch) ──
-        // L = −Σₖ yₖ·log ŷₖ (a per-sample sum over classes; Mean and Sum agree for one sample)
-        // Softmax + cross-entropy fused: log ŷₖ = zₖ − log Σⱼ e^(zⱼ) (log-sum-exp with max-subtraction, stable),
-        // and the softmax Jacobian collapses: δ⁽³⁾ = ŷ·Σₖyₖ − y = ŷ − y for a target that sums to 1.
-        float loss = Losses.SoftmaxCrossEntropy(z3, a3, y, stackalloc float[3]);
+        // Inference: the recorded forward pass with Training off (dropout is the identity, batch norm uses its running
+        // statistics); only ŷ and L are kept (ŷ is written straight into output).
+        float loss = RecordForward(input, target, stackalloc float[5], stackalloc float[5], stackalloc float[5], stackalloc float[5], stackalloc float[3], output, stackalloc float[3]);
         return loss;
     }
 
     /// <inheritdoc/>
-    public float Backward(ReadOnlySpan input, ReadOnlySpan target)
+    public float Backward(ReadOnlySpan input, ReadOnlySpan target) => Backprop(input, target, Gradients, new global::NetGen.AddGradient());
+
+    /// <inheritdoc/>
+    public float TrainStep(ReadOnlySpan input, ReadOnlySpan target, float learningRate) => Backprop(input, target, Parameters, new global::NetGen.SgdStep(learningRate));
+
+    /// <summary>
+    /// Backprop for one sample: the recorded forward pass, then δ layer by layer from the output down; each ∂L/∂θ goes to
+    /// <paramref name="step"/>, which adds it into <paramref name="into"/> = ∂L/∂θ (Backward) or steps θ ← θ − η·∂L/∂θ (TrainStep).
+    /// </summary>
+    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+    private float Backprop<TStep>(ReadOnlySpan input, ReadOnlySpan target, Span into, TStep step) where TStep : struct, global::NetGen.IParameterStep
     {
-        Guard.Length(input.Length, InputSize, nameof(input), "NormalizedNet", nameof(InputSize));
-        Guard.Length(target.Length, OutputSize, nameof(target), "NormalizedNet", nameof(OutputSize));
         if (Training)
         {
             throw new global::System.InvalidOperationException("NormalizedNet has batch norm, which normalises over a mini-batch in training mode: call BackwardBatch with at least 2 samples, or set Training = false for inference-mode gradients.");
@@ -207,145 +216,53 @@ partial class NormalizedNet : global::NetGen.ITrainableNetwork
         Span z1 = _workspace.Buffer(0, 5), a1 = _workspace.Buffer(1, 5), delta1 = _workspace.Buffer(2, 5);
         Span z2 = _workspace.Buffer(3, 5), a2 = _workspace.Buffer(4, 5), delta2 = _workspace.Buffer(5, 5);
         Span z3 = _workspace.Buffer(7, 3), a3 = _workspace.Buffer(8, 3), delta3 = _workspace.Buffer(9, 3);
-        // Forward pass, keeping z⁽ˡ⁾ and a⁽ˡ⁾ for backprop
-        RecordForward(input, z1, a1, z2, a2, z3, a3);
-        // θ and ∂L/∂θ as spans whose length is the constant ParameterCount: no bounds checks on constant indices.
+        float loss = RecordForward(input, target, z1, a1, z2, a2, z3, a3, delta3);
         ReadOnlySpan theta = Parameters;
-        Span grad = Gradients;
         ReadOnlySpan x = input;
-        ReadOnlySpan y = target;
 
-        // ── Loss and the output error δ⁽ᴸ⁾ = ∂L/∂z⁽ᴸ⁾ ──
-        // L = −Σₖ yₖ·log ŷₖ (a per-sample sum over classes; Mean and Sum agree for one sample)
-        // Softmax + cross-entropy fused: log ŷₖ = zₖ − log Σⱼ e^(zⱼ) (log-sum-exp with max-subtraction, stable),
-        // and the softmax Jacobian collapses: δ⁽³⁾ = ŷ·Σₖyₖ − y = ŷ − y for a target that sums to 1.
-        float loss = Losses.SoftmaxCrossEntropy(z3, a3, y, delta3);
+        // ── Backward pass: ∂L/∂W⁽ˡ⁾ = δ⁽ˡ⁾·a⁽ˡ⁻¹⁾ᵀ, ∂L/∂b⁽ˡ⁾ = δ⁽ˡ⁾ into step, δ⁽ˡ⁻¹⁾ = (W⁽ˡ⁾ᵀ·δ⁽ˡ⁾) ⊙ f′(z⁽ˡ⁻¹⁾) with W⁽ˡ⁾ as it was ──
 
-        // ── Backward pass: ∂L/∂W⁽ˡ⁾ = δ⁽ˡ⁾·a⁽ˡ⁻¹⁾ᵀ, ∂L/∂b⁽ˡ⁾ = δ⁽ˡ⁾, δ⁽ˡ⁻¹⁾ = (W⁽ˡ⁾ᵀ·δ⁽ˡ⁾) ⊙ f′(z⁽ˡ⁻¹⁾) ──
-
-        // Layer 3: ∂L/∂W⁽³⁾ += δ⁽³⁾·a⁽²⁾ᵀ        ∂L/∂b⁽³⁾ += δ⁽³⁾
+        // Layer 3: ∂L/∂W⁽³⁾ = δ⁽³⁾·a⁽²⁾ᵀ        ∂L/∂b⁽³⁾ = δ⁽³⁾
         //          δ⁽²⁾ = (W⁽³⁾ᵀ·δ⁽³⁾) ⊙ f′(z⁽²⁾)        ReLU′(z⁽²⁾) = 1 where z⁽²⁾ > 0, else 0
-        delta2[0] = theta[35] * delta3[0] + theta[40] * delta3[1] + theta[45] * delta3[2];
-        delta2[1] = theta[36] * delta3[0] + theta[41] * delta3[1] + theta[46] * delta3[2];
-        delta2[2] = theta[37] * delta3[0] + theta[42] * delta3[1] + theta[47] * delta3[2];
-        delta2[3] = theta[38] * delta3[0] + theta[43] * delta3[1] + theta[48] * delta3[2];
+        Vector128.CopyTo(Vector128.Create<float>(theta.Slice(35, 4)) * delta3[0] + Vector128.Create<float>(theta.Slice(40, 4)) * delta3[1] + Vector128.Create<float>(theta.Slice(45, 4)) * delta3[2], delta2.Slice(0, 4));
         delta2[4] = theta[39] * delta3[0] + theta[44] * delta3[1] + theta[49] * delta3[2];
         Activations.ReLUBackward(z2, delta2);
-        grad[50] += delta3[0];
-        grad[35] += delta3[0] * a2[0];
-        grad[36] += delta3[0] * a2[1];
-        grad[37] += delta3[0] * a2[2];
-        grad[38] += delta3[0] * a2[3];
-        grad[39] += delta3[0] * a2[4];
-        grad[51] += delta3[1];
-        grad[40] += delta3[1] * a2[0];
-        grad[41] += delta3[1] * a2[1];
-        grad[42] += delta3[1] * a2[2];
-        grad[43] += delta3[1] * a2[3];
-        grad[44] += delta3[1] * a2[4];
-        grad[52] += delta3[2];
-        grad[45] += delta3[2] * a2[0];
-        grad[46] += delta3[2] * a2[1];
-        grad[47] += delta3[2] * a2[2];
-        grad[48] += delta3[2] * a2[3];
-        grad[49] += delta3[2] * a2[4];
+        step.Apply(ref into[50], delta3[0]);
+        step.Apply(ref into[51], delta3[1]);
+        step.Apply(ref into[52], delta3[2]);
+        step.Apply(into.Slice(35, 4), delta3[0] * Vector128.Create<float>(a2.Slice(0, 4)));
+        step.Apply(ref into[39], delta3[0] * a2[4]);
+        step.Apply(into.Slice(40, 4), delta3[1] * Vector128.Create<float>(a2.Slice(0, 4)));
+        step.Apply(ref into[44], delta3[1] * a2[4]);
+        step.Apply(into.Slice(45, 4), delta3[2] * Vector128.Create<float>(a2.Slice(0, 4)));
+        step.Apply(ref into[49], delta3[2] * a2[4]);
 
-        // Layer 2 · BatchNorm with running statistics (constants): ∂L/∂γ⁽²⁾ += δ⁽²⁾ ⊙ x̂, ∂L/∂β⁽²⁾ += δ⁽²⁾, ∂L/∂a⁽¹⁾ = δ⁽²⁾ ⊙ γ⁽²⁾ / √(σ² + ε)
-        BatchNormKernels.InferenceBackward(delta2, a1, theta.Slice(25, 5), new Span(_statistics, 0, 5), new Span(_statistics, 5, 5), 0.001f, grad.Slice(25, 5), grad.Slice(30, 5), delta1);
-
-        // Layer 1: ∂L/∂W⁽¹⁾ += δ⁽¹⁾·xᵀ        ∂L/∂b⁽¹⁾ += δ⁽¹⁾
-        // per output o: ∂L/∂bₒ += δₒ, then row o of ∂L/∂W⁽¹⁾ += δₒ·x (one vector statement per row)
-        grad[20] += delta1[0];
-        Vector128.CopyTo(Vector128.Create<float>(grad.Slice(0, 4)) + (delta1[0] * Vector128.Create<float>(x)), grad.Slice(0, 4));
-        grad[21] += delta1[1];
-        Vector128.CopyTo(Vector128.Create<float>(grad.Slice(4, 4)) + (delta1[1] * Vector128.Create<float>(x)), grad.Slice(4, 4));
-        grad[22] += delta1[2];
-        Vector128.CopyTo(Vector128.Create<float>(grad.Slice(8, 4)) + (delta1[2] * Vector128.Create<float>(x)), grad.Slice(8, 4));
-        grad[23] += delta1[3];
-        Vector128.CopyTo(Vector128.Create<float>(grad.Slice(12, 4)) + (delta1[3] * Vector128.Create<float>(x)), grad.Slice(12, 4));
-        grad[24] += delta1[4];
-        Vector128.CopyTo(Vector128.Create<float>(grad.Slice(16, 4)) + (delta1[4] * Vector128.Create<float>(x)), grad.Slice(16, 4));
-
-        return loss;
-    }
-
-    /// <inheritdoc/>
-    public float TrainStep(ReadOnlySpan input, ReadOnlySpan target, float learningRate)
-    {
-        Guard.Length(input.Length, InputSize, nameof(input), "NormalizedNet", nameof(InputSize));
-        Guard.Length(target.Length, OutputSize, nameof(target), "NormalizedNet", nameof(OutputSize));
-        Guard.LearningRate(learningRate);
-        if (Training)
+        // Layer 2 · BatchNorm with running statistics (constants): ∂L/∂γ⁽²⁾ = δ⁽²⁾ ⊙ x̂, ∂L/∂β⁽²⁾ = δ⁽²⁾, ∂L/∂a⁽¹⁾ = δ⁽²⁾ ⊙ γ⁽²⁾ / √(σ² + ε)
+        //   (SGD: ∂L/∂γ⁽²⁾, ∂L/∂β⁽²⁾ go to stack scratch, computed with the old γ⁽²⁾, then γ⁽²⁾ and β⁽²⁾ take the step)
+        Span scratch2 = step.IsSgd ? stackalloc float[10] : default;
+        Span dGamma2 = step.IsSgd ? scratch2.Slice(0, 5) : into.Slice(25, 5), dBeta2 = step.IsSgd ? scratch2.Slice(5, 5) : into.Slice(30, 5);
+        BatchNormKernels.InferenceBackward(delta2, a1, theta.Slice(25, 5), new Span(_statistics, 0, 5), new Span(_statistics, 5, 5), 0.001f, dGamma2, dBeta2, delta1);
+        if (step.IsSgd)
         {
-            throw new global::System.InvalidOperationException("NormalizedNet has batch norm, which normalises over a mini-batch in training mode: call BackwardBatch with at least 2 samples, or set Training = false for inference-mode gradients.");
-        }
-        Span z1 = _workspace.Buffer(0, 5), a1 = _workspace.Buffer(1, 5), delta1 = _workspace.Buffer(2, 5);
-        Span z2 = _workspace.Buffer(3, 5), a2 = _workspace.Buffer(4, 5), delta2 = _workspace.Buffer(5, 5);
-        Span z3 = _workspace.Buffer(7, 3), a3 = _workspace.Buffer(8, 3), delta3 = _workspace.Buffer(9, 3);
-        // Forward pass, keeping z⁽ˡ⁾ and a⁽ˡ⁾ for backprop
-        RecordForward(input, z1, a1, z2, a2, z3, a3);
-        // θ and ∂L/∂θ as spans whose length is the constant ParameterCount: no bounds checks on constant indices.
-        Span theta = Parameters;
-        ReadOnlySpan x = input;
-        ReadOnlySpan y = target;
-
-        // ── Loss and the output error δ⁽ᴸ⁾ = ∂L/∂z⁽ᴸ⁾ ──
-        // L = −Σₖ yₖ·log ŷₖ (a per-sample sum over classes; Mean and Sum agree for one sample)
-        // Softmax + cross-entropy fused: log ŷₖ = zₖ − log Σⱼ e^(zⱼ) (log-sum-exp with max-subtraction, stable),
-        // and the softmax Jacobian collapses: δ⁽³⁾ = ŷ·Σₖyₖ − y = ŷ − y for a target that sums to 1.
-        float loss = Losses.SoftmaxCrossEntropy(z3, a3, y, delta3);
-
-        // ── Backward pass fused with SGD: δ⁽ˡ⁻¹⁾ = (W⁽ˡ⁾ᵀ·δ⁽ˡ⁾) ⊙ f′(z⁽ˡ⁻¹⁾) with the old W⁽ˡ⁾, then W⁽ˡ⁾ ← W⁽ˡ⁾ − η·δ⁽ˡ⁾·a⁽ˡ⁻¹⁾ᵀ, b⁽ˡ⁾ ← b⁽ˡ⁾ − η·δ⁽ˡ⁾ ──
-
-        // Layer 3: W⁽³⁾ ← W⁽³⁾ − η·δ⁽³⁾·a⁽²⁾ᵀ        b⁽³⁾ ← b⁽³⁾ − η·δ⁽³⁾
-        //          δ⁽²⁾ = (W⁽³⁾ᵀ·δ⁽³⁾) ⊙ f′(z⁽²⁾)        ReLU′(z⁽²⁾) = 1 where z⁽²⁾ > 0, else 0
-        delta2[0] = theta[35] * delta3[0] + theta[40] * delta3[1] + theta[45] * delta3[2];
-        delta2[1] = theta[36] * delta3[0] + theta[41] * delta3[1] + theta[46] * delta3[2];
-        delta2[2] = theta[37] * delta3[0] + theta[42] * delta3[1] + theta[47] * delta3[2];
-        delta2[3] = theta[38] * delta3[0] + theta[43] * delta3[1] + theta[48] * delta3[2];
-        delta2[4] = theta[39] * delta3[0] + theta[44] * delta3[1] + theta[49] * delta3[2];
-        Activations.ReLUBackward(z2, delta2);
-        theta[50] -= learningRate * delta3[0];
-        theta[35] -= learningRate * (delta3[0] * a2[0]);
-        theta[36] -= learningRate * (delta3[0] * a2[1]);
-        theta[37] -= learningRate * (delta3[0] * a2[2]);
-        theta[38] -= learningRate * (delta3[0] * a2[3]);
-        theta[39] -= learningRate * (delta3[0] * a2[4]);
-        theta[51] -= learningRate * delta3[1];
-        theta[40] -= learningRate * (delta3[1] * a2[0]);
-        theta[41] -= learningRate * (delta3[1] * a2[1]);
-        theta[42] -= learningRate * (delta3[1] * a2[2]);
-        theta[43] -= learningRate * (delta3[1] * a2[3]);
-        theta[44] -= learningRate * (delta3[1] * a2[4]);
-        theta[52] -= learningRate * delta3[2];
-        theta[45] -= learningRate * (delta3[2] * a2[0]);
-        theta[46] -= learningRate * (delta3[2] * a2[1]);
-        theta[47] -= learningRate * (delta3[2] * a2[2]);
-        theta[48] -= learningRate * (delta3[2] * a2[3]);
-        theta[49] -= learningRate * (delta3[2] * a2[4]);
-
-        // Layer 2 · BatchNorm with running statistics (constants): γ⁽²⁾ ← γ⁽²⁾ − η·δ⁽²⁾ ⊙ x̂, β⁽²⁾ ← β⁽²⁾ − η·δ⁽²⁾, ∂L/∂a⁽¹⁾ = δ⁽²⁾ ⊙ γ⁽²⁾ / √(σ² + ε)
-        //   (the sample's ∂L/∂γ⁽²⁾, ∂L/∂β⁽²⁾ go to stack scratch, computed with the old γ⁽²⁾, then both take the step)
-        Span gradientBn2 = stackalloc float[10];
-        BatchNormKernels.InferenceBackward(delta2, a1, theta.Slice(25, 5), new Span(_statistics, 0, 5), new Span(_statistics, 5, 5), 0.001f, gradientBn2.Slice(0, 5), gradientBn2.Slice(5, 5), delta1);
-        for (int k = 0; k < 5; k++)
-        {
-            theta[25 + k] -= learningRate * gradientBn2[k];
-            theta[30 + k] -= learningRate * gradientBn2[5 + k];
+            for (int k = 0; k < 5; k++)
+            {
+                step.Apply(ref into[25 + k], dGamma2[k]);
+                step.Apply(ref into[30 + k], dBeta2[k]);
+            }
         }
 
-        // Layer 1: W⁽¹⁾ ← W⁽¹⁾ − η·δ⁽¹⁾·xᵀ        b⁽¹⁾ ← b⁽¹⁾ − η·δ⁽¹⁾
-        // per output o: bₒ ← bₒ − η·δₒ, then row o of W⁽¹⁾ ← row − η·δₒ·x (one vector statement per row)
-        theta[20] -= learningRate * delta1[0];
-        Vector128.CopyTo(Vector128.Create<float>(theta.Slice(0, 4)) - learningRate * (delta1[0] * Vector128.Create<float>(x)), theta.Slice(0, 4));
-        theta[21] -= learningRate * delta1[1];
-        Vector128.CopyTo(Vector128.Create<float>(theta.Slice(4, 4)) - learningRate * (delta1[1] * Vector128.Create<float>(x)), theta.Slice(4, 4));
-        theta[22] -= learningRate * delta1[2];
-        Vector128.CopyTo(Vector128.Create<float>(theta.Slice(8, 4)) - learningRate * (delta1[2] * Vector128.Create<float>(x)), theta.Slice(8, 4));
-        theta[23] -= learningRate * delta1[3];
-        Vector128.CopyTo(Vector128.Create<float>(theta.Slice(12, 4)) - learningRate * (delta1[3] * Vector128.Create<float>(x)), theta.Slice(12, 4));
-        theta[24] -= learningRate * delta1[4];
-        Vector128.CopyTo(Vector128.Create<float>(theta.Slice(16, 4)) - learningRate * (delta1[4] * Vector128.Create<float>(x)), theta.Slice(16, 4));
+        // Layer 1: ∂L/∂W⁽¹⁾ = δ⁽¹⁾·xᵀ        ∂L/∂b⁽¹⁾ = δ⁽¹⁾
+        // per output o: bₒ, then row o of W⁽¹⁾ (δₒ·x, one vector statement per row)
+        step.Apply(ref into[20], delta1[0]);
+        step.Apply(into.Slice(0, 4), delta1[0] * Vector128.Create<float>(x));
+        step.Apply(ref into[21], delta1[1]);
+        step.Apply(into.Slice(4, 4), delta1[1] * Vector128.Create<float>(x));
+        step.Apply(ref into[22], delta1[2]);
+        step.Apply(into.Slice(8, 4), delta1[2] * Vector128.Create<float>(x));
+        step.Apply(ref into[23], delta1[3]);
+        step.Apply(into.Slice(12, 4), delta1[3] * Vector128.Create<float>(x));
+        step.Apply(ref into[24], delta1[4]);
+        step.Apply(into.Slice(16, 4), delta1[4] * Vector128.Create<float>(x));
 
         return loss;
     }
@@ -353,10 +270,21 @@ partial class NormalizedNet : global::NetGen.ITrainableNetwork
     /// <summary>
     /// The forward pass over a batch kept for backprop (z⁽ˡ⁾, a⁽ˡ⁾ of every sample, row-major, in the workspace; dropout draws its
     /// masks and batch norm uses the batch's statistics when <see cref="Training"/>), then each sample's loss and δ⁽ᴸ⁾.
-    /// BackwardBatch and TrainStepBatch call it. Returns Σᵦ Lᵦ.
+    /// BackpropBatch calls it. Returns Σᵦ Lᵦ.
     /// </summary>
     private float RecordForwardBatch(ReadOnlySpan inputs, ReadOnlySpan targets, int batchSize, Span losses)
     {
+        global::System.ArgumentOutOfRangeException.ThrowIfNegativeOrZero(batchSize);
+        Guard.Length(inputs.Length, batchSize * InputSize, nameof(inputs), "NormalizedNet", "InputSize × batchSize");
+        Guard.Length(targets.Length, batchSize * OutputSize, nameof(targets), "NormalizedNet", "OutputSize × batchSize");
+        if (losses.Length != 0)
+        {
+            Guard.Length(losses.Length, batchSize, nameof(losses), "NormalizedNet", "batchSize");
+        }
+        if (Training && batchSize < 2)
+        {
+            throw new global::System.ArgumentException("NormalizedNet has batch norm, which needs at least 2 samples per batch in training mode (or Training = false).", nameof(batchSize));
+        }
         _workspace.EnsureBatch(batchSize);
         ReadOnlySpan theta = Parameters;
         Span bz1 = _workspace.Rows(0, batchSize), ba1 = _workspace.Rows(1, batchSize);
@@ -431,175 +359,58 @@ partial class NormalizedNet : global::NetGen.ITrainableNetwork
     }
 
     /// <inheritdoc/>
-    public float BackwardBatch(ReadOnlySpan inputs, ReadOnlySpan targets, int batchSize, Span losses = default)
-    {
-        global::System.ArgumentOutOfRangeException.ThrowIfNegativeOrZero(batchSize);
-        Guard.Length(inputs.Length, batchSize * InputSize, nameof(inputs), "NormalizedNet", "InputSize × batchSize");
-        Guard.Length(targets.Length, batchSize * OutputSize, nameof(targets), "NormalizedNet", "OutputSize × batchSize");
-        if (losses.Length != 0)
-        {
-            Guard.Length(losses.Length, batchSize, nameof(losses), "NormalizedNet", "batchSize");
-        }
-        if (Training && batchSize < 2)
-        {
-            throw new global::System.ArgumentException("NormalizedNet has batch norm, which needs at least 2 samples per batch in training mode (or Training = false).", nameof(batchSize));
-        }
-        float total = RecordForwardBatch(inputs, targets, batchSize, losses);
-        ReadOnlySpan theta = Parameters;
-        Span grad = Gradients;
-        Span ba1 = _workspace.Rows(1, batchSize), bd1 = _workspace.Rows(2, batchSize);
-        Span bz2 = _workspace.Rows(3, batchSize), ba2 = _workspace.Rows(4, batchSize), bd2 = _workspace.Rows(5, batchSize), bx2 = _workspace.Rows(6, batchSize);
-        Span bd3 = _workspace.Rows(9, batchSize);
-
-        // ── Backward pass over the batch, from the output layer down ──
-
-        // Layer 3: ∂L/∂W⁽³⁾ += Σᵦ δ⁽³⁾·a⁽²⁾ᵀ        ∂L/∂b⁽³⁾ += Σᵦ δ⁽³⁾        δ⁽²⁾ = (W⁽³⁾ᵀ·δ⁽³⁾) ⊙ f′(z⁽²⁾)        ReLU′(z⁽²⁾) = 1 where z⁽²⁾ > 0, else 0
-        for (int b = 0; b < batchSize; b++)
-        {
-            ReadOnlySpan a2 = ba2.Slice(b * 5, 5), delta3 = bd3.Slice(b * 3, 3), z2 = bz2.Slice(b * 5, 5);
-            Span delta2 = bd2.Slice(b * 5, 5);
-            grad[50] += delta3[0];
-            grad[35] += delta3[0] * a2[0];
-            grad[36] += delta3[0] * a2[1];
-            grad[37] += delta3[0] * a2[2];
-            grad[38] += delta3[0] * a2[3];
-            grad[39] += delta3[0] * a2[4];
-            grad[51] += delta3[1];
-            grad[40] += delta3[1] * a2[0];
-            grad[41] += delta3[1] * a2[1];
-            grad[42] += delta3[1] * a2[2];
-            grad[43] += delta3[1] * a2[3];
-            grad[44] += delta3[1] * a2[4];
-            grad[52] += delta3[2];
-            grad[45] += delta3[2] * a2[0];
-            grad[46] += delta3[2] * a2[1];
-            grad[47] += delta3[2] * a2[2];
-            grad[48] += delta3[2] * a2[3];
-            grad[49] += delta3[2] * a2[4];
-            delta2[0] = theta[35] * delta3[0] + theta[40] * delta3[1] + theta[45] * delta3[2];
-            delta2[1] = theta[36] * delta3[0] + theta[41] * delta3[1] + theta[46] * delta3[2];
-            delta2[2] = theta[37] * delta3[0] + theta[42] * delta3[1] + theta[47] * delta3[2];
-            delta2[3] = theta[38] * delta3[0] + theta[43] * delta3[1] + theta[48] * delta3[2];
-            delta2[4] = theta[39] * delta3[0] + theta[44] * delta3[1] + theta[49] * delta3[2];
-            Activations.ReLUBackward(z2, delta2);
-        }
-
-        // Layer 2 · BatchNorm, batch statistics: ∂L/∂β += Σᵦ δ, ∂L/∂γ += Σᵦ δ ⊙ x̂,
-        //   ∂L/∂a⁽¹⁾ = γ/(B·√(σ² + ε)) ⊙ (B·δ − Σᵦ δ − x̂ ⊙ Σᵦ δ ⊙ x̂)
-        if (Training)
-        {
-            BatchNormKernels.TrainingBackward(bd2, bx2, _workspace.Buffer(6, 5), theta.Slice(25, 5), batchSize, grad.Slice(25, 5), grad.Slice(30, 5), bd1);
-        }
-        else
-        {
-            for (int b = 0; b < batchSize; b++)
-            {
-                ReadOnlySpan a1 = ba1.Slice(b * 5, 5), delta2 = bd2.Slice(b * 5, 5);
-                Span delta1 = bd1.Slice(b * 5, 5);
-                BatchNormKernels.InferenceBackward(delta2, a1, theta.Slice(25, 5), new Span(_statistics, 0, 5), new Span(_statistics, 5, 5), 0.001f, grad.Slice(25, 5), grad.Slice(30, 5), delta1);
-            }
-        }
-
-        // Layer 1: ∂L/∂W⁽¹⁾ += Σᵦ δ⁽¹⁾·xᵀ        ∂L/∂b⁽¹⁾ += Σᵦ δ⁽¹⁾
-        for (int b = 0; b < batchSize; b++)
-        {
-            ReadOnlySpan x = inputs.Slice(b * InputSize, InputSize), delta1 = bd1.Slice(b * 5, 5);
-            grad[20] += delta1[0];
-            grad[0] += delta1[0] * x[0];
-            grad[1] += delta1[0] * x[1];
-            grad[2] += delta1[0] * x[2];
-            grad[3] += delta1[0] * x[3];
-            grad[21] += delta1[1];
-            grad[4] += delta1[1] * x[0];
-            grad[5] += delta1[1] * x[1];
-            grad[6] += delta1[1] * x[2];
-            grad[7] += delta1[1] * x[3];
-            grad[22] += delta1[2];
-            grad[8] += delta1[2] * x[0];
-            grad[9] += delta1[2] * x[1];
-            grad[10] += delta1[2] * x[2];
-            grad[11] += delta1[2] * x[3];
-            grad[23] += delta1[3];
-            grad[12] += delta1[3] * x[0];
-            grad[13] += delta1[3] * x[1];
-            grad[14] += delta1[3] * x[2];
-            grad[15] += delta1[3] * x[3];
-            grad[24] += delta1[4];
-            grad[16] += delta1[4] * x[0];
-            grad[17] += delta1[4] * x[1];
-            grad[18] += delta1[4] * x[2];
-            grad[19] += delta1[4] * x[3];
-        }
-
-        return total;
-    }
+    public float BackwardBatch(ReadOnlySpan inputs, ReadOnlySpan targets, int batchSize, Span losses = default) =>
+        BackpropBatch(inputs, targets, batchSize, losses, Gradients, new global::NetGen.AddGradient());
 
     /// <inheritdoc/>
-    public float TrainStepBatch(ReadOnlySpan inputs, ReadOnlySpan targets, int batchSize, float learningRate, Span losses = default)
+    public float TrainStepBatch(ReadOnlySpan inputs, ReadOnlySpan targets, int batchSize, float learningRate, Span losses = default) =>
+        BackpropBatch(inputs, targets, batchSize, losses, Parameters, new global::NetGen.SgdStep(learningRate, batchSize));
+
+    /// <summary>
+    /// Backprop for a batch: the recorded forward pass over it, then δ layer by layer from the output down, each sample's
+    /// ∂L/∂θ term handed to <paramref name="step"/>: added into ∂L/∂θ (BackwardBatch) or θ ← θ − (η/B)·Σᵦ ∂Lᵦ/∂θ (TrainStepBatch).
+    /// </summary>
+    private float BackpropBatch<TStep>(ReadOnlySpan inputs, ReadOnlySpan targets, int batchSize, Span losses, Span into, TStep step) where TStep : struct, global::NetGen.IParameterStep
     {
-        global::System.ArgumentOutOfRangeException.ThrowIfNegativeOrZero(batchSize);
-        Guard.Length(inputs.Length, batchSize * InputSize, nameof(inputs), "NormalizedNet", "InputSize × batchSize");
-        Guard.Length(targets.Length, batchSize * OutputSize, nameof(targets), "NormalizedNet", "OutputSize × batchSize");
-        if (losses.Length != 0)
-        {
-            Guard.Length(losses.Length, batchSize, nameof(losses), "NormalizedNet", "batchSize");
-        }
-        Guard.LearningRate(learningRate);
-        if (Training && batchSize < 2)
-        {
-            throw new global::System.ArgumentException("NormalizedNet has batch norm, which needs at least 2 samples per batch in training mode (or Training = false).", nameof(batchSize));
-        }
         float total = RecordForwardBatch(inputs, targets, batchSize, losses);
-        Span theta = Parameters;
-        float step = learningRate / batchSize; // η/B: the mean over the batch
+        ReadOnlySpan theta = Parameters;
         Span ba1 = _workspace.Rows(1, batchSize), bd1 = _workspace.Rows(2, batchSize);
         Span bz2 = _workspace.Rows(3, batchSize), ba2 = _workspace.Rows(4, batchSize), bd2 = _workspace.Rows(5, batchSize), bx2 = _workspace.Rows(6, batchSize);
         Span bd3 = _workspace.Rows(9, batchSize);
 
         // ── Backward pass over the batch, from the output layer down ──
 
-        // Layer 3: W⁽³⁾ ← W⁽³⁾ − (η/B)·Σᵦ δ⁽³⁾·a⁽²⁾ᵀ        b⁽³⁾ ← b⁽³⁾ − (η/B)·Σᵦ δ⁽³⁾        δ⁽²⁾ = (W⁽³⁾ᵀ·δ⁽³⁾) ⊙ f′(z⁽²⁾)        ReLU′(z⁽²⁾) = 1 where z⁽²⁾ > 0, else 0
+        // Layer 3: ∂L/∂W⁽³⁾ = Σᵦ δ⁽³⁾·a⁽²⁾ᵀ        ∂L/∂b⁽³⁾ = Σᵦ δ⁽³⁾        δ⁽²⁾ = (W⁽³⁾ᵀ·δ⁽³⁾) ⊙ f′(z⁽²⁾)        ReLU′(z⁽²⁾) = 1 where z⁽²⁾ > 0, else 0
         for (int b = 0; b < batchSize; b++)
         {
             ReadOnlySpan delta3 = bd3.Slice(b * 3, 3), z2 = bz2.Slice(b * 5, 5);
             Span delta2 = bd2.Slice(b * 5, 5);
-            delta2[0] = theta[35] * delta3[0] + theta[40] * delta3[1] + theta[45] * delta3[2];
-            delta2[1] = theta[36] * delta3[0] + theta[41] * delta3[1] + theta[46] * delta3[2];
-            delta2[2] = theta[37] * delta3[0] + theta[42] * delta3[1] + theta[47] * delta3[2];
-            delta2[3] = theta[38] * delta3[0] + theta[43] * delta3[1] + theta[48] * delta3[2];
+            Vector128.CopyTo(Vector128.Create<float>(theta.Slice(35, 4)) * delta3[0] + Vector128.Create<float>(theta.Slice(40, 4)) * delta3[1] + Vector128.Create<float>(theta.Slice(45, 4)) * delta3[2], delta2.Slice(0, 4));
             delta2[4] = theta[39] * delta3[0] + theta[44] * delta3[1] + theta[49] * delta3[2];
             Activations.ReLUBackward(z2, delta2);
         }
         for (int b = 0; b < batchSize; b++)
         {
             ReadOnlySpan a2 = ba2.Slice(b * 5, 5), delta3 = bd3.Slice(b * 3, 3);
-            theta[50] -= step * delta3[0];
-            theta[35] -= step * (delta3[0] * a2[0]);
-            theta[36] -= step * (delta3[0] * a2[1]);
-            theta[37] -= step * (delta3[0] * a2[2]);
-            theta[38] -= step * (delta3[0] * a2[3]);
-            theta[39] -= step * (delta3[0] * a2[4]);
-            theta[51] -= step * delta3[1];
-            theta[40] -= step * (delta3[1] * a2[0]);
-            theta[41] -= step * (delta3[1] * a2[1]);
-            theta[42] -= step * (delta3[1] * a2[2]);
-            theta[43] -= step * (delta3[1] * a2[3]);
-            theta[44] -= step * (delta3[1] * a2[4]);
-            theta[52] -= step * delta3[2];
-            theta[45] -= step * (delta3[2] * a2[0]);
-            theta[46] -= step * (delta3[2] * a2[1]);
-            theta[47] -= step * (delta3[2] * a2[2]);
-            theta[48] -= step * (delta3[2] * a2[3]);
-            theta[49] -= step * (delta3[2] * a2[4]);
+            step.Apply(ref into[50], delta3[0]);
+            step.Apply(ref into[51], delta3[1]);
+            step.Apply(ref into[52], delta3[2]);
+            step.Apply(into.Slice(35, 4), delta3[0] * Vector128.Create<float>(a2.Slice(0, 4)));
+            step.Apply(ref into[39], delta3[0] * a2[4]);
+            step.Apply(into.Slice(40, 4), delta3[1] * Vector128.Create<float>(a2.Slice(0, 4)));
+            step.Apply(ref into[44], delta3[1] * a2[4]);
+            step.Apply(into.Slice(45, 4), delta3[2] * Vector128.Create<float>(a2.Slice(0, 4)));
+            step.Apply(ref into[49], delta3[2] * a2[4]);
         }
 
-        // Layer 2 · BatchNorm, batch statistics: ∂L/∂β += Σᵦ δ, ∂L/∂γ += Σᵦ δ ⊙ x̂,
-        //   ∂L/∂a⁽¹⁾ = γ/(B·√(σ² + ε)) ⊙ (B·δ − Σᵦ δ − x̂ ⊙ Σᵦ δ ⊙ x̂)
-        // (fused SGD: the batch's ∂L/∂γ, ∂L/∂β go to stack scratch, computed with the old γ, then γ and β take one step)
-        Span gradientBn2 = stackalloc float[10];
+        // Layer 2 · BatchNorm, batch statistics: ∂L/∂β = Σᵦ δ, ∂L/∂γ = Σᵦ δ ⊙ x̂,
+        //   ∂L/∂a⁽¹⁾ = γ/(B·√(σ² + ε)) ⊙ (B·δ − Σᵦ δ − x̂ ⊙ Σᵦ δ ⊙ x̂); with Training off, the running statistics per sample
+        //   (SGD: ∂L/∂γ⁽²⁾, ∂L/∂β⁽²⁾ go to stack scratch, computed with the old γ⁽²⁾, then γ⁽²⁾ and β⁽²⁾ take the step)
+        Span scratch2 = step.IsSgd ? stackalloc float[10] : default;
+        Span dGamma2 = step.IsSgd ? scratch2.Slice(0, 5) : into.Slice(25, 5), dBeta2 = step.IsSgd ? scratch2.Slice(5, 5) : into.Slice(30, 5);
         if (Training)
         {
-            BatchNormKernels.TrainingBackward(bd2, bx2, _workspace.Buffer(6, 5), theta.Slice(25, 5), batchSize, gradientBn2.Slice(0, 5), gradientBn2.Slice(5, 5), bd1);
+            BatchNormKernels.TrainingBackward(bd2, bx2, _workspace.Buffer(6, 5), theta.Slice(25, 5), batchSize, dGamma2, dBeta2, bd1);
         }
         else
         {
@@ -607,44 +418,29 @@ partial class NormalizedNet : global::NetGen.ITrainableNetwork
             {
                 ReadOnlySpan a1 = ba1.Slice(b * 5, 5), delta2 = bd2.Slice(b * 5, 5);
                 Span delta1 = bd1.Slice(b * 5, 5);
-                BatchNormKernels.InferenceBackward(delta2, a1, theta.Slice(25, 5), new Span(_statistics, 0, 5), new Span(_statistics, 5, 5), 0.001f, gradientBn2.Slice(0, 5), gradientBn2.Slice(5, 5), delta1);
+                BatchNormKernels.InferenceBackward(delta2, a1, theta.Slice(25, 5), new Span(_statistics, 0, 5), new Span(_statistics, 5, 5), 0.001f, dGamma2, dBeta2, delta1);
             }
         }
-        for (int k = 0; k < 5; k++)
+        if (step.IsSgd)
         {
-            theta[25 + k] -= step * gradientBn2[k];
-            theta[30 + k] -= step * gradientBn2[5 + k];
+            for (int k = 0; k < 5; k++)
+            {
+                step.Apply(ref into[25 + k], dGamma2[k]);
+                step.Apply(ref into[30 + k], dBeta2[k]);
+            }
         }
 
-        // Layer 1: W⁽¹⁾ ← W⁽¹⁾ − (η/B)·Σᵦ δ⁽¹⁾·xᵀ        b⁽¹⁾ ← b⁽¹⁾ − (η/B)·Σᵦ δ⁽¹⁾
+        // Layer 1: ∂L/∂W⁽¹⁾ = Σᵦ δ⁽¹⁾·xᵀ        ∂L/∂b⁽¹⁾ = Σᵦ δ⁽¹⁾
         for (int b = 0; b < batchSize; b++)
         {
             ReadOnlySpan x = inputs.Slice(b * InputSize, InputSize), delta1 = bd1.Slice(b * 5, 5);
-            theta[20] -= step * delta1[0];
-            theta[0] -= step * (delta1[0] * x[0]);
-            theta[1] -= step * (delta1[0] * x[1]);
-            theta[2] -= step * (delta1[0] * x[2]);
-            theta[3] -= step * (delta1[0] * x[3]);
-            theta[21] -= step * delta1[1];
-            theta[4] -= step * (delta1[1] * x[0]);
-            theta[5] -= step * (delta1[1] * x[1]);
-            theta[6] -= step * (delta1[1] * x[2]);
-            theta[7] -= step * (delta1[1] * x[3]);
-            theta[22] -= step * delta1[2];
-            theta[8] -= step * (delta1[2] * x[0]);
-            theta[9] -= step * (delta1[2] * x[1]);
-            theta[10] -= step * (delta1[2] * x[2]);
-            theta[11] -= step * (delta1[2] * x[3]);
-            theta[23] -= step * delta1[3];
-            theta[12] -= step * (delta1[3] * x[0]);
-            theta[13] -= step * (delta1[3] * x[1]);
-            theta[14] -= step * (delta1[3] * x[2]);
-            theta[15] -= step * (delta1[3] * x[3]);
-            theta[24] -= step * delta1[4];
-            theta[16] -= step * (delta1[4] * x[0]);
-            theta[17] -= step * (delta1[4] * x[1]);
-            theta[18] -= step * (delta1[4] * x[2]);
-            theta[19] -= step * (delta1[4] * x[3]);
+            step.Apply(into.Slice(20, 4), Vector128.Create<float>(delta1.Slice(0, 4)));
+            step.Apply(ref into[24], delta1[4]);
+            step.Apply(into.Slice(0, 4), delta1[0] * Vector128.Create<float>(x.Slice(0, 4)));
+            step.Apply(into.Slice(4, 4), delta1[1] * Vector128.Create<float>(x.Slice(0, 4)));
+            step.Apply(into.Slice(8, 4), delta1[2] * Vector128.Create<float>(x.Slice(0, 4)));
+            step.Apply(into.Slice(12, 4), delta1[3] * Vector128.Create<float>(x.Slice(0, 4)));
+            step.Apply(into.Slice(16, 4), delta1[4] * Vector128.Create<float>(x.Slice(0, 4)));
         }
 
         return total;

@@ -137,12 +137,14 @@ partial class DigitsNet : global::NetGen.ITrainableNetwork
     }
 
     /// <summary>
-    /// The forward pass kept for backprop: z⁽ˡ⁾ = W⁽ˡ⁾·a⁽ˡ⁻¹⁾ + b⁽ˡ⁾ and a⁽ˡ⁾ = f(z⁽ˡ⁾) layer by layer, each recorded (in registers when it
-    /// fits one, else in the span the caller passes). Evaluate, Backward and TrainStep call it.
+    /// The forward pass kept for backprop, z⁽ˡ⁾ = W⁽ˡ⁾·a⁽ˡ⁻¹⁾ + b⁽ˡ⁾ and a⁽ˡ⁾ = f(z⁽ˡ⁾) layer by layer, each recorded (in registers when
+    /// it fits one, else in the caller's span); then the loss L, returned, and the output error δ⁽ᴸ⁾. Evaluate and Backprop call it.
     /// </summary>
     [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
-    private void RecordForward(ReadOnlySpan x, Span z1, Span a1, Span z2, Span a2)
+    private float RecordForward(ReadOnlySpan x, ReadOnlySpan y, Span z1, Span a1, Span z2, Span a2, Span delta2)
     {
+        Guard.Length(x.Length, InputSize, "input", "DigitsNet", nameof(InputSize));
+        Guard.Length(y.Length, OutputSize, "target", "DigitsNet", nameof(OutputSize));
         ReadOnlySpan theta = Parameters;
 
         // Layer 1 · Dense 64 → 32 · ReLU
@@ -155,90 +157,55 @@ partial class DigitsNet : global::NetGen.ITrainableNetwork
         //   z⁽²⁾ = W⁽²⁾·a⁽¹⁾ + b⁽²⁾        W⁽²⁾ = θ[2080..2400) (10×32, row-major), b⁽²⁾ = θ[2400..2410)
         //   ŷ = softmax(z⁽²⁾)
         DenseKernels.ForwardSoftmax(theta.Slice(2080, 320), theta.Slice(2400, 10), a1, z2, a2, 10, 32);
+
+        // ── Loss and the output error δ⁽ᴸ⁾ = ∂L/∂z⁽ᴸ⁾ ──
+        // L = −Σₖ yₖ·log ŷₖ (a per-sample sum over classes; Mean and Sum agree for one sample)
+        // Softmax + cross-entropy fused: log ŷₖ = zₖ − log Σⱼ e^(zⱼ) (log-sum-exp with max-subtraction, stable),
+        // and the softmax Jacobian collapses: δ⁽²⁾ = ŷ·Σₖyₖ − y = ŷ − y for a target that sums to 1.
+        float loss = Losses.SoftmaxCrossEntropy(z2, a2, y, delta2);
+        return loss;
     }
 
     /// <inheritdoc/>
     public float Evaluate(ReadOnlySpan input, ReadOnlySpan target, Span output)
     {
-        Guard.Length(input.Length, InputSize, nameof(input), "DigitsNet", nameof(InputSize));
-        Guard.Length(target.Length, OutputSize, nameof(target), "DigitsNet", nameof(OutputSize));
         Guard.Length(output.Length, OutputSize, nameof(output), "DigitsNet", nameof(OutputSize));
-        Span z2 = stackalloc float[10], a2 = output;
-        // Inference: the forward pass with Training off (dropout is the identity, batch norm uses its running statistics).
-        RecordForward(input, stackalloc float[32], stackalloc float[32], z2, a2);
-        ReadOnlySpan y = target;
-        // ── Loss (its value only; δ⁽ᴸ⁾ goes to scratch) ──
-        // L = −Σₖ yₖ·log ŷₖ (a per-sample sum over classes; Mean and Sum agree for one sample)
-        // Softmax + cross-entropy fused: log ŷₖ = zₖ − log Σⱼ e^(zⱼ) (log-sum-exp with max-subtraction, stable),
-        // and the softmax Jacobian collapses: δ⁽²⁾ = ŷ·Σₖyₖ − y = ŷ − y for a target that sums to 1.
-        float loss = Losses.SoftmaxCrossEntropy(z2, a2, y, stackalloc float[10]);
+        // Inference: the recorded forward pass with Training off (dropout is the identity, batch norm uses its running
+        // statistics); only ŷ and L are kept (ŷ is written straight into output).
+        float loss = RecordForward(input, target, stackalloc float[32], stackalloc float[32], stackalloc float[10], output, stackalloc float[10]);
         return loss;
     }
 
     /// <inheritdoc/>
-    public float Backward(ReadOnlySpan input, ReadOnlySpan target)
+    public float Backward(ReadOnlySpan input, ReadOnlySpan target) => Backprop(input, target, Gradients, new global::NetGen.AddGradient());
+
+    /// <inheritdoc/>
+    public float TrainStep(ReadOnlySpan input, ReadOnlySpan target, float learningRate) => Backprop(input, target, Parameters, new global::NetGen.SgdStep(learningRate));
+
+    /// <summary>
+    /// Backprop for one sample: the recorded forward pass, then δ layer by layer from the output down; each ∂L/∂θ goes to
+    /// <paramref name="step"/>, which adds it into <paramref name="into"/> = ∂L/∂θ (Backward) or steps θ ← θ − η·∂L/∂θ (TrainStep).
+    /// </summary>
+    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+    private float Backprop<TStep>(ReadOnlySpan input, ReadOnlySpan target, Span into, TStep step) where TStep : struct, global::NetGen.IParameterStep
     {
-        Guard.Length(input.Length, InputSize, nameof(input), "DigitsNet", nameof(InputSize));
-        Guard.Length(target.Length, OutputSize, nameof(target), "DigitsNet", nameof(OutputSize));
         Span z1 = _workspace.Buffer(0, 32), a1 = _workspace.Buffer(1, 32), delta1 = _workspace.Buffer(2, 32);
         Span z2 = _workspace.Buffer(3, 10), a2 = _workspace.Buffer(4, 10), delta2 = _workspace.Buffer(5, 10);
-        // Forward pass, keeping z⁽ˡ⁾ and a⁽ˡ⁾ for backprop
-        RecordForward(input, z1, a1, z2, a2);
-        // θ and ∂L/∂θ as spans whose length is the constant ParameterCount: no bounds checks on constant indices.
+        float loss = RecordForward(input, target, z1, a1, z2, a2, delta2);
         ReadOnlySpan theta = Parameters;
-        Span grad = Gradients;
         ReadOnlySpan x = input;
-        ReadOnlySpan y = target;
 
-        // ── Loss and the output error δ⁽ᴸ⁾ = ∂L/∂z⁽ᴸ⁾ ──
-        // L = −Σₖ yₖ·log ŷₖ (a per-sample sum over classes; Mean and Sum agree for one sample)
-        // Softmax + cross-entropy fused: log ŷₖ = zₖ − log Σⱼ e^(zⱼ) (log-sum-exp with max-subtraction, stable),
-        // and the softmax Jacobian collapses: δ⁽²⁾ = ŷ·Σₖyₖ − y = ŷ − y for a target that sums to 1.
-        float loss = Losses.SoftmaxCrossEntropy(z2, a2, y, delta2);
+        // ── Backward pass: ∂L/∂W⁽ˡ⁾ = δ⁽ˡ⁾·a⁽ˡ⁻¹⁾ᵀ, ∂L/∂b⁽ˡ⁾ = δ⁽ˡ⁾ into step, δ⁽ˡ⁻¹⁾ = (W⁽ˡ⁾ᵀ·δ⁽ˡ⁾) ⊙ f′(z⁽ˡ⁻¹⁾) with W⁽ˡ⁾ as it was ──
 
-        // ── Backward pass: ∂L/∂W⁽ˡ⁾ = δ⁽ˡ⁾·a⁽ˡ⁻¹⁾ᵀ, ∂L/∂b⁽ˡ⁾ = δ⁽ˡ⁾, δ⁽ˡ⁻¹⁾ = (W⁽ˡ⁾ᵀ·δ⁽ˡ⁾) ⊙ f′(z⁽ˡ⁻¹⁾) ──
-
-        // Layer 2: ∂L/∂W⁽²⁾ += δ⁽²⁾·a⁽¹⁾ᵀ        ∂L/∂b⁽²⁾ += δ⁽²⁾
+        // Layer 2: ∂L/∂W⁽²⁾ = δ⁽²⁾·a⁽¹⁾ᵀ        ∂L/∂b⁽²⁾ = δ⁽²⁾
         //          δ⁽¹⁾ = (W⁽²⁾ᵀ·δ⁽²⁾) ⊙ f′(z⁽¹⁾)        ReLU′(z⁽¹⁾) = 1 where z⁽¹⁾ > 0, else 0
-        DenseKernels.Backward(theta.Slice(2080, 320), delta2, a1, grad.Slice(2080, 320), grad.Slice(2400, 10), delta1, 10, 32);
+        if (step.IsSgd) DenseKernels.BackwardSgd(into.Slice(2080, 320), into.Slice(2400, 10), delta2, a1, delta1, 10, 32, step.LearningRate);
+        else DenseKernels.Backward(theta.Slice(2080, 320), delta2, a1, into.Slice(2080, 320), into.Slice(2400, 10), delta1, 10, 32);
         Activations.ReLUBackward(z1, delta1);
 
-        // Layer 1: ∂L/∂W⁽¹⁾ += δ⁽¹⁾·xᵀ        ∂L/∂b⁽¹⁾ += δ⁽¹⁾
-        DenseKernels.Backward(theta.Slice(0, 2048), delta1, x, grad.Slice(0, 2048), grad.Slice(2048, 32), default, 32, 64);
-
-        return loss;
-    }
-
-    /// <inheritdoc/>
-    public float TrainStep(ReadOnlySpan input, ReadOnlySpan target, float learningRate)
-    {
-        Guard.Length(input.Length, InputSize, nameof(input), "DigitsNet", nameof(InputSize));
-        Guard.Length(target.Length, OutputSize, nameof(target), "DigitsNet", nameof(OutputSize));
-        Guard.LearningRate(learningRate);
-        Span z1 = _workspace.Buffer(0, 32), a1 = _workspace.Buffer(1, 32), delta1 = _workspace.Buffer(2, 32);
-        Span z2 = _workspace.Buffer(3, 10), a2 = _workspace.Buffer(4, 10), delta2 = _workspace.Buffer(5, 10);
-        // Forward pass, keeping z⁽ˡ⁾ and a⁽ˡ⁾ for backprop
-        RecordForward(input, z1, a1, z2, a2);
-        // θ and ∂L/∂θ as spans whose length is the constant ParameterCount: no bounds checks on constant indices.
-        Span theta = Parameters;
-        ReadOnlySpan x = input;
-        ReadOnlySpan y = target;
-
-        // ── Loss and the output error δ⁽ᴸ⁾ = ∂L/∂z⁽ᴸ⁾ ──
-        // L = −Σₖ yₖ·log ŷₖ (a per-sample sum over classes; Mean and Sum agree for one sample)
-        // Softmax + cross-entropy fused: log ŷₖ = zₖ − log Σⱼ e^(zⱼ) (log-sum-exp with max-subtraction, stable),
-        // and the softmax Jacobian collapses: δ⁽²⁾ = ŷ·Σₖyₖ − y = ŷ − y for a target that sums to 1.
-        float loss = Losses.SoftmaxCrossEntropy(z2, a2, y, delta2);
-
-        // ── Backward pass fused with SGD: δ⁽ˡ⁻¹⁾ = (W⁽ˡ⁾ᵀ·δ⁽ˡ⁾) ⊙ f′(z⁽ˡ⁻¹⁾) with the old W⁽ˡ⁾, then W⁽ˡ⁾ ← W⁽ˡ⁾ − η·δ⁽ˡ⁾·a⁽ˡ⁻¹⁾ᵀ, b⁽ˡ⁾ ← b⁽ˡ⁾ − η·δ⁽ˡ⁾ ──
-
-        // Layer 2: W⁽²⁾ ← W⁽²⁾ − η·δ⁽²⁾·a⁽¹⁾ᵀ        b⁽²⁾ ← b⁽²⁾ − η·δ⁽²⁾
-        //          δ⁽¹⁾ = (W⁽²⁾ᵀ·δ⁽²⁾) ⊙ f′(z⁽¹⁾)        ReLU′(z⁽¹⁾) = 1 where z⁽¹⁾ > 0, else 0
-        DenseKernels.BackwardSgd(theta.Slice(2080, 320), theta.Slice(2400, 10), delta2, a1, delta1, 10, 32, learningRate);
-        Activations.ReLUBackward(z1, delta1);
-
-        // Layer 1: W⁽¹⁾ ← W⁽¹⁾ − η·δ⁽¹⁾·xᵀ        b⁽¹⁾ ← b⁽¹⁾ − η·δ⁽¹⁾
-        DenseKernels.BackwardSgd(theta.Slice(0, 2048), theta.Slice(2048, 32), delta1, x, default, 32, 64, learningRate);
+        // Layer 1: ∂L/∂W⁽¹⁾ = δ⁽¹⁾·xᵀ        ∂L/∂b⁽¹⁾ = δ⁽¹⁾
+        if (step.IsSgd) DenseKernels.BackwardSgd(into.Slice(0, 2048), into.Slice(2048, 32), delta1, x, default, 32, 64, step.LearningRate);
+        else DenseKernels.Backward(theta.Slice(0, 2048), delta1, x, into.Slice(0, 2048), into.Slice(2048, 32), default, 32, 64);
 
         return loss;
     }
@@ -246,10 +213,17 @@ partial class DigitsNet : global::NetGen.ITrainableNetwork
     /// <summary>
     /// The forward pass over a batch kept for backprop (z⁽ˡ⁾, a⁽ˡ⁾ of every sample, row-major, in the workspace; dropout draws its
     /// masks and batch norm uses the batch's statistics when <see cref="Training"/>), then each sample's loss and δ⁽ᴸ⁾.
-    /// BackwardBatch and TrainStepBatch call it. Returns Σᵦ Lᵦ.
+    /// BackpropBatch calls it. Returns Σᵦ Lᵦ.
     /// </summary>
     private float RecordForwardBatch(ReadOnlySpan inputs, ReadOnlySpan targets, int batchSize, Span losses)
     {
+        global::System.ArgumentOutOfRangeException.ThrowIfNegativeOrZero(batchSize);
+        Guard.Length(inputs.Length, batchSize * InputSize, nameof(inputs), "DigitsNet", "InputSize × batchSize");
+        Guard.Length(targets.Length, batchSize * OutputSize, nameof(targets), "DigitsNet", "OutputSize × batchSize");
+        if (losses.Length != 0)
+        {
+            Guard.Length(losses.Length, batchSize, nameof(losses), "DigitsNet", "batchSize");
+        }
         _workspace.EnsureBatch(batchSize);
         ReadOnlySpan theta = Parameters;
         Span bz1 = _workspace.Rows(0, batchSize), ba1 = _workspace.Rows(1, batchSize);
@@ -291,59 +265,35 @@ partial class DigitsNet : global::NetGen.ITrainableNetwork
     }
 
     /// <inheritdoc/>
-    public float BackwardBatch(ReadOnlySpan inputs, ReadOnlySpan targets, int batchSize, Span losses = default)
-    {
-        global::System.ArgumentOutOfRangeException.ThrowIfNegativeOrZero(batchSize);
-        Guard.Length(inputs.Length, batchSize * InputSize, nameof(inputs), "DigitsNet", "InputSize × batchSize");
-        Guard.Length(targets.Length, batchSize * OutputSize, nameof(targets), "DigitsNet", "OutputSize × batchSize");
-        if (losses.Length != 0)
-        {
-            Guard.Length(losses.Length, batchSize, nameof(losses), "DigitsNet", "batchSize");
-        }
-        float total = RecordForwardBatch(inputs, targets, batchSize, losses);
-        ReadOnlySpan theta = Parameters;
-        Span grad = Gradients;
-        Span bz1 = _workspace.Rows(0, batchSize), ba1 = _workspace.Rows(1, batchSize), bd1 = _workspace.Rows(2, batchSize);
-        Span bd2 = _workspace.Rows(5, batchSize);
-
-        // ── Backward pass over the batch, from the output layer down ──
-
-        // Layer 2: ∂L/∂W⁽²⁾ += Σᵦ δ⁽²⁾·a⁽¹⁾ᵀ        ∂L/∂b⁽²⁾ += Σᵦ δ⁽²⁾        δ⁽¹⁾ = (W⁽²⁾ᵀ·δ⁽²⁾) ⊙ f′(z⁽¹⁾)        ReLU′(z⁽¹⁾) = 1 where z⁽¹⁾ > 0, else 0
-        DenseKernels.BackwardBatch(theta.Slice(2080, 320), bd2, ba1, grad.Slice(2080, 320), grad.Slice(2400, 10), bd1, batchSize, 10, 32);
-        // ReLU′(z⁽¹⁾) = 1 where z⁽¹⁾ > 0, else 0, element-wise over the whole batch
-        Activations.ReLUBackward(bz1, bd1);
-
-        // Layer 1: ∂L/∂W⁽¹⁾ += Σᵦ δ⁽¹⁾·xᵀ        ∂L/∂b⁽¹⁾ += Σᵦ δ⁽¹⁾
-        DenseKernels.BackwardBatch(theta.Slice(0, 2048), bd1, inputs, grad.Slice(0, 2048), grad.Slice(2048, 32), default, batchSize, 32, 64);
-
-        return total;
-    }
+    public float BackwardBatch(ReadOnlySpan inputs, ReadOnlySpan targets, int batchSize, Span losses = default) =>
+        BackpropBatch(inputs, targets, batchSize, losses, Gradients, new global::NetGen.AddGradient());
 
     /// <inheritdoc/>
-    public float TrainStepBatch(ReadOnlySpan inputs, ReadOnlySpan targets, int batchSize, float learningRate, Span losses = default)
+    public float TrainStepBatch(ReadOnlySpan inputs, ReadOnlySpan targets, int batchSize, float learningRate, Span losses = default) =>
+        BackpropBatch(inputs, targets, batchSize, losses, Parameters, new global::NetGen.SgdStep(learningRate, batchSize));
+
+    /// <summary>
+    /// Backprop for a batch: the recorded forward pass over it, then δ layer by layer from the output down, each sample's
+    /// ∂L/∂θ term handed to <paramref name="step"/>: added into ∂L/∂θ (BackwardBatch) or θ ← θ − (η/B)·Σᵦ ∂Lᵦ/∂θ (TrainStepBatch).
+    /// </summary>
+    private float BackpropBatch<TStep>(ReadOnlySpan inputs, ReadOnlySpan targets, int batchSize, Span losses, Span into, TStep step) where TStep : struct, global::NetGen.IParameterStep
     {
-        global::System.ArgumentOutOfRangeException.ThrowIfNegativeOrZero(batchSize);
-        Guard.Length(inputs.Length, batchSize * InputSize, nameof(inputs), "DigitsNet", "InputSize × batchSize");
-        Guard.Length(targets.Length, batchSize * OutputSize, nameof(targets), "DigitsNet", "OutputSize × batchSize");
-        if (losses.Length != 0)
-        {
-            Guard.Length(losses.Length, batchSize, nameof(losses), "DigitsNet", "batchSize");
-        }
-        Guard.LearningRate(learningRate);
         float total = RecordForwardBatch(inputs, targets, batchSize, losses);
-        Span theta = Parameters;
+        ReadOnlySpan theta = Parameters;
         Span bz1 = _workspace.Rows(0, batchSize), ba1 = _workspace.Rows(1, batchSize), bd1 = _workspace.Rows(2, batchSize);
         Span bd2 = _workspace.Rows(5, batchSize);
 
         // ── Backward pass over the batch, from the output layer down ──
 
-        // Layer 2: W⁽²⁾ ← W⁽²⁾ − (η/B)·Σᵦ δ⁽²⁾·a⁽¹⁾ᵀ        b⁽²⁾ ← b⁽²⁾ − (η/B)·Σᵦ δ⁽²⁾        δ⁽¹⁾ = (W⁽²⁾ᵀ·δ⁽²⁾) ⊙ f′(z⁽¹⁾)        ReLU′(z⁽¹⁾) = 1 where z⁽¹⁾ > 0, else 0
-        DenseKernels.BackwardBatchSgd(theta.Slice(2080, 320), theta.Slice(2400, 10), bd2, ba1, bd1, batchSize, 10, 32, learningRate);
+        // Layer 2: ∂L/∂W⁽²⁾ = Σᵦ δ⁽²⁾·a⁽¹⁾ᵀ        ∂L/∂b⁽²⁾ = Σᵦ δ⁽²⁾        δ⁽¹⁾ = (W⁽²⁾ᵀ·δ⁽²⁾) ⊙ f′(z⁽¹⁾)        ReLU′(z⁽¹⁾) = 1 where z⁽¹⁾ > 0, else 0
+        if (step.IsSgd) DenseKernels.BackwardBatchSgd(into.Slice(2080, 320), into.Slice(2400, 10), bd2, ba1, bd1, batchSize, 10, 32, step.LearningRate);
+        else DenseKernels.BackwardBatch(theta.Slice(2080, 320), bd2, ba1, into.Slice(2080, 320), into.Slice(2400, 10), bd1, batchSize, 10, 32);
         // ReLU′(z⁽¹⁾) = 1 where z⁽¹⁾ > 0, else 0, element-wise over the whole batch
         Activations.ReLUBackward(bz1, bd1);
 
-        // Layer 1: W⁽¹⁾ ← W⁽¹⁾ − (η/B)·Σᵦ δ⁽¹⁾·xᵀ        b⁽¹⁾ ← b⁽¹⁾ − (η/B)·Σᵦ δ⁽¹⁾
-        DenseKernels.BackwardBatchSgd(theta.Slice(0, 2048), theta.Slice(2048, 32), bd1, inputs, default, batchSize, 32, 64, learningRate);
+        // Layer 1: ∂L/∂W⁽¹⁾ = Σᵦ δ⁽¹⁾·xᵀ        ∂L/∂b⁽¹⁾ = Σᵦ δ⁽¹⁾
+        if (step.IsSgd) DenseKernels.BackwardBatchSgd(into.Slice(0, 2048), into.Slice(2048, 32), bd1, inputs, default, batchSize, 32, 64, step.LearningRate);
+        else DenseKernels.BackwardBatch(theta.Slice(0, 2048), bd1, inputs, into.Slice(0, 2048), into.Slice(2048, 32), default, batchSize, 32, 64);
 
         return total;
     }

@@ -4,6 +4,7 @@
 
 using Span = global::System.Span<float>;
 using ReadOnlySpan = global::System.ReadOnlySpan<float>;
+using Vector512 = global::System.Runtime.Intrinsics.Vector512;
 using Activations = global::NetGen.Kernels.Activations;
 using Losses = global::NetGen.Kernels.Losses;
 using DenseKernels = global::NetGen.Kernels.DenseKernels;
@@ -157,12 +158,14 @@ partial class KerasMlp : global::NetGen.ITrainableNetwork
     }
 
     /// <summary>
-    /// The forward pass kept for backprop: z⁽ˡ⁾ = W⁽ˡ⁾·a⁽ˡ⁻¹⁾ + b⁽ˡ⁾ and a⁽ˡ⁾ = f(z⁽ˡ⁾) layer by layer, each recorded (in registers when it
-    /// fits one, else in the span the caller passes). Evaluate, Backward and TrainStep call it.
+    /// The forward pass kept for backprop, z⁽ˡ⁾ = W⁽ˡ⁾·a⁽ˡ⁻¹⁾ + b⁽ˡ⁾ and a⁽ˡ⁾ = f(z⁽ˡ⁾) layer by layer, each recorded (in registers when
+    /// it fits one, else in the caller's span); then the loss L, returned, and the output error δ⁽ᴸ⁾. Evaluate and Backprop call it.
     /// </summary>
     [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
-    private void RecordForward(ReadOnlySpan x, bool training, Span z1, Span a1, Span a2, Span mask2, out float z3, out float a3)
+    private float RecordForward(ReadOnlySpan x, ReadOnlySpan y, bool training, Span z1, Span a1, Span a2, Span mask2, out float z3, out float a3, out float delta3)
     {
+        Guard.Length(x.Length, InputSize, "input", "KerasMlp", nameof(InputSize));
+        Guard.Length(y.Length, OutputSize, "target", "KerasMlp", nameof(OutputSize));
         ReadOnlySpan theta = Parameters;
 
         // Layer 1 · Dense 10 → 64 · ReLU
@@ -181,354 +184,67 @@ partial class KerasMlp : global::NetGen.ITrainableNetwork
         //   ŷ = σ(z⁽³⁾)
         z3 = theta[768] + theta[704] * a2[0] + theta[705] * a2[1] + theta[706] * a2[2] + theta[707] * a2[3] + theta[708] * a2[4] + theta[709] * a2[5] + theta[710] * a2[6] + theta[711] * a2[7] + theta[712] * a2[8] + theta[713] * a2[9] + theta[714] * a2[10] + theta[715] * a2[11] + theta[716] * a2[12] + theta[717] * a2[13] + theta[718] * a2[14] + theta[719] * a2[15] + theta[720] * a2[16] + theta[721] * a2[17] + theta[722] * a2[18] + theta[723] * a2[19] + theta[724] * a2[20] + theta[725] * a2[21] + theta[726] * a2[22] + theta[727] * a2[23] + theta[728] * a2[24] + theta[729] * a2[25] + theta[730] * a2[26] + theta[731] * a2[27] + theta[732] * a2[28] + theta[733] * a2[29] + theta[734] * a2[30] + theta[735] * a2[31] + theta[736] * a2[32] + theta[737] * a2[33] + theta[738] * a2[34] + theta[739] * a2[35] + theta[740] * a2[36] + theta[741] * a2[37] + theta[742] * a2[38] + theta[743] * a2[39] + theta[744] * a2[40] + theta[745] * a2[41] + theta[746] * a2[42] + theta[747] * a2[43] + theta[748] * a2[44] + theta[749] * a2[45] + theta[750] * a2[46] + theta[751] * a2[47] + theta[752] * a2[48] + theta[753] * a2[49] + theta[754] * a2[50] + theta[755] * a2[51] + theta[756] * a2[52] + theta[757] * a2[53] + theta[758] * a2[54] + theta[759] * a2[55] + theta[760] * a2[56] + theta[761] * a2[57] + theta[762] * a2[58] + theta[763] * a2[59] + theta[764] * a2[60] + theta[765] * a2[61] + theta[766] * a2[62] + theta[767] * a2[63];
         a3 = Activations.Sigmoid(z3);
+
+        // ── Loss and the output error δ⁽ᴸ⁾ = ∂L/∂z⁽ᴸ⁾ ──
+        // L = (1/n)·Σᵢ −[yᵢ·log ŷᵢ + (1 − yᵢ)·log(1 − ŷᵢ)] (mean over the 1 output)
+        // Sigmoid + binary cross-entropy fused: from the logits, ℓ = max(z, 0) − z·y + log(1 + e^(−|z|)) (never log 0),
+        // and σ′ cancels the denominator of ∂ℓ/∂ŷ, leaving δ⁽³⁾ = (ŷ − y)/n.
+        float loss = Losses.SigmoidBinaryCrossEntropy(z3, a3, y[0], 1f, out delta3);
+        return loss;
     }
 
     /// <inheritdoc/>
     public float Evaluate(ReadOnlySpan input, ReadOnlySpan target, Span output)
     {
-        Guard.Length(input.Length, InputSize, nameof(input), "KerasMlp", nameof(InputSize));
-        Guard.Length(target.Length, OutputSize, nameof(target), "KerasMlp", nameof(OutputSize));
         Guard.Length(output.Length, OutputSize, nameof(output), "KerasMlp", nameof(OutputSize));
-        // Inference: the forward pass with Training off (dropout is the identity, batch norm uses its running statistics).
-        RecordForward(input, false, stackalloc float[64], stackalloc float[64], stackalloc float[64], stackalloc float[64], out float z3, out float a3);
+        // Inference: the recorded forward pass with Training off (dropout is the identity, batch norm uses its running
+        // statistics); only ŷ and L are kept (ŷ is written straight into output).
+        float loss = RecordForward(input, target, false, stackalloc float[64], stackalloc float[64], stackalloc float[64], stackalloc float[64], out _, out float a3, out _);
         output[0] = a3;
-        ReadOnlySpan y = target;
-        // ── Loss (its value only; δ⁽ᴸ⁾ goes to scratch) ──
-        // L = (1/n)·Σᵢ −[yᵢ·log ŷᵢ + (1 − yᵢ)·log(1 − ŷᵢ)] (mean over the 1 output)
-        // Sigmoid + binary cross-entropy fused: from the logits, ℓ = max(z, 0) − z·y + log(1 + e^(−|z|)) (never log 0),
-        // and σ′ cancels the denominator of ∂ℓ/∂ŷ, leaving δ⁽³⁾ = (ŷ − y)/n.
-        float loss = Losses.SigmoidBinaryCrossEntropy(z3, a3, y[0], 1f, out _);
         return loss;
     }
 
     /// <inheritdoc/>
-    public float Backward(ReadOnlySpan input, ReadOnlySpan target)
+    public float Backward(ReadOnlySpan input, ReadOnlySpan target) => Backprop(input, target, Gradients, new global::NetGen.AddGradient());
+
+    /// <inheritdoc/>
+    public float TrainStep(ReadOnlySpan input, ReadOnlySpan target, float learningRate) => Backprop(input, target, Parameters, new global::NetGen.SgdStep(learningRate));
+
+    /// <summary>
+    /// Backprop for one sample: the recorded forward pass, then δ layer by layer from the output down; each ∂L/∂θ goes to
+    /// <paramref name="step"/>, which adds it into <paramref name="into"/> = ∂L/∂θ (Backward) or steps θ ← θ − η·∂L/∂θ (TrainStep).
+    /// </summary>
+    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+    private float Backprop<TStep>(ReadOnlySpan input, ReadOnlySpan target, Span into, TStep step) where TStep : struct, global::NetGen.IParameterStep
     {
-        Guard.Length(input.Length, InputSize, nameof(input), "KerasMlp", nameof(InputSize));
-        Guard.Length(target.Length, OutputSize, nameof(target), "KerasMlp", nameof(OutputSize));
         Span z1 = _workspace.Buffer(0, 64), a1 = _workspace.Buffer(1, 64), delta1 = _workspace.Buffer(2, 64);
         Span a2 = _workspace.Buffer(3, 64), mask2 = _workspace.Buffer(4, 64), delta2 = _workspace.Buffer(5, 64);
-        // Forward pass, keeping z⁽ˡ⁾ and a⁽ˡ⁾ for backprop
-        RecordForward(input, Training, z1, a1, a2, mask2, out float z3, out float a3);
-        // θ and ∂L/∂θ as spans whose length is the constant ParameterCount: no bounds checks on constant indices.
+        float loss = RecordForward(input, target, Training, z1, a1, a2, mask2, out _, out _, out float delta3);
         ReadOnlySpan theta = Parameters;
-        Span grad = Gradients;
         ReadOnlySpan x = input;
-        ReadOnlySpan y = target;
 
-        // ── Loss and the output error δ⁽ᴸ⁾ = ∂L/∂z⁽ᴸ⁾ ──
-        // L = (1/n)·Σᵢ −[yᵢ·log ŷᵢ + (1 − yᵢ)·log(1 − ŷᵢ)] (mean over the 1 output)
-        // Sigmoid + binary cross-entropy fused: from the logits, ℓ = max(z, 0) − z·y + log(1 + e^(−|z|)) (never log 0),
-        // and σ′ cancels the denominator of ∂ℓ/∂ŷ, leaving δ⁽³⁾ = (ŷ − y)/n.
-        float loss = Losses.SigmoidBinaryCrossEntropy(z3, a3, y[0], 1f, out float delta3);
+        // ── Backward pass: ∂L/∂W⁽ˡ⁾ = δ⁽ˡ⁾·a⁽ˡ⁻¹⁾ᵀ, ∂L/∂b⁽ˡ⁾ = δ⁽ˡ⁾ into step, δ⁽ˡ⁻¹⁾ = (W⁽ˡ⁾ᵀ·δ⁽ˡ⁾) ⊙ f′(z⁽ˡ⁻¹⁾) with W⁽ˡ⁾ as it was ──
 
-        // ── Backward pass: ∂L/∂W⁽ˡ⁾ = δ⁽ˡ⁾·a⁽ˡ⁻¹⁾ᵀ, ∂L/∂b⁽ˡ⁾ = δ⁽ˡ⁾, δ⁽ˡ⁻¹⁾ = (W⁽ˡ⁾ᵀ·δ⁽ˡ⁾) ⊙ f′(z⁽ˡ⁻¹⁾) ──
-
-        // Layer 3: ∂L/∂W⁽³⁾ += δ⁽³⁾·a⁽²⁾ᵀ        ∂L/∂b⁽³⁾ += δ⁽³⁾
+        // Layer 3: ∂L/∂W⁽³⁾ = δ⁽³⁾·a⁽²⁾ᵀ        ∂L/∂b⁽³⁾ = δ⁽³⁾
         //          ∂L/∂a⁽²⁾ = W⁽³⁾ᵀ·δ⁽³⁾
-        delta2[0] = theta[704] * delta3;
-        delta2[1] = theta[705] * delta3;
-        delta2[2] = theta[706] * delta3;
-        delta2[3] = theta[707] * delta3;
-        delta2[4] = theta[708] * delta3;
-        delta2[5] = theta[709] * delta3;
-        delta2[6] = theta[710] * delta3;
-        delta2[7] = theta[711] * delta3;
-        delta2[8] = theta[712] * delta3;
-        delta2[9] = theta[713] * delta3;
-        delta2[10] = theta[714] * delta3;
-        delta2[11] = theta[715] * delta3;
-        delta2[12] = theta[716] * delta3;
-        delta2[13] = theta[717] * delta3;
-        delta2[14] = theta[718] * delta3;
-        delta2[15] = theta[719] * delta3;
-        delta2[16] = theta[720] * delta3;
-        delta2[17] = theta[721] * delta3;
-        delta2[18] = theta[722] * delta3;
-        delta2[19] = theta[723] * delta3;
-        delta2[20] = theta[724] * delta3;
-        delta2[21] = theta[725] * delta3;
-        delta2[22] = theta[726] * delta3;
-        delta2[23] = theta[727] * delta3;
-        delta2[24] = theta[728] * delta3;
-        delta2[25] = theta[729] * delta3;
-        delta2[26] = theta[730] * delta3;
-        delta2[27] = theta[731] * delta3;
-        delta2[28] = theta[732] * delta3;
-        delta2[29] = theta[733] * delta3;
-        delta2[30] = theta[734] * delta3;
-        delta2[31] = theta[735] * delta3;
-        delta2[32] = theta[736] * delta3;
-        delta2[33] = theta[737] * delta3;
-        delta2[34] = theta[738] * delta3;
-        delta2[35] = theta[739] * delta3;
-        delta2[36] = theta[740] * delta3;
-        delta2[37] = theta[741] * delta3;
-        delta2[38] = theta[742] * delta3;
-        delta2[39] = theta[743] * delta3;
-        delta2[40] = theta[744] * delta3;
-        delta2[41] = theta[745] * delta3;
-        delta2[42] = theta[746] * delta3;
-        delta2[43] = theta[747] * delta3;
-        delta2[44] = theta[748] * delta3;
-        delta2[45] = theta[749] * delta3;
-        delta2[46] = theta[750] * delta3;
-        delta2[47] = theta[751] * delta3;
-        delta2[48] = theta[752] * delta3;
-        delta2[49] = theta[753] * delta3;
-        delta2[50] = theta[754] * delta3;
-        delta2[51] = theta[755] * delta3;
-        delta2[52] = theta[756] * delta3;
-        delta2[53] = theta[757] * delta3;
-        delta2[54] = theta[758] * delta3;
-        delta2[55] = theta[759] * delta3;
-        delta2[56] = theta[760] * delta3;
-        delta2[57] = theta[761] * delta3;
-        delta2[58] = theta[762] * delta3;
-        delta2[59] = theta[763] * delta3;
-        delta2[60] = theta[764] * delta3;
-        delta2[61] = theta[765] * delta3;
-        delta2[62] = theta[766] * delta3;
-        delta2[63] = theta[767] * delta3;
-        grad[768] += delta3;
-        grad[704] += delta3 * a2[0];
-        grad[705] += delta3 * a2[1];
-        grad[706] += delta3 * a2[2];
-        grad[707] += delta3 * a2[3];
-        grad[708] += delta3 * a2[4];
-        grad[709] += delta3 * a2[5];
-        grad[710] += delta3 * a2[6];
-        grad[711] += delta3 * a2[7];
-        grad[712] += delta3 * a2[8];
-        grad[713] += delta3 * a2[9];
-        grad[714] += delta3 * a2[10];
-        grad[715] += delta3 * a2[11];
-        grad[716] += delta3 * a2[12];
-        grad[717] += delta3 * a2[13];
-        grad[718] += delta3 * a2[14];
-        grad[719] += delta3 * a2[15];
-        grad[720] += delta3 * a2[16];
-        grad[721] += delta3 * a2[17];
-        grad[722] += delta3 * a2[18];
-        grad[723] += delta3 * a2[19];
-        grad[724] += delta3 * a2[20];
-        grad[725] += delta3 * a2[21];
-        grad[726] += delta3 * a2[22];
-        grad[727] += delta3 * a2[23];
-        grad[728] += delta3 * a2[24];
-        grad[729] += delta3 * a2[25];
-        grad[730] += delta3 * a2[26];
-        grad[731] += delta3 * a2[27];
-        grad[732] += delta3 * a2[28];
-        grad[733] += delta3 * a2[29];
-        grad[734] += delta3 * a2[30];
-        grad[735] += delta3 * a2[31];
-        grad[736] += delta3 * a2[32];
-        grad[737] += delta3 * a2[33];
-        grad[738] += delta3 * a2[34];
-        grad[739] += delta3 * a2[35];
-        grad[740] += delta3 * a2[36];
-        grad[741] += delta3 * a2[37];
-        grad[742] += delta3 * a2[38];
-        grad[743] += delta3 * a2[39];
-        grad[744] += delta3 * a2[40];
-        grad[745] += delta3 * a2[41];
-        grad[746] += delta3 * a2[42];
-        grad[747] += delta3 * a2[43];
-        grad[748] += delta3 * a2[44];
-        grad[749] += delta3 * a2[45];
-        grad[750] += delta3 * a2[46];
-        grad[751] += delta3 * a2[47];
-        grad[752] += delta3 * a2[48];
-        grad[753] += delta3 * a2[49];
-        grad[754] += delta3 * a2[50];
-        grad[755] += delta3 * a2[51];
-        grad[756] += delta3 * a2[52];
-        grad[757] += delta3 * a2[53];
-        grad[758] += delta3 * a2[54];
-        grad[759] += delta3 * a2[55];
-        grad[760] += delta3 * a2[56];
-        grad[761] += delta3 * a2[57];
-        grad[762] += delta3 * a2[58];
-        grad[763] += delta3 * a2[59];
-        grad[764] += delta3 * a2[60];
-        grad[765] += delta3 * a2[61];
-        grad[766] += delta3 * a2[62];
-        grad[767] += delta3 * a2[63];
+        Vector512.CopyTo(Vector512.Create<float>(theta.Slice(704, 16)) * delta3, delta2.Slice(0, 16));
+        Vector512.CopyTo(Vector512.Create<float>(theta.Slice(720, 16)) * delta3, delta2.Slice(16, 16));
+        Vector512.CopyTo(Vector512.Create<float>(theta.Slice(736, 16)) * delta3, delta2.Slice(32, 16));
+        Vector512.CopyTo(Vector512.Create<float>(theta.Slice(752, 16)) * delta3, delta2.Slice(48, 16));
+        step.Apply(ref into[768], delta3);
+        step.Apply(into.Slice(704, 16), delta3 * Vector512.Create<float>(a2.Slice(0, 16)));
+        step.Apply(into.Slice(720, 16), delta3 * Vector512.Create<float>(a2.Slice(16, 16)));
+        step.Apply(into.Slice(736, 16), delta3 * Vector512.Create<float>(a2.Slice(32, 16)));
+        step.Apply(into.Slice(752, 16), delta3 * Vector512.Create<float>(a2.Slice(48, 16)));
 
         // Layer 2 · Dropout: ∂L/∂a⁽¹⁾ = ∂L/∂a⁽²⁾ ⊙ m⁽²⁾
         DropoutKernels.Backward(delta2, mask2, delta1);
         // ReLU′(z⁽¹⁾) = 1 where z⁽¹⁾ > 0, else 0
         Activations.ReLUBackward(z1, delta1);
 
-        // Layer 1: ∂L/∂W⁽¹⁾ += δ⁽¹⁾·xᵀ        ∂L/∂b⁽¹⁾ += δ⁽¹⁾
-        DenseKernels.Backward(theta.Slice(0, 640), delta1, x, grad.Slice(0, 640), grad.Slice(640, 64), default, 64, 10);
-
-        return loss;
-    }
-
-    /// <inheritdoc/>
-    public float TrainStep(ReadOnlySpan input, ReadOnlySpan target, float learningRate)
-    {
-        Guard.Length(input.Length, InputSize, nameof(input), "KerasMlp", nameof(InputSize));
-        Guard.Length(target.Length, OutputSize, nameof(target), "KerasMlp", nameof(OutputSize));
-        Guard.LearningRate(learningRate);
-        Span z1 = _workspace.Buffer(0, 64), a1 = _workspace.Buffer(1, 64), delta1 = _workspace.Buffer(2, 64);
-        Span a2 = _workspace.Buffer(3, 64), mask2 = _workspace.Buffer(4, 64), delta2 = _workspace.Buffer(5, 64);
-        // Forward pass, keeping z⁽ˡ⁾ and a⁽ˡ⁾ for backprop
-        RecordForward(input, Training, z1, a1, a2, mask2, out float z3, out float a3);
-        // θ and ∂L/∂θ as spans whose length is the constant ParameterCount: no bounds checks on constant indices.
-        Span theta = Parameters;
-        ReadOnlySpan x = input;
-        ReadOnlySpan y = target;
-
-        // ── Loss and the output error δ⁽ᴸ⁾ = ∂L/∂z⁽ᴸ⁾ ──
-        // L = (1/n)·Σᵢ −[yᵢ·log ŷᵢ + (1 − yᵢ)·log(1 − ŷᵢ)] (mean over the 1 output)
-        // Sigmoid + binary cross-entropy fused: from the logits, ℓ = max(z, 0) − z·y + log(1 + e^(−|z|)) (never log 0),
-        // and σ′ cancels the denominator of ∂ℓ/∂ŷ, leaving δ⁽³⁾ = (ŷ − y)/n.
-        float loss = Losses.SigmoidBinaryCrossEntropy(z3, a3, y[0], 1f, out float delta3);
-
-        // ── Backward pass fused with SGD: δ⁽ˡ⁻¹⁾ = (W⁽ˡ⁾ᵀ·δ⁽ˡ⁾) ⊙ f′(z⁽ˡ⁻¹⁾) with the old W⁽ˡ⁾, then W⁽ˡ⁾ ← W⁽ˡ⁾ − η·δ⁽ˡ⁾·a⁽ˡ⁻¹⁾ᵀ, b⁽ˡ⁾ ← b⁽ˡ⁾ − η·δ⁽ˡ⁾ ──
-
-        // Layer 3: W⁽³⁾ ← W⁽³⁾ − η·δ⁽³⁾·a⁽²⁾ᵀ        b⁽³⁾ ← b⁽³⁾ − η·δ⁽³⁾
-        //          ∂L/∂a⁽²⁾ = W⁽³⁾ᵀ·δ⁽³⁾
-        delta2[0] = theta[704] * delta3;
-        delta2[1] = theta[705] * delta3;
-        delta2[2] = theta[706] * delta3;
-        delta2[3] = theta[707] * delta3;
-        delta2[4] = theta[708] * delta3;
-        delta2[5] = theta[709] * delta3;
-        delta2[6] = theta[710] * delta3;
-        delta2[7] = theta[711] * delta3;
-        delta2[8] = theta[712] * delta3;
-        delta2[9] = theta[713] * delta3;
-        delta2[10] = theta[714] * delta3;
-        delta2[11] = theta[715] * delta3;
-        delta2[12] = theta[716] * delta3;
-        delta2[13] = theta[717] * delta3;
-        delta2[14] = theta[718] * delta3;
-        delta2[15] = theta[719] * delta3;
-        delta2[16] = theta[720] * delta3;
-        delta2[17] = theta[721] * delta3;
-        delta2[18] = theta[722] * delta3;
-        delta2[19] = theta[723] * delta3;
-        delta2[20] = theta[724] * delta3;
-        delta2[21] = theta[725] * delta3;
-        delta2[22] = theta[726] * delta3;
-        delta2[23] = theta[727] * delta3;
-        delta2[24] = theta[728] * delta3;
-        delta2[25] = theta[729] * delta3;
-        delta2[26] = theta[730] * delta3;
-        delta2[27] = theta[731] * delta3;
-        delta2[28] = theta[732] * delta3;
-        delta2[29] = theta[733] * delta3;
-        delta2[30] = theta[734] * delta3;
-        delta2[31] = theta[735] * delta3;
-        delta2[32] = theta[736] * delta3;
-        delta2[33] = theta[737] * delta3;
-        delta2[34] = theta[738] * delta3;
-        delta2[35] = theta[739] * delta3;
-        delta2[36] = theta[740] * delta3;
-        delta2[37] = theta[741] * delta3;
-        delta2[38] = theta[742] * delta3;
-        delta2[39] = theta[743] * delta3;
-        delta2[40] = theta[744] * delta3;
-        delta2[41] = theta[745] * delta3;
-        delta2[42] = theta[746] * delta3;
-        delta2[43] = theta[747] * delta3;
-        delta2[44] = theta[748] * delta3;
-        delta2[45] = theta[749] * delta3;
-        delta2[46] = theta[750] * delta3;
-        delta2[47] = theta[751] * delta3;
-        delta2[48] = theta[752] * delta3;
-        delta2[49] = theta[753] * delta3;
-        delta2[50] = theta[754] * delta3;
-        delta2[51] = theta[755] * delta3;
-        delta2[52] = theta[756] * delta3;
-        delta2[53] = theta[757] * delta3;
-        delta2[54] = theta[758] * delta3;
-        delta2[55] = theta[759] * delta3;
-        delta2[56] = theta[760] * delta3;
-        delta2[57] = theta[761] * delta3;
-        delta2[58] = theta[762] * delta3;
-        delta2[59] = theta[763] * delta3;
-        delta2[60] = theta[764] * delta3;
-        delta2[61] = theta[765] * delta3;
-        delta2[62] = theta[766] * delta3;
-        delta2[63] = theta[767] * delta3;
-        theta[768] -= learningRate * delta3;
-        theta[704] -= learningRate * (delta3 * a2[0]);
-        theta[705] -= learningRate * (delta3 * a2[1]);
-        theta[706] -= learningRate * (delta3 * a2[2]);
-        theta[707] -= learningRate * (delta3 * a2[3]);
-        theta[708] -= learningRate * (delta3 * a2[4]);
-        theta[709] -= learningRate * (delta3 * a2[5]);
-        theta[710] -= learningRate * (delta3 * a2[6]);
-        theta[711] -= learningRate * (delta3 * a2[7]);
-        theta[712] -= learningRate * (delta3 * a2[8]);
-        theta[713] -= learningRate * (delta3 * a2[9]);
-        theta[714] -= learningRate * (delta3 * a2[10]);
-        theta[715] -= learningRate * (delta3 * a2[11]);
-        theta[716] -= learningRate * (delta3 * a2[12]);
-        theta[717] -= learningRate * (delta3 * a2[13]);
-        theta[718] -= learningRate * (delta3 * a2[14]);
-        theta[719] -= learningRate * (delta3 * a2[15]);
-        theta[720] -= learningRate * (delta3 * a2[16]);
-        theta[721] -= learningRate * (delta3 * a2[17]);
-        theta[722] -= learningRate * (delta3 * a2[18]);
-        theta[723] -= learningRate * (delta3 * a2[19]);
-        theta[724] -= learningRate * (delta3 * a2[20]);
-        theta[725] -= learningRate * (delta3 * a2[21]);
-        theta[726] -= learningRate * (delta3 * a2[22]);
-        theta[727] -= learningRate * (delta3 * a2[23]);
-        theta[728] -= learningRate * (delta3 * a2[24]);
-        theta[729] -= learningRate * (delta3 * a2[25]);
-        theta[730] -= learningRate * (delta3 * a2[26]);
-        theta[731] -= learningRate * (delta3 * a2[27]);
-        theta[732] -= learningRate * (delta3 * a2[28]);
-        theta[733] -= learningRate * (delta3 * a2[29]);
-        theta[734] -= learningRate * (delta3 * a2[30]);
-        theta[735] -= learningRate * (delta3 * a2[31]);
-        theta[736] -= learningRate * (delta3 * a2[32]);
-        theta[737] -= learningRate * (delta3 * a2[33]);
-        theta[738] -= learningRate * (delta3 * a2[34]);
-        theta[739] -= learningRate * (delta3 * a2[35]);
-        theta[740] -= learningRate * (delta3 * a2[36]);
-        theta[741] -= learningRate * (delta3 * a2[37]);
-        theta[742] -= learningRate * (delta3 * a2[38]);
-        theta[743] -= learningRate * (delta3 * a2[39]);
-        theta[744] -= learningRate * (delta3 * a2[40]);
-        theta[745] -= learningRate * (delta3 * a2[41]);
-        theta[746] -= learningRate * (delta3 * a2[42]);
-        theta[747] -= learningRate * (delta3 * a2[43]);
-        theta[748] -= learningRate * (delta3 * a2[44]);
-        theta[749] -= learningRate * (delta3 * a2[45]);
-        theta[750] -= learningRate * (delta3 * a2[46]);
-        theta[751] -= learningRate * (delta3 * a2[47]);
-        theta[752] -= learningRate * (delta3 * a2[48]);
-        theta[753] -= learningRate * (delta3 * a2[49]);
-        theta[754] -= learningRate * (delta3 * a2[50]);
-        theta[755] -= learningRate * (delta3 * a2[51]);
-        theta[756] -= learningRate * (delta3 * a2[52]);
-        theta[757] -= learningRate * (delta3 * a2[53]);
-        theta[758] -= learningRate * (delta3 * a2[54]);
-        theta[759] -= learningRate * (delta3 * a2[55]);
-        theta[760] -= learningRate * (delta3 * a2[56]);
-        theta[761] -= learningRate * (delta3 * a2[57]);
-        theta[762] -= learningRate * (delta3 * a2[58]);
-        theta[763] -= learningRate * (delta3 * a2[59]);
-        theta[764] -= learningRate * (delta3 * a2[60]);
-        theta[765] -= learningRate * (delta3 * a2[61]);
-        theta[766] -= learningRate * (delta3 * a2[62]);
-        theta[767] -= learningRate * (delta3 * a2[63]);
-
-        // Layer 2 · Dropout: ∂L/∂a⁽¹⁾ = ∂L/∂a⁽²⁾ ⊙ m⁽²⁾
-        DropoutKernels.Backward(delta2, mask2, delta1);
-        // ReLU′(z⁽¹⁾) = 1 where z⁽¹⁾ > 0, else 0
-        Activations.ReLUBackward(z1, delta1);
-
-        // Layer 1: W⁽¹⁾ ← W⁽¹⁾ − η·δ⁽¹⁾·xᵀ        b⁽¹⁾ ← b⁽¹⁾ − η·δ⁽¹⁾
-        DenseKernels.BackwardSgd(theta.Slice(0, 640), theta.Slice(640, 64), delta1, x, default, 64, 10, learningRate);
+        // Layer 1: ∂L/∂W⁽¹⁾ = δ⁽¹⁾·xᵀ        ∂L/∂b⁽¹⁾ = δ⁽¹⁾
+        if (step.IsSgd) DenseKernels.BackwardSgd(into.Slice(0, 640), into.Slice(640, 64), delta1, x, default, 64, 10, step.LearningRate);
+        else DenseKernels.Backward(theta.Slice(0, 640), delta1, x, into.Slice(0, 640), into.Slice(640, 64), default, 64, 10);
 
         return loss;
     }
@@ -536,10 +252,17 @@ partial class KerasMlp : global::NetGen.ITrainableNetwork
     /// <summary>
     /// The forward pass over a batch kept for backprop (z⁽ˡ⁾, a⁽ˡ⁾ of every sample, row-major, in the workspace; dropout draws its
     /// masks and batch norm uses the batch's statistics when <see cref="Training"/>), then each sample's loss and δ⁽ᴸ⁾.
-    /// BackwardBatch and TrainStepBatch call it. Returns Σᵦ Lᵦ.
+    /// BackpropBatch calls it. Returns Σᵦ Lᵦ.
     /// </summary>
     private float RecordForwardBatch(ReadOnlySpan inputs, ReadOnlySpan targets, int batchSize, Span losses)
     {
+        global::System.ArgumentOutOfRangeException.ThrowIfNegativeOrZero(batchSize);
+        Guard.Length(inputs.Length, batchSize * InputSize, nameof(inputs), "KerasMlp", "InputSize × batchSize");
+        Guard.Length(targets.Length, batchSize * OutputSize, nameof(targets), "KerasMlp", "OutputSize × batchSize");
+        if (losses.Length != 0)
+        {
+            Guard.Length(losses.Length, batchSize, nameof(losses), "KerasMlp", "batchSize");
+        }
         _workspace.EnsureBatch(batchSize);
         ReadOnlySpan theta = Parameters;
         Span bz1 = _workspace.Rows(0, batchSize), ba1 = _workspace.Rows(1, batchSize);
@@ -588,329 +311,45 @@ partial class KerasMlp : global::NetGen.ITrainableNetwork
     }
 
     /// <inheritdoc/>
-    public float BackwardBatch(ReadOnlySpan inputs, ReadOnlySpan targets, int batchSize, Span losses = default)
-    {
-        global::System.ArgumentOutOfRangeException.ThrowIfNegativeOrZero(batchSize);
-        Guard.Length(inputs.Length, batchSize * InputSize, nameof(inputs), "KerasMlp", "InputSize × batchSize");
-        Guard.Length(targets.Length, batchSize * OutputSize, nameof(targets), "KerasMlp", "OutputSize × batchSize");
-        if (losses.Length != 0)
-        {
-            Guard.Length(losses.Length, batchSize, nameof(losses), "KerasMlp", "batchSize");
-        }
-        float total = RecordForwardBatch(inputs, targets, batchSize, losses);
-        ReadOnlySpan theta = Parameters;
-        Span grad = Gradients;
-        Span bz1 = _workspace.Rows(0, batchSize), bd1 = _workspace.Rows(2, batchSize);
-        Span ba2 = _workspace.Rows(3, batchSize), bd2 = _workspace.Rows(4, batchSize), bm2 = _workspace.Rows(5, batchSize);
-        Span bd3 = _workspace.Rows(8, batchSize);
-
-        // ── Backward pass over the batch, from the output layer down ──
-
-        // Layer 3: ∂L/∂W⁽³⁾ += Σᵦ δ⁽³⁾·a⁽²⁾ᵀ        ∂L/∂b⁽³⁾ += Σᵦ δ⁽³⁾        ∂L/∂a⁽²⁾ = W⁽³⁾ᵀ·δ⁽³⁾
-        for (int b = 0; b < batchSize; b++)
-        {
-            ReadOnlySpan a2 = ba2.Slice(b * 64, 64), delta3 = bd3.Slice(b * 1, 1);
-            Span delta2 = bd2.Slice(b * 64, 64);
-            grad[768] += delta3[0];
-            grad[704] += delta3[0] * a2[0];
-            grad[705] += delta3[0] * a2[1];
-            grad[706] += delta3[0] * a2[2];
-            grad[707] += delta3[0] * a2[3];
-            grad[708] += delta3[0] * a2[4];
-            grad[709] += delta3[0] * a2[5];
-            grad[710] += delta3[0] * a2[6];
-            grad[711] += delta3[0] * a2[7];
-            grad[712] += delta3[0] * a2[8];
-            grad[713] += delta3[0] * a2[9];
-            grad[714] += delta3[0] * a2[10];
-            grad[715] += delta3[0] * a2[11];
-            grad[716] += delta3[0] * a2[12];
-            grad[717] += delta3[0] * a2[13];
-            grad[718] += delta3[0] * a2[14];
-            grad[719] += delta3[0] * a2[15];
-            grad[720] += delta3[0] * a2[16];
-            grad[721] += delta3[0] * a2[17];
-            grad[722] += delta3[0] * a2[18];
-            grad[723] += delta3[0] * a2[19];
-            grad[724] += delta3[0] * a2[20];
-            grad[725] += delta3[0] * a2[21];
-            grad[726] += delta3[0] * a2[22];
-            grad[727] += delta3[0] * a2[23];
-            grad[728] += delta3[0] * a2[24];
-            grad[729] += delta3[0] * a2[25];
-            grad[730] += delta3[0] * a2[26];
-            grad[731] += delta3[0] * a2[27];
-            grad[732] += delta3[0] * a2[28];
-            grad[733] += delta3[0] * a2[29];
-            grad[734] += delta3[0] * a2[30];
-            grad[735] += delta3[0] * a2[31];
-            grad[736] += delta3[0] * a2[32];
-            grad[737] += delta3[0] * a2[33];
-            grad[738] += delta3[0] * a2[34];
-            grad[739] += delta3[0] * a2[35];
-            grad[740] += delta3[0] * a2[36];
-            grad[741] += delta3[0] * a2[37];
-            grad[742] += delta3[0] * a2[38];
-            grad[743] += delta3[0] * a2[39];
-            grad[744] += delta3[0] * a2[40];
-            grad[745] += delta3[0] * a2[41];
-            grad[746] += delta3[0] * a2[42];
-            grad[747] += delta3[0] * a2[43];
-            grad[748] += delta3[0] * a2[44];
-            grad[749] += delta3[0] * a2[45];
-            grad[750] += delta3[0] * a2[46];
-            grad[751] += delta3[0] * a2[47];
-            grad[752] += delta3[0] * a2[48];
-            grad[753] += delta3[0] * a2[49];
-            grad[754] += delta3[0] * a2[50];
-            grad[755] += delta3[0] * a2[51];
-            grad[756] += delta3[0] * a2[52];
-            grad[757] += delta3[0] * a2[53];
-            grad[758] += delta3[0] * a2[54];
-            grad[759] += delta3[0] * a2[55];
-            grad[760] += delta3[0] * a2[56];
-            grad[761] += delta3[0] * a2[57];
-            grad[762] += delta3[0] * a2[58];
-            grad[763] += delta3[0] * a2[59];
-            grad[764] += delta3[0] * a2[60];
-            grad[765] += delta3[0] * a2[61];
-            grad[766] += delta3[0] * a2[62];
-            grad[767] += delta3[0] * a2[63];
-            delta2[0] = theta[704] * delta3[0];
-            delta2[1] = theta[705] * delta3[0];
-            delta2[2] = theta[706] * delta3[0];
-            delta2[3] = theta[707] * delta3[0];
-            delta2[4] = theta[708] * delta3[0];
-            delta2[5] = theta[709] * delta3[0];
-            delta2[6] = theta[710] * delta3[0];
-            delta2[7] = theta[711] * delta3[0];
-            delta2[8] = theta[712] * delta3[0];
-            delta2[9] = theta[713] * delta3[0];
-            delta2[10] = theta[714] * delta3[0];
-            delta2[11] = theta[715] * delta3[0];
-            delta2[12] = theta[716] * delta3[0];
-            delta2[13] = theta[717] * delta3[0];
-            delta2[14] = theta[718] * delta3[0];
-            delta2[15] = theta[719] * delta3[0];
-            delta2[16] = theta[720] * delta3[0];
-            delta2[17] = theta[721] * delta3[0];
-            delta2[18] = theta[722] * delta3[0];
-            delta2[19] = theta[723] * delta3[0];
-            delta2[20] = theta[724] * delta3[0];
-            delta2[21] = theta[725] * delta3[0];
-            delta2[22] = theta[726] * delta3[0];
-            delta2[23] = theta[727] * delta3[0];
-            delta2[24] = theta[728] * delta3[0];
-            delta2[25] = theta[729] * delta3[0];
-            delta2[26] = theta[730] * delta3[0];
-            delta2[27] = theta[731] * delta3[0];
-            delta2[28] = theta[732] * delta3[0];
-            delta2[29] = theta[733] * delta3[0];
-            delta2[30] = theta[734] * delta3[0];
-            delta2[31] = theta[735] * delta3[0];
-            delta2[32] = theta[736] * delta3[0];
-            delta2[33] = theta[737] * delta3[0];
-            delta2[34] = theta[738] * delta3[0];
-            delta2[35] = theta[739] * delta3[0];
-            delta2[36] = theta[740] * delta3[0];
-            delta2[37] = theta[741] * delta3[0];
-            delta2[38] = theta[742] * delta3[0];
-            delta2[39] = theta[743] * delta3[0];
-            delta2[40] = theta[744] * delta3[0];
-            delta2[41] = theta[745] * delta3[0];
-            delta2[42] = theta[746] * delta3[0];
-            delta2[43] = theta[747] * delta3[0];
-            delta2[44] = theta[748] * delta3[0];
-            delta2[45] = theta[749] * delta3[0];
-            delta2[46] = theta[750] * delta3[0];
-            delta2[47] = theta[751] * delta3[0];
-            delta2[48] = theta[752] * delta3[0];
-            delta2[49] = theta[753] * delta3[0];
-            delta2[50] = theta[754] * delta3[0];
-            delta2[51] = theta[755] * delta3[0];
-            delta2[52] = theta[756] * delta3[0];
-            delta2[53] = theta[757] * delta3[0];
-            delta2[54] = theta[758] * delta3[0];
-            delta2[55] = theta[759] * delta3[0];
-            delta2[56] = theta[760] * delta3[0];
-            delta2[57] = theta[761] * delta3[0];
-            delta2[58] = theta[762] * delta3[0];
-            delta2[59] = theta[763] * delta3[0];
-            delta2[60] = theta[764] * delta3[0];
-            delta2[61] = theta[765] * delta3[0];
-            delta2[62] = theta[766] * delta3[0];
-            delta2[63] = theta[767] * delta3[0];
-        }
-
-        // Layer 2 · Dropout: ∂L/∂a⁽¹⁾ = ∂L/∂a⁽²⁾ ⊙ m⁽²⁾
-        DropoutKernels.Backward(bd2, bm2, bd1);
-        // ReLU′(z⁽¹⁾) = 1 where z⁽¹⁾ > 0, else 0, element-wise over the whole batch
-        Activations.ReLUBackward(bz1, bd1);
-
-        // Layer 1: ∂L/∂W⁽¹⁾ += Σᵦ δ⁽¹⁾·xᵀ        ∂L/∂b⁽¹⁾ += Σᵦ δ⁽¹⁾
-        DenseKernels.BackwardBatch(theta.Slice(0, 640), bd1, inputs, grad.Slice(0, 640), grad.Slice(640, 64), default, batchSize, 64, 10);
-
-        return total;
-    }
+    public float BackwardBatch(ReadOnlySpan inputs, ReadOnlySpan targets, int batchSize, Span losses = default) =>
+        BackpropBatch(inputs, targets, batchSize, losses, Gradients, new global::NetGen.AddGradient());
 
     /// <inheritdoc/>
-    public float TrainStepBatch(ReadOnlySpan inputs, ReadOnlySpan targets, int batchSize, float learningRate, Span losses = default)
+    public float TrainStepBatch(ReadOnlySpan inputs, ReadOnlySpan targets, int batchSize, float learningRate, Span losses = default) =>
+        BackpropBatch(inputs, targets, batchSize, losses, Parameters, new global::NetGen.SgdStep(learningRate, batchSize));
+
+    /// <summary>
+    /// Backprop for a batch: the recorded forward pass over it, then δ layer by layer from the output down, each sample's
+    /// ∂L/∂θ term handed to <paramref name="step"/>: added into ∂L/∂θ (BackwardBatch) or θ ← θ − (η/B)·Σᵦ ∂Lᵦ/∂θ (TrainStepBatch).
+    /// </summary>
+    private float BackpropBatch<TStep>(ReadOnlySpan inputs, ReadOnlySpan targets, int batchSize, Span losses, Span into, TStep step) where TStep : struct, global::NetGen.IParameterStep
     {
-        global::System.ArgumentOutOfRangeException.ThrowIfNegativeOrZero(batchSize);
-        Guard.Length(inputs.Length, batchSize * InputSize, nameof(inputs), "KerasMlp", "InputSize × batchSize");
-        Guard.Length(targets.Length, batchSize * OutputSize, nameof(targets), "KerasMlp", "OutputSize × batchSize");
-        if (losses.Length != 0)
-        {
-            Guard.Length(losses.Length, batchSize, nameof(losses), "KerasMlp", "batchSize");
-        }
-        Guard.LearningRate(learningRate);
         float total = RecordForwardBatch(inputs, targets, batchSize, losses);
-        Span theta = Parameters;
-        float step = learningRate / batchSize; // η/B: the mean over the batch
+        ReadOnlySpan theta = Parameters;
         Span bz1 = _workspace.Rows(0, batchSize), bd1 = _workspace.Rows(2, batchSize);
         Span ba2 = _workspace.Rows(3, batchSize), bd2 = _workspace.Rows(4, batchSize), bm2 = _workspace.Rows(5, batchSize);
         Span bd3 = _workspace.Rows(8, batchSize);
 
         // ── Backward pass over the batch, from the output layer down ──
 
-        // Layer 3: W⁽³⁾ ← W⁽³⁾ − (η/B)·Σᵦ δ⁽³⁾·a⁽²⁾ᵀ        b⁽³⁾ ← b⁽³⁾ − (η/B)·Σᵦ δ⁽³⁾        ∂L/∂a⁽²⁾ = W⁽³⁾ᵀ·δ⁽³⁾
+        // Layer 3: ∂L/∂W⁽³⁾ = Σᵦ δ⁽³⁾·a⁽²⁾ᵀ        ∂L/∂b⁽³⁾ = Σᵦ δ⁽³⁾        ∂L/∂a⁽²⁾ = W⁽³⁾ᵀ·δ⁽³⁾
         for (int b = 0; b < batchSize; b++)
         {
             ReadOnlySpan delta3 = bd3.Slice(b * 1, 1);
             Span delta2 = bd2.Slice(b * 64, 64);
-            delta2[0] = theta[704] * delta3[0];
-            delta2[1] = theta[705] * delta3[0];
-            delta2[2] = theta[706] * delta3[0];
-            delta2[3] = theta[707] * delta3[0];
-            delta2[4] = theta[708] * delta3[0];
-            delta2[5] = theta[709] * delta3[0];
-            delta2[6] = theta[710] * delta3[0];
-            delta2[7] = theta[711] * delta3[0];
-            delta2[8] = theta[712] * delta3[0];
-            delta2[9] = theta[713] * delta3[0];
-            delta2[10] = theta[714] * delta3[0];
-            delta2[11] = theta[715] * delta3[0];
-            delta2[12] = theta[716] * delta3[0];
-            delta2[13] = theta[717] * delta3[0];
-            delta2[14] = theta[718] * delta3[0];
-            delta2[15] = theta[719] * delta3[0];
-            delta2[16] = theta[720] * delta3[0];
-            delta2[17] = theta[721] * delta3[0];
-            delta2[18] = theta[722] * delta3[0];
-            delta2[19] = theta[723] * delta3[0];
-            delta2[20] = theta[724] * delta3[0];
-            delta2[21] = theta[725] * delta3[0];
-            delta2[22] = theta[726] * delta3[0];
-            delta2[23] = theta[727] * delta3[0];
-            delta2[24] = theta[728] * delta3[0];
-            delta2[25] = theta[729] * delta3[0];
-            delta2[26] = theta[730] * delta3[0];
-            delta2[27] = theta[731] * delta3[0];
-            delta2[28] = theta[732] * delta3[0];
-            delta2[29] = theta[733] * delta3[0];
-            delta2[30] = theta[734] * delta3[0];
-            delta2[31] = theta[735] * delta3[0];
-            delta2[32] = theta[736] * delta3[0];
-            delta2[33] = theta[737] * delta3[0];
-            delta2[34] = theta[738] * delta3[0];
-            delta2[35] = theta[739] * delta3[0];
-            delta2[36] = theta[740] * delta3[0];
-            delta2[37] = theta[741] * delta3[0];
-            delta2[38] = theta[742] * delta3[0];
-            delta2[39] = theta[743] * delta3[0];
-            delta2[40] = theta[744] * delta3[0];
-            delta2[41] = theta[745] * delta3[0];
-            delta2[42] = theta[746] * delta3[0];
-            delta2[43] = theta[747] * delta3[0];
-            delta2[44] = theta[748] * delta3[0];
-            delta2[45] = theta[749] * delta3[0];
-            delta2[46] = theta[750] * delta3[0];
-            delta2[47] = theta[751] * delta3[0];
-            delta2[48] = theta[752] * delta3[0];
-            delta2[49] = theta[753] * delta3[0];
-            delta2[50] = theta[754] * delta3[0];
-            delta2[51] = theta[755] * delta3[0];
-            delta2[52] = theta[756] * delta3[0];
-            delta2[53] = theta[757] * delta3[0];
-            delta2[54] = theta[758] * delta3[0];
-            delta2[55] = theta[759] * delta3[0];
-            delta2[56] = theta[760] * delta3[0];
-            delta2[57] = theta[761] * delta3[0];
-            delta2[58] = theta[762] * delta3[0];
-            delta2[59] = theta[763] * delta3[0];
-            delta2[60] = theta[764] * delta3[0];
-            delta2[61] = theta[765] * delta3[0];
-            delta2[62] = theta[766] * delta3[0];
-            delta2[63] = theta[767] * delta3[0];
+            Vector512.CopyTo(Vector512.Create<float>(theta.Slice(704, 16)) * delta3[0], delta2.Slice(0, 16));
+            Vector512.CopyTo(Vector512.Create<float>(theta.Slice(720, 16)) * delta3[0], delta2.Slice(16, 16));
+            Vector512.CopyTo(Vector512.Create<float>(theta.Slice(736, 16)) * delta3[0], delta2.Slice(32, 16));
+            Vector512.CopyTo(Vector512.Create<float>(theta.Slice(752, 16)) * delta3[0], delta2.Slice(48, 16));
         }
         for (int b = 0; b < batchSize; b++)
         {
             ReadOnlySpan a2 = ba2.Slice(b * 64, 64), delta3 = bd3.Slice(b * 1, 1);
-            theta[768] -= step * delta3[0];
-            theta[704] -= step * (delta3[0] * a2[0]);
-            theta[705] -= step * (delta3[0] * a2[1]);
-            theta[706] -= step * (delta3[0] * a2[2]);
-            theta[707] -= step * (delta3[0] * a2[3]);
-            theta[708] -= step * (delta3[0] * a2[4]);
-            theta[709] -= step * (delta3[0] * a2[5]);
-            theta[710] -= step * (delta3[0] * a2[6]);
-            theta[711] -= step * (delta3[0] * a2[7]);
-            theta[712] -= step * (delta3[0] * a2[8]);
-            theta[713] -= step * (delta3[0] * a2[9]);
-            theta[714] -= step * (delta3[0] * a2[10]);
-            theta[715] -= step * (delta3[0] * a2[11]);
-            theta[716] -= step * (delta3[0] * a2[12]);
-            theta[717] -= step * (delta3[0] * a2[13]);
-            theta[718] -= step * (delta3[0] * a2[14]);
-            theta[719] -= step * (delta3[0] * a2[15]);
-            theta[720] -= step * (delta3[0] * a2[16]);
-            theta[721] -= step * (delta3[0] * a2[17]);
-            theta[722] -= step * (delta3[0] * a2[18]);
-            theta[723] -= step * (delta3[0] * a2[19]);
-            theta[724] -= step * (delta3[0] * a2[20]);
-            theta[725] -= step * (delta3[0] * a2[21]);
-            theta[726] -= step * (delta3[0] * a2[22]);
-            theta[727] -= step * (delta3[0] * a2[23]);
-            theta[728] -= step * (delta3[0] * a2[24]);
-            theta[729] -= step * (delta3[0] * a2[25]);
-            theta[730] -= step * (delta3[0] * a2[26]);
-            theta[731] -= step * (delta3[0] * a2[27]);
-            theta[732] -= step * (delta3[0] * a2[28]);
-            theta[733] -= step * (delta3[0] * a2[29]);
-            theta[734] -= step * (delta3[0] * a2[30]);
-            theta[735] -= step * (delta3[0] * a2[31]);
-            theta[736] -= step * (delta3[0] * a2[32]);
-            theta[737] -= step * (delta3[0] * a2[33]);
-            theta[738] -= step * (delta3[0] * a2[34]);
-            theta[739] -= step * (delta3[0] * a2[35]);
-            theta[740] -= step * (delta3[0] * a2[36]);
-            theta[741] -= step * (delta3[0] * a2[37]);
-            theta[742] -= step * (delta3[0] * a2[38]);
-            theta[743] -= step * (delta3[0] * a2[39]);
-            theta[744] -= step * (delta3[0] * a2[40]);
-            theta[745] -= step * (delta3[0] * a2[41]);
-            theta[746] -= step * (delta3[0] * a2[42]);
-            theta[747] -= step * (delta3[0] * a2[43]);
-            theta[748] -= step * (delta3[0] * a2[44]);
-            theta[749] -= step * (delta3[0] * a2[45]);
-            theta[750] -= step * (delta3[0] * a2[46]);
-            theta[751] -= step * (delta3[0] * a2[47]);
-            theta[752] -= step * (delta3[0] * a2[48]);
-            theta[753] -= step * (delta3[0] * a2[49]);
-            theta[754] -= step * (delta3[0] * a2[50]);
-            theta[755] -= step * (delta3[0] * a2[51]);
-            theta[756] -= step * (delta3[0] * a2[52]);
-            theta[757] -= step * (delta3[0] * a2[53]);
-            theta[758] -= step * (delta3[0] * a2[54]);
-            theta[759] -= step * (delta3[0] * a2[55]);
-            theta[760] -= step * (delta3[0] * a2[56]);
-            theta[761] -= step * (delta3[0] * a2[57]);
-            theta[762] -= step * (delta3[0] * a2[58]);
-            theta[763] -= step * (delta3[0] * a2[59]);
-            theta[764] -= step * (delta3[0] * a2[60]);
-            theta[765] -= step * (delta3[0] * a2[61]);
-            theta[766] -= step * (delta3[0] * a2[62]);
-            theta[767] -= step * (delta3[0] * a2[63]);
+            step.Apply(ref into[768], delta3[0]);
+            step.Apply(into.Slice(704, 16), delta3[0] * Vector512.Create<float>(a2.Slice(0, 16)));
+            step.Apply(into.Slice(720, 16), delta3[0] * Vector512.Create<float>(a2.Slice(16, 16)));
+            step.Apply(into.Slice(736, 16), delta3[0] * Vector512.Create<float>(a2.Slice(32, 16)));
+            step.Apply(into.Slice(752, 16), delta3[0] * Vector512.Create<float>(a2.Slice(48, 16)));
         }
 
         // Layer 2 · Dropout: ∂L/∂a⁽¹⁾ = ∂L/∂a⁽²⁾ ⊙ m⁽²⁾
@@ -918,8 +357,9 @@ partial class KerasMlp : global::NetGen.ITrainableNetwork
         // ReLU′(z⁽¹⁾) = 1 where z⁽¹⁾ > 0, else 0, element-wise over the whole batch
         Activations.ReLUBackward(bz1, bd1);
 
-        // Layer 1: W⁽¹⁾ ← W⁽¹⁾ − (η/B)·Σᵦ δ⁽¹⁾·xᵀ        b⁽¹⁾ ← b⁽¹⁾ − (η/B)·Σᵦ δ⁽¹⁾
-        DenseKernels.BackwardBatchSgd(theta.Slice(0, 640), theta.Slice(640, 64), bd1, inputs, default, batchSize, 64, 10, learningRate);
+        // Layer 1: ∂L/∂W⁽¹⁾ = Σᵦ δ⁽¹⁾·xᵀ        ∂L/∂b⁽¹⁾ = Σᵦ δ⁽¹⁾
+        if (step.IsSgd) DenseKernels.BackwardBatchSgd(into.Slice(0, 640), into.Slice(640, 64), bd1, inputs, default, batchSize, 64, 10, step.LearningRate);
+        else DenseKernels.BackwardBatch(theta.Slice(0, 640), bd1, inputs, into.Slice(0, 640), into.Slice(640, 64), default, batchSize, 64, 10);
 
         return total;
     }

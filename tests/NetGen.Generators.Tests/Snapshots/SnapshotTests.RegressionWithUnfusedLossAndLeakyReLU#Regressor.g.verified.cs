@@ -140,12 +140,14 @@ partial class Regressor : global::NetGen.ITrainableNetwork
     }
 
     /// <summary>
-    /// The forward pass kept for backprop: z⁽ˡ⁾ = W⁽ˡ⁾·a⁽ˡ⁻¹⁾ + b⁽ˡ⁾ and a⁽ˡ⁾ = f(z⁽ˡ⁾) layer by layer, each recorded (in registers when it
-    /// fits one, else in the span the caller passes). Evaluate, Backward and TrainStep call it.
+    /// The forward pass kept for backprop, z⁽ˡ⁾ = W⁽ˡ⁾·a⁽ˡ⁻¹⁾ + b⁽ˡ⁾ and a⁽ˡ⁾ = f(z⁽ˡ⁾) layer by layer, each recorded (in registers when
+    /// it fits one, else in the caller's span); then the loss L, returned, and the output error δ⁽ᴸ⁾. Evaluate and Backprop call it.
     /// </summary>
     [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
-    private void RecordForward(ReadOnlySpan x, out V256 z1, out V256 a1, out V128 z2, out V128 a2, Span z3, Span a3)
+    private float RecordForward(ReadOnlySpan x, ReadOnlySpan y, out V256 z1, out V256 a1, out V128 z2, out V128 a2, Span z3, Span a3, Span delta3)
     {
+        Guard.Length(x.Length, InputSize, "input", "Regressor", nameof(InputSize));
+        Guard.Length(y.Length, OutputSize, "target", "Regressor", nameof(OutputSize));
         ReadOnlySpan theta = Parameters;
 
         // Layer 1 · Dense 3 → 5 · LeakyReLU (slope 0.2)
@@ -176,59 +178,58 @@ partial class Regressor : global::NetGen.ITrainableNetwork
         z3[0] = theta[52] + theta[44] * a2[0] + theta[45] * a2[1] + theta[46] * a2[2] + theta[47] * a2[3];
         z3[1] = theta[53] + theta[48] * a2[0] + theta[49] * a2[1] + theta[50] * a2[2] + theta[51] * a2[3];
         Activations.Tanh(z3, a3);
+
+        // ── Loss and the output error δ⁽ᴸ⁾ = ∂L/∂z⁽ᴸ⁾ ──
+        // L = Σᵢ (ŷᵢ − yᵢ)² (sum over the outputs)        ∂L/∂ŷ = 2(ŷ − y)
+        // The loss writes g = ∂L/∂ŷ into delta3; the output activation's derivative turns it into δ⁽³⁾ = g ⊙ f′(z⁽³⁾).
+        float loss = Losses.MeanSquaredError(a3, y, delta3, 1f);
+        // tanh′(z⁽³⁾) = 1 − (a⁽³⁾)²
+        Activations.TanhBackward(a3, delta3);
+        return loss;
     }
 
     /// <inheritdoc/>
     public float Evaluate(ReadOnlySpan input, ReadOnlySpan target, Span output)
     {
-        Guard.Length(input.Length, InputSize, nameof(input), "Regressor", nameof(InputSize));
-        Guard.Length(target.Length, OutputSize, nameof(target), "Regressor", nameof(OutputSize));
         Guard.Length(output.Length, OutputSize, nameof(output), "Regressor", nameof(OutputSize));
-        Span a3 = output;
-        // Inference: the forward pass with Training off (dropout is the identity, batch norm uses its running statistics).
-        RecordForward(input, out _, out _, out _, out _, stackalloc float[2], a3);
-        ReadOnlySpan y = target;
-        // ── Loss (its value only; δ⁽ᴸ⁾ goes to scratch) ──
-        // L = Σᵢ (ŷᵢ − yᵢ)² (sum over the outputs)        ∂L/∂ŷ = 2(ŷ − y)
-        float loss = Losses.MeanSquaredError(a3, y, stackalloc float[2], 1f);
+        // Inference: the recorded forward pass with Training off (dropout is the identity, batch norm uses its running
+        // statistics); only ŷ and L are kept (ŷ is written straight into output).
+        float loss = RecordForward(input, target, out _, out _, out _, out _, stackalloc float[2], output, stackalloc float[2]);
         return loss;
     }
 
     /// <inheritdoc/>
-    public float Backward(ReadOnlySpan input, ReadOnlySpan target)
+    public float Backward(ReadOnlySpan input, ReadOnlySpan target) => Backprop(input, target, Gradients, new global::NetGen.AddGradient());
+
+    /// <inheritdoc/>
+    public float TrainStep(ReadOnlySpan input, ReadOnlySpan target, float learningRate) => Backprop(input, target, Parameters, new global::NetGen.SgdStep(learningRate));
+
+    /// <summary>
+    /// Backprop for one sample: the recorded forward pass, then δ layer by layer from the output down; each ∂L/∂θ goes to
+    /// <paramref name="step"/>, which adds it into <paramref name="into"/> = ∂L/∂θ (Backward) or steps θ ← θ − η·∂L/∂θ (TrainStep).
+    /// </summary>
+    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+    private float Backprop<TStep>(ReadOnlySpan input, ReadOnlySpan target, Span into, TStep step) where TStep : struct, global::NetGen.IParameterStep
     {
-        Guard.Length(input.Length, InputSize, nameof(input), "Regressor", nameof(InputSize));
-        Guard.Length(target.Length, OutputSize, nameof(target), "Regressor", nameof(OutputSize));
         Span z3 = _workspace.Buffer(0, 2), a3 = _workspace.Buffer(1, 2), delta3 = _workspace.Buffer(2, 2);
-        // Forward pass, keeping z⁽ˡ⁾ and a⁽ˡ⁾ for backprop
-        RecordForward(input, out V256 z1, out V256 a1, out V128 z2, out V128 a2, z3, a3);
-        // θ and ∂L/∂θ as spans whose length is the constant ParameterCount: no bounds checks on constant indices.
+        float loss = RecordForward(input, target, out V256 z1, out V256 a1, out V128 z2, out V128 a2, z3, a3, delta3);
         ReadOnlySpan theta = Parameters;
-        Span grad = Gradients;
         ReadOnlySpan x = input;
-        ReadOnlySpan y = target;
 
-        // ── Loss and the output error δ⁽ᴸ⁾ = ∂L/∂z⁽ᴸ⁾ ──
-        // L = Σᵢ (ŷᵢ − yᵢ)² (sum over the outputs)        ∂L/∂ŷ = 2(ŷ − y)
-        // The loss writes g = ∂L/∂ŷ into delta3; the output activation's derivative turns it into δ⁽³⁾ = g ⊙ f′(z⁽³⁾).
-        float loss = Losses.MeanSquaredError(a3, y, delta3, 1f);
-        // tanh′(z⁽³⁾) = 1 − (a⁽³⁾)²
-        Activations.TanhBackward(a3, delta3);
+        // ── Backward pass: ∂L/∂W⁽ˡ⁾ = δ⁽ˡ⁾·a⁽ˡ⁻¹⁾ᵀ, ∂L/∂b⁽ˡ⁾ = δ⁽ˡ⁾ into step, δ⁽ˡ⁻¹⁾ = (W⁽ˡ⁾ᵀ·δ⁽ˡ⁾) ⊙ f′(z⁽ˡ⁻¹⁾) with W⁽ˡ⁾ as it was ──
 
-        // ── Backward pass: ∂L/∂W⁽ˡ⁾ = δ⁽ˡ⁾·a⁽ˡ⁻¹⁾ᵀ, ∂L/∂b⁽ˡ⁾ = δ⁽ˡ⁾, δ⁽ˡ⁻¹⁾ = (W⁽ˡ⁾ᵀ·δ⁽ˡ⁾) ⊙ f′(z⁽ˡ⁻¹⁾) ──
-
-        // Layer 3: ∂L/∂W⁽³⁾ += δ⁽³⁾·a⁽²⁾ᵀ        ∂L/∂b⁽³⁾ += δ⁽³⁾
+        // Layer 3: ∂L/∂W⁽³⁾ = δ⁽³⁾·a⁽²⁾ᵀ        ∂L/∂b⁽³⁾ = δ⁽³⁾
         //          δ⁽²⁾ = (W⁽³⁾ᵀ·δ⁽³⁾) ⊙ f′(z⁽²⁾)        GELU′(z⁽²⁾) = Φ(z⁽²⁾) + z⁽²⁾·φ(z⁽²⁾)
         V128 delta2 = Activations.GeluBackward(z2,
             Vector128.Create<float>(theta.Slice(44, 4)) * delta3[0]
             + Vector128.Create<float>(theta.Slice(48, 4)) * delta3[1]);
-        // per output o: ∂L/∂bₒ += δₒ, then row o of ∂L/∂W⁽³⁾ += δₒ·a⁽²⁾ (one vector statement per row)
-        grad[52] += delta3[0];
-        Vector128.CopyTo(Vector128.Create<float>(grad.Slice(44, 4)) + (delta3[0] * a2), grad.Slice(44, 4));
-        grad[53] += delta3[1];
-        Vector128.CopyTo(Vector128.Create<float>(grad.Slice(48, 4)) + (delta3[1] * a2), grad.Slice(48, 4));
+        // per output o: bₒ, then row o of W⁽³⁾ (δₒ·a⁽²⁾, one vector statement per row)
+        step.Apply(ref into[52], delta3[0]);
+        step.Apply(into.Slice(44, 4), delta3[0] * a2);
+        step.Apply(ref into[53], delta3[1]);
+        step.Apply(into.Slice(48, 4), delta3[1] * a2);
 
-        // Layer 2: ∂L/∂W⁽²⁾ += δ⁽²⁾·a⁽¹⁾ᵀ        ∂L/∂b⁽²⁾ += δ⁽²⁾
+        // Layer 2: ∂L/∂W⁽²⁾ = δ⁽²⁾·a⁽¹⁾ᵀ        ∂L/∂b⁽²⁾ = δ⁽²⁾
         //          δ⁽¹⁾ = (W⁽²⁾ᵀ·δ⁽²⁾) ⊙ f′(z⁽¹⁾)        LeakyReLU′(z⁽¹⁾) = 1 where z⁽¹⁾ > 0, else 0.2
         V256 delta1 = Activations.LeakyReLUBackward(z1, Vector256.Create(
             theta[20] * delta2[0] + theta[25] * delta2[1] + theta[30] * delta2[2] + theta[35] * delta2[3],
@@ -237,145 +238,49 @@ partial class Regressor : global::NetGen.ITrainableNetwork
             theta[23] * delta2[0] + theta[28] * delta2[1] + theta[33] * delta2[2] + theta[38] * delta2[3],
             theta[24] * delta2[0] + theta[29] * delta2[1] + theta[34] * delta2[2] + theta[39] * delta2[3],
             0f, 0f, 0f), 0.2f); // lanes 5–7 unused
-        grad[40] += delta2[0];
-        grad[20] += delta2[0] * a1[0];
-        grad[21] += delta2[0] * a1[1];
-        grad[22] += delta2[0] * a1[2];
-        grad[23] += delta2[0] * a1[3];
-        grad[24] += delta2[0] * a1[4];
-        grad[41] += delta2[1];
-        grad[25] += delta2[1] * a1[0];
-        grad[26] += delta2[1] * a1[1];
-        grad[27] += delta2[1] * a1[2];
-        grad[28] += delta2[1] * a1[3];
-        grad[29] += delta2[1] * a1[4];
-        grad[42] += delta2[2];
-        grad[30] += delta2[2] * a1[0];
-        grad[31] += delta2[2] * a1[1];
-        grad[32] += delta2[2] * a1[2];
-        grad[33] += delta2[2] * a1[3];
-        grad[34] += delta2[2] * a1[4];
-        grad[43] += delta2[3];
-        grad[35] += delta2[3] * a1[0];
-        grad[36] += delta2[3] * a1[1];
-        grad[37] += delta2[3] * a1[2];
-        grad[38] += delta2[3] * a1[3];
-        grad[39] += delta2[3] * a1[4];
+        step.Apply(into.Slice(40, 4), delta2);
+        step.Apply(ref into[20], delta2[0] * a1[0]);
+        step.Apply(ref into[21], delta2[0] * a1[1]);
+        step.Apply(ref into[22], delta2[0] * a1[2]);
+        step.Apply(ref into[23], delta2[0] * a1[3]);
+        step.Apply(ref into[24], delta2[0] * a1[4]);
+        step.Apply(ref into[25], delta2[1] * a1[0]);
+        step.Apply(ref into[26], delta2[1] * a1[1]);
+        step.Apply(ref into[27], delta2[1] * a1[2]);
+        step.Apply(ref into[28], delta2[1] * a1[3]);
+        step.Apply(ref into[29], delta2[1] * a1[4]);
+        step.Apply(ref into[30], delta2[2] * a1[0]);
+        step.Apply(ref into[31], delta2[2] * a1[1]);
+        step.Apply(ref into[32], delta2[2] * a1[2]);
+        step.Apply(ref into[33], delta2[2] * a1[3]);
+        step.Apply(ref into[34], delta2[2] * a1[4]);
+        step.Apply(ref into[35], delta2[3] * a1[0]);
+        step.Apply(ref into[36], delta2[3] * a1[1]);
+        step.Apply(ref into[37], delta2[3] * a1[2]);
+        step.Apply(ref into[38], delta2[3] * a1[3]);
+        step.Apply(ref into[39], delta2[3] * a1[4]);
 
-        // Layer 1: ∂L/∂W⁽¹⁾ += δ⁽¹⁾·xᵀ        ∂L/∂b⁽¹⁾ += δ⁽¹⁾
-        grad[15] += delta1[0];
-        grad[0] += delta1[0] * x[0];
-        grad[1] += delta1[0] * x[1];
-        grad[2] += delta1[0] * x[2];
-        grad[16] += delta1[1];
-        grad[3] += delta1[1] * x[0];
-        grad[4] += delta1[1] * x[1];
-        grad[5] += delta1[1] * x[2];
-        grad[17] += delta1[2];
-        grad[6] += delta1[2] * x[0];
-        grad[7] += delta1[2] * x[1];
-        grad[8] += delta1[2] * x[2];
-        grad[18] += delta1[3];
-        grad[9] += delta1[3] * x[0];
-        grad[10] += delta1[3] * x[1];
-        grad[11] += delta1[3] * x[2];
-        grad[19] += delta1[4];
-        grad[12] += delta1[4] * x[0];
-        grad[13] += delta1[4] * x[1];
-        grad[14] += delta1[4] * x[2];
-
-        return loss;
-    }
-
-    /// <inheritdoc/>
-    public float TrainStep(ReadOnlySpan input, ReadOnlySpan target, float learningRate)
-    {
-        Guard.Length(input.Length, InputSize, nameof(input), "Regressor", nameof(InputSize));
-        Guard.Length(target.Length, OutputSize, nameof(target), "Regressor", nameof(OutputSize));
-        Guard.LearningRate(learningRate);
-        Span z3 = _workspace.Buffer(0, 2), a3 = _workspace.Buffer(1, 2), delta3 = _workspace.Buffer(2, 2);
-        // Forward pass, keeping z⁽ˡ⁾ and a⁽ˡ⁾ for backprop
-        RecordForward(input, out V256 z1, out V256 a1, out V128 z2, out V128 a2, z3, a3);
-        // θ and ∂L/∂θ as spans whose length is the constant ParameterCount: no bounds checks on constant indices.
-        Span theta = Parameters;
-        ReadOnlySpan x = input;
-        ReadOnlySpan y = target;
-
-        // ── Loss and the output error δ⁽ᴸ⁾ = ∂L/∂z⁽ᴸ⁾ ──
-        // L = Σᵢ (ŷᵢ − yᵢ)² (sum over the outputs)        ∂L/∂ŷ = 2(ŷ − y)
-        // The loss writes g = ∂L/∂ŷ into delta3; the output activation's derivative turns it into δ⁽³⁾ = g ⊙ f′(z⁽³⁾).
-        float loss = Losses.MeanSquaredError(a3, y, delta3, 1f);
-        // tanh′(z⁽³⁾) = 1 − (a⁽³⁾)²
-        Activations.TanhBackward(a3, delta3);
-
-        // ── Backward pass fused with SGD: δ⁽ˡ⁻¹⁾ = (W⁽ˡ⁾ᵀ·δ⁽ˡ⁾) ⊙ f′(z⁽ˡ⁻¹⁾) with the old W⁽ˡ⁾, then W⁽ˡ⁾ ← W⁽ˡ⁾ − η·δ⁽ˡ⁾·a⁽ˡ⁻¹⁾ᵀ, b⁽ˡ⁾ ← b⁽ˡ⁾ − η·δ⁽ˡ⁾ ──
-
-        // Layer 3: W⁽³⁾ ← W⁽³⁾ − η·δ⁽³⁾·a⁽²⁾ᵀ        b⁽³⁾ ← b⁽³⁾ − η·δ⁽³⁾
-        //          δ⁽²⁾ = (W⁽³⁾ᵀ·δ⁽³⁾) ⊙ f′(z⁽²⁾)        GELU′(z⁽²⁾) = Φ(z⁽²⁾) + z⁽²⁾·φ(z⁽²⁾)
-        V128 delta2 = Activations.GeluBackward(z2,
-            Vector128.Create<float>(theta.Slice(44, 4)) * delta3[0]
-            + Vector128.Create<float>(theta.Slice(48, 4)) * delta3[1]);
-        // per output o: bₒ ← bₒ − η·δₒ, then row o of W⁽³⁾ ← row − η·δₒ·a⁽²⁾ (one vector statement per row)
-        theta[52] -= learningRate * delta3[0];
-        Vector128.CopyTo(Vector128.Create<float>(theta.Slice(44, 4)) - learningRate * (delta3[0] * a2), theta.Slice(44, 4));
-        theta[53] -= learningRate * delta3[1];
-        Vector128.CopyTo(Vector128.Create<float>(theta.Slice(48, 4)) - learningRate * (delta3[1] * a2), theta.Slice(48, 4));
-
-        // Layer 2: W⁽²⁾ ← W⁽²⁾ − η·δ⁽²⁾·a⁽¹⁾ᵀ        b⁽²⁾ ← b⁽²⁾ − η·δ⁽²⁾
-        //          δ⁽¹⁾ = (W⁽²⁾ᵀ·δ⁽²⁾) ⊙ f′(z⁽¹⁾)        LeakyReLU′(z⁽¹⁾) = 1 where z⁽¹⁾ > 0, else 0.2
-        V256 delta1 = Activations.LeakyReLUBackward(z1, Vector256.Create(
-            theta[20] * delta2[0] + theta[25] * delta2[1] + theta[30] * delta2[2] + theta[35] * delta2[3],
-            theta[21] * delta2[0] + theta[26] * delta2[1] + theta[31] * delta2[2] + theta[36] * delta2[3],
-            theta[22] * delta2[0] + theta[27] * delta2[1] + theta[32] * delta2[2] + theta[37] * delta2[3],
-            theta[23] * delta2[0] + theta[28] * delta2[1] + theta[33] * delta2[2] + theta[38] * delta2[3],
-            theta[24] * delta2[0] + theta[29] * delta2[1] + theta[34] * delta2[2] + theta[39] * delta2[3],
-            0f, 0f, 0f), 0.2f); // lanes 5–7 unused
-        theta[40] -= learningRate * delta2[0];
-        theta[20] -= learningRate * (delta2[0] * a1[0]);
-        theta[21] -= learningRate * (delta2[0] * a1[1]);
-        theta[22] -= learningRate * (delta2[0] * a1[2]);
-        theta[23] -= learningRate * (delta2[0] * a1[3]);
-        theta[24] -= learningRate * (delta2[0] * a1[4]);
-        theta[41] -= learningRate * delta2[1];
-        theta[25] -= learningRate * (delta2[1] * a1[0]);
-        theta[26] -= learningRate * (delta2[1] * a1[1]);
-        theta[27] -= learningRate * (delta2[1] * a1[2]);
-        theta[28] -= learningRate * (delta2[1] * a1[3]);
-        theta[29] -= learningRate * (delta2[1] * a1[4]);
-        theta[42] -= learningRate * delta2[2];
-        theta[30] -= learningRate * (delta2[2] * a1[0]);
-        theta[31] -= learningRate * (delta2[2] * a1[1]);
-        theta[32] -= learningRate * (delta2[2] * a1[2]);
-        theta[33] -= learningRate * (delta2[2] * a1[3]);
-        theta[34] -= learningRate * (delta2[2] * a1[4]);
-        theta[43] -= learningRate * delta2[3];
-        theta[35] -= learningRate * (delta2[3] * a1[0]);
-        theta[36] -= learningRate * (delta2[3] * a1[1]);
-        theta[37] -= learningRate * (delta2[3] * a1[2]);
-        theta[38] -= learningRate * (delta2[3] * a1[3]);
-        theta[39] -= learningRate * (delta2[3] * a1[4]);
-
-        // Layer 1: W⁽¹⁾ ← W⁽¹⁾ − η·δ⁽¹⁾·xᵀ        b⁽¹⁾ ← b⁽¹⁾ − η·δ⁽¹⁾
-        theta[15] -= learningRate * delta1[0];
-        theta[0] -= learningRate * (delta1[0] * x[0]);
-        theta[1] -= learningRate * (delta1[0] * x[1]);
-        theta[2] -= learningRate * (delta1[0] * x[2]);
-        theta[16] -= learningRate * delta1[1];
-        theta[3] -= learningRate * (delta1[1] * x[0]);
-        theta[4] -= learningRate * (delta1[1] * x[1]);
-        theta[5] -= learningRate * (delta1[1] * x[2]);
-        theta[17] -= learningRate * delta1[2];
-        theta[6] -= learningRate * (delta1[2] * x[0]);
-        theta[7] -= learningRate * (delta1[2] * x[1]);
-        theta[8] -= learningRate * (delta1[2] * x[2]);
-        theta[18] -= learningRate * delta1[3];
-        theta[9] -= learningRate * (delta1[3] * x[0]);
-        theta[10] -= learningRate * (delta1[3] * x[1]);
-        theta[11] -= learningRate * (delta1[3] * x[2]);
-        theta[19] -= learningRate * delta1[4];
-        theta[12] -= learningRate * (delta1[4] * x[0]);
-        theta[13] -= learningRate * (delta1[4] * x[1]);
-        theta[14] -= learningRate * (delta1[4] * x[2]);
+        // Layer 1: ∂L/∂W⁽¹⁾ = δ⁽¹⁾·xᵀ        ∂L/∂b⁽¹⁾ = δ⁽¹⁾
+        step.Apply(ref into[15], delta1[0]);
+        step.Apply(ref into[16], delta1[1]);
+        step.Apply(ref into[17], delta1[2]);
+        step.Apply(ref into[18], delta1[3]);
+        step.Apply(ref into[19], delta1[4]);
+        step.Apply(ref into[0], delta1[0] * x[0]);
+        step.Apply(ref into[1], delta1[0] * x[1]);
+        step.Apply(ref into[2], delta1[0] * x[2]);
+        step.Apply(ref into[3], delta1[1] * x[0]);
+        step.Apply(ref into[4], delta1[1] * x[1]);
+        step.Apply(ref into[5], delta1[1] * x[2]);
+        step.Apply(ref into[6], delta1[2] * x[0]);
+        step.Apply(ref into[7], delta1[2] * x[1]);
+        step.Apply(ref into[8], delta1[2] * x[2]);
+        step.Apply(ref into[9], delta1[3] * x[0]);
+        step.Apply(ref into[10], delta1[3] * x[1]);
+        step.Apply(ref into[11], delta1[3] * x[2]);
+        step.Apply(ref into[12], delta1[4] * x[0]);
+        step.Apply(ref into[13], delta1[4] * x[1]);
+        step.Apply(ref into[14], delta1[4] * x[2]);
 
         return loss;
     }
@@ -383,10 +288,17 @@ partial class Regressor : global::NetGen.ITrainableNetwork
     /// <summary>
     /// The forward pass over a batch kept for backprop (z⁽ˡ⁾, a⁽ˡ⁾ of every sample, row-major, in the workspace; dropout draws its
     /// masks and batch norm uses the batch's statistics when <see cref="Training"/>), then each sample's loss and δ⁽ᴸ⁾.
-    /// BackwardBatch and TrainStepBatch call it. Returns Σᵦ Lᵦ.
+    /// BackpropBatch calls it. Returns Σᵦ Lᵦ.
     /// </summary>
     private float RecordForwardBatch(ReadOnlySpan inputs, ReadOnlySpan targets, int batchSize, Span losses)
     {
+        global::System.ArgumentOutOfRangeException.ThrowIfNegativeOrZero(batchSize);
+        Guard.Length(inputs.Length, batchSize * InputSize, nameof(inputs), "Regressor", "InputSize × batchSize");
+        Guard.Length(targets.Length, batchSize * OutputSize, nameof(targets), "Regressor", "OutputSize × batchSize");
+        if (losses.Length != 0)
+        {
+            Guard.Length(losses.Length, batchSize, nameof(losses), "Regressor", "batchSize");
+        }
         _workspace.EnsureBatch(batchSize);
         ReadOnlySpan theta = Parameters;
         Span bz1 = _workspace.Rows(0, batchSize), ba1 = _workspace.Rows(1, batchSize);
@@ -455,223 +367,88 @@ partial class Regressor : global::NetGen.ITrainableNetwork
     }
 
     /// <inheritdoc/>
-    public float BackwardBatch(ReadOnlySpan inputs, ReadOnlySpan targets, int batchSize, Span losses = default)
-    {
-        global::System.ArgumentOutOfRangeException.ThrowIfNegativeOrZero(batchSize);
-        Guard.Length(inputs.Length, batchSize * InputSize, nameof(inputs), "Regressor", "InputSize × batchSize");
-        Guard.Length(targets.Length, batchSize * OutputSize, nameof(targets), "Regressor", "OutputSize × batchSize");
-        if (losses.Length != 0)
-        {
-            Guard.Length(losses.Length, batchSize, nameof(losses), "Regressor", "batchSize");
-        }
-        float total = RecordForwardBatch(inputs, targets, batchSize, losses);
-        ReadOnlySpan theta = Parameters;
-        Span grad = Gradients;
-        Span bz1 = _workspace.Rows(0, batchSize), ba1 = _workspace.Rows(1, batchSize), bd1 = _workspace.Rows(2, batchSize);
-        Span bz2 = _workspace.Rows(3, batchSize), ba2 = _workspace.Rows(4, batchSize), bd2 = _workspace.Rows(5, batchSize);
-        Span bd3 = _workspace.Rows(8, batchSize);
-
-        // ── Backward pass over the batch, from the output layer down ──
-
-        // Layer 3: ∂L/∂W⁽³⁾ += Σᵦ δ⁽³⁾·a⁽²⁾ᵀ        ∂L/∂b⁽³⁾ += Σᵦ δ⁽³⁾        δ⁽²⁾ = (W⁽³⁾ᵀ·δ⁽³⁾) ⊙ f′(z⁽²⁾)        GELU′(z⁽²⁾) = Φ(z⁽²⁾) + z⁽²⁾·φ(z⁽²⁾)
-        for (int b = 0; b < batchSize; b++)
-        {
-            ReadOnlySpan a2 = ba2.Slice(b * 4, 4), delta3 = bd3.Slice(b * 2, 2), z2 = bz2.Slice(b * 4, 4);
-            Span delta2 = bd2.Slice(b * 4, 4);
-            grad[52] += delta3[0];
-            grad[44] += delta3[0] * a2[0];
-            grad[45] += delta3[0] * a2[1];
-            grad[46] += delta3[0] * a2[2];
-            grad[47] += delta3[0] * a2[3];
-            grad[53] += delta3[1];
-            grad[48] += delta3[1] * a2[0];
-            grad[49] += delta3[1] * a2[1];
-            grad[50] += delta3[1] * a2[2];
-            grad[51] += delta3[1] * a2[3];
-            delta2[0] = theta[44] * delta3[0] + theta[48] * delta3[1];
-            delta2[1] = theta[45] * delta3[0] + theta[49] * delta3[1];
-            delta2[2] = theta[46] * delta3[0] + theta[50] * delta3[1];
-            delta2[3] = theta[47] * delta3[0] + theta[51] * delta3[1];
-            Activations.GeluBackward(z2, delta2);
-        }
-
-        // Layer 2: ∂L/∂W⁽²⁾ += Σᵦ δ⁽²⁾·a⁽¹⁾ᵀ        ∂L/∂b⁽²⁾ += Σᵦ δ⁽²⁾        δ⁽¹⁾ = (W⁽²⁾ᵀ·δ⁽²⁾) ⊙ f′(z⁽¹⁾)        LeakyReLU′(z⁽¹⁾) = 1 where z⁽¹⁾ > 0, else 0.2
-        for (int b = 0; b < batchSize; b++)
-        {
-            ReadOnlySpan a1 = ba1.Slice(b * 5, 5), delta2 = bd2.Slice(b * 4, 4), z1 = bz1.Slice(b * 5, 5);
-            Span delta1 = bd1.Slice(b * 5, 5);
-            grad[40] += delta2[0];
-            grad[20] += delta2[0] * a1[0];
-            grad[21] += delta2[0] * a1[1];
-            grad[22] += delta2[0] * a1[2];
-            grad[23] += delta2[0] * a1[3];
-            grad[24] += delta2[0] * a1[4];
-            grad[41] += delta2[1];
-            grad[25] += delta2[1] * a1[0];
-            grad[26] += delta2[1] * a1[1];
-            grad[27] += delta2[1] * a1[2];
-            grad[28] += delta2[1] * a1[3];
-            grad[29] += delta2[1] * a1[4];
-            grad[42] += delta2[2];
-            grad[30] += delta2[2] * a1[0];
-            grad[31] += delta2[2] * a1[1];
-            grad[32] += delta2[2] * a1[2];
-            grad[33] += delta2[2] * a1[3];
-            grad[34] += delta2[2] * a1[4];
-            grad[43] += delta2[3];
-            grad[35] += delta2[3] * a1[0];
-            grad[36] += delta2[3] * a1[1];
-            grad[37] += delta2[3] * a1[2];
-            grad[38] += delta2[3] * a1[3];
-            grad[39] += delta2[3] * a1[4];
-            delta1[0] = theta[20] * delta2[0] + theta[25] * delta2[1] + theta[30] * delta2[2] + theta[35] * delta2[3];
-            delta1[1] = theta[21] * delta2[0] + theta[26] * delta2[1] + theta[31] * delta2[2] + theta[36] * delta2[3];
-            delta1[2] = theta[22] * delta2[0] + theta[27] * delta2[1] + theta[32] * delta2[2] + theta[37] * delta2[3];
-            delta1[3] = theta[23] * delta2[0] + theta[28] * delta2[1] + theta[33] * delta2[2] + theta[38] * delta2[3];
-            delta1[4] = theta[24] * delta2[0] + theta[29] * delta2[1] + theta[34] * delta2[2] + theta[39] * delta2[3];
-            Activations.LeakyReLUBackward(z1, delta1, 0.2f);
-        }
-
-        // Layer 1: ∂L/∂W⁽¹⁾ += Σᵦ δ⁽¹⁾·xᵀ        ∂L/∂b⁽¹⁾ += Σᵦ δ⁽¹⁾
-        for (int b = 0; b < batchSize; b++)
-        {
-            ReadOnlySpan x = inputs.Slice(b * InputSize, InputSize), delta1 = bd1.Slice(b * 5, 5);
-            grad[15] += delta1[0];
-            grad[0] += delta1[0] * x[0];
-            grad[1] += delta1[0] * x[1];
-            grad[2] += delta1[0] * x[2];
-            grad[16] += delta1[1];
-            grad[3] += delta1[1] * x[0];
-            grad[4] += delta1[1] * x[1];
-            grad[5] += delta1[1] * x[2];
-            grad[17] += delta1[2];
-            grad[6] += delta1[2] * x[0];
-            grad[7] += delta1[2] * x[1];
-            grad[8] += delta1[2] * x[2];
-            grad[18] += delta1[3];
-            grad[9] += delta1[3] * x[0];
-            grad[10] += delta1[3] * x[1];
-            grad[11] += delta1[3] * x[2];
-            grad[19] += delta1[4];
-            grad[12] += delta1[4] * x[0];
-            grad[13] += delta1[4] * x[1];
-            grad[14] += delta1[4] * x[2];
-        }
-
-        return total;
-    }
+    public float BackwardBatch(ReadOnlySpan inputs, ReadOnlySpan targets, int batchSize, Span losses = default) =>
+        BackpropBatch(inputs, targets, batchSize, losses, Gradients, new global::NetGen.AddGradient());
 
     /// <inheritdoc/>
-    public float TrainStepBatch(ReadOnlySpan inputs, ReadOnlySpan targets, int batchSize, float learningRate, Span losses = default)
+    public float TrainStepBatch(ReadOnlySpan inputs, ReadOnlySpan targets, int batchSize, float learningRate, Span losses = default) =>
+        BackpropBatch(inputs, targets, batchSize, losses, Parameters, new global::NetGen.SgdStep(learningRate, batchSize));
+
+    /// <summary>
+    /// Backprop for a batch: the recorded forward pass over it, then δ layer by layer from the output down, each sample's
+    /// ∂L/∂θ term handed to <paramref name="step"/>: added into ∂L/∂θ (BackwardBatch) or θ ← θ − (η/B)·Σᵦ ∂Lᵦ/∂θ (TrainStepBatch).
+    /// </summary>
+    private float BackpropBatch<TStep>(ReadOnlySpan inputs, ReadOnlySpan targets, int batchSize, Span losses, Span into, TStep step) where TStep : struct, global::NetGen.IParameterStep
     {
-        global::System.ArgumentOutOfRangeException.ThrowIfNegativeOrZero(batchSize);
-        Guard.Length(inputs.Length, batchSize * InputSize, nameof(inputs), "Regressor", "InputSize × batchSize");
-        Guard.Length(targets.Length, batchSize * OutputSize, nameof(targets), "Regressor", "OutputSize × batchSize");
-        if (losses.Length != 0)
-        {
-            Guard.Length(losses.Length, batchSize, nameof(losses), "Regressor", "batchSize");
-        }
-        Guard.LearningRate(learningRate);
         float total = RecordForwardBatch(inputs, targets, batchSize, losses);
-        Span theta = Parameters;
-        float step = learningRate / batchSize; // η/B: the mean over the batch
+        ReadOnlySpan theta = Parameters;
         Span bz1 = _workspace.Rows(0, batchSize), ba1 = _workspace.Rows(1, batchSize), bd1 = _workspace.Rows(2, batchSize);
         Span bz2 = _workspace.Rows(3, batchSize), ba2 = _workspace.Rows(4, batchSize), bd2 = _workspace.Rows(5, batchSize);
         Span bd3 = _workspace.Rows(8, batchSize);
 
         // ── Backward pass over the batch, from the output layer down ──
 
-        // Layer 3: W⁽³⁾ ← W⁽³⁾ − (η/B)·Σᵦ δ⁽³⁾·a⁽²⁾ᵀ        b⁽³⁾ ← b⁽³⁾ − (η/B)·Σᵦ δ⁽³⁾        δ⁽²⁾ = (W⁽³⁾ᵀ·δ⁽³⁾) ⊙ f′(z⁽²⁾)        GELU′(z⁽²⁾) = Φ(z⁽²⁾) + z⁽²⁾·φ(z⁽²⁾)
+        // Layer 3: ∂L/∂W⁽³⁾ = Σᵦ δ⁽³⁾·a⁽²⁾ᵀ        ∂L/∂b⁽³⁾ = Σᵦ δ⁽³⁾        δ⁽²⁾ = (W⁽³⁾ᵀ·δ⁽³⁾) ⊙ f′(z⁽²⁾)        GELU′(z⁽²⁾) = Φ(z⁽²⁾) + z⁽²⁾·φ(z⁽²⁾)
         for (int b = 0; b < batchSize; b++)
         {
             ReadOnlySpan delta3 = bd3.Slice(b * 2, 2), z2 = bz2.Slice(b * 4, 4);
             Span delta2 = bd2.Slice(b * 4, 4);
-            delta2[0] = theta[44] * delta3[0] + theta[48] * delta3[1];
-            delta2[1] = theta[45] * delta3[0] + theta[49] * delta3[1];
-            delta2[2] = theta[46] * delta3[0] + theta[50] * delta3[1];
-            delta2[3] = theta[47] * delta3[0] + theta[51] * delta3[1];
+            Vector128.CopyTo(Vector128.Create<float>(theta.Slice(44, 4)) * delta3[0] + Vector128.Create<float>(theta.Slice(48, 4)) * delta3[1], delta2.Slice(0, 4));
             Activations.GeluBackward(z2, delta2);
         }
         for (int b = 0; b < batchSize; b++)
         {
             ReadOnlySpan a2 = ba2.Slice(b * 4, 4), delta3 = bd3.Slice(b * 2, 2);
-            theta[52] -= step * delta3[0];
-            theta[44] -= step * (delta3[0] * a2[0]);
-            theta[45] -= step * (delta3[0] * a2[1]);
-            theta[46] -= step * (delta3[0] * a2[2]);
-            theta[47] -= step * (delta3[0] * a2[3]);
-            theta[53] -= step * delta3[1];
-            theta[48] -= step * (delta3[1] * a2[0]);
-            theta[49] -= step * (delta3[1] * a2[1]);
-            theta[50] -= step * (delta3[1] * a2[2]);
-            theta[51] -= step * (delta3[1] * a2[3]);
+            step.Apply(ref into[52], delta3[0]);
+            step.Apply(ref into[53], delta3[1]);
+            step.Apply(into.Slice(44, 4), delta3[0] * Vector128.Create<float>(a2.Slice(0, 4)));
+            step.Apply(into.Slice(48, 4), delta3[1] * Vector128.Create<float>(a2.Slice(0, 4)));
         }
 
-        // Layer 2: W⁽²⁾ ← W⁽²⁾ − (η/B)·Σᵦ δ⁽²⁾·a⁽¹⁾ᵀ        b⁽²⁾ ← b⁽²⁾ − (η/B)·Σᵦ δ⁽²⁾        δ⁽¹⁾ = (W⁽²⁾ᵀ·δ⁽²⁾) ⊙ f′(z⁽¹⁾)        LeakyReLU′(z⁽¹⁾) = 1 where z⁽¹⁾ > 0, else 0.2
+        // Layer 2: ∂L/∂W⁽²⁾ = Σᵦ δ⁽²⁾·a⁽¹⁾ᵀ        ∂L/∂b⁽²⁾ = Σᵦ δ⁽²⁾        δ⁽¹⁾ = (W⁽²⁾ᵀ·δ⁽²⁾) ⊙ f′(z⁽¹⁾)        LeakyReLU′(z⁽¹⁾) = 1 where z⁽¹⁾ > 0, else 0.2
         for (int b = 0; b < batchSize; b++)
         {
             ReadOnlySpan delta2 = bd2.Slice(b * 4, 4), z1 = bz1.Slice(b * 5, 5);
             Span delta1 = bd1.Slice(b * 5, 5);
-            delta1[0] = theta[20] * delta2[0] + theta[25] * delta2[1] + theta[30] * delta2[2] + theta[35] * delta2[3];
-            delta1[1] = theta[21] * delta2[0] + theta[26] * delta2[1] + theta[31] * delta2[2] + theta[36] * delta2[3];
-            delta1[2] = theta[22] * delta2[0] + theta[27] * delta2[1] + theta[32] * delta2[2] + theta[37] * delta2[3];
-            delta1[3] = theta[23] * delta2[0] + theta[28] * delta2[1] + theta[33] * delta2[2] + theta[38] * delta2[3];
+            Vector128.CopyTo(Vector128.Create<float>(theta.Slice(20, 4)) * delta2[0] + Vector128.Create<float>(theta.Slice(25, 4)) * delta2[1] + Vector128.Create<float>(theta.Slice(30, 4)) * delta2[2] + Vector128.Create<float>(theta.Slice(35, 4)) * delta2[3], delta1.Slice(0, 4));
             delta1[4] = theta[24] * delta2[0] + theta[29] * delta2[1] + theta[34] * delta2[2] + theta[39] * delta2[3];
             Activations.LeakyReLUBackward(z1, delta1, 0.2f);
         }
         for (int b = 0; b < batchSize; b++)
         {
             ReadOnlySpan a1 = ba1.Slice(b * 5, 5), delta2 = bd2.Slice(b * 4, 4);
-            theta[40] -= step * delta2[0];
-            theta[20] -= step * (delta2[0] * a1[0]);
-            theta[21] -= step * (delta2[0] * a1[1]);
-            theta[22] -= step * (delta2[0] * a1[2]);
-            theta[23] -= step * (delta2[0] * a1[3]);
-            theta[24] -= step * (delta2[0] * a1[4]);
-            theta[41] -= step * delta2[1];
-            theta[25] -= step * (delta2[1] * a1[0]);
-            theta[26] -= step * (delta2[1] * a1[1]);
-            theta[27] -= step * (delta2[1] * a1[2]);
-            theta[28] -= step * (delta2[1] * a1[3]);
-            theta[29] -= step * (delta2[1] * a1[4]);
-            theta[42] -= step * delta2[2];
-            theta[30] -= step * (delta2[2] * a1[0]);
-            theta[31] -= step * (delta2[2] * a1[1]);
-            theta[32] -= step * (delta2[2] * a1[2]);
-            theta[33] -= step * (delta2[2] * a1[3]);
-            theta[34] -= step * (delta2[2] * a1[4]);
-            theta[43] -= step * delta2[3];
-            theta[35] -= step * (delta2[3] * a1[0]);
-            theta[36] -= step * (delta2[3] * a1[1]);
-            theta[37] -= step * (delta2[3] * a1[2]);
-            theta[38] -= step * (delta2[3] * a1[3]);
-            theta[39] -= step * (delta2[3] * a1[4]);
+            step.Apply(into.Slice(40, 4), Vector128.Create<float>(delta2.Slice(0, 4)));
+            step.Apply(into.Slice(20, 4), delta2[0] * Vector128.Create<float>(a1.Slice(0, 4)));
+            step.Apply(ref into[24], delta2[0] * a1[4]);
+            step.Apply(into.Slice(25, 4), delta2[1] * Vector128.Create<float>(a1.Slice(0, 4)));
+            step.Apply(ref into[29], delta2[1] * a1[4]);
+            step.Apply(into.Slice(30, 4), delta2[2] * Vector128.Create<float>(a1.Slice(0, 4)));
+            step.Apply(ref into[34], delta2[2] * a1[4]);
+            step.Apply(into.Slice(35, 4), delta2[3] * Vector128.Create<float>(a1.Slice(0, 4)));
+            step.Apply(ref into[39], delta2[3] * a1[4]);
         }
 
-        // Layer 1: W⁽¹⁾ ← W⁽¹⁾ − (η/B)·Σᵦ δ⁽¹⁾·xᵀ        b⁽¹⁾ ← b⁽¹⁾ − (η/B)·Σᵦ δ⁽¹⁾
+        // Layer 1: ∂L/∂W⁽¹⁾ = Σᵦ δ⁽¹⁾·xᵀ        ∂L/∂b⁽¹⁾ = Σᵦ δ⁽¹⁾
         for (int b = 0; b < batchSize; b++)
         {
             ReadOnlySpan x = inputs.Slice(b * InputSize, InputSize), delta1 = bd1.Slice(b * 5, 5);
-            theta[15] -= step * delta1[0];
-            theta[0] -= step * (delta1[0] * x[0]);
-            theta[1] -= step * (delta1[0] * x[1]);
-            theta[2] -= step * (delta1[0] * x[2]);
-            theta[16] -= step * delta1[1];
-            theta[3] -= step * (delta1[1] * x[0]);
-            theta[4] -= step * (delta1[1] * x[1]);
-            theta[5] -= step * (delta1[1] * x[2]);
-            theta[17] -= step * delta1[2];
-            theta[6] -= step * (delta1[2] * x[0]);
-            theta[7] -= step * (delta1[2] * x[1]);
-            theta[8] -= step * (delta1[2] * x[2]);
-            theta[18] -= step * delta1[3];
-            theta[9] -= step * (delta1[3] * x[0]);
-            theta[10] -= step * (delta1[3] * x[1]);
-            theta[11] -= step * (delta1[3] * x[2]);
-            theta[19] -= step * delta1[4];
-            theta[12] -= step * (delta1[4] * x[0]);
-            theta[13] -= step * (delta1[4] * x[1]);
-            theta[14] -= step * (delta1[4] * x[2]);
+            step.Apply(into.Slice(15, 4), Vector128.Create<float>(delta1.Slice(0, 4)));
+            step.Apply(ref into[19], delta1[4]);
+            step.Apply(ref into[0], delta1[0] * x[0]);
+            step.Apply(ref into[1], delta1[0] * x[1]);
+            step.Apply(ref into[2], delta1[0] * x[2]);
+            step.Apply(ref into[3], delta1[1] * x[0]);
+            step.Apply(ref into[4], delta1[1] * x[1]);
+            step.Apply(ref into[5], delta1[1] * x[2]);
+            step.Apply(ref into[6], delta1[2] * x[0]);
+            step.Apply(ref into[7], delta1[2] * x[1]);
+            step.Apply(ref into[8], delta1[2] * x[2]);
+            step.Apply(ref into[9], delta1[3] * x[0]);
+            step.Apply(ref into[10], delta1[3] * x[1]);
+            step.Apply(ref into[11], delta1[3] * x[2]);
+            step.Apply(ref into[12], delta1[4] * x[0]);
+            step.Apply(ref into[13], delta1[4] * x[1]);
+            step.Apply(ref into[14], delta1[4] * x[2]);
         }
 
         return total;

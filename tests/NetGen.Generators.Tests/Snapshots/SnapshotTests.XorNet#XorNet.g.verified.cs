@@ -118,12 +118,14 @@ partial class XorNet : global::NetGen.ITrainableNetwork
     }
 
     /// <summary>
-    /// The forward pass kept for backprop: z⁽ˡ⁾ = W⁽ˡ⁾·a⁽ˡ⁻¹⁾ + b⁽ˡ⁾ and a⁽ˡ⁾ = f(z⁽ˡ⁾) layer by layer, each recorded (in registers when it
-    /// fits one, else in the span the caller passes). Evaluate, Backward and TrainStep call it.
+    /// The forward pass kept for backprop, z⁽ˡ⁾ = W⁽ˡ⁾·a⁽ˡ⁻¹⁾ + b⁽ˡ⁾ and a⁽ˡ⁾ = f(z⁽ˡ⁾) layer by layer, each recorded (in registers when
+    /// it fits one, else in the caller's span); then the loss L, returned, and the output error δ⁽ᴸ⁾. Evaluate and Backprop call it.
     /// </summary>
     [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
-    private void RecordForward(ReadOnlySpan x, out V128 z1, out V128 a1, out float z2, out float a2)
+    private float RecordForward(ReadOnlySpan x, ReadOnlySpan y, out V128 z1, out V128 a1, out float z2, out float a2, out float delta2)
     {
+        Guard.Length(x.Length, InputSize, "input", "XorNet", nameof(InputSize));
+        Guard.Length(y.Length, OutputSize, "target", "XorNet", nameof(OutputSize));
         ReadOnlySpan theta = Parameters;
 
         // Layer 1 · Dense 2 → 4 · tanh
@@ -141,114 +143,63 @@ partial class XorNet : global::NetGen.ITrainableNetwork
         //   ŷ = σ(z⁽²⁾)
         z2 = theta[16] + Vector128.Sum(Vector128.Create<float>(theta.Slice(12, 4)) * a1);
         a2 = Activations.Sigmoid(z2);
+
+        // ── Loss and the output error δ⁽ᴸ⁾ = ∂L/∂z⁽ᴸ⁾ ──
+        // L = (1/n)·Σᵢ −[yᵢ·log ŷᵢ + (1 − yᵢ)·log(1 − ŷᵢ)] (mean over the 1 output)
+        // Sigmoid + binary cross-entropy fused: from the logits, ℓ = max(z, 0) − z·y + log(1 + e^(−|z|)) (never log 0),
+        // and σ′ cancels the denominator of ∂ℓ/∂ŷ, leaving δ⁽²⁾ = (ŷ − y)/n.
+        float loss = Losses.SigmoidBinaryCrossEntropy(z2, a2, y[0], 1f, out delta2);
+        return loss;
     }
 
     /// <inheritdoc/>
     public float Evaluate(ReadOnlySpan input, ReadOnlySpan target, Span output)
     {
-        Guard.Length(input.Length, InputSize, nameof(input), "XorNet", nameof(InputSize));
-        Guard.Length(target.Length, OutputSize, nameof(target), "XorNet", nameof(OutputSize));
         Guard.Length(output.Length, OutputSize, nameof(output), "XorNet", nameof(OutputSize));
-        // Inference: the forward pass with Training off (dropout is the identity, batch norm uses its running statistics).
-        RecordForward(input, out _, out _, out float z2, out float a2);
+        // Inference: the recorded forward pass with Training off (dropout is the identity, batch norm uses its running
+        // statistics); only ŷ and L are kept (ŷ is written straight into output).
+        float loss = RecordForward(input, target, out _, out _, out _, out float a2, out _);
         output[0] = a2;
-        ReadOnlySpan y = target;
-        // ── Loss (its value only; δ⁽ᴸ⁾ goes to scratch) ──
-        // L = (1/n)·Σᵢ −[yᵢ·log ŷᵢ + (1 − yᵢ)·log(1 − ŷᵢ)] (mean over the 1 output)
-        // Sigmoid + binary cross-entropy fused: from the logits, ℓ = max(z, 0) − z·y + log(1 + e^(−|z|)) (never log 0),
-        // and σ′ cancels the denominator of ∂ℓ/∂ŷ, leaving δ⁽²⁾ = (ŷ − y)/n.
-        float loss = Losses.SigmoidBinaryCrossEntropy(z2, a2, y[0], 1f, out _);
         return loss;
     }
 
     /// <inheritdoc/>
-    public float Backward(ReadOnlySpan input, ReadOnlySpan target)
+    public float Backward(ReadOnlySpan input, ReadOnlySpan target) => Backprop(input, target, Gradients, new global::NetGen.AddGradient());
+
+    /// <inheritdoc/>
+    public float TrainStep(ReadOnlySpan input, ReadOnlySpan target, float learningRate) => Backprop(input, target, Parameters, new global::NetGen.SgdStep(learningRate));
+
+    /// <summary>
+    /// Backprop for one sample: the recorded forward pass, then δ layer by layer from the output down; each ∂L/∂θ goes to
+    /// <paramref name="step"/>, which adds it into <paramref name="into"/> = ∂L/∂θ (Backward) or steps θ ← θ − η·∂L/∂θ (TrainStep).
+    /// </summary>
+    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+    private float Backprop<TStep>(ReadOnlySpan input, ReadOnlySpan target, Span into, TStep step) where TStep : struct, global::NetGen.IParameterStep
     {
-        Guard.Length(input.Length, InputSize, nameof(input), "XorNet", nameof(InputSize));
-        Guard.Length(target.Length, OutputSize, nameof(target), "XorNet", nameof(OutputSize));
-        // Forward pass, keeping z⁽ˡ⁾ and a⁽ˡ⁾ for backprop
-        RecordForward(input, out _, out V128 a1, out float z2, out float a2);
-        // θ and ∂L/∂θ as spans whose length is the constant ParameterCount: no bounds checks on constant indices.
+        float loss = RecordForward(input, target, out _, out V128 a1, out _, out _, out float delta2);
         ReadOnlySpan theta = Parameters;
-        Span grad = Gradients;
         ReadOnlySpan x = input;
-        ReadOnlySpan y = target;
 
-        // ── Loss and the output error δ⁽ᴸ⁾ = ∂L/∂z⁽ᴸ⁾ ──
-        // L = (1/n)·Σᵢ −[yᵢ·log ŷᵢ + (1 − yᵢ)·log(1 − ŷᵢ)] (mean over the 1 output)
-        // Sigmoid + binary cross-entropy fused: from the logits, ℓ = max(z, 0) − z·y + log(1 + e^(−|z|)) (never log 0),
-        // and σ′ cancels the denominator of ∂ℓ/∂ŷ, leaving δ⁽²⁾ = (ŷ − y)/n.
-        float loss = Losses.SigmoidBinaryCrossEntropy(z2, a2, y[0], 1f, out float delta2);
+        // ── Backward pass: ∂L/∂W⁽ˡ⁾ = δ⁽ˡ⁾·a⁽ˡ⁻¹⁾ᵀ, ∂L/∂b⁽ˡ⁾ = δ⁽ˡ⁾ into step, δ⁽ˡ⁻¹⁾ = (W⁽ˡ⁾ᵀ·δ⁽ˡ⁾) ⊙ f′(z⁽ˡ⁻¹⁾) with W⁽ˡ⁾ as it was ──
 
-        // ── Backward pass: ∂L/∂W⁽ˡ⁾ = δ⁽ˡ⁾·a⁽ˡ⁻¹⁾ᵀ, ∂L/∂b⁽ˡ⁾ = δ⁽ˡ⁾, δ⁽ˡ⁻¹⁾ = (W⁽ˡ⁾ᵀ·δ⁽ˡ⁾) ⊙ f′(z⁽ˡ⁻¹⁾) ──
-
-        // Layer 2: ∂L/∂W⁽²⁾ += δ⁽²⁾·a⁽¹⁾ᵀ        ∂L/∂b⁽²⁾ += δ⁽²⁾
+        // Layer 2: ∂L/∂W⁽²⁾ = δ⁽²⁾·a⁽¹⁾ᵀ        ∂L/∂b⁽²⁾ = δ⁽²⁾
         //          δ⁽¹⁾ = (W⁽²⁾ᵀ·δ⁽²⁾) ⊙ f′(z⁽¹⁾)        tanh′(z⁽¹⁾) = 1 − (a⁽¹⁾)²
         V128 delta1 = Activations.TanhBackward(a1,
             Vector128.Create<float>(theta.Slice(12, 4)) * delta2);
-        // per output o: ∂L/∂bₒ += δₒ, then row o of ∂L/∂W⁽²⁾ += δₒ·a⁽¹⁾ (one vector statement per row)
-        grad[16] += delta2;
-        Vector128.CopyTo(Vector128.Create<float>(grad.Slice(12, 4)) + (delta2 * a1), grad.Slice(12, 4));
+        // per output o: bₒ, then row o of W⁽²⁾ (δₒ·a⁽¹⁾, one vector statement per row)
+        step.Apply(ref into[16], delta2);
+        step.Apply(into.Slice(12, 4), delta2 * a1);
 
-        // Layer 1: ∂L/∂W⁽¹⁾ += δ⁽¹⁾·xᵀ        ∂L/∂b⁽¹⁾ += δ⁽¹⁾
-        grad[8] += delta1[0];
-        grad[0] += delta1[0] * x[0];
-        grad[1] += delta1[0] * x[1];
-        grad[9] += delta1[1];
-        grad[2] += delta1[1] * x[0];
-        grad[3] += delta1[1] * x[1];
-        grad[10] += delta1[2];
-        grad[4] += delta1[2] * x[0];
-        grad[5] += delta1[2] * x[1];
-        grad[11] += delta1[3];
-        grad[6] += delta1[3] * x[0];
-        grad[7] += delta1[3] * x[1];
-
-        return loss;
-    }
-
-    /// <inheritdoc/>
-    public float TrainStep(ReadOnlySpan input, ReadOnlySpan target, float learningRate)
-    {
-        Guard.Length(input.Length, InputSize, nameof(input), "XorNet", nameof(InputSize));
-        Guard.Length(target.Length, OutputSize, nameof(target), "XorNet", nameof(OutputSize));
-        Guard.LearningRate(learningRate);
-        // Forward pass, keeping z⁽ˡ⁾ and a⁽ˡ⁾ for backprop
-        RecordForward(input, out _, out V128 a1, out float z2, out float a2);
-        // θ and ∂L/∂θ as spans whose length is the constant ParameterCount: no bounds checks on constant indices.
-        Span theta = Parameters;
-        ReadOnlySpan x = input;
-        ReadOnlySpan y = target;
-
-        // ── Loss and the output error δ⁽ᴸ⁾ = ∂L/∂z⁽ᴸ⁾ ──
-        // L = (1/n)·Σᵢ −[yᵢ·log ŷᵢ + (1 − yᵢ)·log(1 − ŷᵢ)] (mean over the 1 output)
-        // Sigmoid + binary cross-entropy fused: from the logits, ℓ = max(z, 0) − z·y + log(1 + e^(−|z|)) (never log 0),
-        // and σ′ cancels the denominator of ∂ℓ/∂ŷ, leaving δ⁽²⁾ = (ŷ − y)/n.
-        float loss = Losses.SigmoidBinaryCrossEntropy(z2, a2, y[0], 1f, out float delta2);
-
-        // ── Backward pass fused with SGD: δ⁽ˡ⁻¹⁾ = (W⁽ˡ⁾ᵀ·δ⁽ˡ⁾) ⊙ f′(z⁽ˡ⁻¹⁾) with the old W⁽ˡ⁾, then W⁽ˡ⁾ ← W⁽ˡ⁾ − η·δ⁽ˡ⁾·a⁽ˡ⁻¹⁾ᵀ, b⁽ˡ⁾ ← b⁽ˡ⁾ − η·δ⁽ˡ⁾ ──
-
-        // Layer 2: W⁽²⁾ ← W⁽²⁾ − η·δ⁽²⁾·a⁽¹⁾ᵀ        b⁽²⁾ ← b⁽²⁾ − η·δ⁽²⁾
-        //          δ⁽¹⁾ = (W⁽²⁾ᵀ·δ⁽²⁾) ⊙ f′(z⁽¹⁾)        tanh′(z⁽¹⁾) = 1 − (a⁽¹⁾)²
-        V128 delta1 = Activations.TanhBackward(a1,
-            Vector128.Create<float>(theta.Slice(12, 4)) * delta2);
-        // per output o: bₒ ← bₒ − η·δₒ, then row o of W⁽²⁾ ← row − η·δₒ·a⁽¹⁾ (one vector statement per row)
-        theta[16] -= learningRate * delta2;
-        Vector128.CopyTo(Vector128.Create<float>(theta.Slice(12, 4)) - learningRate * (delta2 * a1), theta.Slice(12, 4));
-
-        // Layer 1: W⁽¹⁾ ← W⁽¹⁾ − η·δ⁽¹⁾·xᵀ        b⁽¹⁾ ← b⁽¹⁾ − η·δ⁽¹⁾
-        theta[8] -= learningRate * delta1[0];
-        theta[0] -= learningRate * (delta1[0] * x[0]);
-        theta[1] -= learningRate * (delta1[0] * x[1]);
-        theta[9] -= learningRate * delta1[1];
-        theta[2] -= learningRate * (delta1[1] * x[0]);
-        theta[3] -= learningRate * (delta1[1] * x[1]);
-        theta[10] -= learningRate * delta1[2];
-        theta[4] -= learningRate * (delta1[2] * x[0]);
-        theta[5] -= learningRate * (delta1[2] * x[1]);
-        theta[11] -= learningRate * delta1[3];
-        theta[6] -= learningRate * (delta1[3] * x[0]);
-        theta[7] -= learningRate * (delta1[3] * x[1]);
+        // Layer 1: ∂L/∂W⁽¹⁾ = δ⁽¹⁾·xᵀ        ∂L/∂b⁽¹⁾ = δ⁽¹⁾
+        step.Apply(into.Slice(8, 4), delta1);
+        step.Apply(ref into[0], delta1[0] * x[0]);
+        step.Apply(ref into[1], delta1[0] * x[1]);
+        step.Apply(ref into[2], delta1[1] * x[0]);
+        step.Apply(ref into[3], delta1[1] * x[1]);
+        step.Apply(ref into[4], delta1[2] * x[0]);
+        step.Apply(ref into[5], delta1[2] * x[1]);
+        step.Apply(ref into[6], delta1[3] * x[0]);
+        step.Apply(ref into[7], delta1[3] * x[1]);
 
         return loss;
     }
@@ -256,10 +207,17 @@ partial class XorNet : global::NetGen.ITrainableNetwork
     /// <summary>
     /// The forward pass over a batch kept for backprop (z⁽ˡ⁾, a⁽ˡ⁾ of every sample, row-major, in the workspace; dropout draws its
     /// masks and batch norm uses the batch's statistics when <see cref="Training"/>), then each sample's loss and δ⁽ᴸ⁾.
-    /// BackwardBatch and TrainStepBatch call it. Returns Σᵦ Lᵦ.
+    /// BackpropBatch calls it. Returns Σᵦ Lᵦ.
     /// </summary>
     private float RecordForwardBatch(ReadOnlySpan inputs, ReadOnlySpan targets, int batchSize, Span losses)
     {
+        global::System.ArgumentOutOfRangeException.ThrowIfNegativeOrZero(batchSize);
+        Guard.Length(inputs.Length, batchSize * InputSize, nameof(inputs), "XorNet", "InputSize × batchSize");
+        Guard.Length(targets.Length, batchSize * OutputSize, nameof(targets), "XorNet", "OutputSize × batchSize");
+        if (losses.Length != 0)
+        {
+            Guard.Length(losses.Length, batchSize, nameof(losses), "XorNet", "batchSize");
+        }
         _workspace.EnsureBatch(batchSize);
         ReadOnlySpan theta = Parameters;
         Span bz1 = _workspace.Rows(0, batchSize), ba1 = _workspace.Rows(1, batchSize);
@@ -310,117 +268,54 @@ partial class XorNet : global::NetGen.ITrainableNetwork
     }
 
     /// <inheritdoc/>
-    public float BackwardBatch(ReadOnlySpan inputs, ReadOnlySpan targets, int batchSize, Span losses = default)
-    {
-        global::System.ArgumentOutOfRangeException.ThrowIfNegativeOrZero(batchSize);
-        Guard.Length(inputs.Length, batchSize * InputSize, nameof(inputs), "XorNet", "InputSize × batchSize");
-        Guard.Length(targets.Length, batchSize * OutputSize, nameof(targets), "XorNet", "OutputSize × batchSize");
-        if (losses.Length != 0)
-        {
-            Guard.Length(losses.Length, batchSize, nameof(losses), "XorNet", "batchSize");
-        }
-        float total = RecordForwardBatch(inputs, targets, batchSize, losses);
-        ReadOnlySpan theta = Parameters;
-        Span grad = Gradients;
-        Span ba1 = _workspace.Rows(1, batchSize), bd1 = _workspace.Rows(2, batchSize);
-        Span bd2 = _workspace.Rows(5, batchSize);
-
-        // ── Backward pass over the batch, from the output layer down ──
-
-        // Layer 2: ∂L/∂W⁽²⁾ += Σᵦ δ⁽²⁾·a⁽¹⁾ᵀ        ∂L/∂b⁽²⁾ += Σᵦ δ⁽²⁾        δ⁽¹⁾ = (W⁽²⁾ᵀ·δ⁽²⁾) ⊙ f′(z⁽¹⁾)        tanh′(z⁽¹⁾) = 1 − (a⁽¹⁾)²
-        for (int b = 0; b < batchSize; b++)
-        {
-            ReadOnlySpan a1 = ba1.Slice(b * 4, 4), delta2 = bd2.Slice(b * 1, 1);
-            Span delta1 = bd1.Slice(b * 4, 4);
-            grad[16] += delta2[0];
-            grad[12] += delta2[0] * a1[0];
-            grad[13] += delta2[0] * a1[1];
-            grad[14] += delta2[0] * a1[2];
-            grad[15] += delta2[0] * a1[3];
-            delta1[0] = theta[12] * delta2[0];
-            delta1[1] = theta[13] * delta2[0];
-            delta1[2] = theta[14] * delta2[0];
-            delta1[3] = theta[15] * delta2[0];
-            Activations.TanhBackward(a1, delta1);
-        }
-
-        // Layer 1: ∂L/∂W⁽¹⁾ += Σᵦ δ⁽¹⁾·xᵀ        ∂L/∂b⁽¹⁾ += Σᵦ δ⁽¹⁾
-        for (int b = 0; b < batchSize; b++)
-        {
-            ReadOnlySpan x = inputs.Slice(b * InputSize, InputSize), delta1 = bd1.Slice(b * 4, 4);
-            grad[8] += delta1[0];
-            grad[0] += delta1[0] * x[0];
-            grad[1] += delta1[0] * x[1];
-            grad[9] += delta1[1];
-            grad[2] += delta1[1] * x[0];
-            grad[3] += delta1[1] * x[1];
-            grad[10] += delta1[2];
-            grad[4] += delta1[2] * x[0];
-            grad[5] += delta1[2] * x[1];
-            grad[11] += delta1[3];
-            grad[6] += delta1[3] * x[0];
-            grad[7] += delta1[3] * x[1];
-        }
-
-        return total;
-    }
+    public float BackwardBatch(ReadOnlySpan inputs, ReadOnlySpan targets, int batchSize, Span losses = default) =>
+        BackpropBatch(inputs, targets, batchSize, losses, Gradients, new global::NetGen.AddGradient());
 
     /// <inheritdoc/>
-    public float TrainStepBatch(ReadOnlySpan inputs, ReadOnlySpan targets, int batchSize, float learningRate, Span losses = default)
+    public float TrainStepBatch(ReadOnlySpan inputs, ReadOnlySpan targets, int batchSize, float learningRate, Span losses = default) =>
+        BackpropBatch(inputs, targets, batchSize, losses, Parameters, new global::NetGen.SgdStep(learningRate, batchSize));
+
+    /// <summary>
+    /// Backprop for a batch: the recorded forward pass over it, then δ layer by layer from the output down, each sample's
+    /// ∂L/∂θ term handed to <paramref name="step"/>: added into ∂L/∂θ (BackwardBatch) or θ ← θ − (η/B)·Σᵦ ∂Lᵦ/∂θ (TrainStepBatch).
+    /// </summary>
+    private float BackpropBatch<TStep>(ReadOnlySpan inputs, ReadOnlySpan targets, int batchSize, Span losses, Span into, TStep step) where TStep : struct, global::NetGen.IParameterStep
     {
-        global::System.ArgumentOutOfRangeException.ThrowIfNegativeOrZero(batchSize);
-        Guard.Length(inputs.Length, batchSize * InputSize, nameof(inputs), "XorNet", "InputSize × batchSize");
-        Guard.Length(targets.Length, batchSize * OutputSize, nameof(targets), "XorNet", "OutputSize × batchSize");
-        if (losses.Length != 0)
-        {
-            Guard.Length(losses.Length, batchSize, nameof(losses), "XorNet", "batchSize");
-        }
-        Guard.LearningRate(learningRate);
         float total = RecordForwardBatch(inputs, targets, batchSize, losses);
-        Span theta = Parameters;
-        float step = learningRate / batchSize; // η/B: the mean over the batch
+        ReadOnlySpan theta = Parameters;
         Span ba1 = _workspace.Rows(1, batchSize), bd1 = _workspace.Rows(2, batchSize);
         Span bd2 = _workspace.Rows(5, batchSize);
 
         // ── Backward pass over the batch, from the output layer down ──
 
-        // Layer 2: W⁽²⁾ ← W⁽²⁾ − (η/B)·Σᵦ δ⁽²⁾·a⁽¹⁾ᵀ        b⁽²⁾ ← b⁽²⁾ − (η/B)·Σᵦ δ⁽²⁾        δ⁽¹⁾ = (W⁽²⁾ᵀ·δ⁽²⁾) ⊙ f′(z⁽¹⁾)        tanh′(z⁽¹⁾) = 1 − (a⁽¹⁾)²
+        // Layer 2: ∂L/∂W⁽²⁾ = Σᵦ δ⁽²⁾·a⁽¹⁾ᵀ        ∂L/∂b⁽²⁾ = Σᵦ δ⁽²⁾        δ⁽¹⁾ = (W⁽²⁾ᵀ·δ⁽²⁾) ⊙ f′(z⁽¹⁾)        tanh′(z⁽¹⁾) = 1 − (a⁽¹⁾)²
         for (int b = 0; b < batchSize; b++)
         {
             ReadOnlySpan delta2 = bd2.Slice(b * 1, 1), a1 = ba1.Slice(b * 4, 4);
             Span delta1 = bd1.Slice(b * 4, 4);
-            delta1[0] = theta[12] * delta2[0];
-            delta1[1] = theta[13] * delta2[0];
-            delta1[2] = theta[14] * delta2[0];
-            delta1[3] = theta[15] * delta2[0];
+            Vector128.CopyTo(Vector128.Create<float>(theta.Slice(12, 4)) * delta2[0], delta1.Slice(0, 4));
             Activations.TanhBackward(a1, delta1);
         }
         for (int b = 0; b < batchSize; b++)
         {
             ReadOnlySpan a1 = ba1.Slice(b * 4, 4), delta2 = bd2.Slice(b * 1, 1);
-            theta[16] -= step * delta2[0];
-            theta[12] -= step * (delta2[0] * a1[0]);
-            theta[13] -= step * (delta2[0] * a1[1]);
-            theta[14] -= step * (delta2[0] * a1[2]);
-            theta[15] -= step * (delta2[0] * a1[3]);
+            step.Apply(ref into[16], delta2[0]);
+            step.Apply(into.Slice(12, 4), delta2[0] * Vector128.Create<float>(a1.Slice(0, 4)));
         }
 
-        // Layer 1: W⁽¹⁾ ← W⁽¹⁾ − (η/B)·Σᵦ δ⁽¹⁾·xᵀ        b⁽¹⁾ ← b⁽¹⁾ − (η/B)·Σᵦ δ⁽¹⁾
+        // Layer 1: ∂L/∂W⁽¹⁾ = Σᵦ δ⁽¹⁾·xᵀ        ∂L/∂b⁽¹⁾ = Σᵦ δ⁽¹⁾
         for (int b = 0; b < batchSize; b++)
         {
             ReadOnlySpan x = inputs.Slice(b * InputSize, InputSize), delta1 = bd1.Slice(b * 4, 4);
-            theta[8] -= step * delta1[0];
-            theta[0] -= step * (delta1[0] * x[0]);
-            theta[1] -= step * (delta1[0] * x[1]);
-            theta[9] -= step * delta1[1];
-            theta[2] -= step * (delta1[1] * x[0]);
-            theta[3] -= step * (delta1[1] * x[1]);
-            theta[10] -= step * delta1[2];
-            theta[4] -= step * (delta1[2] * x[0]);
-            theta[5] -= step * (delta1[2] * x[1]);
-            theta[11] -= step * delta1[3];
-            theta[6] -= step * (delta1[3] * x[0]);
-            theta[7] -= step * (delta1[3] * x[1]);
+            step.Apply(into.Slice(8, 4), Vector128.Create<float>(delta1.Slice(0, 4)));
+            step.Apply(ref into[0], delta1[0] * x[0]);
+            step.Apply(ref into[1], delta1[0] * x[1]);
+            step.Apply(ref into[2], delta1[1] * x[0]);
+            step.Apply(ref into[3], delta1[1] * x[1]);
+            step.Apply(ref into[4], delta1[2] * x[0]);
+            step.Apply(ref into[5], delta1[2] * x[1]);
+            step.Apply(ref into[6], delta1[3] * x[0]);
+            step.Apply(ref into[7], delta1[3] * x[1]);
         }
 
         return total;

@@ -126,32 +126,30 @@ internal sealed class BatchNormEmitter : LayerEmitter
         yield return ($"inverseStd{Index}", Units);
     }
 
-    public override void WriteBackward(SourceWriter w, bool fusedSgd)
+    public override void WriteBackward(SourceWriter w)
     {
         int l = Index;
-        string gradInput = Previous is null ? "default" : $"delta{l - 1}";
-        if (fusedSgd)
-        {
-            w.Line($"// Layer {Int(l)} · BatchNorm with running statistics (constants): γ{L} ← γ{L} − η·δ{L} ⊙ x̂, β{L} ← β{L} − η·δ{L}, ∂L/∂{A(l - 1)} = δ{L} ⊙ γ{L} / √(σ² + ε)");
-            w.Line($"//   (the sample's ∂L/∂γ{L}, ∂L/∂β{L} go to stack scratch, computed with the old γ{L}, then both take the step)");
-            w.Line($"{Span} gradientBn{l} = stackalloc float[{Int(2 * Units)}];");
-            w.Line($"{Kernels}.InferenceBackward(delta{l}, {InName}, {Gamma}, {RunningMean()}, {RunningVariance()}, {Epsilon}, gradientBn{l}.Slice(0, {N}), gradientBn{l}.Slice({N}, {N}), {gradInput});");
-            WriteStep(w, "learningRate");
-        }
-        else
-        {
-            w.Line($"// Layer {Int(l)} · BatchNorm with running statistics (constants): ∂L/∂γ{L} += δ{L} ⊙ x̂, ∂L/∂β{L} += δ{L}, ∂L/∂{A(l - 1)} = δ{L} ⊙ γ{L} / √(σ² + ε)");
-            w.Line($"{Kernels}.InferenceBackward(delta{l}, {InName}, {Gamma}, {RunningMean()}, {RunningVariance()}, {Epsilon}, grad.Slice({Int(_layer.GammaOffset)}, {N}), grad.Slice({Int(_layer.BetaOffset)}, {N}), {gradInput});");
-        }
+        w.Line($"// Layer {Int(l)} · BatchNorm with running statistics (constants): ∂L/∂γ{L} = δ{L} ⊙ x̂, ∂L/∂β{L} = δ{L}, ∂L/∂{A(l - 1)} = δ{L} ⊙ γ{L} / √(σ² + ε)");
+        WriteGradients(w, call => call.Line($"{Kernels}.InferenceBackward(delta{l}, {InName}, {Gamma}, {RunningMean()}, {RunningVariance()}, {Epsilon}, dGamma{l}, dBeta{l}, {(Previous is null ? "default" : $"delta{l - 1}")});"));
         WritePreviousDerivative(w, $"delta{l - 1}");
     }
 
-    /// <summary>γ and β take one step of <paramref name="rate"/> times the gradients in <c>gradientBn{l}</c>.</summary>
-    private void WriteStep(SourceWriter w, string rate)
+    /// <summary>
+    /// ∂L/∂γ and ∂L/∂β (<c>dGamma{l}</c>, <c>dBeta{l}</c>) by <paramref name="kernels"/>: straight into ∂L/∂θ when accumulating;
+    /// for an SGD step into stack scratch first (computed with the old γ), then both take the step.
+    /// </summary>
+    private void WriteGradients(SourceWriter w, System.Action<SourceWriter> kernels)
     {
+        int l = Index;
+        w.Line($"//   (SGD: ∂L/∂γ{L}, ∂L/∂β{L} go to stack scratch, computed with the old γ{L}, then γ{L} and β{L} take the step)");
+        w.Line($"{Span} scratch{l} = step.IsSgd ? stackalloc float[{Int(2 * Units)}] : default;");
+        w.Line($"{Span} dGamma{l} = step.IsSgd ? scratch{l}.Slice(0, {N}) : into.Slice({Int(_layer.GammaOffset)}, {N}), dBeta{l} = step.IsSgd ? scratch{l}.Slice({N}, {N}) : into.Slice({Int(_layer.BetaOffset)}, {N});");
+        kernels(w);
+        w.Open("if (step.IsSgd)");
         w.Open($"for (int k = 0; k < {N}; k++)");
-        w.Line($"theta[{Int(_layer.GammaOffset)} + k] -= {rate} * gradientBn{Index}[k];");
-        w.Line($"theta[{Int(_layer.BetaOffset)} + k] -= {rate} * gradientBn{Index}[{N} + k];");
+        w.Line($"step.Apply(ref into[{Int(_layer.GammaOffset)} + k], dGamma{l}[k]);");
+        w.Line($"step.Apply(ref into[{Int(_layer.BetaOffset)} + k], dBeta{l}[k]);");
+        w.Close();
         w.Close();
     }
 
@@ -181,37 +179,30 @@ internal sealed class BatchNormEmitter : LayerEmitter
         F.WriteRows(w, $"bz{l}", $"ba{l}", "batchSize", Units);
     }
 
-    public override void WriteBackwardBatch(SourceWriter w, bool fusedSgd)
+    public override void WriteBackwardBatch(SourceWriter w)
     {
         int l = Index;
-        w.Line($"// Layer {Int(l)} · BatchNorm, batch statistics: ∂L/∂β += Σᵦ δ, ∂L/∂γ += Σᵦ δ ⊙ x̂,");
-        w.Line($"//   ∂L/∂{A(l - 1)} = γ/(B·√(σ² + ε)) ⊙ (B·δ − Σᵦ δ − x̂ ⊙ Σᵦ δ ⊙ x̂)");
-        string gammaGrad = fusedSgd ? $"gradientBn{l}.Slice(0, {N})" : $"grad.Slice({Int(_layer.GammaOffset)}, {N})";
-        string betaGrad = fusedSgd ? $"gradientBn{l}.Slice({N}, {N})" : $"grad.Slice({Int(_layer.BetaOffset)}, {N})";
-        if (fusedSgd)
+        string gradInput = Previous is null ? "default" : $"bd{l - 1}";
+        w.Line($"// Layer {Int(l)} · BatchNorm, batch statistics: ∂L/∂β = Σᵦ δ, ∂L/∂γ = Σᵦ δ ⊙ x̂,");
+        w.Line($"//   ∂L/∂{A(l - 1)} = γ/(B·√(σ² + ε)) ⊙ (B·δ − Σᵦ δ − x̂ ⊙ Σᵦ δ ⊙ x̂); with Training off, the running statistics per sample");
+        WriteGradients(w, call =>
         {
-            w.Line("// (fused SGD: the batch's ∂L/∂γ, ∂L/∂β go to stack scratch, computed with the old γ, then γ and β take one step)");
-            w.Line($"{Span} gradientBn{l} = stackalloc float[{Int(2 * Units)}];");
-        }
-        w.Open("if (Training)");
-        w.Line($"{Kernels}.TrainingBackward(bd{l}, bx{l}, {Context.FixedBuffer($"inverseStd{l}")}, {Gamma}, batchSize, {gammaGrad}, {betaGrad}, {(Previous is null ? "default" : $"bd{l - 1}")});");
-        w.Close();
-        w.Open("else");
-        if (Previous is not null)
-        {
-            OpenRows(w, Context, (Previous, "a", true), (this, "delta", true), (Previous, "delta", false));
-        }
-        else
-        {
-            OpenRows(w, Context, (null, "a", true), (this, "delta", true));
-        }
-        w.Line($"{Kernels}.InferenceBackward(delta{l}, {InName}, {Gamma}, {RunningMean()}, {RunningVariance()}, {Epsilon}, {gammaGrad}, {betaGrad}, {(Previous is null ? "default" : $"delta{l - 1}")});");
-        w.Close();
-        w.Close();
-        if (fusedSgd)
-        {
-            WriteStep(w, "step");
-        }
+            call.Open("if (Training)");
+            call.Line($"{Kernels}.TrainingBackward(bd{l}, bx{l}, {Context.FixedBuffer($"inverseStd{l}")}, {Gamma}, batchSize, dGamma{l}, dBeta{l}, {gradInput});");
+            call.Close();
+            call.Open("else");
+            if (Previous is not null)
+            {
+                OpenRows(call, Context, (Previous, "a", true), (this, "delta", true), (Previous, "delta", false));
+            }
+            else
+            {
+                OpenRows(call, Context, (null, "a", true), (this, "delta", true));
+            }
+            call.Line($"{Kernels}.InferenceBackward(delta{l}, {InName}, {Gamma}, {RunningMean()}, {RunningVariance()}, {Epsilon}, dGamma{l}, dBeta{l}, {(Previous is null ? "default" : $"delta{l - 1}")});");
+            call.Close();
+            call.Close();
+        });
         Previous?.F.WriteBatchBackward(w, Previous.Units);
     }
 }

@@ -1,3 +1,4 @@
+using System.Collections.Generic;
 using NetGen.Generators.Model;
 using static NetGen.Generators.Emit.Notation;
 
@@ -166,63 +167,145 @@ internal sealed partial class DenseEmitter
                 }
                 break;
             default:
-                for (int i = 0; i < Inputs; i++)
-                {
-                    w.Line($"delta{p}[{Int(i)}] = {Sum(i)};");
-                }
+                WritePropagationSpan(w, $"delta{p}", o => Context.Element($"delta{l}", form, o));
                 previous.F.WriteSpanBackward(w, $"delta{p}");
                 break;
         }
     }
 
-    /// <summary>∂L/∂θ += … (Backward) or θ −= η·… (TrainStep), one statement per parameter of the layer.</summary>
-    private void WriteUnrolledUpdate(SourceWriter w, Form form, System.Func<int, string> input, bool fusedSgd, string? inputLanes)
+    /// <summary>
+    /// <paramref name="count"/> contiguous values as vector chunks of 16, 8 or 4 lanes, then single values: (start, lanes).
+    /// Element-wise statements over a chunk compute the same bits as one statement per value.
+    /// </summary>
+    private static IEnumerable<(int Start, int Lanes)> Chunks(int count)
+    {
+        int start = 0;
+        foreach (int lanes in new[] { 16, 8, 4 })
+        {
+            for (; count - start >= lanes; start += lanes)
+            {
+                yield return (start, lanes);
+            }
+        }
+        for (; start < count; start++)
+        {
+            yield return (start, 1);
+        }
+    }
+
+    /// <summary><paramref name="lanes"/> values of a span from <paramref name="start"/>: a vector, or one element.</summary>
+    private string SpanLanes(string span, int start, int lanes) =>
+        lanes == 1 ? $"{span}[{Int(start)}]" : $"{Context.Vector(lanes)}.Create<float>({span}.Slice({Int(start)}, {Int(lanes)}))";
+
+    /// <summary>
+    /// δ⁽ˡ⁻¹⁾ = W⁽ˡ⁾ᵀ·δ⁽ˡ⁾ into the span <paramref name="gradInput"/>: element i is Σₒ W⁽ˡ⁾ₒᵢ·δₒ, summed over o in order, and the
+    /// rows of W are contiguous in i, so chunks of i are vector statements with the same sums lane by lane.
+    /// </summary>
+    private void WritePropagationSpan(SourceWriter w, string gradInput, System.Func<int, string> delta)
+    {
+        foreach ((int start, int lanes) in Chunks(Inputs))
+        {
+            var sum = new System.Text.StringBuilder();
+            for (int o = 0; o < Units; o++)
+            {
+                sum.Append(o > 0 ? " + " : "").Append($"{SpanLanes("theta", _layer.WeightOffset + o * Inputs + start, lanes)} * {delta(o)}");
+            }
+            w.Line(lanes == 1
+                ? $"{gradInput}[{Int(start)}] = {sum};"
+                : $"{Context.Vector(lanes)}.CopyTo({sum}, {gradInput}.Slice({Int(start)}, {Int(lanes)}));");
+        }
+    }
+
+    /// <summary>
+    /// Each parameter's ∂L/∂θ to <c>step</c> when δ⁽ˡ⁾ is <paramref name="deltaSpan"/> (a span) or single values
+    /// (<paramref name="delta"/>), and the input a span (<paramref name="inputSpan"/>) or single values (<paramref name="input"/>):
+    /// b⁽ˡ⁾ then W⁽ˡ⁾ row by row, in vector chunks where both sides are spans.
+    /// </summary>
+    private void WriteSpanUpdate(SourceWriter w, System.Func<int, string> delta, string? deltaSpan, System.Func<int, string> input, string? inputSpan)
+    {
+        if (deltaSpan is not null)
+        {
+            foreach ((int start, int lanes) in Chunks(Units))
+            {
+                w.Line(lanes == 1
+                    ? $"step.Apply(ref into[{Int(_layer.BiasOffset + start)}], {deltaSpan}[{Int(start)}]);"
+                    : $"step.Apply(into.Slice({Int(_layer.BiasOffset + start)}, {Int(lanes)}), {SpanLanes(deltaSpan, start, lanes)});");
+            }
+        }
+        else
+        {
+            for (int o = 0; o < Units; o++)
+            {
+                w.Line($"step.Apply(ref into[{Int(_layer.BiasOffset + o)}], {delta(o)});");
+            }
+        }
+        WriteWeightUpdate(w, delta, input, inputSpan);
+    }
+
+    /// <summary>∂L/∂W⁽ˡ⁾ₒᵢ = δₒ·inᵢ to <c>step</c>, row by row: vector chunks of a span input, else one statement per weight.</summary>
+    private void WriteWeightUpdate(SourceWriter w, System.Func<int, string> delta, System.Func<int, string> input, string? inputSpan)
+    {
+        for (int o = 0; o < Units; o++)
+        {
+            if (inputSpan is null)
+            {
+                for (int i = 0; i < Inputs; i++)
+                {
+                    w.Line($"step.Apply(ref into[{Int(_layer.WeightOffset + o * Inputs + i)}], {delta(o)} * {input(i)});");
+                }
+                continue;
+            }
+            foreach ((int start, int lanes) in Chunks(Inputs))
+            {
+                int k = _layer.WeightOffset + o * Inputs + start;
+                w.Line(lanes == 1
+                    ? $"step.Apply(ref into[{Int(k)}], {delta(o)} * {inputSpan}[{Int(start)}]);"
+                    : $"step.Apply(into.Slice({Int(k)}, {Int(lanes)}), {delta(o)} * {SpanLanes(inputSpan, start, lanes)});");
+            }
+        }
+    }
+
+    /// <summary>Each parameter's ∂L/∂θ to <c>step</c> (one sample): vector statements where the values allow, else one per parameter.</summary>
+    private void WriteUnrolledUpdate(SourceWriter w, Form form, System.Func<int, string> input, string? inputLanes)
     {
         int l = Index;
-        string target = fusedSgd ? "theta" : "grad";
-        string Step(string current, string change) => fusedSgd ? $"{current} - learningRate * {change}" : $"{current} + {change}";
         if (form == Form.Lanes && EmitContext.FillsLanes(Units) && (Inputs == 1 || inputLanes is not null))
         {
             // Vector statements, the same arithmetic per parameter: the bias, then W by columns (one input) or by rows.
-            w.Line(fusedSgd ? $"// b{L} ← b{L} − η·δ{L}, then W{L} row by row (column for one input), one vector each" : $"// ∂L/∂b{L} += δ{L}, then ∂L/∂W{L} row by row (column for one input), one vector each");
-            w.Line(Context.StoreLanes(Step(Context.ThetaLanes(target, _layer.BiasOffset, Units), $"delta{l}"), target, _layer.BiasOffset, Units));
+            w.Line($"// b{L}, then W{L} row by row (column for one input), one vector each");
+            w.Line($"step.Apply(into.Slice({Int(_layer.BiasOffset)}, {Int(Units)}), delta{l});");
             if (Inputs == 1)
             {
-                w.Line(Context.StoreLanes(Step(Context.ThetaLanes(target, _layer.WeightOffset, Units), $"(delta{l} * {input(0)})"), target, _layer.WeightOffset, Units));
+                w.Line($"step.Apply(into.Slice({Int(_layer.WeightOffset)}, {Int(Units)}), delta{l} * {input(0)});");
                 return;
             }
             for (int o = 0; o < Units; o++)
             {
-                int k = _layer.WeightOffset + o * Inputs;
-                w.Line(Context.StoreLanes(Step(Context.ThetaLanes(target, k, Inputs), $"(delta{l}[{Int(o)}] * {inputLanes})"), target, k, Inputs));
+                w.Line($"step.Apply(into.Slice({Int(_layer.WeightOffset + o * Inputs)}, {Int(Inputs)}), delta{l}[{Int(o)}] * {inputLanes});");
             }
             return;
         }
         if (inputLanes is not null)
         {
-            w.Line(fusedSgd
-                ? $"// per output o: bₒ ← bₒ − η·δₒ, then row o of W{L} ← row − η·δₒ·{A(l - 1)} (one vector statement per row)"
-                : $"// per output o: ∂L/∂bₒ += δₒ, then row o of ∂L/∂W{L} += δₒ·{A(l - 1)} (one vector statement per row)");
+            w.Line($"// per output o: bₒ, then row o of W{L} (δₒ·{A(l - 1)}, one vector statement per row)");
+            for (int o = 0; o < Units; o++)
+            {
+                string delta = Context.Element($"delta{l}", form, o);
+                w.Line($"step.Apply(ref into[{Int(_layer.BiasOffset + o)}], {delta});");
+                w.Line($"step.Apply(into.Slice({Int(_layer.WeightOffset + o * Inputs)}, {Int(Inputs)}), {delta} * {inputLanes});");
+            }
+            return;
         }
-        for (int o = 0; o < Units; o++)
+        if (form == Form.Lanes && Units == EmitContext.LanesWidth(Units))
         {
-            string delta = Context.Element($"delta{l}", form, o);
-            w.Line(fusedSgd
-                ? $"theta[{Int(_layer.BiasOffset + o)}] -= learningRate * {delta};"
-                : $"grad[{Int(_layer.BiasOffset + o)}] += {delta};");
-            if (inputLanes is not null)
-            {
-                int k0 = _layer.WeightOffset + o * Inputs;
-                w.Line(Context.StoreLanes(Step(Context.ThetaLanes(target, k0, Inputs), $"({delta} * {inputLanes})"), target, k0, Inputs));
-                continue;
-            }
-            for (int i = 0; i < Inputs; i++)
-            {
-                int k = _layer.WeightOffset + o * Inputs + i;
-                w.Line(fusedSgd
-                    ? $"theta[{Int(k)}] -= learningRate * ({delta} * {input(i)});"
-                    : $"grad[{Int(k)}] += {delta} * {input(i)};");
-            }
+            // δ fills its vector: the bias in one statement, then W per parameter.
+            w.Line($"step.Apply(into.Slice({Int(_layer.BiasOffset)}, {Int(Units)}), delta{l});");
+            WriteWeightUpdate(w, o => Context.Element($"delta{l}", form, o), input, InputSpan);
+            return;
         }
+        WriteSpanUpdate(w, o => Context.Element($"delta{l}", form, o), form == Form.Span ? $"delta{l}" : null, input, InputSpan);
     }
+
+    /// <summary>The input as a span name in the one-sample record (x, or a span-form previous layer's a), else null.</summary>
+    private string? InputSpan => Previous is null ? "x" : Context.RecordForm(Previous) == Form.Span ? $"a{Index - 1}" : null;
 }

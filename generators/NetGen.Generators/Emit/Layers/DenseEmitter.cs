@@ -28,9 +28,9 @@ internal sealed partial class DenseEmitter : LayerEmitter
 
     private string B => $"theta.Slice({Int(_layer.BiasOffset)}, {Int(Units)})";
 
-    private string GradW => $"grad.Slice({Int(_layer.WeightOffset)}, {Int(_layer.WeightCount)})";
+    private string IntoW => $"into.Slice({Int(_layer.WeightOffset)}, {Int(_layer.WeightCount)})";
 
-    private string GradB => $"grad.Slice({Int(_layer.BiasOffset)}, {Int(Units)})";
+    private string IntoB => $"into.Slice({Int(_layer.BiasOffset)}, {Int(Units)})";
 
     private string Shape => $"{Int(Units)}, {Int(Inputs)}";
 
@@ -219,24 +219,20 @@ internal sealed partial class DenseEmitter : LayerEmitter
             ? $"∂L/∂{A(Index - 1)} = W{L}ᵀ·δ{L}"
             : $"δ{Sup(Index - 1)} = (W{L}ᵀ·δ{L}) ⊙ f′(z{Sup(Index - 1)})        {previous.F.Derivative}";
 
-    public override void WriteBackward(SourceWriter w, bool fusedSgd)
+    public override void WriteBackward(SourceWriter w)
     {
         int l = Index;
         Form form = Context.RecordForm(this);
-        System.Func<int, string> input = InputElement(Context.RecordForm);
-        w.Line(fusedSgd
-            ? $"// Layer {Int(l)}: W{L} ← W{L} − η·δ{L}·{A(l - 1)}ᵀ        b{L} ← b{L} − η·δ{L}"
-            : $"// Layer {Int(l)}: ∂L/∂W{L} += δ{L}·{A(l - 1)}ᵀ        ∂L/∂b{L} += δ{L}");
-        if (Previous is { } previous)
+        w.Line($"// Layer {Int(l)}: ∂L/∂W{L} = δ{L}·{A(l - 1)}ᵀ        ∂L/∂b{L} = δ{L}");
+        if (Previous is not null)
         {
             w.Line($"//          {Propagation()}");
         }
         if (!IsUnrolled)
         {
             string gradInput = Previous is not null ? $"delta{l - 1}" : "default";
-            w.Line(fusedSgd
-                ? $"{Kernels}.BackwardSgd({W}, {B}, delta{l}, {InName}, {gradInput}, {Shape}, learningRate);"
-                : $"{Kernels}.Backward({W}, delta{l}, {InName}, {GradW}, {GradB}, {gradInput}, {Shape});");
+            w.Line($"if (step.IsSgd) {Kernels}.BackwardSgd({IntoW}, {IntoB}, delta{l}, {InName}, {gradInput}, {Shape}, step.LearningRate);");
+            w.Line($"else {Kernels}.Backward({W}, delta{l}, {InName}, {IntoW}, {IntoB}, {gradInput}, {Shape});");
             Previous?.F.WriteSpanBackward(w, $"delta{l - 1}");
             return;
         }
@@ -244,7 +240,7 @@ internal sealed partial class DenseEmitter : LayerEmitter
         {
             WriteUnrolledPropagation(w, form);
         }
-        WriteUnrolledUpdate(w, form, input, fusedSgd, InputLanes(Context.RecordForm));
+        WriteUnrolledUpdate(w, form, InputElement(Context.RecordForm), InputLanes(Context.RecordForm));
     }
 
     // ── Training, a batch ────────────────────────────────────────────────────────────────────
@@ -265,65 +261,29 @@ internal sealed partial class DenseEmitter : LayerEmitter
         w.Close();
     }
 
-    public override void WriteBackwardBatch(SourceWriter w, bool fusedSgd)
+    public override void WriteBackwardBatch(SourceWriter w)
     {
         int l = Index;
         string propagation = Previous is null ? "" : "        " + Propagation();
-        w.Line(fusedSgd
-            ? $"// Layer {Int(l)}: W{L} ← W{L} − (η/B)·Σᵦ δ{L}·{A(l - 1)}ᵀ        b{L} ← b{L} − (η/B)·Σᵦ δ{L}{propagation}"
-            : $"// Layer {Int(l)}: ∂L/∂W{L} += Σᵦ δ{L}·{A(l - 1)}ᵀ        ∂L/∂b{L} += Σᵦ δ{L}{propagation}");
+        w.Line($"// Layer {Int(l)}: ∂L/∂W{L} = Σᵦ δ{L}·{A(l - 1)}ᵀ        ∂L/∂b{L} = Σᵦ δ{L}{propagation}");
         string gradInput = Previous is null ? "default" : $"bd{l - 1}";
         if (!IsUnrolled)
         {
-            w.Line(fusedSgd
-                ? $"{Kernels}.BackwardBatchSgd({W}, {B}, bd{l}, {BatchInName}, {gradInput}, batchSize, {Shape}, learningRate);"
-                : $"{Kernels}.BackwardBatch({W}, bd{l}, {BatchInName}, {GradW}, {GradB}, {gradInput}, batchSize, {Shape});");
+            w.Line($"if (step.IsSgd) {Kernels}.BackwardBatchSgd({IntoW}, {IntoB}, bd{l}, {BatchInName}, {gradInput}, batchSize, {Shape}, step.LearningRate);");
+            w.Line($"else {Kernels}.BackwardBatch({W}, bd{l}, {BatchInName}, {IntoW}, {IntoB}, {gradInput}, batchSize, {Shape});");
             Previous?.F.WriteBatchBackward(w, Previous.Units);
             return;
         }
-        if (fusedSgd)
+        if (Previous is { } previous)
         {
-            // Every sample's δ⁽ˡ⁻¹⁾ with the old W, then the weights move once per sample term.
-            if (Previous is { } previous)
-            {
-                OpenRows(w, Context, PreviousRows(previous, (this, "delta", true)));
-                WritePropagationRow(w, $"delta{l - 1}");
-                previous.F.WriteSpanBackward(w, $"delta{l - 1}");
-                w.Close();
-            }
-            OpenRows(w, Context, (Previous, "a", true), (this, "delta", true));
-            for (int o = 0; o < Units; o++)
-            {
-                w.Line($"theta[{Int(_layer.BiasOffset + o)}] -= step * delta{l}[{Int(o)}];");
-                for (int i = 0; i < Inputs; i++)
-                {
-                    w.Line($"theta[{Int(_layer.WeightOffset + o * Inputs + i)}] -= step * (delta{l}[{Int(o)}] * {InName}[{Int(i)}]);");
-                }
-            }
+            // Every sample's δ⁽ˡ⁻¹⁾ with W as it was, then every sample's term of the parameters' step.
+            OpenRows(w, Context, PreviousRows(previous, (this, "delta", true)));
+            WritePropagationSpan(w, $"delta{l - 1}", o => $"delta{l}[{Int(o)}]");
+            previous.F.WriteSpanBackward(w, $"delta{l - 1}");
             w.Close();
-            return;
         }
-        if (Previous is { } p)
-        {
-            OpenRows(w, Context, PreviousRows(p, (Previous, "a", true), (this, "delta", true)));
-        }
-        else
-        {
-            OpenRows(w, Context, (null, "a", true), (this, "delta", true));
-        }
-        for (int o = 0; o < Units; o++)
-        {
-            w.Line($"grad[{Int(_layer.BiasOffset + o)}] += delta{l}[{Int(o)}];");
-            for (int i = 0; i < Inputs; i++)
-            {
-                w.Line($"grad[{Int(_layer.WeightOffset + o * Inputs + i)}] += delta{l}[{Int(o)}] * {InName}[{Int(i)}];");
-            }
-        }
-        if (Previous is { } q)
-        {
-            WritePropagationRow(w, $"delta{l - 1}");
-            q.F.WriteSpanBackward(w, $"delta{l - 1}");
-        }
+        OpenRows(w, Context, (Previous, "a", true), (this, "delta", true));
+        WriteSpanUpdate(w, o => $"delta{l}[{Int(o)}]", $"delta{l}", i => $"{InName}[{Int(i)}]", InName);
         w.Close();
     }
 
@@ -346,19 +306,5 @@ internal sealed partial class DenseEmitter : LayerEmitter
         }
         all.Add((previous, "delta", false));
         return all.ToArray();
-    }
-
-    /// <summary>One sample's δ⁽ˡ⁻¹⁾ = W⁽ˡ⁾ᵀ·δ⁽ˡ⁾ for a straight-line layer (span rows).</summary>
-    private void WritePropagationRow(SourceWriter w, string gradInput)
-    {
-        for (int i = 0; i < Inputs; i++)
-        {
-            var line = new System.Text.StringBuilder($"{gradInput}[{Int(i)}] = ");
-            for (int o = 0; o < Units; o++)
-            {
-                line.Append(o > 0 ? " + " : "").Append($"theta[{Int(_layer.WeightOffset + o * Inputs + i)}] * delta{Index}[{Int(o)}]");
-            }
-            w.Line(line.Append(';').ToString());
-        }
     }
 }

@@ -50,7 +50,9 @@ internal sealed class DropoutEmitter : LayerEmitter
         w.Line($"{Kernels}.Forward({InName}, a{Index}, mask{Index}, {Float(_layer.Rate)}, training, ref _random);");
     }
 
-    public override void WriteBackward(SourceWriter w, bool fusedSgd) => WriteBackward(w, $"delta{Index}", $"mask{Index}", $"delta{Index - 1}", batch: false);
+    public override bool RecordUsesTraining => true;
+
+    public override void WriteBackward(SourceWriter w) => WriteBackward(w, $"delta{Index}", $"mask{Index}", $"delta{Index - 1}", batch: false);
 
     public override IEnumerable<(string Name, int Row)> BatchBuffers()
     {
@@ -65,7 +67,7 @@ internal sealed class DropoutEmitter : LayerEmitter
         w.Line($"{Kernels}.Forward({BatchInName}, ba{Index}, bm{Index}, {Float(_layer.Rate)}, Training, ref _random);");
     }
 
-    public override void WriteBackwardBatch(SourceWriter w, bool fusedSgd) => WriteBackward(w, $"bd{Index}", $"bm{Index}", $"bd{Index - 1}", batch: true);
+    public override void WriteBackwardBatch(SourceWriter w) => WriteBackward(w, $"bd{Index}", $"bm{Index}", $"bd{Index - 1}", batch: true);
 
     /// <summary>∂L/∂a⁽ˡ⁻¹⁾ = δ⁽ˡ⁾ ⊙ m⁽ˡ⁾, then the previous layer's f′.</summary>
     private void WriteBackward(SourceWriter w, string delta, string mask, string deltaPrevious, bool batch)

@@ -123,14 +123,23 @@ internal abstract class LayerEmitter
     /// <summary>The recorded forward pass for one sample (into <see cref="Records"/>; <c>training</c> is the mode).</summary>
     public abstract void WriteRecord(SourceWriter w);
 
-    /// <summary>Backprop for one sample: from δ⁽ˡ⁾ to the parameters' gradients (or SGD step) and δ⁽ˡ⁻¹⁾.</summary>
-    public abstract void WriteBackward(SourceWriter w, bool fusedSgd);
+    /// <summary>The one-sample recorded forward pass reads <c>training</c> (the mode: dropout's mask).</summary>
+    public virtual bool RecordUsesTraining => false;
+
+    /// <summary>
+    /// Backprop for one sample: from δ⁽ˡ⁾ to δ⁽ˡ⁻¹⁾ (with the parameters as they were) and each parameter's ∂L/∂θ handed to
+    /// <c>step</c> (an IParameterStep) with the target span <c>into</c>: <c>step.Apply(ref into[k], g)</c>.
+    /// </summary>
+    public abstract void WriteBackward(SourceWriter w);
 
     /// <summary>The recorded forward pass over a batch, into <c>bz{l}</c>, <c>ba{l}</c>… (<c>Training</c> is the mode).</summary>
     public abstract void WriteRecordBatch(SourceWriter w);
 
-    /// <summary>Backprop over a batch (one sample's arithmetic per row, so that it equals Backward per sample bit for bit).</summary>
-    public abstract void WriteBackwardBatch(SourceWriter w, bool fusedSgd);
+    /// <summary>
+    /// Backprop over a batch, as <see cref="WriteBackward"/> with one sample's arithmetic per row (so that it equals Backward per
+    /// sample bit for bit): every sample's δ⁽ˡ⁻¹⁾ first, with the parameters as they were, then the parameters' terms.
+    /// </summary>
+    public abstract void WriteBackwardBatch(SourceWriter w);
 
     /// <summary>Workspace buffers of a fixed length: the span records and δ, and any the layer needs besides.</summary>
     public virtual IEnumerable<(string Name, int Length)> FixedBuffers()

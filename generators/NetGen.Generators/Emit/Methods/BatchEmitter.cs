@@ -47,9 +47,10 @@ internal static class BatchEmitter
         w.Line("/// <summary>");
         w.Line("/// The forward pass over a batch kept for backprop (z⁽ˡ⁾, a⁽ˡ⁾ of every sample, row-major, in the workspace; dropout draws its");
         w.Line("/// masks and batch norm uses the batch's statistics when <see cref=\"Training\"/>), then each sample's loss and δ⁽ᴸ⁾.");
-        w.Line("/// BackwardBatch and TrainStepBatch call it. Returns Σᵦ Lᵦ.");
+        w.Line("/// BackpropBatch calls it. Returns Σᵦ Lᵦ.");
         w.Line("/// </summary>");
         w.Open($"private float RecordForwardBatch({context[Alias.ReadOnlySpan]} inputs, {context[Alias.ReadOnlySpan]} targets, int batchSize, {context[Alias.Span]} losses)");
+        WriteGuards(w, context);
         w.Line("_workspace.EnsureBatch(batchSize);");
         if (body.Mentions("theta"))
         {
@@ -80,42 +81,17 @@ internal static class BatchEmitter
         }
     }
 
-    public static void WriteBackwardBatch(SourceWriter w, EmitContext context)
-    {
-        WriteBackwardBatch(w, context, fusedSgd: false);
-        WriteBackwardBatch(w, context, fusedSgd: true);
-    }
-
-    private static void WriteBackwardBatch(SourceWriter w, EmitContext context, bool fusedSgd)
+    /// <summary>The batch's argument checks, before anything changes.</summary>
+    private static void WriteGuards(SourceWriter w, EmitContext context)
     {
         NetworkSpec spec = context.Spec;
-        string span = context[Alias.Span], readOnlySpan = context[Alias.ReadOnlySpan], guard = context[Alias.Guard];
-        SourceWriter body = w.Child(1);
-        body.Line();
-        body.Line("// ── Backward pass over the batch, from the output layer down ──");
-        for (int l = context.Layers.Count; l >= 1; l--)
-        {
-            body.Line();
-            context.Layers[l - 1].WriteBackwardBatch(body, fusedSgd);
-        }
-        body.Line();
-        body.Line("return total;");
-
-        w.Line();
-        w.Line("/// <inheritdoc/>");
-        w.Open(fusedSgd
-            ? $"public float TrainStepBatch({readOnlySpan} inputs, {readOnlySpan} targets, int batchSize, float learningRate, {span} losses = default)"
-            : $"public float BackwardBatch({readOnlySpan} inputs, {readOnlySpan} targets, int batchSize, {span} losses = default)");
+        string guard = context[Alias.Guard];
         w.Line("global::System.ArgumentOutOfRangeException.ThrowIfNegativeOrZero(batchSize);");
         w.Line($"{guard}.Length(inputs.Length, batchSize * InputSize, nameof(inputs), \"{spec.Name}\", \"InputSize × batchSize\");");
         w.Line($"{guard}.Length(targets.Length, batchSize * OutputSize, nameof(targets), \"{spec.Name}\", \"OutputSize × batchSize\");");
         w.Open("if (losses.Length != 0)");
         w.Line($"{guard}.Length(losses.Length, batchSize, nameof(losses), \"{spec.Name}\", \"batchSize\");");
         w.Close();
-        if (fusedSgd)
-        {
-            w.Line($"{guard}.LearningRate(learningRate);");
-        }
         foreach (LayerEmitter layer in context.Layers)
         {
             if (layer.BatchRequirement is not null)
@@ -126,18 +102,41 @@ internal static class BatchEmitter
                 break;
             }
         }
+    }
+
+    public static void WriteBackwardBatch(SourceWriter w, EmitContext context)
+    {
+        string span = context[Alias.Span], readOnlySpan = context[Alias.ReadOnlySpan];
+        w.Line();
+        w.Line("/// <inheritdoc/>");
+        w.Line($"public float BackwardBatch({readOnlySpan} inputs, {readOnlySpan} targets, int batchSize, {span} losses = default) =>");
+        w.Line("    BackpropBatch(inputs, targets, batchSize, losses, Gradients, new global::NetGen.AddGradient());");
+        w.Line();
+        w.Line("/// <inheritdoc/>");
+        w.Line($"public float TrainStepBatch({readOnlySpan} inputs, {readOnlySpan} targets, int batchSize, float learningRate, {span} losses = default) =>");
+        w.Line("    BackpropBatch(inputs, targets, batchSize, losses, Parameters, new global::NetGen.SgdStep(learningRate, batchSize));");
+
+        SourceWriter body = w.Child(1);
+        body.Line();
+        body.Line("// ── Backward pass over the batch, from the output layer down ──");
+        for (int l = context.Layers.Count; l >= 1; l--)
+        {
+            body.Line();
+            context.Layers[l - 1].WriteBackwardBatch(body);
+        }
+        body.Line();
+        body.Line("return total;");
+
+        w.Line();
+        w.Line("/// <summary>");
+        w.Line("/// Backprop for a batch: the recorded forward pass over it, then δ layer by layer from the output down, each sample's");
+        w.Line("/// ∂L/∂θ term handed to <paramref name=\"step\"/>: added into ∂L/∂θ (BackwardBatch) or θ ← θ − (η/B)·Σᵦ ∂Lᵦ/∂θ (TrainStepBatch).");
+        w.Line("/// </summary>");
+        w.Open($"private float BackpropBatch<TStep>({readOnlySpan} inputs, {readOnlySpan} targets, int batchSize, {span} losses, {span} into, TStep step) where TStep : struct, global::NetGen.IParameterStep");
         w.Line("float total = RecordForwardBatch(inputs, targets, batchSize, losses);");
         if (body.Mentions("theta"))
         {
-            w.Line(fusedSgd ? $"{span} theta = Parameters;" : $"{readOnlySpan} theta = Parameters;");
-        }
-        if (body.Mentions("grad"))
-        {
-            w.Line($"{span} grad = Gradients;");
-        }
-        if (body.Mentions("step"))
-        {
-            w.Line("float step = learningRate / batchSize; // η/B: the mean over the batch");
+            w.Line($"{readOnlySpan} theta = Parameters;");
         }
         WriteBatchSpans(w, context, body);
         w.Append(body);
