@@ -23,11 +23,9 @@ internal enum Alias
     Aligned,
     Guard,
     Initializers,
-    SeededRandom,
     LayerInfo,
     LayerKind,
     Activation,
-    Workspace,
 }
 
 /// <summary>
@@ -57,11 +55,9 @@ internal sealed record AliasNames(EquatableArray<string> Names)
         "global::NetGen.Kernels.Aligned",
         "global::NetGen.Guard",
         "global::NetGen.Initializers",
-        "global::NetGen.SeededRandom",
         "global::NetGen.LayerInfo",
         "global::NetGen.LayerKind",
         "global::NetGen.Activation",
-        "global::NetGen.Workspace",
     };
 
     /// <summary>Every alias under its default name.</summary>

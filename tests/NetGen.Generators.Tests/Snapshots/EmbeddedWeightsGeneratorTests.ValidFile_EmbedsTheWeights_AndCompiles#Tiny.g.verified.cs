@@ -10,7 +10,6 @@ using Activations = global::NetGen.Kernels.Activations;
 using Aligned = global::NetGen.Kernels.Aligned;
 using Guard = global::NetGen.Guard;
 using Initializers = global::NetGen.Initializers;
-using SeededRandom = global::NetGen.SeededRandom;
 using LayerInfo = global::NetGen.LayerInfo;
 using LayerKind = global::NetGen.LayerKind;
 using Activation = global::NetGen.Activation;
@@ -30,12 +29,8 @@ namespace Demo;
 [global::System.CodeDom.Compiler.GeneratedCode("NetGen", "0.1.0")]
 partial class Tiny : global::NetGen.INetwork
 {
-    /// <summary>Values in one input vector.</summary>
-    public const int InputSize = 3;
-    /// <summary>Values in one output vector.</summary>
-    public const int OutputSize = 1;
-    /// <summary>Floats in <see cref="Parameters"/>.</summary>
-    public const int ParameterCount = 11;
+    /// <summary>Values in one input vector, in one output vector, and floats in <see cref="Parameters"/>.</summary>
+    public const int InputSize = 3, OutputSize = 1, ParameterCount = 11;
 
     // θ (and ∂L/∂θ) live in pinned buffers whose part in use starts on a 64-byte cache-line boundary, so no 512-bit
     // load of a weight row straddles two cache lines; Parameters and Gradients are spans over that part.
@@ -63,7 +58,7 @@ partial class Tiny : global::NetGen.INetwork
     /// <param name="seed">The same seed gives the same weights on every machine.</param>
     public Tiny(int seed)
     {
-        var random = new SeededRandom(seed);
+        var random = new global::NetGen.SeededRandom(seed);
         Span theta = Parameters;
         // W⁽¹⁾: He uniform for ReLU, U(−a, a) with a = √(6 / fan_in), fan_in = 3
         Initializers.HeUniform(theta.Slice(0, 6), 3, ref random);

@@ -12,11 +12,9 @@ using Lanes = global::NetGen.Kernels.Lanes;
 using Aligned = global::NetGen.Kernels.Aligned;
 using Guard = global::NetGen.Guard;
 using Initializers = global::NetGen.Initializers;
-using SeededRandom = global::NetGen.SeededRandom;
 using LayerInfo = global::NetGen.LayerInfo;
 using LayerKind = global::NetGen.LayerKind;
 using Activation = global::NetGen.Activation;
-using Workspace = global::NetGen.Workspace;
 
 namespace Demo.Audio;
 
@@ -33,20 +31,15 @@ namespace Demo.Audio;
 [global::System.CodeDom.Compiler.GeneratedCode("NetGen", "0.1.0")]
 partial class AudioNet : global::NetGen.ITrainableNetwork
 {
-    /// <summary>Values in one input vector.</summary>
-    public const int InputSize = 1;
-    /// <summary>Values in one output vector.</summary>
-    public const int OutputSize = 1;
-    /// <summary>Floats in <see cref="Parameters"/>.</summary>
-    public const int ParameterCount = 97;
+    /// <summary>Values in one input vector, in one output vector, and floats in <see cref="Parameters"/>.</summary>
+    public const int InputSize = 1, OutputSize = 1, ParameterCount = 97;
 
     // θ (and ∂L/∂θ) live in pinned buffers whose part in use starts on a 64-byte cache-line boundary, so no 512-bit
     // load of a weight row straddles two cache lines; Parameters and Gradients are spans over that part.
     private readonly float[] _parameters = Aligned.Allocate(ParameterCount);
     private readonly float[] _gradients = Aligned.Allocate(ParameterCount);
-    // Training's records of the forward pass (z⁽ˡ⁾, a⁽ˡ⁾, δ⁽ˡ⁾ of layers not kept in registers: one sample, aligned as θ)
-    // and of a batch (row-major, grown to the largest batch seen). Training belongs to one thread.
-    private readonly Workspace _workspace = new([], [8, 8, 8, 8, 8, 8, 1, 1, 1]);
+    // Training's records (z⁽ˡ⁾, a⁽ˡ⁾, δ⁽ˡ⁾ not kept in registers) of one sample and of a batch: training belongs to one thread.
+    private readonly global::NetGen.Workspace _workspace = new([], [8, 8, 8, 8, 8, 8, 1, 1, 1]);
 
     /// <inheritdoc/>
     public Span Parameters => Aligned.Span(_parameters, ParameterCount);
@@ -74,7 +67,7 @@ partial class AudioNet : global::NetGen.ITrainableNetwork
     /// <param name="seed">The same seed gives the same weights on every machine.</param>
     public AudioNet(int seed = 0)
     {
-        var random = new SeededRandom(seed);
+        var random = new global::NetGen.SeededRandom(seed);
         Span theta = Parameters;
         // W⁽¹⁾: Xavier/Glorot uniform for tanh, U(−a, a) with a = √(6 / (fan_in + fan_out)), fan_in = 1, fan_out = 8
         Initializers.XavierUniform(theta.Slice(0, 8), 1, 8, ref random);
@@ -133,10 +126,7 @@ partial class AudioNet : global::NetGen.ITrainableNetwork
         }
     }
 
-    /// <summary>
-    /// The forward pass kept for backprop, z⁽ˡ⁾ = W⁽ˡ⁾·a⁽ˡ⁻¹⁾ + b⁽ˡ⁾ and a⁽ˡ⁾ = f(z⁽ˡ⁾) layer by layer, each recorded (in registers when
-    /// it fits one, else in the caller's span); then the loss L, returned, and the output error δ⁽ᴸ⁾. Evaluate and Backprop call it.
-    /// </summary>
+    /// <summary>The forward pass kept for backprop (z⁽ˡ⁾, a⁽ˡ⁾ in registers or the caller's spans), then L (returned) and δ⁽ᴸ⁾.</summary>
     [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
     private float RecordForward(ReadOnlySpan x, ReadOnlySpan y, out V256 z1, out V256 a1, out V256 z2, out V256 a2, out float z3, out float a3, out float delta3)
     {
@@ -184,8 +174,7 @@ partial class AudioNet : global::NetGen.ITrainableNetwork
     public float Evaluate(ReadOnlySpan input, ReadOnlySpan target, Span output)
     {
         Guard.Length(output.Length, OutputSize, nameof(output), "AudioNet", nameof(OutputSize));
-        // Inference: the recorded forward pass with Training off (dropout is the identity, batch norm uses its running
-        // statistics); only ŷ and L are kept (ŷ is written straight into output).
+        // The recorded forward pass in inference mode (Training off); only ŷ and L are kept.
         float loss = RecordForward(input, target, out _, out _, out _, out _, out _, out float a3, out _);
         output[0] = a3;
         return loss;
@@ -197,16 +186,12 @@ partial class AudioNet : global::NetGen.ITrainableNetwork
     /// <inheritdoc/>
     public float TrainStep(ReadOnlySpan input, ReadOnlySpan target, float learningRate) => Backprop(input, target, Parameters, new global::NetGen.SgdStep(learningRate));
 
-    /// <summary>
-    /// Backprop for one sample: the recorded forward pass, then δ layer by layer from the output down; each ∂L/∂θ goes to
-    /// <paramref name="step"/>, which adds it into <paramref name="into"/> = ∂L/∂θ (Backward) or steps θ ← θ − η·∂L/∂θ (TrainStep).
-    /// </summary>
+    /// <summary>Backprop for one sample: each ∂L/∂θ goes to <paramref name="step"/>, into ∂L/∂θ (Backward) or θ ← θ − η·∂L/∂θ (TrainStep).</summary>
     [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
-    private float Backprop<TStep>(ReadOnlySpan input, ReadOnlySpan target, Span into, TStep step) where TStep : struct, global::NetGen.IParameterStep
+    private float Backprop<TStep>(ReadOnlySpan x, ReadOnlySpan y, Span into, TStep step) where TStep : struct, global::NetGen.IParameterStep
     {
-        float loss = RecordForward(input, target, out _, out V256 a1, out _, out V256 a2, out _, out _, out float delta3);
+        float loss = RecordForward(x, y, out _, out V256 a1, out _, out V256 a2, out _, out _, out float delta3);
         ReadOnlySpan theta = Parameters;
-        ReadOnlySpan x = input;
 
         // ── Backward pass: ∂L/∂W⁽ˡ⁾ = δ⁽ˡ⁾·a⁽ˡ⁻¹⁾ᵀ, ∂L/∂b⁽ˡ⁾ = δ⁽ˡ⁾ into step, δ⁽ˡ⁻¹⁾ = (W⁽ˡ⁾ᵀ·δ⁽ˡ⁾) ⊙ f′(z⁽ˡ⁻¹⁾) with W⁽ˡ⁾ as it was ──
 
@@ -248,20 +233,10 @@ partial class AudioNet : global::NetGen.ITrainableNetwork
         return loss;
     }
 
-    /// <summary>
-    /// The forward pass over a batch kept for backprop (z⁽ˡ⁾, a⁽ˡ⁾ of every sample, row-major, in the workspace; dropout draws its
-    /// masks and batch norm uses the batch's statistics when <see cref="Training"/>), then each sample's loss and δ⁽ᴸ⁾.
-    /// BackpropBatch calls it. Returns Σᵦ Lᵦ.
-    /// </summary>
+    /// <summary>RecordForward for a batch, layer by layer over all its samples (rows of the workspace's buffers); returns Σᵦ Lᵦ.</summary>
     private float RecordForwardBatch(ReadOnlySpan inputs, ReadOnlySpan targets, int batchSize, Span losses)
     {
-        global::System.ArgumentOutOfRangeException.ThrowIfNegativeOrZero(batchSize);
-        Guard.Length(inputs.Length, batchSize * InputSize, nameof(inputs), "AudioNet", "InputSize × batchSize");
-        Guard.Length(targets.Length, batchSize * OutputSize, nameof(targets), "AudioNet", "OutputSize × batchSize");
-        if (losses.Length != 0)
-        {
-            Guard.Length(losses.Length, batchSize, nameof(losses), "AudioNet", "batchSize");
-        }
+        Guard.Batch(inputs.Length, targets.Length, losses.Length, batchSize, InputSize, OutputSize, "AudioNet");
         _workspace.EnsureBatch(batchSize);
         ReadOnlySpan theta = Parameters;
         Span bz1 = _workspace.Rows(0, batchSize), ba1 = _workspace.Rows(1, batchSize);
@@ -345,10 +320,7 @@ partial class AudioNet : global::NetGen.ITrainableNetwork
     public float TrainStepBatch(ReadOnlySpan inputs, ReadOnlySpan targets, int batchSize, float learningRate, Span losses = default) =>
         BackpropBatch(inputs, targets, batchSize, losses, Parameters, new global::NetGen.SgdStep(learningRate, batchSize));
 
-    /// <summary>
-    /// Backprop for a batch: the recorded forward pass over it, then δ layer by layer from the output down, each sample's
-    /// ∂L/∂θ term handed to <paramref name="step"/>: added into ∂L/∂θ (BackwardBatch) or θ ← θ − (η/B)·Σᵦ ∂Lᵦ/∂θ (TrainStepBatch).
-    /// </summary>
+    /// <summary>Backprop for a batch, as Backprop: each sample's ∂Lᵦ/∂θ goes to <paramref name="step"/> (for SGD, θ ← θ − (η/B)·Σᵦ ∂Lᵦ/∂θ).</summary>
     private float BackpropBatch<TStep>(ReadOnlySpan inputs, ReadOnlySpan targets, int batchSize, Span losses, Span into, TStep step) where TStep : struct, global::NetGen.IParameterStep
     {
         float total = RecordForwardBatch(inputs, targets, batchSize, losses);

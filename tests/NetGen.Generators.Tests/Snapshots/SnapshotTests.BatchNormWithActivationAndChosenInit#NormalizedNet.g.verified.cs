@@ -11,11 +11,9 @@ using BatchNormKernels = global::NetGen.Kernels.BatchNormKernels;
 using Aligned = global::NetGen.Kernels.Aligned;
 using Guard = global::NetGen.Guard;
 using Initializers = global::NetGen.Initializers;
-using SeededRandom = global::NetGen.SeededRandom;
 using LayerInfo = global::NetGen.LayerInfo;
 using LayerKind = global::NetGen.LayerKind;
 using Activation = global::NetGen.Activation;
-using Workspace = global::NetGen.Workspace;
 
 namespace Demo;
 
@@ -34,12 +32,8 @@ namespace Demo;
 [global::System.CodeDom.Compiler.GeneratedCode("NetGen", "0.1.0")]
 partial class NormalizedNet : global::NetGen.ITrainableNetwork
 {
-    /// <summary>Values in one input vector.</summary>
-    public const int InputSize = 4;
-    /// <summary>Values in one output vector.</summary>
-    public const int OutputSize = 3;
-    /// <summary>Floats in <see cref="Parameters"/>.</summary>
-    public const int ParameterCount = 53;
+    /// <summary>Values in one input vector, in one output vector, and floats in <see cref="Parameters"/>.</summary>
+    public const int InputSize = 4, OutputSize = 3, ParameterCount = 53;
 
     // θ (and ∂L/∂θ) live in pinned buffers whose part in use starts on a 64-byte cache-line boundary, so no 512-bit
     // load of a weight row straddles two cache lines; Parameters and Gradients are spans over that part.
@@ -47,9 +41,8 @@ partial class NormalizedNet : global::NetGen.ITrainableNetwork
     private readonly float[] _gradients = Aligned.Allocate(ParameterCount);
     // Batch norm's running mean and variance, layer by layer (not trained; used by inference).
     private readonly float[] _statistics = new float[10];
-    // Training's records of the forward pass (z⁽ˡ⁾, a⁽ˡ⁾, δ⁽ˡ⁾ of layers not kept in registers: one sample, aligned as θ)
-    // and of a batch (row-major, grown to the largest batch seen). Training belongs to one thread.
-    private readonly Workspace _workspace = new([5, 5, 5, 5, 5, 5, 5, 3, 3, 3], [5, 5, 5, 5, 5, 5, 5, 3, 3, 3]);
+    // Training's records (z⁽ˡ⁾, a⁽ˡ⁾, δ⁽ˡ⁾ not kept in registers) of one sample and of a batch: training belongs to one thread.
+    private readonly global::NetGen.Workspace _workspace = new([5, 5, 5, 5, 5, 5, 5, 3, 3, 3], [5, 5, 5, 5, 5, 5, 5, 3, 3, 3]);
 
     /// <inheritdoc/>
     public Span Parameters => Aligned.Span(_parameters, ParameterCount);
@@ -78,7 +71,7 @@ partial class NormalizedNet : global::NetGen.ITrainableNetwork
     /// <param name="seed">The same seed gives the same weights on every machine.</param>
     public NormalizedNet(int seed = 0)
     {
-        var random = new SeededRandom(seed);
+        var random = new global::NetGen.SeededRandom(seed);
         Span theta = Parameters;
         // W⁽¹⁾: He normal (Init), N(0, σ²) with σ = √(2 / ((1 + slope²)·fan_in)), fan_in = 4, slope = 0f
         Initializers.HeNormal(theta.Slice(0, 20), 4, ref random, 0f);
@@ -140,10 +133,7 @@ partial class NormalizedNet : global::NetGen.ITrainableNetwork
         }
     }
 
-    /// <summary>
-    /// The forward pass kept for backprop, z⁽ˡ⁾ = W⁽ˡ⁾·a⁽ˡ⁻¹⁾ + b⁽ˡ⁾ and a⁽ˡ⁾ = f(z⁽ˡ⁾) layer by layer, each recorded (in registers when
-    /// it fits one, else in the caller's span); then the loss L, returned, and the output error δ⁽ᴸ⁾. Evaluate and Backprop call it.
-    /// </summary>
+    /// <summary>The forward pass kept for backprop (z⁽ˡ⁾, a⁽ˡ⁾ in registers or the caller's spans), then L (returned) and δ⁽ᴸ⁾.</summary>
     [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
     private float RecordForward(ReadOnlySpan x, ReadOnlySpan y, Span z1, Span a1, Span z2, Span a2, Span z3, Span a3, Span delta3)
     {
@@ -190,8 +180,7 @@ partial class NormalizedNet : global::NetGen.ITrainableNetwork
     public float Evaluate(ReadOnlySpan input, ReadOnlySpan target, Span output)
     {
         Guard.Length(output.Length, OutputSize, nameof(output), "NormalizedNet", nameof(OutputSize));
-        // Inference: the recorded forward pass with Training off (dropout is the identity, batch norm uses its running
-        // statistics); only ŷ and L are kept (ŷ is written straight into output).
+        // The recorded forward pass in inference mode (Training off); only ŷ and L are kept.
         float loss = RecordForward(input, target, stackalloc float[5], stackalloc float[5], stackalloc float[5], stackalloc float[5], stackalloc float[3], output, stackalloc float[3]);
         return loss;
     }
@@ -202,12 +191,9 @@ partial class NormalizedNet : global::NetGen.ITrainableNetwork
     /// <inheritdoc/>
     public float TrainStep(ReadOnlySpan input, ReadOnlySpan target, float learningRate) => Backprop(input, target, Parameters, new global::NetGen.SgdStep(learningRate));
 
-    /// <summary>
-    /// Backprop for one sample: the recorded forward pass, then δ layer by layer from the output down; each ∂L/∂θ goes to
-    /// <paramref name="step"/>, which adds it into <paramref name="into"/> = ∂L/∂θ (Backward) or steps θ ← θ − η·∂L/∂θ (TrainStep).
-    /// </summary>
+    /// <summary>Backprop for one sample: each ∂L/∂θ goes to <paramref name="step"/>, into ∂L/∂θ (Backward) or θ ← θ − η·∂L/∂θ (TrainStep).</summary>
     [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
-    private float Backprop<TStep>(ReadOnlySpan input, ReadOnlySpan target, Span into, TStep step) where TStep : struct, global::NetGen.IParameterStep
+    private float Backprop<TStep>(ReadOnlySpan x, ReadOnlySpan y, Span into, TStep step) where TStep : struct, global::NetGen.IParameterStep
     {
         if (Training)
         {
@@ -216,9 +202,8 @@ partial class NormalizedNet : global::NetGen.ITrainableNetwork
         Span z1 = _workspace.Buffer(0, 5), a1 = _workspace.Buffer(1, 5), delta1 = _workspace.Buffer(2, 5);
         Span z2 = _workspace.Buffer(3, 5), a2 = _workspace.Buffer(4, 5), delta2 = _workspace.Buffer(5, 5);
         Span z3 = _workspace.Buffer(7, 3), a3 = _workspace.Buffer(8, 3), delta3 = _workspace.Buffer(9, 3);
-        float loss = RecordForward(input, target, z1, a1, z2, a2, z3, a3, delta3);
+        float loss = RecordForward(x, y, z1, a1, z2, a2, z3, a3, delta3);
         ReadOnlySpan theta = Parameters;
-        ReadOnlySpan x = input;
 
         // ── Backward pass: ∂L/∂W⁽ˡ⁾ = δ⁽ˡ⁾·a⁽ˡ⁻¹⁾ᵀ, ∂L/∂b⁽ˡ⁾ = δ⁽ˡ⁾ into step, δ⁽ˡ⁻¹⁾ = (W⁽ˡ⁾ᵀ·δ⁽ˡ⁾) ⊙ f′(z⁽ˡ⁻¹⁾) with W⁽ˡ⁾ as it was ──
 
@@ -267,20 +252,10 @@ partial class NormalizedNet : global::NetGen.ITrainableNetwork
         return loss;
     }
 
-    /// <summary>
-    /// The forward pass over a batch kept for backprop (z⁽ˡ⁾, a⁽ˡ⁾ of every sample, row-major, in the workspace; dropout draws its
-    /// masks and batch norm uses the batch's statistics when <see cref="Training"/>), then each sample's loss and δ⁽ᴸ⁾.
-    /// BackpropBatch calls it. Returns Σᵦ Lᵦ.
-    /// </summary>
+    /// <summary>RecordForward for a batch, layer by layer over all its samples (rows of the workspace's buffers); returns Σᵦ Lᵦ.</summary>
     private float RecordForwardBatch(ReadOnlySpan inputs, ReadOnlySpan targets, int batchSize, Span losses)
     {
-        global::System.ArgumentOutOfRangeException.ThrowIfNegativeOrZero(batchSize);
-        Guard.Length(inputs.Length, batchSize * InputSize, nameof(inputs), "NormalizedNet", "InputSize × batchSize");
-        Guard.Length(targets.Length, batchSize * OutputSize, nameof(targets), "NormalizedNet", "OutputSize × batchSize");
-        if (losses.Length != 0)
-        {
-            Guard.Length(losses.Length, batchSize, nameof(losses), "NormalizedNet", "batchSize");
-        }
+        Guard.Batch(inputs.Length, targets.Length, losses.Length, batchSize, InputSize, OutputSize, "NormalizedNet");
         if (Training && batchSize < 2)
         {
             throw new global::System.ArgumentException("NormalizedNet has batch norm, which needs at least 2 samples per batch in training mode (or Training = false).", nameof(batchSize));
@@ -366,10 +341,7 @@ partial class NormalizedNet : global::NetGen.ITrainableNetwork
     public float TrainStepBatch(ReadOnlySpan inputs, ReadOnlySpan targets, int batchSize, float learningRate, Span losses = default) =>
         BackpropBatch(inputs, targets, batchSize, losses, Parameters, new global::NetGen.SgdStep(learningRate, batchSize));
 
-    /// <summary>
-    /// Backprop for a batch: the recorded forward pass over it, then δ layer by layer from the output down, each sample's
-    /// ∂L/∂θ term handed to <paramref name="step"/>: added into ∂L/∂θ (BackwardBatch) or θ ← θ − (η/B)·Σᵦ ∂Lᵦ/∂θ (TrainStepBatch).
-    /// </summary>
+    /// <summary>Backprop for a batch, as Backprop: each sample's ∂Lᵦ/∂θ goes to <paramref name="step"/> (for SGD, θ ← θ − (η/B)·Σᵦ ∂Lᵦ/∂θ).</summary>
     private float BackpropBatch<TStep>(ReadOnlySpan inputs, ReadOnlySpan targets, int batchSize, Span losses, Span into, TStep step) where TStep : struct, global::NetGen.IParameterStep
     {
         float total = RecordForwardBatch(inputs, targets, batchSize, losses);

@@ -12,11 +12,9 @@ using DropoutKernels = global::NetGen.Kernels.DropoutKernels;
 using Aligned = global::NetGen.Kernels.Aligned;
 using Guard = global::NetGen.Guard;
 using Initializers = global::NetGen.Initializers;
-using SeededRandom = global::NetGen.SeededRandom;
 using LayerInfo = global::NetGen.LayerInfo;
 using LayerKind = global::NetGen.LayerKind;
 using Activation = global::NetGen.Activation;
-using Workspace = global::NetGen.Workspace;
 
 namespace Demo;
 
@@ -34,22 +32,17 @@ namespace Demo;
 [global::System.CodeDom.Compiler.GeneratedCode("NetGen", "0.1.0")]
 partial class KerasMlp : global::NetGen.ITrainableNetwork
 {
-    /// <summary>Values in one input vector.</summary>
-    public const int InputSize = 10;
-    /// <summary>Values in one output vector.</summary>
-    public const int OutputSize = 1;
-    /// <summary>Floats in <see cref="Parameters"/>.</summary>
-    public const int ParameterCount = 769;
+    /// <summary>Values in one input vector, in one output vector, and floats in <see cref="Parameters"/>.</summary>
+    public const int InputSize = 10, OutputSize = 1, ParameterCount = 769;
 
     // θ (and ∂L/∂θ) live in pinned buffers whose part in use starts on a 64-byte cache-line boundary, so no 512-bit
     // load of a weight row straddles two cache lines; Parameters and Gradients are spans over that part.
     private readonly float[] _parameters = Aligned.Allocate(ParameterCount);
     private readonly float[] _gradients = Aligned.Allocate(ParameterCount);
     // Dropout's mask generator, continued from the initialisation's seeded stream.
-    private SeededRandom _random;
-    // Training's records of the forward pass (z⁽ˡ⁾, a⁽ˡ⁾, δ⁽ˡ⁾ of layers not kept in registers: one sample, aligned as θ)
-    // and of a batch (row-major, grown to the largest batch seen). Training belongs to one thread.
-    private readonly Workspace _workspace = new([64, 64, 64, 64, 64, 64], [64, 64, 64, 64, 64, 64, 1, 1, 1]);
+    private global::NetGen.SeededRandom _random;
+    // Training's records (z⁽ˡ⁾, a⁽ˡ⁾, δ⁽ˡ⁾ not kept in registers) of one sample and of a batch: training belongs to one thread.
+    private readonly global::NetGen.Workspace _workspace = new([64, 64, 64, 64, 64, 64], [64, 64, 64, 64, 64, 64, 1, 1, 1]);
 
     /// <inheritdoc/>
     public Span Parameters => Aligned.Span(_parameters, ParameterCount);
@@ -77,7 +70,7 @@ partial class KerasMlp : global::NetGen.ITrainableNetwork
     /// <param name="seed">The same seed gives the same weights on every machine.</param>
     public KerasMlp(int seed = 0)
     {
-        var random = new SeededRandom(seed);
+        var random = new global::NetGen.SeededRandom(seed);
         Span theta = Parameters;
         // W⁽¹⁾: He uniform for ReLU, U(−a, a) with a = √(6 / fan_in), fan_in = 10
         Initializers.HeUniform(theta.Slice(0, 640), 10, ref random);
@@ -157,10 +150,7 @@ partial class KerasMlp : global::NetGen.ITrainableNetwork
         }
     }
 
-    /// <summary>
-    /// The forward pass kept for backprop, z⁽ˡ⁾ = W⁽ˡ⁾·a⁽ˡ⁻¹⁾ + b⁽ˡ⁾ and a⁽ˡ⁾ = f(z⁽ˡ⁾) layer by layer, each recorded (in registers when
-    /// it fits one, else in the caller's span); then the loss L, returned, and the output error δ⁽ᴸ⁾. Evaluate and Backprop call it.
-    /// </summary>
+    /// <summary>The forward pass kept for backprop (z⁽ˡ⁾, a⁽ˡ⁾ in registers or the caller's spans), then L (returned) and δ⁽ᴸ⁾.</summary>
     [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
     private float RecordForward(ReadOnlySpan x, ReadOnlySpan y, bool training, Span z1, Span a1, Span a2, Span mask2, out float z3, out float a3, out float delta3)
     {
@@ -197,8 +187,7 @@ partial class KerasMlp : global::NetGen.ITrainableNetwork
     public float Evaluate(ReadOnlySpan input, ReadOnlySpan target, Span output)
     {
         Guard.Length(output.Length, OutputSize, nameof(output), "KerasMlp", nameof(OutputSize));
-        // Inference: the recorded forward pass with Training off (dropout is the identity, batch norm uses its running
-        // statistics); only ŷ and L are kept (ŷ is written straight into output).
+        // The recorded forward pass in inference mode (Training off); only ŷ and L are kept.
         float loss = RecordForward(input, target, false, stackalloc float[64], stackalloc float[64], stackalloc float[64], stackalloc float[64], out _, out float a3, out _);
         output[0] = a3;
         return loss;
@@ -210,18 +199,14 @@ partial class KerasMlp : global::NetGen.ITrainableNetwork
     /// <inheritdoc/>
     public float TrainStep(ReadOnlySpan input, ReadOnlySpan target, float learningRate) => Backprop(input, target, Parameters, new global::NetGen.SgdStep(learningRate));
 
-    /// <summary>
-    /// Backprop for one sample: the recorded forward pass, then δ layer by layer from the output down; each ∂L/∂θ goes to
-    /// <paramref name="step"/>, which adds it into <paramref name="into"/> = ∂L/∂θ (Backward) or steps θ ← θ − η·∂L/∂θ (TrainStep).
-    /// </summary>
+    /// <summary>Backprop for one sample: each ∂L/∂θ goes to <paramref name="step"/>, into ∂L/∂θ (Backward) or θ ← θ − η·∂L/∂θ (TrainStep).</summary>
     [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
-    private float Backprop<TStep>(ReadOnlySpan input, ReadOnlySpan target, Span into, TStep step) where TStep : struct, global::NetGen.IParameterStep
+    private float Backprop<TStep>(ReadOnlySpan x, ReadOnlySpan y, Span into, TStep step) where TStep : struct, global::NetGen.IParameterStep
     {
         Span z1 = _workspace.Buffer(0, 64), a1 = _workspace.Buffer(1, 64), delta1 = _workspace.Buffer(2, 64);
         Span a2 = _workspace.Buffer(3, 64), mask2 = _workspace.Buffer(4, 64), delta2 = _workspace.Buffer(5, 64);
-        float loss = RecordForward(input, target, Training, z1, a1, a2, mask2, out _, out _, out float delta3);
+        float loss = RecordForward(x, y, Training, z1, a1, a2, mask2, out _, out _, out float delta3);
         ReadOnlySpan theta = Parameters;
-        ReadOnlySpan x = input;
 
         // ── Backward pass: ∂L/∂W⁽ˡ⁾ = δ⁽ˡ⁾·a⁽ˡ⁻¹⁾ᵀ, ∂L/∂b⁽ˡ⁾ = δ⁽ˡ⁾ into step, δ⁽ˡ⁻¹⁾ = (W⁽ˡ⁾ᵀ·δ⁽ˡ⁾) ⊙ f′(z⁽ˡ⁻¹⁾) with W⁽ˡ⁾ as it was ──
 
@@ -249,20 +234,10 @@ partial class KerasMlp : global::NetGen.ITrainableNetwork
         return loss;
     }
 
-    /// <summary>
-    /// The forward pass over a batch kept for backprop (z⁽ˡ⁾, a⁽ˡ⁾ of every sample, row-major, in the workspace; dropout draws its
-    /// masks and batch norm uses the batch's statistics when <see cref="Training"/>), then each sample's loss and δ⁽ᴸ⁾.
-    /// BackpropBatch calls it. Returns Σᵦ Lᵦ.
-    /// </summary>
+    /// <summary>RecordForward for a batch, layer by layer over all its samples (rows of the workspace's buffers); returns Σᵦ Lᵦ.</summary>
     private float RecordForwardBatch(ReadOnlySpan inputs, ReadOnlySpan targets, int batchSize, Span losses)
     {
-        global::System.ArgumentOutOfRangeException.ThrowIfNegativeOrZero(batchSize);
-        Guard.Length(inputs.Length, batchSize * InputSize, nameof(inputs), "KerasMlp", "InputSize × batchSize");
-        Guard.Length(targets.Length, batchSize * OutputSize, nameof(targets), "KerasMlp", "OutputSize × batchSize");
-        if (losses.Length != 0)
-        {
-            Guard.Length(losses.Length, batchSize, nameof(losses), "KerasMlp", "batchSize");
-        }
+        Guard.Batch(inputs.Length, targets.Length, losses.Length, batchSize, InputSize, OutputSize, "KerasMlp");
         _workspace.EnsureBatch(batchSize);
         ReadOnlySpan theta = Parameters;
         Span bz1 = _workspace.Rows(0, batchSize), ba1 = _workspace.Rows(1, batchSize);
@@ -318,10 +293,7 @@ partial class KerasMlp : global::NetGen.ITrainableNetwork
     public float TrainStepBatch(ReadOnlySpan inputs, ReadOnlySpan targets, int batchSize, float learningRate, Span losses = default) =>
         BackpropBatch(inputs, targets, batchSize, losses, Parameters, new global::NetGen.SgdStep(learningRate, batchSize));
 
-    /// <summary>
-    /// Backprop for a batch: the recorded forward pass over it, then δ layer by layer from the output down, each sample's
-    /// ∂L/∂θ term handed to <paramref name="step"/>: added into ∂L/∂θ (BackwardBatch) or θ ← θ − (η/B)·Σᵦ ∂Lᵦ/∂θ (TrainStepBatch).
-    /// </summary>
+    /// <summary>Backprop for a batch, as Backprop: each sample's ∂Lᵦ/∂θ goes to <paramref name="step"/> (for SGD, θ ← θ − (η/B)·Σᵦ ∂Lᵦ/∂θ).</summary>
     private float BackpropBatch<TStep>(ReadOnlySpan inputs, ReadOnlySpan targets, int batchSize, Span losses, Span into, TStep step) where TStep : struct, global::NetGen.IParameterStep
     {
         float total = RecordForwardBatch(inputs, targets, batchSize, losses);

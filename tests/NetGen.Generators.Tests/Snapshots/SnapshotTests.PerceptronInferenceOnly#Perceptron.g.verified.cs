@@ -10,7 +10,6 @@ using Activations = global::NetGen.Kernels.Activations;
 using Aligned = global::NetGen.Kernels.Aligned;
 using Guard = global::NetGen.Guard;
 using Initializers = global::NetGen.Initializers;
-using SeededRandom = global::NetGen.SeededRandom;
 using LayerInfo = global::NetGen.LayerInfo;
 using LayerKind = global::NetGen.LayerKind;
 using Activation = global::NetGen.Activation;
@@ -27,12 +26,8 @@ using Activation = global::NetGen.Activation;
 [global::System.CodeDom.Compiler.GeneratedCode("NetGen", "0.1.0")]
 partial class Perceptron : global::NetGen.INetwork
 {
-    /// <summary>Values in one input vector.</summary>
-    public const int InputSize = 2;
-    /// <summary>Values in one output vector.</summary>
-    public const int OutputSize = 1;
-    /// <summary>Floats in <see cref="Parameters"/>.</summary>
-    public const int ParameterCount = 9;
+    /// <summary>Values in one input vector, in one output vector, and floats in <see cref="Parameters"/>.</summary>
+    public const int InputSize = 2, OutputSize = 1, ParameterCount = 9;
 
     // θ (and ∂L/∂θ) live in pinned buffers whose part in use starts on a 64-byte cache-line boundary, so no 512-bit
     // load of a weight row straddles two cache lines; Parameters and Gradients are spans over that part.
@@ -57,7 +52,7 @@ partial class Perceptron : global::NetGen.INetwork
     /// <param name="seed">The same seed gives the same weights on every machine.</param>
     public Perceptron(int seed = 0)
     {
-        var random = new SeededRandom(seed);
+        var random = new global::NetGen.SeededRandom(seed);
         Span theta = Parameters;
         // W⁽¹⁾: Xavier/Glorot uniform for step, U(−a, a) with a = √(6 / (fan_in + fan_out)), fan_in = 2, fan_out = 2
         Initializers.XavierUniform(theta.Slice(0, 4), 2, 2, ref random);

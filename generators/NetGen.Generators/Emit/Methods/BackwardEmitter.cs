@@ -62,10 +62,7 @@ internal static class BackwardEmitter
             parameters.Add(record.Type is null ? $"{context[Alias.Span]} {record.Name}" : $"out {record.Type} {record.Name}");
         }
         w.Line();
-        w.Line("/// <summary>");
-        w.Line("/// The forward pass kept for backprop, z⁽ˡ⁾ = W⁽ˡ⁾·a⁽ˡ⁻¹⁾ + b⁽ˡ⁾ and a⁽ˡ⁾ = f(z⁽ˡ⁾) layer by layer, each recorded (in registers when");
-        w.Line("/// it fits one, else in the caller's span); then the loss L, returned, and the output error δ⁽ᴸ⁾. Evaluate and Backprop call it.");
-        w.Line("/// </summary>");
+        w.Line("/// <summary>The forward pass kept for backprop (z⁽ˡ⁾, a⁽ˡ⁾ in registers or the caller's spans), then L (returned) and δ⁽ᴸ⁾.</summary>");
         w.Line(Inline);
         w.Open($"private float RecordForward({string.Join(", ", parameters)})");
         string guard = context[Alias.Guard];
@@ -80,9 +77,9 @@ internal static class BackwardEmitter
     }
 
     /// <summary>A RecordForward call: <paramref name="pass"/> gives each record's argument.</summary>
-    private static string RecordCall(EmitContext context, string training, System.Func<Record, string> pass)
+    private static string RecordCall(EmitContext context, string x, string y, string training, System.Func<Record, string> pass)
     {
-        var arguments = new List<string> { "input", "target" };
+        var arguments = new List<string> { x, y };
         if (context.RecordUsesTraining)
         {
             arguments.Add(training);
@@ -102,10 +99,9 @@ internal static class BackwardEmitter
         w.Line("/// <inheritdoc/>");
         w.Open($"public float Evaluate({context[Alias.ReadOnlySpan]} input, {context[Alias.ReadOnlySpan]} target, {context[Alias.Span]} output)");
         MembersEmitter.WriteGuards(w, context, "output");
-        w.Line("// Inference: the recorded forward pass with Training off (dropout is the identity, batch norm uses its running");
-        w.Line("// statistics); only ŷ and L are kept (ŷ is written straight into output).");
+        w.Line("// The recorded forward pass in inference mode (Training off); only ŷ and L are kept.");
         bool register = context.RecordForm(output) != Form.Span;
-        w.Line($"float loss = {RecordCall(context, "false", record =>
+        w.Line($"float loss = {RecordCall(context, "input", "target", "false", record =>
             record.Name == a ? (register ? $"out {record.Type} {a}" : "output")
             : record.Type is null ? $"stackalloc float[{Int(record.Length)}]" : "out _")};");
         if (register)
@@ -138,12 +134,9 @@ internal static class BackwardEmitter
         body.Line("return loss;");
 
         w.Line();
-        w.Line("/// <summary>");
-        w.Line("/// Backprop for one sample: the recorded forward pass, then δ layer by layer from the output down; each ∂L/∂θ goes to");
-        w.Line("/// <paramref name=\"step\"/>, which adds it into <paramref name=\"into\"/> = ∂L/∂θ (Backward) or steps θ ← θ − η·∂L/∂θ (TrainStep).");
-        w.Line("/// </summary>");
+        w.Line("/// <summary>Backprop for one sample: each ∂L/∂θ goes to <paramref name=\"step\"/>, into ∂L/∂θ (Backward) or θ ← θ − η·∂L/∂θ (TrainStep).</summary>");
         w.Line(Inline);
-        w.Open($"private float Backprop<TStep>({readOnlySpan} input, {readOnlySpan} target, {context[Alias.Span]} into, TStep step) where TStep : struct, global::NetGen.IParameterStep");
+        w.Open($"private float Backprop<TStep>({readOnlySpan} x, {readOnlySpan} y, {context[Alias.Span]} into, TStep step) where TStep : struct, global::NetGen.IParameterStep");
         foreach (LayerEmitter layer in context.Layers)
         {
             if (layer.BatchRequirement is { } requirement)
@@ -174,15 +167,11 @@ internal static class BackwardEmitter
                 w.Line($"{context[Alias.Span]} {string.Join(", ", spans)};");
             }
         }
-        w.Line($"float loss = {RecordCall(context, "Training", record =>
+        w.Line($"float loss = {RecordCall(context, "x", "y", "Training", record =>
             record.Type is null ? record.Name : body.Mentions(record.Name) ? $"out {record.Type} {record.Name}" : "out _")};");
         if (body.Mentions("theta"))
         {
             w.Line($"{readOnlySpan} theta = Parameters;");
-        }
-        if (body.Mentions("x"))
-        {
-            w.Line($"{readOnlySpan} x = input;");
         }
         w.Append(body);
         w.Close();

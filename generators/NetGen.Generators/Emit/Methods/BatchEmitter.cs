@@ -44,11 +44,7 @@ internal static class BatchEmitter
         body.Line("return total;");
 
         w.Line();
-        w.Line("/// <summary>");
-        w.Line("/// The forward pass over a batch kept for backprop (z⁽ˡ⁾, a⁽ˡ⁾ of every sample, row-major, in the workspace; dropout draws its");
-        w.Line("/// masks and batch norm uses the batch's statistics when <see cref=\"Training\"/>), then each sample's loss and δ⁽ᴸ⁾.");
-        w.Line("/// BackpropBatch calls it. Returns Σᵦ Lᵦ.");
-        w.Line("/// </summary>");
+        w.Line("/// <summary>RecordForward for a batch, layer by layer over all its samples (rows of the workspace's buffers); returns Σᵦ Lᵦ.</summary>");
         w.Open($"private float RecordForwardBatch({context[Alias.ReadOnlySpan]} inputs, {context[Alias.ReadOnlySpan]} targets, int batchSize, {context[Alias.Span]} losses)");
         WriteGuards(w, context);
         w.Line("_workspace.EnsureBatch(batchSize);");
@@ -86,12 +82,7 @@ internal static class BatchEmitter
     {
         NetworkSpec spec = context.Spec;
         string guard = context[Alias.Guard];
-        w.Line("global::System.ArgumentOutOfRangeException.ThrowIfNegativeOrZero(batchSize);");
-        w.Line($"{guard}.Length(inputs.Length, batchSize * InputSize, nameof(inputs), \"{spec.Name}\", \"InputSize × batchSize\");");
-        w.Line($"{guard}.Length(targets.Length, batchSize * OutputSize, nameof(targets), \"{spec.Name}\", \"OutputSize × batchSize\");");
-        w.Open("if (losses.Length != 0)");
-        w.Line($"{guard}.Length(losses.Length, batchSize, nameof(losses), \"{spec.Name}\", \"batchSize\");");
-        w.Close();
+        w.Line($"{guard}.Batch(inputs.Length, targets.Length, losses.Length, batchSize, InputSize, OutputSize, \"{spec.Name}\");");
         foreach (LayerEmitter layer in context.Layers)
         {
             if (layer.BatchRequirement is not null)
@@ -128,10 +119,7 @@ internal static class BatchEmitter
         body.Line("return total;");
 
         w.Line();
-        w.Line("/// <summary>");
-        w.Line("/// Backprop for a batch: the recorded forward pass over it, then δ layer by layer from the output down, each sample's");
-        w.Line("/// ∂L/∂θ term handed to <paramref name=\"step\"/>: added into ∂L/∂θ (BackwardBatch) or θ ← θ − (η/B)·Σᵦ ∂Lᵦ/∂θ (TrainStepBatch).");
-        w.Line("/// </summary>");
+        w.Line("/// <summary>Backprop for a batch, as Backprop: each sample's ∂Lᵦ/∂θ goes to <paramref name=\"step\"/> (for SGD, θ ← θ − (η/B)·Σᵦ ∂Lᵦ/∂θ).</summary>");
         w.Open($"private float BackpropBatch<TStep>({readOnlySpan} inputs, {readOnlySpan} targets, int batchSize, {span} losses, {span} into, TStep step) where TStep : struct, global::NetGen.IParameterStep");
         w.Line("float total = RecordForwardBatch(inputs, targets, batchSize, losses);");
         if (body.Mentions("theta"))

@@ -45,12 +45,8 @@ internal static class MembersEmitter
     {
         NetworkSpec spec = context.Spec;
         string span = context[Alias.Span], aligned = context[Alias.Aligned];
-        w.Line("/// <summary>Values in one input vector.</summary>");
-        w.Line($"public const int InputSize = {Int(spec.InputSize)};");
-        w.Line("/// <summary>Values in one output vector.</summary>");
-        w.Line($"public const int OutputSize = {Int(spec.OutputSize)};");
-        w.Line("/// <summary>Floats in <see cref=\"Parameters\"/>.</summary>");
-        w.Line($"public const int ParameterCount = {Int(spec.ParameterCount)};");
+        w.Line("/// <summary>Values in one input vector, in one output vector, and floats in <see cref=\"Parameters\"/>.</summary>");
+        w.Line($"public const int InputSize = {Int(spec.InputSize)}, OutputSize = {Int(spec.OutputSize)}, ParameterCount = {Int(spec.ParameterCount)};");
         w.Line();
         w.Line("// θ (and ∂L/∂θ) live in pinned buffers whose part in use starts on a 64-byte cache-line boundary, so no 512-bit");
         w.Line("// load of a weight row straddles two cache lines; Parameters and Gradients are spans over that part.");
@@ -67,13 +63,12 @@ internal static class MembersEmitter
         if (UsesRandom(context))
         {
             w.Line("// Dropout's mask generator, continued from the initialisation's seeded stream.");
-            w.Line($"private {context[Alias.SeededRandom]} _random;");
+            w.Line("private global::NetGen.SeededRandom _random;");
         }
         if (spec.IsTrainable)
         {
-            w.Line("// Training's records of the forward pass (z⁽ˡ⁾, a⁽ˡ⁾, δ⁽ˡ⁾ of layers not kept in registers: one sample, aligned as θ)");
-            w.Line("// and of a batch (row-major, grown to the largest batch seen). Training belongs to one thread.");
-            w.Line($"private readonly {context[Alias.Workspace]} _workspace = new([{string.Join(", ", context.FixedLengths)}], [{string.Join(", ", context.RowLengths)}]);");
+            w.Line("// Training's records (z⁽ˡ⁾, a⁽ˡ⁾, δ⁽ˡ⁾ not kept in registers) of one sample and of a batch: training belongs to one thread.");
+            w.Line($"private readonly global::NetGen.Workspace _workspace = new([{string.Join(", ", context.FixedLengths)}], [{string.Join(", ", context.RowLengths)}]);");
         }
         w.Line();
         w.Line("/// <inheritdoc/>");
@@ -159,7 +154,7 @@ internal static class MembersEmitter
         w.Open(weights is null ? $"public {spec.Name}(int seed = 0)" : $"public {spec.Name}(int seed)");
         if (body.Mentions("random"))
         {
-            w.Line($"var random = new {context[Alias.SeededRandom]}(seed);");
+            w.Line("var random = new global::NetGen.SeededRandom(seed);");
         }
         if (body.Mentions("theta"))
         {
