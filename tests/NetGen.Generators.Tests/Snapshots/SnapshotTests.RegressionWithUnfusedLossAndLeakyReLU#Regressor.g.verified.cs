@@ -179,6 +179,7 @@ partial class Regressor : global::NetGen.ITrainableNetwork
     }
 
     /// <inheritdoc/>
+    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
     public float Evaluate(ReadOnlySpan input, ReadOnlySpan target, Span output)
     {
         Guard.Length(output.Length, OutputSize, nameof(output), "Regressor", nameof(OutputSize));
@@ -188,9 +189,11 @@ partial class Regressor : global::NetGen.ITrainableNetwork
     }
 
     /// <inheritdoc/>
+    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
     public float Backward(ReadOnlySpan input, ReadOnlySpan target) => Backprop(input, target, Gradients, new global::NetGen.AddGradient());
 
     /// <inheritdoc/>
+    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
     public float TrainStep(ReadOnlySpan input, ReadOnlySpan target, float learningRate) => Backprop(input, target, Parameters, new global::NetGen.SgdStep(learningRate));
 
     /// <summary>Backprop for one sample: each ∂L/∂θ goes to <paramref name="step"/>, into ∂L/∂θ (Backward) or θ ← θ − η·∂L/∂θ (TrainStep).</summary>
