@@ -29,8 +29,7 @@ partial class Perceptron : global::NetGen.INetwork
     /// <summary>Values in one input vector, in one output vector, and floats in <see cref="Parameters"/>.</summary>
     public const int InputSize = 2, OutputSize = 1, ParameterCount = 9;
 
-    // θ (and ∂L/∂θ) live in pinned buffers whose part in use starts on a 64-byte cache-line boundary, so no 512-bit
-    // load of a weight row straddles two cache lines; Parameters and Gradients are spans over that part.
+    // θ and ∂L/∂θ: pinned buffers aligned to a 64-byte cache line (no 512-bit load of a row straddles two), seen as spans.
     private readonly float[] _parameters = Aligned.Allocate(ParameterCount);
 
     /// <inheritdoc/>

@@ -32,8 +32,7 @@ partial class XorNet : global::NetGen.ITrainableNetwork
     /// <summary>Values in one input vector, in one output vector, and floats in <see cref="Parameters"/>.</summary>
     public const int InputSize = 2, OutputSize = 1, ParameterCount = 17;
 
-    // θ (and ∂L/∂θ) live in pinned buffers whose part in use starts on a 64-byte cache-line boundary, so no 512-bit
-    // load of a weight row straddles two cache lines; Parameters and Gradients are spans over that part.
+    // θ and ∂L/∂θ: pinned buffers aligned to a 64-byte cache line (no 512-bit load of a row straddles two), seen as spans.
     private readonly float[] _parameters = Aligned.Allocate(ParameterCount);
     private readonly float[] _gradients = Aligned.Allocate(ParameterCount);
     // Training's records (z⁽ˡ⁾, a⁽ˡ⁾, δ⁽ˡ⁾ not kept in registers) of one sample and of a batch: training belongs to one thread.
@@ -155,18 +154,18 @@ partial class XorNet : global::NetGen.ITrainableNetwork
 
     /// <inheritdoc/>
     [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
-    public float Backward(ReadOnlySpan input, ReadOnlySpan target) => Backprop(input, target, Gradients, new global::NetGen.AddGradient());
-
+    public float Backward(ReadOnlySpan input, ReadOnlySpan target) => Backprop(input, target, new global::NetGen.AddGradient());
     /// <inheritdoc/>
     [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
-    public float TrainStep(ReadOnlySpan input, ReadOnlySpan target, float learningRate) => Backprop(input, target, Parameters, new global::NetGen.SgdStep(learningRate));
+    public float TrainStep(ReadOnlySpan input, ReadOnlySpan target, float learningRate) => Backprop(input, target, new global::NetGen.SgdStep(learningRate));
 
-    /// <summary>Backprop for one sample: each ∂L/∂θ goes to <paramref name="step"/>, into ∂L/∂θ (Backward) or θ ← θ − η·∂L/∂θ (TrainStep).</summary>
+    /// <summary>Backprop for one sample: each ∂L/∂θ goes to <paramref name="step"/>: added into ∂L/∂θ (Backward), or θ ← θ − η·∂L/∂θ (TrainStep).</summary>
     [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
-    private float Backprop<TStep>(ReadOnlySpan x, ReadOnlySpan y, Span into, TStep step) where TStep : struct, global::NetGen.IParameterStep
+    private float Backprop<TStep>(ReadOnlySpan x, ReadOnlySpan y, TStep step) where TStep : struct, global::NetGen.IParameterStep
     {
         float loss = RecordForward(x, y, out _, out V128 a1, out _, out _, out float delta2);
         ReadOnlySpan theta = Parameters;
+        Span into = step.IsSgd ? Parameters : Gradients; // where each ∂L/∂θ goes
 
         // ── Backward pass: ∂L/∂W⁽ˡ⁾ = δ⁽ˡ⁾·a⁽ˡ⁻¹⁾ᵀ, ∂L/∂b⁽ˡ⁾ = δ⁽ˡ⁾ into step, δ⁽ˡ⁻¹⁾ = (W⁽ˡ⁾ᵀ·δ⁽ˡ⁾) ⊙ f′(z⁽ˡ⁻¹⁾) with W⁽ˡ⁾ as it was ──
 
@@ -247,17 +246,17 @@ partial class XorNet : global::NetGen.ITrainableNetwork
 
     /// <inheritdoc/>
     public float BackwardBatch(ReadOnlySpan inputs, ReadOnlySpan targets, int batchSize, Span losses = default) =>
-        BackpropBatch(inputs, targets, batchSize, losses, Gradients, new global::NetGen.AddGradient());
-
+        BackpropBatch(inputs, targets, batchSize, losses, new global::NetGen.AddGradient());
     /// <inheritdoc/>
     public float TrainStepBatch(ReadOnlySpan inputs, ReadOnlySpan targets, int batchSize, float learningRate, Span losses = default) =>
-        BackpropBatch(inputs, targets, batchSize, losses, Parameters, new global::NetGen.SgdStep(learningRate, batchSize));
+        BackpropBatch(inputs, targets, batchSize, losses, new global::NetGen.SgdStep(learningRate, batchSize));
 
     /// <summary>Backprop for a batch, as Backprop: each sample's ∂Lᵦ/∂θ goes to <paramref name="step"/> (for SGD, θ ← θ − (η/B)·Σᵦ ∂Lᵦ/∂θ).</summary>
-    private float BackpropBatch<TStep>(ReadOnlySpan inputs, ReadOnlySpan targets, int batchSize, Span losses, Span into, TStep step) where TStep : struct, global::NetGen.IParameterStep
+    private float BackpropBatch<TStep>(ReadOnlySpan inputs, ReadOnlySpan targets, int batchSize, Span losses, TStep step) where TStep : struct, global::NetGen.IParameterStep
     {
         float total = RecordForwardBatch(inputs, targets, batchSize, losses);
         ReadOnlySpan theta = Parameters;
+        Span into = step.IsSgd ? Parameters : Gradients; // where each ∂L/∂θ goes
         Span ba1 = _workspace.Rows(1, batchSize), bd1 = _workspace.Rows(2, batchSize);
         Span bd2 = _workspace.Rows(5, batchSize);
 

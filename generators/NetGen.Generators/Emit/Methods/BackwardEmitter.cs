@@ -125,11 +125,10 @@ internal static class BackwardEmitter
         w.Line();
         w.Line("/// <inheritdoc/>");
         w.Line(NoInline);
-        w.Line($"public float Backward({readOnlySpan} input, {readOnlySpan} target) => Backprop(input, target, Gradients, new global::NetGen.AddGradient());");
-        w.Line();
+        w.Line($"public float Backward({readOnlySpan} input, {readOnlySpan} target) => Backprop(input, target, new global::NetGen.AddGradient());");
         w.Line("/// <inheritdoc/>");
         w.Line(NoInline);
-        w.Line($"public float TrainStep({readOnlySpan} input, {readOnlySpan} target, float learningRate) => Backprop(input, target, Parameters, new global::NetGen.SgdStep(learningRate));");
+        w.Line($"public float TrainStep({readOnlySpan} input, {readOnlySpan} target, float learningRate) => Backprop(input, target, new global::NetGen.SgdStep(learningRate));");
 
         SourceWriter body = w.Child(1);
         body.Line();
@@ -143,9 +142,9 @@ internal static class BackwardEmitter
         body.Line("return loss;");
 
         w.Line();
-        w.Line("/// <summary>Backprop for one sample: each ∂L/∂θ goes to <paramref name=\"step\"/>, into ∂L/∂θ (Backward) or θ ← θ − η·∂L/∂θ (TrainStep).</summary>");
+        w.Line("/// <summary>Backprop for one sample: each ∂L/∂θ goes to <paramref name=\"step\"/>: added into ∂L/∂θ (Backward), or θ ← θ − η·∂L/∂θ (TrainStep).</summary>");
         w.Line(Inline);
-        w.Open($"private float Backprop<TStep>({readOnlySpan} x, {readOnlySpan} y, {context[Alias.Span]} into, TStep step) where TStep : struct, global::NetGen.IParameterStep");
+        w.Open($"private float Backprop<TStep>({readOnlySpan} x, {readOnlySpan} y, TStep step) where TStep : struct, global::NetGen.IParameterStep");
         foreach (LayerEmitter layer in context.Layers)
         {
             if (layer.BatchRequirement is { } requirement)
@@ -182,6 +181,7 @@ internal static class BackwardEmitter
         {
             w.Line($"{readOnlySpan} theta = Parameters;");
         }
+        w.Line($"{context[Alias.Span]} into = step.IsSgd ? Parameters : Gradients; // where each ∂L/∂θ goes");
         w.Append(body);
         w.Close();
     }

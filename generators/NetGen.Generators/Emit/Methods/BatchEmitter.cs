@@ -101,11 +101,10 @@ internal static class BatchEmitter
         w.Line();
         w.Line("/// <inheritdoc/>");
         w.Line($"public float BackwardBatch({readOnlySpan} inputs, {readOnlySpan} targets, int batchSize, {span} losses = default) =>");
-        w.Line("    BackpropBatch(inputs, targets, batchSize, losses, Gradients, new global::NetGen.AddGradient());");
-        w.Line();
+        w.Line("    BackpropBatch(inputs, targets, batchSize, losses, new global::NetGen.AddGradient());");
         w.Line("/// <inheritdoc/>");
         w.Line($"public float TrainStepBatch({readOnlySpan} inputs, {readOnlySpan} targets, int batchSize, float learningRate, {span} losses = default) =>");
-        w.Line("    BackpropBatch(inputs, targets, batchSize, losses, Parameters, new global::NetGen.SgdStep(learningRate, batchSize));");
+        w.Line("    BackpropBatch(inputs, targets, batchSize, losses, new global::NetGen.SgdStep(learningRate, batchSize));");
 
         SourceWriter body = w.Child(1);
         body.Line();
@@ -120,12 +119,13 @@ internal static class BatchEmitter
 
         w.Line();
         w.Line("/// <summary>Backprop for a batch, as Backprop: each sample's ∂Lᵦ/∂θ goes to <paramref name=\"step\"/> (for SGD, θ ← θ − (η/B)·Σᵦ ∂Lᵦ/∂θ).</summary>");
-        w.Open($"private float BackpropBatch<TStep>({readOnlySpan} inputs, {readOnlySpan} targets, int batchSize, {span} losses, {span} into, TStep step) where TStep : struct, global::NetGen.IParameterStep");
+        w.Open($"private float BackpropBatch<TStep>({readOnlySpan} inputs, {readOnlySpan} targets, int batchSize, {span} losses, TStep step) where TStep : struct, global::NetGen.IParameterStep");
         w.Line("float total = RecordForwardBatch(inputs, targets, batchSize, losses);");
         if (body.Mentions("theta"))
         {
             w.Line($"{readOnlySpan} theta = Parameters;");
         }
+        w.Line($"{span} into = step.IsSgd ? Parameters : Gradients; // where each ∂L/∂θ goes");
         WriteBatchSpans(w, context, body);
         w.Append(body);
         w.Close();

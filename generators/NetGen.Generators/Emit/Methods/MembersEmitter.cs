@@ -48,8 +48,7 @@ internal static class MembersEmitter
         w.Line("/// <summary>Values in one input vector, in one output vector, and floats in <see cref=\"Parameters\"/>.</summary>");
         w.Line($"public const int InputSize = {Int(spec.InputSize)}, OutputSize = {Int(spec.OutputSize)}, ParameterCount = {Int(spec.ParameterCount)};");
         w.Line();
-        w.Line("// θ (and ∂L/∂θ) live in pinned buffers whose part in use starts on a 64-byte cache-line boundary, so no 512-bit");
-        w.Line("// load of a weight row straddles two cache lines; Parameters and Gradients are spans over that part.");
+        w.Line("// θ and ∂L/∂θ: pinned buffers aligned to a 64-byte cache line (no 512-bit load of a row straddles two), seen as spans.");
         w.Line($"private readonly float[] _parameters = {aligned}.Allocate(ParameterCount);");
         if (spec.IsTrainable)
         {
