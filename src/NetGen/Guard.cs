@@ -32,6 +32,30 @@ public static class Guard
         }
     }
 
+    /// <summary>
+    /// The checks of a mini-batch method (BackwardBatch, TrainStepBatch): at least one sample, <paramref name="inputs"/> and
+    /// <paramref name="targets"/> values for exactly <paramref name="batchSize"/> samples, and no losses span or one value per sample.
+    /// </summary>
+    /// <param name="inputs">The inputs span's length.</param>
+    /// <param name="targets">The targets span's length.</param>
+    /// <param name="losses">The losses span's length (0: not wanted).</param>
+    /// <param name="batchSize">The number of samples.</param>
+    /// <param name="inputSize">The network's InputSize.</param>
+    /// <param name="outputSize">The network's OutputSize.</param>
+    /// <param name="network">The network's name, for the messages.</param>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="batchSize"/> is not positive.</exception>
+    /// <exception cref="ArgumentException">A length does not match (the exception names the span).</exception>
+    public static void Batch(int inputs, int targets, int losses, int batchSize, int inputSize, int outputSize, string network)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(batchSize);
+        Length(inputs, batchSize * inputSize, nameof(inputs), network, "InputSize × batchSize");
+        Length(targets, batchSize * outputSize, nameof(targets), network, "OutputSize × batchSize");
+        if (losses != 0)
+        {
+            Length(losses, batchSize, nameof(losses), network, nameof(batchSize));
+        }
+    }
+
     /// <summary>Throws the <see cref="ArgumentException"/> that <see cref="Length"/> describes.</summary>
     [DoesNotReturn]
     public static void ThrowLength(int actual, int expected, string paramName, string network, string sizeName) =>

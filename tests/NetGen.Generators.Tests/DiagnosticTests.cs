@@ -114,7 +114,8 @@ public class DiagnosticTests
     [InlineData("public [|Net|](int size) { }", "Net(int)")]
     [InlineData("public class [|Parameters|] { }", "Parameters")]
     [InlineData("int INetwork.[|OutputSize|] => 1;", "INetwork.OutputSize")]
-    [InlineData("private readonly float[] [|_delta2|] = new float[1];", "_delta2")]
+    [InlineData("private readonly float[] [|_workspace|] = new float[1];", "_workspace")]
+    [InlineData("private void [|RecordForward|]() { }", "RecordForward")]
     [InlineData("public static float [|Backward|] = 0;", "Backward")]
     public void NG1005_DeclaresAGeneratedMember_PointsAtTheMember(string member, string name)
     {

@@ -53,6 +53,8 @@ public class PackageConsumerTests
                 Assert.Equal(version, Field("version"));
                 Assert.Equal("README.md", Field("readme"));
                 Assert.Equal("LICENSE", Field("license"));
+                // The release notes are the version's section of CHANGELOG.md.
+                Assert.StartsWith("### Added", Field("releaseNotes"), StringComparison.Ordinal);
                 // The generator ships inside the package, never as a dependency.
                 Assert.DoesNotContain(metadata.Descendants(), e => e.Name.LocalName == "dependency");
             }
@@ -118,7 +120,7 @@ public class PackageConsumerTests
         {
             CopyFolder(Path.Combine(root, folder), Path.Combine(target, folder));
         }
-        foreach (string file in new[] { "Directory.Build.props", "global.json", "LICENSE" })
+        foreach (string file in new[] { "Directory.Build.props", "global.json", "LICENSE", "CHANGELOG.md", ".editorconfig" })
         {
             File.Copy(Path.Combine(root, file), Path.Combine(target, file));
         }

@@ -1,10 +1,9 @@
 using System.Globalization;
 using System.Text;
-using NetGen.Generators.Model;
 
 namespace NetGen.Generators.Emit;
 
-/// <summary>The textbook's notation for comments (a⁽ˡ⁾, W⁽ˡ⁾, θ[a..b)) and invariant C# literals.</summary>
+/// <summary>The textbook's notation for comments (a⁽ˡ⁾, W⁽ˡ⁾, θ[a..b)) and invariant C# literals. Activation and loss notation: <see cref="ActivationEmitter"/>, <see cref="LossEmitter"/>.</summary>
 internal static class Notation
 {
     private const string SuperscriptDigits = "⁰¹²³⁴⁵⁶⁷⁸⁹";
@@ -39,47 +38,6 @@ internal static class Notation
         return text + "f";
     }
 
-    public static string Name(ActivationKind kind, float slope) => kind switch
-    {
-        ActivationKind.Identity => "identity",
-        ActivationKind.Step => "step",
-        ActivationKind.Sign => "sign",
-        ActivationKind.Sigmoid => "sigmoid",
-        ActivationKind.Tanh => "tanh",
-        ActivationKind.ReLU => "ReLU",
-        ActivationKind.LeakyReLU => "LeakyReLU (slope " + slope.ToString("R", CultureInfo.InvariantCulture) + ")",
-        ActivationKind.GELU => "GELU",
-        ActivationKind.Softmax => "softmax",
-        _ => kind.ToString(),
-    };
-
-    /// <summary>f written as a function symbol: σ, tanh, ReLU …</summary>
-    public static string Function(ActivationKind kind) => kind switch
-    {
-        ActivationKind.Identity => "",
-        ActivationKind.Step => "step",
-        ActivationKind.Sign => "sign",
-        ActivationKind.Sigmoid => "σ",
-        ActivationKind.Tanh => "tanh",
-        ActivationKind.ReLU => "ReLU",
-        ActivationKind.LeakyReLU => "LeakyReLU",
-        ActivationKind.GELU => "GELU",
-        ActivationKind.Softmax => "softmax",
-        _ => kind.ToString(),
-    };
-
-    /// <summary>f′ in terms of the stored z⁽ˡ⁾ and a⁽ˡ⁾.</summary>
-    public static string Derivative(ActivationKind kind, float slope, int layer) => kind switch
-    {
-        ActivationKind.Identity => "identity′ = 1",
-        ActivationKind.Step => "step′ = 0: no gradient flows back through a step",
-        ActivationKind.Sign => "sign′ = 0: no gradient flows back through a sign",
-        ActivationKind.Sigmoid => $"σ′(z{Sup(layer)}) = a{Sup(layer)} ⊙ (1 − a{Sup(layer)})",
-        ActivationKind.Tanh => $"tanh′(z{Sup(layer)}) = 1 − (a{Sup(layer)})²",
-        ActivationKind.ReLU => $"ReLU′(z{Sup(layer)}) = 1 where z{Sup(layer)} > 0, else 0",
-        ActivationKind.LeakyReLU => $"LeakyReLU′(z{Sup(layer)}) = 1 where z{Sup(layer)} > 0, else {slope.ToString("R", CultureInfo.InvariantCulture)}",
-        ActivationKind.GELU => $"GELU′(z{Sup(layer)}) = Φ(z{Sup(layer)}) + z{Sup(layer)}·φ(z{Sup(layer)})",
-        ActivationKind.Softmax => $"softmax Jacobian-vector product: δₖ = aₖ·(gₖ − Σⱼ aⱼ·gⱼ), a = a{Sup(layer)}",
-        _ => kind.ToString(),
-    };
+    /// <summary>A value as written in a comment: 0.5, 1E-05.</summary>
+    public static string Number(float value) => value.ToString("R", CultureInfo.InvariantCulture);
 }

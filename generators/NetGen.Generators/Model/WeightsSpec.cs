@@ -1,6 +1,3 @@
-using System;
-using System.Collections.Generic;
-
 namespace NetGen.Generators.Model;
 
 /// <summary>The <c>Weights = "…"</c> argument of one [Network]: the path as written and where it is written (for diagnostics).</summary>
@@ -41,57 +38,6 @@ internal sealed record TensorSpec(string Name, int Offset, EquatableArray<int> S
     }
 
     public string ShapeText => "[" + string.Join(", ", Shape) + "]";
-
-    /// <summary>
-    /// The tensors of a network in state-dict order. The Sequential has one module per layer (Linear, Dropout, BatchNorm1d)
-    /// plus one per activation other than identity, so <c>[Dense(32, ReLU)][Dropout(0.5)][Dense(10, Softmax)]</c> is
-    /// <c>Sequential(Linear, ReLU, Dropout, Linear, Softmax)</c>: <c>0.*</c>, <c>3.*</c>. Must agree with NetGen.IO.StateDict.
-    /// </summary>
-    public static IReadOnlyList<TensorSpec> For(NetworkSpec spec)
-    {
-        var tensors = new List<TensorSpec>(2 * spec.Layers.Count);
-        foreach ((LayerSpec layer, string prefix) in Modules(spec))
-        {
-            if (layer.Kind == LayerKindSpec.Dense)
-            {
-                tensors.Add(new TensorSpec(prefix + "weight", layer.WeightOffset, new EquatableArray<int>(new[] { layer.Units, layer.Inputs })));
-                tensors.Add(new TensorSpec(prefix + "bias", layer.BiasOffset, new EquatableArray<int>(new[] { layer.Units })));
-            }
-            else if (layer.Kind == LayerKindSpec.BatchNorm)
-            {
-                var features = new EquatableArray<int>(new[] { layer.Units });
-                tensors.Add(new TensorSpec(prefix + "weight", layer.WeightOffset, features));
-                tensors.Add(new TensorSpec(prefix + "bias", layer.BiasOffset, features));
-                tensors.Add(new TensorSpec(prefix + "running_mean", layer.StatisticsOffset, features, Statistics: true));
-                tensors.Add(new TensorSpec(prefix + "running_var", layer.StatisticsOffset + layer.Units, features, Statistics: true));
-            }
-        }
-        return tensors;
-    }
-
-    /// <summary>PyTorch's <c>num_batches_tracked</c> of each batch-norm module: accepted in a file, never required, not stored.</summary>
-    public static ISet<string> BatchCounters(NetworkSpec spec)
-    {
-        var names = new HashSet<string>(StringComparer.Ordinal);
-        foreach ((LayerSpec layer, string prefix) in Modules(spec))
-        {
-            if (layer.Kind == LayerKindSpec.BatchNorm)
-            {
-                names.Add(prefix + "num_batches_tracked");
-            }
-        }
-        return names;
-    }
-
-    private static IEnumerable<(LayerSpec Layer, string Prefix)> Modules(NetworkSpec spec)
-    {
-        int module = 0;
-        foreach (LayerSpec layer in spec.Layers)
-        {
-            yield return (layer, module.ToString(System.Globalization.CultureInfo.InvariantCulture) + ".");
-            module += layer.Kind == LayerKindSpec.Dropout || layer.Activation == ActivationKind.Identity ? 1 : 2;
-        }
-    }
 }
 
 /// <summary>A tensor as a NetGen weight file declares it. Values are the JSON number tokens, validated, not yet converted.</summary>

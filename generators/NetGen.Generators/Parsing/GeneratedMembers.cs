@@ -1,5 +1,4 @@
 using System.Collections.Generic;
-using System.Globalization;
 using NetGen.Generators.Model;
 
 namespace NetGen.Generators.Parsing;
@@ -35,11 +34,12 @@ internal static class GeneratedMembers
 
     public static IEnumerable<GeneratedMember> For(bool trainable, IReadOnlyList<LayerKindSpec> layers)
     {
-        bool batchNorm = false, dropout = false;
+        bool statistics = false, random = false;
         foreach (LayerKindSpec kind in layers)
         {
-            batchNorm |= kind == LayerKindSpec.BatchNorm;
-            dropout |= kind == LayerKindSpec.Dropout;
+            LayerRule rule = LayerRules.ForKind(kind);
+            statistics |= rule.HasStatistics;
+            random |= rule.UsesRandom;
         }
         yield return new GeneratedMember("InputSize", GeneratedMemberKind.Value, "the input size constant");
         yield return new GeneratedMember("OutputSize", GeneratedMemberKind.Value, "the output size constant");
@@ -51,7 +51,7 @@ internal static class GeneratedMembers
         yield return new GeneratedMember("OutputSize", GeneratedMemberKind.ExplicitINetwork, "INetwork.OutputSize");
         yield return new GeneratedMember("ParameterCount", GeneratedMemberKind.ExplicitINetwork, "INetwork.ParameterCount");
         yield return new GeneratedMember("Layers", GeneratedMemberKind.ExplicitINetwork, "INetwork.Layers");
-        if (batchNorm)
+        if (statistics)
         {
             yield return new GeneratedMember("_statistics", GeneratedMemberKind.Value, "batch norm's running statistics");
             yield return new GeneratedMember("RunningStatistics", GeneratedMemberKind.Value, "batch norm's running statistics");
@@ -60,7 +60,7 @@ internal static class GeneratedMembers
         {
             yield return new GeneratedMember("RunningStatistics", GeneratedMemberKind.ExplicitINetwork, "INetwork.RunningStatistics");
         }
-        if (dropout)
+        if (random)
         {
             yield return new GeneratedMember("_random", GeneratedMemberKind.Value, "dropout's mask generator");
         }
@@ -72,6 +72,7 @@ internal static class GeneratedMembers
             yield break;
         }
         yield return new GeneratedMember("_gradients", GeneratedMemberKind.Value, "the gradient buffer");
+        yield return new GeneratedMember("_workspace", GeneratedMemberKind.Value, "the training buffers");
         yield return new GeneratedMember("Gradients", GeneratedMemberKind.Value, "the gradient span");
         yield return new GeneratedMember("ZeroGradients", GeneratedMemberKind.Method, "clears the gradients");
         yield return new GeneratedMember("Training", GeneratedMemberKind.Value, "the training-mode switch");
@@ -80,21 +81,11 @@ internal static class GeneratedMembers
         yield return new GeneratedMember("BackwardBatch", GeneratedMemberKind.Method, "the mini-batch backward pass", ReadOnlySpan, ReadOnlySpan, "int", Span);
         yield return new GeneratedMember("TrainStep", GeneratedMemberKind.Method, "the fused SGD step", ReadOnlySpan, ReadOnlySpan, "float");
         yield return new GeneratedMember("TrainStepBatch", GeneratedMemberKind.Method, "the fused mini-batch SGD step", ReadOnlySpan, ReadOnlySpan, "int", "float", Span);
-        yield return new GeneratedMember("EnsureBatchCapacity", GeneratedMemberKind.Method, "the batch buffers' growth", "int");
-        yield return new GeneratedMember("_batchCapacity", GeneratedMemberKind.Value, "the batch buffers' capacity");
-        for (int i = 0; i < layers.Count; i++)
-        {
-            string n = (i + 1).ToString(CultureInfo.InvariantCulture);
-            bool isDropout = layers[i] == LayerKindSpec.Dropout;
-            string[] buffers = isDropout
-                ? new[] { "_a", "_delta", "_mask", "_ba", "_bd", "_bm" }
-                : layers[i] == LayerKindSpec.BatchNorm
-                    ? new[] { "_z", "_a", "_delta", "_bz", "_ba", "_bd", "_bx", "_bi" }
-                    : new[] { "_z", "_a", "_delta", "_bz", "_ba", "_bd" };
-            foreach (string buffer in buffers)
-            {
-                yield return new GeneratedMember(buffer + n, GeneratedMemberKind.Value, $"a training buffer of layer {n}");
-            }
-        }
+        // The private forward passes that keep z⁽ˡ⁾ and a⁽ˡ⁾ for backprop and the backprop passes: their parameters depend on
+        // the layers (or are generic), so any member of the same name collides.
+        yield return new GeneratedMember("RecordForward", GeneratedMemberKind.Value, "the forward pass kept for backprop");
+        yield return new GeneratedMember("RecordForwardBatch", GeneratedMemberKind.Value, "the batched forward pass kept for backprop");
+        yield return new GeneratedMember("Backprop", GeneratedMemberKind.Value, "the backward pass shared by Backward and TrainStep");
+        yield return new GeneratedMember("BackpropBatch", GeneratedMemberKind.Value, "the batched backward pass shared by BackwardBatch and TrainStepBatch");
     }
 }

@@ -17,19 +17,17 @@ namespace NetGen.Generators.Parsing;
 /// so it lives only for the duration of one parse or one analyzer callback and never enters the incremental pipeline.
 /// </summary>
 /// <remarks>
-/// To add a layer kind (as [Dropout] and [BatchNorm] were): add its attribute's metadata name and a
-/// <see cref="LayerDeclaration"/> subclass here (an <see cref="ActivationLayerDeclaration"/> if it has an activation, so
-/// the fit rules see it), read it in <see cref="ReadLayer"/>, turn it into a <see cref="LayerSpec"/> in
-/// <see cref="NetworkParser"/>'s BuildLayers, list the members it makes the emitter write in <see cref="GeneratedMembers"/>,
-/// and add any shape or fit rules. Argument problems found while reading are NG1004 diagnostics in <see cref="Problems"/>.
+/// A layer kind is one <see cref="LayerRule"/> in <c>Parsing/Layers</c>, listed in <see cref="LayerRules"/>: it reads the
+/// kind's attribute into a <see cref="LayerDeclaration"/> and builds its model record (docs/architecture.md, "Adding a
+/// layer kind"). Argument problems found while reading are NG1004 diagnostics in <see cref="Problems"/>.
 /// </remarks>
 internal sealed class NetworkDeclaration
 {
     public const string NetworkAttributeName = "NetGen.NetworkAttribute";
     public const string InputAttributeName = "NetGen.InputAttribute";
-    public const string DenseAttributeName = "NetGen.DenseAttribute";
-    public const string DropoutAttributeName = "NetGen.DropoutAttribute";
-    public const string BatchNormAttributeName = "NetGen.BatchNormAttribute";
+
+    /// <summary>The largest value of <c>NetGen.Activation</c> (from its mirror, <see cref="ActivationKind"/>).</summary>
+    public static readonly int MaxActivation = System.Linq.Enumerable.Max((int[])System.Enum.GetValues(typeof(ActivationKind)));
 
     private readonly Compilation _compilation;
 
@@ -187,125 +185,16 @@ internal sealed class NetworkDeclaration
         }
     }
 
-    /// <summary>One case per layer kind; attributes that are not layers return null.</summary>
+    /// <summary>[Input], or the layer whose rule (<see cref="LayerRules"/>) reads this attribute; other attributes return null.</summary>
     private LayerDeclaration? ReadLayer(AttributeData attribute, int number, CancellationToken cancellationToken)
     {
-        switch (NameOf(attribute))
+        string? name = NameOf(attribute);
+        if (name == InputAttributeName)
         {
-            case InputAttributeName:
-            {
-                int? size = ReadInt(attribute, 0, "Input", "expected a constant int size, as in [Input(64)]", cancellationToken);
-                return new InputDeclaration(attribute, size);
-            }
-            case DenseAttributeName:
-            {
-                HashSet<string> unbound = CheckNamedArgumentsBound(attribute, "Dense", cancellationToken);
-                int? units = ReadInt(attribute, 0, "Dense", "expected a constant int unit count, as in [Dense(32, Activation.ReLU)]", cancellationToken);
-                ActivationKind? activation = ActivationKind.Identity;
-                bool activationGiven = attribute.ConstructorArguments.Length > 1 && AttributeLocations.HasArgument(attribute, 1, cancellationToken);
-                if (attribute.ConstructorArguments.Length > 1)
-                {
-                    if (TryEnum(attribute.ConstructorArguments[1], "Activation", (int)ActivationKind.Softmax, out int a))
-                    {
-                        activation = (ActivationKind)a;
-                    }
-                    else
-                    {
-                        activation = null;
-                        Problem(AttributeLocations.Argument(attribute, 1, cancellationToken), "Dense", "the activation is not a known Activation value");
-                    }
-                }
-                float? slope = ReadSlope(attribute, unbound, "Dense", cancellationToken);
-                WeightInitKind init = WeightInitKind.Default;
-                float initScale = 0.05f;
-                bool initOk = true;
-                foreach (KeyValuePair<string, TypedConstant> named in attribute.NamedArguments)
-                {
-                    if (unbound.Contains(named.Key))
-                    {
-                        continue;
-                    }
-                    if (named.Key == "Init")
-                    {
-                        initOk &= TryEnum(named.Value, "WeightInit", (int)WeightInitKind.Normal, out int i);
-                        init = (WeightInitKind)i;
-                    }
-                    else if (named.Key == "InitScale")
-                    {
-                        bool ok = TryFloat(named.Value, out float f) && f > 0f && !float.IsInfinity(f);
-                        initOk &= ok;
-                        initScale = ok ? f : initScale;
-                    }
-                }
-                if (!initOk)
-                {
-                    Problem(AttributeLocations.Attribute(attribute, cancellationToken), "Dense", "Init must be a WeightInit value and InitScale a positive finite float");
-                }
-                return new DenseDeclaration(attribute, number, units, activation, activationGiven, slope) { Init = init, InitScale = initScale };
-            }
-            case DropoutAttributeName:
-            {
-                ImmutableArray<TypedConstant> args = attribute.ConstructorArguments;
-                double? rate = null;
-                if (attribute.AttributeConstructor is not null && args.Length > 0 && args[0].Kind == TypedConstantKind.Primitive
-                    && args[0].Value is double p && p >= 0 && p < 1 && (float)p < 1f)
-                {
-                    rate = p;
-                }
-                else
-                {
-                    Problem(AttributeLocations.Argument(attribute, 0, cancellationToken), "Dropout", "the rate p must be a constant with 0 ≤ p < 1, as in [Dropout(0.5)]");
-                }
-                return new DropoutDeclaration(attribute, number, rate);
-            }
-            case BatchNormAttributeName:
-            {
-                HashSet<string> unbound = CheckNamedArgumentsBound(attribute, "BatchNorm", cancellationToken);
-                ActivationKind? activation = ActivationKind.Identity;
-                bool activationGiven = attribute.ConstructorArguments.Length > 0 && AttributeLocations.HasArgument(attribute, 0, cancellationToken);
-                if (attribute.AttributeConstructor is null)
-                {
-                    activation = null;
-                    Problem(AttributeLocations.Attribute(attribute, cancellationToken), "BatchNorm", "expected an optional Activation, as in [BatchNorm(Activation.ReLU)]");
-                }
-                else if (attribute.ConstructorArguments.Length > 0)
-                {
-                    if (TryEnum(attribute.ConstructorArguments[0], "Activation", (int)ActivationKind.Softmax, out int a))
-                    {
-                        activation = (ActivationKind)a;
-                    }
-                    else
-                    {
-                        activation = null;
-                        Problem(AttributeLocations.Argument(attribute, 0, cancellationToken), "BatchNorm", "the activation is not a known Activation value");
-                    }
-                }
-                float momentum = 0.1f, epsilon = 1e-5f, slope = 0.01f;
-                bool ok = true;
-                foreach (KeyValuePair<string, TypedConstant> named in attribute.NamedArguments)
-                {
-                    if (unbound.Contains(named.Key))
-                    {
-                        continue;
-                    }
-                    bool read = TryFloat(named.Value, out float value);
-                    switch (named.Key)
-                    {
-                        case "Momentum": ok &= read && value >= 0f && value <= 1f; momentum = value; break;
-                        case "Epsilon": ok &= read && value > 0f && !float.IsInfinity(value); epsilon = value; break;
-                        case "NegativeSlope": ok &= read && !float.IsNaN(value) && !float.IsInfinity(value); slope = value; break;
-                    }
-                }
-                if (!ok)
-                {
-                    Problem(AttributeLocations.Attribute(attribute, cancellationToken), "BatchNorm",
-                        "Momentum must be in [0, 1], Epsilon a positive finite float and NegativeSlope a finite float");
-                }
-                return new BatchNormDeclaration(attribute, number, activation, activationGiven, ok ? slope : null, momentum, epsilon);
-            }
-            default:
-                return null;
+            int? size = ReadInt(attribute, 0, "Input", "expected a constant int size, as in [Input(64)]", cancellationToken);
+            return new InputDeclaration(attribute, size);
         }
+        return LayerRules.ForAttribute(name)?.Read(this, attribute, number, cancellationToken);
     }
 
     /// <summary>
@@ -314,7 +203,7 @@ internal sealed class NetworkDeclaration
     /// compare with the syntax, or the attribute would silently read as something the user did not write.
     /// </summary>
     /// <returns>The names of the unbound arguments, which the caller must not read.</returns>
-    private HashSet<string> CheckNamedArgumentsBound(AttributeData attribute, string kind, CancellationToken cancellationToken)
+    internal HashSet<string> CheckNamedArgumentsBound(AttributeData attribute, string kind, CancellationToken cancellationToken)
     {
         var unbound = new HashSet<string>();
         if (attribute.ApplicationSyntaxReference?.GetSyntax(cancellationToken) is not AttributeSyntax { ArgumentList: { } list } syntax)
@@ -345,7 +234,7 @@ internal sealed class NetworkDeclaration
         return unbound;
     }
 
-    private int? ReadInt(AttributeData attribute, int index, string kind, string expected, CancellationToken cancellationToken)
+    internal int? ReadInt(AttributeData attribute, int index, string kind, string expected, CancellationToken cancellationToken)
     {
         ImmutableArray<TypedConstant> args = attribute.ConstructorArguments;
         if (attribute.AttributeConstructor is null || index >= args.Length
@@ -357,11 +246,11 @@ internal sealed class NetworkDeclaration
         return value;
     }
 
-    private void Problem(LocationInfo? location, string kind, string detail) =>
+    internal void Problem(LocationInfo? location, string kind, string detail) =>
         Problems.Add(new DiagnosticInfo(DiagnosticDescriptors.InvalidAttributeArgument.Id, location, new EquatableArray<string>(new[] { kind, detail })));
 
     /// <summary>A constant of the NetGen enum <paramref name="enumName"/> within 0..max (a value of another type is a binding error).</summary>
-    private float? ReadSlope(AttributeData attribute, HashSet<string> unbound, string kind, CancellationToken cancellationToken)
+    internal float? ReadSlope(AttributeData attribute, HashSet<string> unbound, string kind, CancellationToken cancellationToken)
     {
         float? slope = 0.01f;
         foreach (KeyValuePair<string, TypedConstant> named in attribute.NamedArguments)
@@ -384,7 +273,7 @@ internal sealed class NetworkDeclaration
     }
 
     /// <summary>A float or double constant as float.</summary>
-    private static bool TryFloat(TypedConstant constant, out float value)
+    internal static bool TryFloat(TypedConstant constant, out float value)
     {
         value = constant.Kind == TypedConstantKind.Primitive ? constant.Value switch
         {
@@ -395,7 +284,7 @@ internal sealed class NetworkDeclaration
         return !float.IsNaN(value);
     }
 
-    private static bool TryEnum(TypedConstant constant, string enumName, int max, out int value)
+    internal static bool TryEnum(TypedConstant constant, string enumName, int max, out int value)
     {
         value = 0;
         if (constant.Kind != TypedConstantKind.Enum || constant.Type is not { Name: var name, ContainingNamespace.Name: "NetGen" } || name != enumName
@@ -432,8 +321,17 @@ internal abstract class LayerDeclaration
     /// <summary>1-based layer number l, as in a⁽ˡ⁾ ([Input] is 0).</summary>
     public int Number { get; }
 
+    /// <summary>The rule that read this layer and builds its model (null for [Input]).</summary>
+    public virtual LayerRule? Rule => null;
+
     /// <summary>"2 (Dense 10)", for messages.</summary>
     public virtual string Describe() => Number.ToString(CultureInfo.InvariantCulture);
+
+    /// <summary>The number of values this layer puts out given <paramref name="incoming"/> (null: unknown); the analyzers' view.</summary>
+    public virtual int? Width(int? incoming) => incoming;
+
+    /// <summary>Where the argument that sets the layer's width is written (the attribute, for layers that keep the width).</summary>
+    public virtual Location? WidthLocation(CancellationToken cancellationToken) => AttributeLocations.AttributeLocation(Attribute, cancellationToken);
 
     /// <summary>The attribute as the user wrote it, for messages (<c>[Dense(4, Activation.Tanh)]</c>).</summary>
     public string Text(CancellationToken cancellationToken) =>
@@ -474,49 +372,6 @@ internal abstract class ActivationLayerDeclaration : LayerDeclaration
     public int ActivationParameter { get; }
 
     public float? NegativeSlope { get; }
-}
-
-/// <summary><c>[Dense(units, activation, NegativeSlope = …, Init = …, InitScale = …)]</c>; null values could not be read.</summary>
-internal sealed class DenseDeclaration : ActivationLayerDeclaration
-{
-    public DenseDeclaration(AttributeData attribute, int number, int? units, ActivationKind? activation, bool activationGiven, float? negativeSlope)
-        : base(attribute, number, activation, activationGiven, 1, negativeSlope) => Units = units;
-
-    public int? Units { get; }
-
-    public WeightInitKind Init { get; init; }
-
-    public float InitScale { get; init; } = 0.05f;
-
-    public override string Describe() =>
-        base.Describe() + (Units is { } u ? " (Dense " + u.ToString(CultureInfo.InvariantCulture) + ")" : " (Dense)");
-}
-
-/// <summary><c>[Dropout(p)]</c>: keeps the width; <see cref="Rate"/> is null when it cannot be read.</summary>
-internal sealed class DropoutDeclaration : LayerDeclaration
-{
-    public DropoutDeclaration(AttributeData attribute, int number, double? rate) : base(attribute, number) => Rate = rate;
-
-    public double? Rate { get; }
-
-    public override string Describe() => base.Describe() + " (Dropout)";
-}
-
-/// <summary><c>[BatchNorm(activation, Momentum = …, Epsilon = …, NegativeSlope = …)]</c>: keeps the width.</summary>
-internal sealed class BatchNormDeclaration : ActivationLayerDeclaration
-{
-    public BatchNormDeclaration(AttributeData attribute, int number, ActivationKind? activation, bool activationGiven, float? negativeSlope, float momentum, float epsilon)
-        : base(attribute, number, activation, activationGiven, 0, negativeSlope)
-    {
-        Momentum = momentum;
-        Epsilon = epsilon;
-    }
-
-    public float Momentum { get; }
-
-    public float Epsilon { get; }
-
-    public override string Describe() => base.Describe() + " (BatchNorm)";
 }
 
 /// <summary>

@@ -24,12 +24,6 @@ internal static class NetworkParser
 {
     public const string NetworkAttributeName = NetworkDeclaration.NetworkAttributeName;
 
-    /// <summary>Largest sum of layer widths: Forward keeps every layer's activations on the stack (4 bytes each).</summary>
-    public const int MaxTotalWidth = 32768;
-
-    /// <summary>Largest parameter count NetGen generates (400 MB of float32).</summary>
-    public const long MaxParameters = 100_000_000;
-
     private static readonly ParseResult s_nothing = new(null, default);
 
     public static ParseResult Parse(GeneratorAttributeSyntaxContext context, CancellationToken cancellationToken)
@@ -79,7 +73,7 @@ internal static class NetworkParser
             diagnostics.Add(Info(DiagnosticDescriptors.NetworkRepeated, AttributeLocations.Attribute(repeated, cancellationToken), type.Name, first));
         }
         CheckOnOneDeclaration(network, declaration, cancellationToken, diagnostics);
-        List<LayerSpec>? layers = BuildLayers(network, nameLocation, cancellationToken, diagnostics, out int inputSize);
+        List<LayerModel>? layers = BuildLayers(network, nameLocation, cancellationToken, diagnostics, out int inputSize);
         CheckMembers(context.SemanticModel.Compilation, type, declaration, network, nameLocation, cancellationToken, diagnostics);
         if (diagnostics.Count > 0 || layers is null)
         {
@@ -87,8 +81,9 @@ internal static class NetworkParser
         }
 
         string fullName = FullName(type.ContainingNamespace, type.Name);
-        var spec = new NetworkSpec(EscapedNamespace(type.ContainingNamespace), Escape(type.Name), fullName, inputSize,
-            new EquatableArray<LayerSpec>(layers.ToArray()), network.Loss, network.Reduction, HintName(fullName));
+        var spec = new NetworkSpec(EscapedNamespace(type.ContainingNamespace), Escape(type.Name), fullName, Shape.Vector(inputSize),
+            new EquatableArray<LayerModel>(layers.ToArray()), network.Loss, network.Reduction, HintName(fullName),
+            AliasChooser.Choose(type, context.SemanticModel.Compilation, cancellationToken));
         WeightsReference? weights = network.WeightsPath is { } path ? new WeightsReference(path, network.WeightsLocation) : null;
         return new ParseResult(spec, new EquatableArray<DiagnosticInfo>(diagnostics.ToArray()), weights);
     }
@@ -155,7 +150,7 @@ internal static class NetworkParser
     /// The shape rules (NG2001–NG2006): one [Input] first, at least one layer, positive sizes, sensible totals. Returns the
     /// layers with offsets resolved, or null when they cannot be built.
     /// </summary>
-    private static List<LayerSpec>? BuildLayers(NetworkDeclaration network, LocationInfo? nameLocation, CancellationToken cancellationToken, List<DiagnosticInfo> diagnostics, out int inputSize)
+    private static List<LayerModel>? BuildLayers(NetworkDeclaration network, LocationInfo? nameLocation, CancellationToken cancellationToken, List<DiagnosticInfo> diagnostics, out int inputSize)
     {
         inputSize = 0;
         int before = diagnostics.Count;
@@ -180,15 +175,9 @@ internal static class NetworkParser
                         diagnostics.Add(Info(DiagnosticDescriptors.SizeNotPositive, AttributeLocations.Argument(i.Attribute, 0, cancellationToken), "[Input]", Int(i.Size.Value)));
                     }
                     break;
-                case DenseDeclaration d:
-                    firstLayer ??= d;
-                    if (d.Units is <= 0)
-                    {
-                        diagnostics.Add(Info(DiagnosticDescriptors.SizeNotPositive, AttributeLocations.Argument(d.Attribute, 0, cancellationToken), $"Dense layer {Int(d.Number)}", Int(d.Units.Value)));
-                    }
-                    break;
                 default:
                     firstLayer ??= item;
+                    item.Rule!.Check(item, diagnostics, cancellationToken);
                     break;
             }
         }
@@ -205,54 +194,17 @@ internal static class NetworkParser
             return null;
         }
 
-        // Every size is known and positive: resolve the parameter offsets and check the totals.
+        // Every size is known and positive: each rule builds its layer at the offsets so far and checks the totals.
         inputSize = size;
-        var layers = new List<LayerSpec>();
-        long offset = 0, totalWidth = 0;
-        int previous = size, statistics = 0;
+        var builder = new LayerBuilder(Shape.Vector(size));
+        var layers = new List<LayerModel>();
         foreach (LayerDeclaration item in network.Layers)
         {
-            switch (item)
+            if (item.Rule!.Build(item, builder, diagnostics, cancellationToken) is not { } layer)
             {
-                case DenseDeclaration d:
-                {
-                    int units = d.Units!.Value;
-                    long weights = (long)previous * units;
-                    if (offset + weights + units > MaxParameters)
-                    {
-                        diagnostics.Add(Info(DiagnosticDescriptors.NetworkTooLarge, AttributeLocations.Argument(d.Attribute, 0, cancellationToken), $"Dense layer {Int(d.Number)}",
-                            $"the network would have more than {MaxParameters.ToString("N0", CultureInfo.InvariantCulture)} parameters"));
-                        return null;
-                    }
-                    if (totalWidth + units > MaxTotalWidth)
-                    {
-                        diagnostics.Add(Info(DiagnosticDescriptors.NetworkTooLarge, AttributeLocations.Argument(d.Attribute, 0, cancellationToken), $"Dense layer {Int(d.Number)}",
-                            $"the layers' widths would add up to more than {MaxTotalWidth.ToString("N0", CultureInfo.InvariantCulture)} values, which Forward keeps on the stack"));
-                        return null;
-                    }
-                    layers.Add(new LayerSpec(d.Number, previous, units, d.Activation!.Value, d.NegativeSlope!.Value, (int)offset, (int)(offset + weights), Init: d.Init, InitScale: d.InitScale));
-                    offset += weights + units;
-                    totalWidth += units;
-                    previous = units;
-                    break;
-                }
-                case DropoutDeclaration p:
-                    layers.Add(new LayerSpec(p.Number, previous, previous, ActivationKind.Identity, 0.01f, (int)offset, (int)offset, LayerKindSpec.Dropout, Rate: (float)p.Rate!.Value));
-                    break;
-                case BatchNormDeclaration b:
-                    if (offset + 2L * previous > MaxParameters || totalWidth + previous > MaxTotalWidth)
-                    {
-                        diagnostics.Add(Info(DiagnosticDescriptors.NetworkTooLarge, AttributeLocations.Attribute(b.Attribute, cancellationToken), $"BatchNorm layer {Int(b.Number)}",
-                            "the network would exceed NetGen's size limits"));
-                        return null;
-                    }
-                    layers.Add(new LayerSpec(b.Number, previous, previous, b.Activation!.Value, b.NegativeSlope!.Value, (int)offset, (int)(offset + previous), LayerKindSpec.BatchNorm,
-                        Momentum: b.Momentum, Epsilon: b.Epsilon, StatisticsOffset: statistics));
-                    offset += 2L * previous;
-                    totalWidth += previous;
-                    statistics += 2 * previous;
-                    break;
+                return null;
             }
+            layers.Add(layer);
         }
         return layers;
     }
@@ -261,12 +213,7 @@ internal static class NetworkParser
     private static void CheckMembers(Compilation compilation, INamedTypeSymbol type, TypeDeclarationSyntax declaration, NetworkDeclaration network,
         LocationInfo? nameLocation, CancellationToken cancellationToken, List<DiagnosticInfo> diagnostics)
     {
-        var kinds = network.Layers.Select(l => l switch
-        {
-            DropoutDeclaration => LayerKindSpec.Dropout,
-            BatchNormDeclaration => LayerKindSpec.BatchNorm,
-            _ => LayerKindSpec.Dense,
-        }).ToList();
+        var kinds = network.Layers.Select(l => l.Rule!.Kind).ToList();
         var generated = GeneratedMembers.For(network.Loss is not null, kinds).ToList();
         if (type.Name == "var")
         {

@@ -8,7 +8,7 @@ namespace NetGen.Generators.Parsing;
 
 /// <summary>
 /// Matches a network's <c>Weights = "…"</c> to one of the project's additional files and checks the file's tensors against
-/// the network's (<see cref="TensorSpec.For"/>): every problem becomes an NG5xxx diagnostic naming the file and the tensor.
+/// the network's (<see cref="Emit.StateDictNames.Tensors"/>): every problem becomes an NG5xxx diagnostic naming the file and the tensor.
 /// </summary>
 internal static class WeightsResolver
 {
@@ -54,14 +54,14 @@ internal static class WeightsResolver
             return Result(spec, null, diagnostics);
         }
 
-        IReadOnlyList<TensorSpec> expected = TensorSpec.For(spec);
+        IReadOnlyList<TensorSpec> expected = Emit.StateDictNames.Tensors(spec);
         var byName = new Dictionary<string, WeightFileTensor>(StringComparer.Ordinal);
         foreach (WeightFileTensor tensor in file.Tensors)
         {
             byName[tensor.Name] = tensor;
         }
         var known = new HashSet<string>(StringComparer.Ordinal);
-        ISet<string> counters = TensorSpec.BatchCounters(spec);
+        ISet<string> counters = Emit.StateDictNames.Ignored(spec);
         foreach (TensorSpec tensor in expected)
         {
             known.Add(tensor.Name);

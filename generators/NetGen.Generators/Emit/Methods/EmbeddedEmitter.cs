@@ -5,22 +5,23 @@ using static NetGen.Generators.Emit.Notation;
 namespace NetGen.Generators.Emit;
 
 /// <summary>With <c>Weights = "…"</c>: the embedded parameters (and batch-norm statistics) and the static inference path.</summary>
-internal static partial class NetworkEmitter
+internal static class EmbeddedEmitter
 {
-    private static void WriteEmbedded(SourceWriter w, NetworkSpec spec, EmbeddedWeights weights)
+    public static void WriteEmbedded(SourceWriter w, EmitContext context, EmbeddedWeights weights)
     {
-        IReadOnlyList<TensorSpec> tensors = TensorSpec.For(spec);
+        NetworkSpec spec = context.Spec;
+        IReadOnlyList<TensorSpec> tensors = StateDictNames.Tensors(spec);
         w.Line();
         w.Line("/// <summary>");
-        w.Line($"/// The trained parameters θ baked in at compile time from <c>{Xml(weights.FileName)}</c> ({Int(spec.ParameterCount)} floats, the layout of");
+        w.Line($"/// The trained parameters θ baked in at compile time from <c>{NetworkEmitter.Xml(weights.FileName)}</c> ({Int(spec.ParameterCount)} floats, the layout of");
         w.Line("/// <see cref=\"Parameters\"/>). A view of the assembly's static data: reading it does no I/O, allocates nothing and needs no start-up work.");
         w.Line("/// </summary>");
-        WriteEmbeddedSpan(w, "EmbeddedParameters", "EmbeddedParameterBytes", tensors, statistics: false, weights.Values);
+        WriteEmbeddedSpan(w, context, "EmbeddedParameters", "EmbeddedParameterBytes", tensors, statistics: false, weights.Values);
         if (spec.StatisticsCount > 0)
         {
             w.Line();
-            w.Line($"/// <summary>The batch-norm running statistics baked in from <c>{Xml(weights.FileName)}</c> (the layout of <see cref=\"RunningStatistics\"/>).</summary>");
-            WriteEmbeddedSpan(w, "EmbeddedRunningStatistics", "EmbeddedStatisticBytes", tensors, statistics: true, weights.Statistics);
+            w.Line($"/// <summary>The batch-norm running statistics baked in from <c>{NetworkEmitter.Xml(weights.FileName)}</c> (the layout of <see cref=\"RunningStatistics\"/>).</summary>");
+            WriteEmbeddedSpan(w, context, "EmbeddedRunningStatistics", "EmbeddedStatisticBytes", tensors, statistics: true, weights.Statistics);
         }
         w.Line();
         w.Line("/// <summary>");
@@ -30,16 +31,16 @@ internal static partial class NetworkEmitter
         w.Line("/// <param name=\"input\">The input x, <see cref=\"InputSize\"/> values.</param>");
         w.Line("/// <param name=\"output\">Receives ŷ, <see cref=\"OutputSize\"/> values.</param>");
         w.Line("/// <exception cref=\"global::System.ArgumentException\">A span has the wrong length.</exception>");
-        w.Open($"public static void ForwardEmbedded({ReadOnlySpan} input, {Span} output)");
-        WriteForwardBody(w, spec, "EmbeddedParameters", spec.StatisticsCount > 0 ? "EmbeddedRunningStatistics" : null);
+        w.Open($"public static void ForwardEmbedded({context[Alias.ReadOnlySpan]} input, {context[Alias.Span]} output)");
+        ForwardEmitter.WriteBody(w, context, "EmbeddedParameters", spec.StatisticsCount > 0 ? "EmbeddedRunningStatistics" : null);
     }
 
     /// <summary>A <c>ReadOnlySpan&lt;float&gt;</c> property over a constant byte array (little-endian float32), one comment per tensor.</summary>
-    private static void WriteEmbeddedSpan(SourceWriter w, string name, string bytesName, IReadOnlyList<TensorSpec> tensors, bool statistics, EquatableArray<string> values)
+    private static void WriteEmbeddedSpan(SourceWriter w, EmitContext context, string name, string bytesName, IReadOnlyList<TensorSpec> tensors, bool statistics, EquatableArray<string> values)
     {
         const string MemoryMarshal = "global::System.Runtime.InteropServices.MemoryMarshal";
         w.Line("/// <exception cref=\"global::System.PlatformNotSupportedException\">On a big-endian processor (the data is little-endian float32).</exception>");
-        w.Open($"public static {ReadOnlySpan} {name}");
+        w.Open($"public static {context[Alias.ReadOnlySpan]} {name}");
         w.Open("get");
         w.Line("if (!global::System.BitConverter.IsLittleEndian)");
         w.Line("{");
@@ -81,6 +82,4 @@ internal static partial class NetworkEmitter
         w.Line("};");
     }
 
-    /// <summary>Escapes text for an XML doc comment.</summary>
-    private static string Xml(string text) => text.Replace("&", "&amp;").Replace("<", "&lt;").Replace(">", "&gt;");
 }

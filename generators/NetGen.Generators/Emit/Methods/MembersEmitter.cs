@@ -1,0 +1,177 @@
+using System.Collections.Generic;
+using NetGen.Generators.Model;
+using static NetGen.Generators.Emit.Notation;
+
+namespace NetGen.Generators.Emit;
+
+/// <summary>The class remarks, constants, storage, the interface plumbing, the layer list and the seeded constructor.</summary>
+internal static class MembersEmitter
+{
+    public static void WriteClassRemarks(SourceWriter w, EmitContext context, EmbeddedWeights? weights)
+    {
+        NetworkSpec spec = context.Spec;
+        w.Line("/// <remarks>");
+        var chain = new System.Text.StringBuilder($"Input {Int(spec.InputSize)}");
+        bool modes = false;
+        foreach (LayerEmitter layer in context.Layers)
+        {
+            chain.Append(layer.Summary);
+            modes |= layer.BehavesDifferentlyInTraining;
+        }
+        w.Line($"/// <para>{chain}.</para>");
+        w.Line(context.Loss is { } loss
+            ? $"/// <para>Loss: {loss.Name}, reduction {spec.Reduction}. Trainable: <c>Backward</c> adds ∂L/∂θ to <c>Gradients</c>.</para>"
+            : "/// <para>No loss: inference only.</para>");
+        w.Line($"/// <para>Parameters θ ({Int(spec.ParameterCount)} floats, one buffer; each weight is out × in, row-major, as PyTorch's nn.Linear.weight):</para>");
+        w.Line("/// <list type=\"bullet\">");
+        foreach (LayerEmitter layer in context.Layers)
+        {
+            layer.WriteParameterRemark(w);
+        }
+        w.Line("/// </list>");
+        if (modes)
+        {
+            w.Line("/// <para>Modes: <c>Forward</c> and <c>Evaluate</c> are inference (dropout is the identity, batch norm uses its running statistics);");
+            w.Line("/// <c>Backward</c> and <c>BackwardBatch</c> follow <c>Training</c> (true unless set, as a fresh PyTorch module).</para>");
+        }
+        if (weights is not null)
+        {
+            w.Line($"/// <para>Trained weights embedded at compile time from <c>{NetworkEmitter.Xml(weights.FileName)}</c>: see <c>EmbeddedParameters</c> and <c>ForwardEmbedded</c>.</para>");
+        }
+        w.Line("/// </remarks>");
+    }
+
+    public static void WriteMembers(SourceWriter w, EmitContext context)
+    {
+        NetworkSpec spec = context.Spec;
+        string span = context[Alias.Span], aligned = context[Alias.Aligned];
+        w.Line("/// <summary>Values in one input vector, in one output vector, and floats in <see cref=\"Parameters\"/>.</summary>");
+        w.Line($"public const int InputSize = {Int(spec.InputSize)}, OutputSize = {Int(spec.OutputSize)}, ParameterCount = {Int(spec.ParameterCount)};");
+        w.Line();
+        w.Line("// θ and ∂L/∂θ: pinned buffers aligned to a 64-byte cache line (no 512-bit load of a row straddles two), seen as spans.");
+        w.Line($"private readonly float[] _parameters = {aligned}.Allocate(ParameterCount);");
+        if (spec.IsTrainable)
+        {
+            w.Line($"private readonly float[] _gradients = {aligned}.Allocate(ParameterCount);");
+        }
+        if (spec.StatisticsCount > 0)
+        {
+            w.Line("// Batch norm's running mean and variance, layer by layer (not trained; used by inference).");
+            w.Line($"private readonly float[] _statistics = new float[{Int(spec.StatisticsCount)}];");
+        }
+        if (UsesRandom(context))
+        {
+            w.Line("// Dropout's mask generator, continued from the initialisation's seeded stream.");
+            w.Line("private global::NetGen.SeededRandom _random;");
+        }
+        if (spec.IsTrainable)
+        {
+            w.Line("// Training's records (z⁽ˡ⁾, a⁽ˡ⁾, δ⁽ˡ⁾ not kept in registers) of one sample and of a batch: training belongs to one thread.");
+            w.Line($"private readonly global::NetGen.Workspace _workspace = new([{string.Join(", ", context.FixedLengths)}], [{string.Join(", ", context.RowLengths)}]);");
+        }
+        w.Line();
+        w.Line("/// <inheritdoc/>");
+        w.Line($"public {span} Parameters => {aligned}.Span(_parameters, ParameterCount);");
+        if (spec.IsTrainable)
+        {
+            w.Line("/// <inheritdoc/>");
+            w.Line($"public {span} Gradients => {aligned}.Span(_gradients, ParameterCount);");
+            w.Line("/// <inheritdoc/>");
+            w.Line("public void ZeroGradients() => Gradients.Clear();");
+            w.Line("/// <inheritdoc/>");
+            w.Line("public bool Training { get; set; } = true;");
+        }
+        if (spec.StatisticsCount > 0)
+        {
+            w.Line("/// <inheritdoc/>");
+            w.Line($"public {span} RunningStatistics => _statistics;");
+        }
+        else
+        {
+            w.Line($"{span} global::NetGen.INetwork.RunningStatistics => default;");
+        }
+        w.Line("int global::NetGen.INetwork.InputSize => InputSize;");
+        w.Line("int global::NetGen.INetwork.OutputSize => OutputSize;");
+        w.Line("int global::NetGen.INetwork.ParameterCount => ParameterCount;");
+        w.Line();
+        string layerInfo = context[Alias.LayerInfo];
+        w.Line("/// <summary>The layers in order, with their parameter ranges in <see cref=\"Parameters\"/>.</summary>");
+        w.Line($"public static global::System.Collections.Generic.IReadOnlyList<{layerInfo}> Layers {{ get; }} = global::System.Array.AsReadOnly(new {layerInfo}[]");
+        w.Line("{");
+        foreach (LayerEmitter layer in context.Layers)
+        {
+            w.Line($"    new({layer.LayerInfo}),");
+        }
+        w.Line("});");
+        w.Line($"global::System.Collections.Generic.IReadOnlyList<{layerInfo}> global::NetGen.INetwork.Layers => Layers;");
+        w.Line();
+    }
+
+    private static bool UsesRandom(EmitContext context)
+    {
+        foreach (LayerEmitter layer in context.Layers)
+        {
+            if (layer.UsesRandom)
+            {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    public static void WriteConstructor(SourceWriter w, EmitContext context, EmbeddedWeights? weights)
+    {
+        NetworkSpec spec = context.Spec;
+        if (weights is not null)
+        {
+            if (spec.StatisticsCount > 0)
+            {
+                w.Line("/// <summary>Creates the network with the embedded trained weights and running statistics copied into <see cref=\"Parameters\"/> and <see cref=\"RunningStatistics\"/>.</summary>");
+                w.Open($"public {spec.Name}()");
+                w.Line("EmbeddedParameters.CopyTo(Parameters);");
+                w.Line("EmbeddedRunningStatistics.CopyTo(_statistics);");
+                w.Close();
+            }
+            else
+            {
+                w.Line("/// <summary>Creates the network with the embedded trained weights (<see cref=\"EmbeddedParameters\"/>) copied into <see cref=\"Parameters\"/>.</summary>");
+                w.Line($"public {spec.Name}() => EmbeddedParameters.CopyTo(Parameters);");
+            }
+            w.Line();
+        }
+        SourceWriter body = w.Child(1);
+        foreach (LayerEmitter layer in context.Layers)
+        {
+            layer.WriteInit(body);
+        }
+        if (UsesRandom(context))
+        {
+            body.Line("_random = random;");
+        }
+        w.Line("/// <summary>Creates the network with deterministic initial weights for <paramref name=\"seed\"/>; biases start at 0.</summary>");
+        w.Line("/// <param name=\"seed\">The same seed gives the same weights on every machine.</param>");
+        w.Open(weights is null ? $"public {spec.Name}(int seed = 0)" : $"public {spec.Name}(int seed)");
+        if (body.Mentions("random"))
+        {
+            w.Line("var random = new global::NetGen.SeededRandom(seed);");
+        }
+        if (body.Mentions("theta"))
+        {
+            w.Line($"{context[Alias.Span]} theta = Parameters;");
+        }
+        w.Append(body);
+        w.Close();
+        w.Line();
+    }
+
+    /// <summary>The argument guards: input against InputSize, <paramref name="second"/> against <paramref name="secondSize"/>.</summary>
+    public static void WriteGuards(SourceWriter w, EmitContext context, params string[] spans)
+    {
+        string guard = context[Alias.Guard];
+        foreach (string span in spans)
+        {
+            string size = span == "input" ? "InputSize" : "OutputSize";
+            w.Line($"{guard}.Length({span}.Length, {size}, nameof({span}), \"{context.Spec.Name}\", nameof({size}));");
+        }
+    }
+}
