@@ -29,6 +29,12 @@ public sealed class NetworkAttribute : Attribute
     /// a build error (NG5xxx) naming the file and the tensor.
     /// </summary>
     public string? Weights { get; set; }
+
+    /// <summary>
+    /// Huber's δ for <see cref="Loss.Huber"/> (PyTorch <c>HuberLoss(delta)</c>): the residual size where the loss turns from
+    /// quadratic to linear. 1 (PyTorch's default) unless set; must be a positive finite float.
+    /// </summary>
+    public float HuberDelta { get; set; } = 1f;
 }
 
 /// <summary>The network's input: a vector of <c>size</c> values. Must be the first layer attribute.</summary>

@@ -212,6 +212,32 @@ internal static class DiagnosticDescriptors
         "Tensor '{1}' in weight file '{0}' has dtype {2}; NetGen networks hold float32, so the tensor must be F32",
         "NetGen networks compute in float32; convert the tensors before exporting (in PyTorch: model.float()).");
 
+    // ── issue 12: LogSoftmax, negative log-likelihood and Huber (NG3101–NG3119) ──
+
+    public static readonly DiagnosticDescriptor NllNeedsLogSoftmax = Create(
+        "NG3101", Fit, DiagnosticSeverity.Error,
+        "NegativeLogLikelihood needs a LogSoftmax output layer",
+        "Loss NegativeLogLikelihood reads the outputs as log-probabilities, but the output layer {0} uses {1}; use Activation.LogSoftmax on the output layer (PyTorch's LogSoftmax + NLLLoss)",
+        "NegativeLogLikelihood computes −Σₖ yₖ·ŷₖ and assumes ŷ are log-probabilities (≤ 0, with Σ e^ŷ = 1). Any other output is unbounded below: training drives the target's output up forever instead of learning a distribution.");
+
+    public static readonly DiagnosticDescriptor LogSoftmaxHidden = Create(
+        "NG3102", Fit, DiagnosticSeverity.Warning,
+        "LogSoftmax in a hidden layer",
+        "Hidden layer {0} uses LogSoftmax; log-softmax produces log-probabilities and belongs on the output layer, so use ReLU, Tanh or another element-wise activation here",
+        "A log-softmax hidden layer shifts its units by a shared log-sum-exp; its outputs are log-probabilities meant for NegativeLogLikelihood, not features for the next layer.");
+
+    public static readonly DiagnosticDescriptor LogSoftmaxWithoutNll = Create(
+        "NG3103", Fit, DiagnosticSeverity.Warning,
+        "LogSoftmax output with a loss other than NegativeLogLikelihood",
+        "The output layer {0} uses LogSoftmax, whose outputs are log-probabilities, but the loss is {1}; use Loss.NegativeLogLikelihood with it (PyTorch's LogSoftmax + NLLLoss), or Activation.Softmax with Loss.CrossEntropy",
+        "Log-probabilities are ≤ 0 and only their differences carry meaning; MeanSquaredError, Huber or Hinge on them compare numbers of another scale than the targets.");
+
+    public static readonly DiagnosticDescriptor HuberDeltaUnused = Create(
+        "NG3104", Fit, DiagnosticSeverity.Warning,
+        "HuberDelta is set but the loss is not Huber",
+        "HuberDelta is set, but the loss is {0}; HuberDelta only applies to Loss.Huber, so set Loss = Loss.Huber or remove HuberDelta",
+        "HuberDelta is Huber's δ; any other loss ignores it, so setting it is almost certainly a mistake in the choice of the loss.");
+
     private static readonly Dictionary<string, DiagnosticDescriptor> s_byId = new()
     {
         [NotPartial.Id] = NotPartial,
@@ -238,6 +264,10 @@ internal static class DiagnosticDescriptors
         [SoftmaxHidden.Id] = SoftmaxHidden,
         [ZeroGradientActivation.Id] = ZeroGradientActivation,
         [SoftmaxSingleOutput.Id] = SoftmaxSingleOutput,
+        [NllNeedsLogSoftmax.Id] = NllNeedsLogSoftmax,
+        [LogSoftmaxHidden.Id] = LogSoftmaxHidden,
+        [LogSoftmaxWithoutNll.Id] = LogSoftmaxWithoutNll,
+        [HuberDeltaUnused.Id] = HuberDeltaUnused,
         [SpanLengthMismatch.Id] = SpanLengthMismatch,
         [WeightsFileNotFound.Id] = WeightsFileNotFound,
         [WeightsFileAmbiguous.Id] = WeightsFileAmbiguous,

@@ -48,6 +48,12 @@ internal sealed class NetworkDeclaration
 
     public ReductionKind Reduction { get; private set; } = ReductionKind.Mean;
 
+    /// <summary>Huber's δ (<c>HuberDelta = …</c>, 1 unless set), or null when the value written is not a positive finite float.</summary>
+    public float? HuberDelta { get; private set; } = 1f;
+
+    /// <summary>Whether <c>HuberDelta</c> is written on [Network].</summary>
+    public bool HuberDeltaGiven { get; private set; }
+
     /// <summary>The <c>Weights = "…"</c> file name (trimmed), or null.</summary>
     public string? WeightsPath { get; private set; }
 
@@ -149,7 +155,7 @@ internal sealed class NetworkDeclaration
             }
             if (named.Key == "Loss")
             {
-                if (TryEnum(named.Value, "Loss", (int)LossKind.KLDivergence, out int loss))
+                if (TryEnum(named.Value, "Loss", (int)LossKind.NegativeLogLikelihood, out int loss))
                 {
                     Loss = (LossKind)loss;
                 }
@@ -169,6 +175,19 @@ internal sealed class NetworkDeclaration
                 {
                     Problems.Add(new DiagnosticInfo(DiagnosticDescriptors.InvalidAttributeArgument.Id, LocationInfo.From(NamedExpressionLocation(network, "Weights", cancellationToken)),
                         new EquatableArray<string>(new[] { "Network", "Weights must name a weight file, as in Weights = \"digits.weights.json\"" })));
+                }
+            }
+            else if (named.Key == "HuberDelta")
+            {
+                HuberDeltaGiven = true;
+                if (TryFloat(named.Value, out float delta) && delta > 0f && !float.IsInfinity(delta))
+                {
+                    HuberDelta = delta;
+                }
+                else
+                {
+                    HuberDelta = null;
+                    Problem(AttributeLocations.Named(network, "HuberDelta", cancellationToken), "Network", "HuberDelta must be a positive finite float, as in HuberDelta = 1f");
                 }
             }
             else if (named.Key == "Reduction")

@@ -83,7 +83,10 @@ internal static class NetworkParser
         string fullName = FullName(type.ContainingNamespace, type.Name);
         var spec = new NetworkSpec(EscapedNamespace(type.ContainingNamespace), Escape(type.Name), fullName, Shape.Vector(inputSize),
             new EquatableArray<LayerModel>(layers.ToArray()), network.Loss, network.Reduction, HintName(fullName),
-            AliasChooser.Choose(type, context.SemanticModel.Compilation, cancellationToken));
+            AliasChooser.Choose(type, context.SemanticModel.Compilation, cancellationToken))
+        {
+            HuberDelta = network.HuberDelta ?? 1f,
+        };
         WeightsReference? weights = network.WeightsPath is { } path ? new WeightsReference(path, network.WeightsLocation) : null;
         return new ParseResult(spec, new EquatableArray<DiagnosticInfo>(diagnostics.ToArray()), weights);
     }
