@@ -212,6 +212,20 @@ internal static class DiagnosticDescriptors
         "Tensor '{1}' in weight file '{0}' has dtype {2}; NetGen networks hold float32, so the tensor must be F32",
         "NetGen networks compute in float32; convert the tensors before exporting (in PyTorch: model.float()).");
 
+    // ── issue 12: layer names (NG1101–NG1119) ──
+
+    public static readonly DiagnosticDescriptor LayerNameRepeated = Create(
+        "NG1101", Declaration, DiagnosticSeverity.Error,
+        "Two layers have the same Name",
+        "Layer {0} has Name \"{1}\", which layer {2} already has; each layer needs its own name, because its tensors are named after it ({1}.weight, {1}.bias)",
+        "A layer's Name is its module name in weight files: two layers with one name would write and expect the same tensors.");
+
+    public static readonly DiagnosticDescriptor LayerNameInvalid = Create(
+        "NG1102", Declaration, DiagnosticSeverity.Error,
+        "Layer Name is not a valid state-dict key",
+        "Layer {0} has Name \"{1}\", which is not a module name PyTorch writes: {2}; use a Python identifier such as \"fc1\", or parts joined by dots such as \"encoder.fc1\"",
+        "A layer's Name becomes the prefix of its tensors in a state dict ({Name}.weight). PyTorch's module names are Python identifiers, joined by dots for modules inside modules (an nn.Sequential's children are numbered: features.0).");
+
     // ── issue 12: LogSoftmax, negative log-likelihood and Huber (NG3101–NG3119) ──
 
     public static readonly DiagnosticDescriptor NllNeedsLogSoftmax = Create(
@@ -264,6 +278,8 @@ internal static class DiagnosticDescriptors
         [SoftmaxHidden.Id] = SoftmaxHidden,
         [ZeroGradientActivation.Id] = ZeroGradientActivation,
         [SoftmaxSingleOutput.Id] = SoftmaxSingleOutput,
+        [LayerNameRepeated.Id] = LayerNameRepeated,
+        [LayerNameInvalid.Id] = LayerNameInvalid,
         [NllNeedsLogSoftmax.Id] = NllNeedsLogSoftmax,
         [LogSoftmaxHidden.Id] = LogSoftmaxHidden,
         [LogSoftmaxWithoutNll.Id] = LogSoftmaxWithoutNll,

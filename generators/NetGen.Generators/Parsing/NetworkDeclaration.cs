@@ -213,7 +213,19 @@ internal sealed class NetworkDeclaration
             int? size = ReadInt(attribute, 0, "Input", "expected a constant int size, as in [Input(64)]", cancellationToken);
             return new InputDeclaration(attribute, size);
         }
-        return LayerRules.ForAttribute(name)?.Read(this, attribute, number, cancellationToken);
+        LayerDeclaration? layer = LayerRules.ForAttribute(name)?.Read(this, attribute, number, cancellationToken);
+        if (layer is not null)
+        {
+            // Name belongs to every layer attribute (NetGen.LayerAttribute), so it is read here, for every kind; the checks are NG1101/NG1102.
+            foreach (KeyValuePair<string, TypedConstant> named in attribute.NamedArguments)
+            {
+                if (named.Key == "Name" && named.Value.Kind == TypedConstantKind.Primitive && named.Value.Value is string text)
+                {
+                    layer.Name = text;
+                }
+            }
+        }
+        return layer;
     }
 
     /// <summary>
@@ -339,6 +351,9 @@ internal abstract class LayerDeclaration
 
     /// <summary>1-based layer number l, as in a⁽ˡ⁾ ([Input] is 0).</summary>
     public int Number { get; }
+
+    /// <summary>The <c>Name = "…"</c> written on the attribute (every layer attribute has it, from <c>NetGen.LayerAttribute</c>), or null.</summary>
+    public string? Name { get; set; }
 
     /// <summary>The rule that read this layer and builds its model (null for [Input]).</summary>
     public virtual LayerRule? Rule => null;
