@@ -1,4 +1,5 @@
 using System.Runtime.CompilerServices;
+using System.Text.Json;
 using System.Threading;
 using NetGen.Kernels;
 
@@ -326,6 +327,31 @@ public class StreamingSurfaceTests
             double numeric = (plus - minus) / (2 * Eps);
             Assert.True(Math.Abs(numeric - g[i]) <= 2e-3 + 2e-2 * Math.Abs(numeric), $"∂L/∂θ[{i}]: {g[i]:R}, finite differences {numeric:R}");
         }
+    }
+
+    [Fact]
+    public void WholeNetwork_MatchesPyTorch_OutputsLossAndEveryGradient()
+    {
+        // Fixtures/pytorch-recurrent/networks.json, from tests/pytorch/make_streaming_network_fixtures.py.
+        using JsonDocument doc = JsonDocument.Parse(File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "Fixtures", "pytorch-recurrent", "networks.json")));
+        JsonElement c = doc.RootElement.GetProperty("networks")[0];
+        Assert.Equal("gru8x2_dense1", c.GetProperty("name").GetString());
+        Assert.Equal(GruDenseNet.Hidden, c.GetProperty("hidden_size").GetInt32());
+        Assert.Equal(GruDenseNet.GruLayers, c.GetProperty("layers").GetInt32());
+        int steps = c.GetProperty("steps").GetInt32();
+        float[] theta = PyTorchFixtureTests.Floats(c.GetProperty("parameters"));
+        float[] x = PyTorchFixtureTests.Floats(c.GetProperty("inputs")), target = PyTorchFixtureTests.Floats(c.GetProperty("targets"));
+        var net = new GruDenseNet(0);
+        theta.CopyTo(net.Parameters);
+
+        var y = new float[steps];
+        net.ForwardSequence(x, y, steps);
+        RecurrentKernelTests.AssertClose(PyTorchFixtureTests.Doubles(c.GetProperty("outputs")), y, "outputs");
+        RecurrentKernelTests.AssertClose(PyTorchFixtureTests.Doubles(c.GetProperty("outputs")), Stepped(net, x), "stepped outputs");
+
+        float loss = net.BackwardSequence(x, target, steps);
+        RecurrentKernelTests.AssertClose([c.GetProperty("loss").GetDouble()], [loss], "loss");
+        RecurrentKernelTests.AssertClose(PyTorchFixtureTests.Doubles(c.GetProperty("gradients")), net.Gradients, "gradients");
     }
 
     private static double Loss(GruDenseNet net, float[] x, float[] target)
