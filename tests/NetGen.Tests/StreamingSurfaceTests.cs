@@ -94,11 +94,22 @@ public class StreamingSurfaceTests
         /// <summary>BPTT from the zero state: adds ∂L/∂θ to <see cref="Gradients"/>, returns L = mean over [steps, outputs] of (ŷ − y)².</summary>
         public float BackwardSequence(ReadOnlySpan<float> inputs, ReadOnlySpan<float> targets, int steps)
         {
+            State zero = default;
+            return BackwardSequence(ref zero, inputs, targets, steps);
+        }
+
+        /// <summary>
+        /// Truncated BPTT over one window: starts from <paramref name="state"/> (held constant: no gradient flows into it) and
+        /// leaves the window's final state in it, so the next window continues the stream.
+        /// </summary>
+        public float BackwardSequence(ref State state, ReadOnlySpan<float> inputs, ReadOnlySpan<float> targets, int steps)
+        {
             if (_packedStale)
             {
                 Repack();
             }
-            float[] h = new float[StateCount];
+            float[] initial = ((ReadOnlySpan<float>)state).ToArray();
+            float[] h = (float[])initial.Clone();
             float[] hidden = new float[GruLayers * steps * Hidden];
             float[] record = new float[RecurrentKernels.GruRecordLength(Hidden, steps, GruLayers)];
             RecurrentKernels.GruForwardSequence(_packed, inputs, h, hidden, record, steps, InputSize, Hidden, GruLayers);
@@ -126,9 +137,10 @@ public class StreamingSurfaceTests
                     }
                 }
             }
-            RecurrentKernels.GruBackwardSequence(_theta.AsSpan(0, s_gruCount), inputs, new float[StateCount], hidden, record, deltaH,
+            RecurrentKernels.GruBackwardSequence(_theta.AsSpan(0, s_gruCount), inputs, initial, hidden, record, deltaH,
                 _gradients.AsSpan(0, s_gruCount), default, default, new float[RecurrentKernels.GruBackwardScratchLength(Hidden, steps, GruLayers)],
                 steps, InputSize, Hidden, GruLayers);
+            h.CopyTo((Span<float>)state);
             return (float)(loss / (steps * OutputSize));
         }
 
@@ -352,6 +364,68 @@ public class StreamingSurfaceTests
         float loss = net.BackwardSequence(x, target, steps);
         RecurrentKernelTests.AssertClose([c.GetProperty("loss").GetDouble()], [loss], "loss");
         RecurrentKernelTests.AssertClose(PyTorchFixtureTests.Doubles(c.GetProperty("gradients")), net.Gradients, "gradients");
+    }
+
+    [Fact]
+    public void TruncatedWindows_CarryTheState_AndTheirGradientsSumToTheWindowedLoss()
+    {
+        // Two windows of 10 steps: the second starts from the first's final state, which BPTT holds constant.
+        const int Window = 10;
+        var net = new GruDenseNet(19);
+        float[] x = Signal(2 * Window, 20), target = Signal(2 * Window, 21);
+        GruDenseNet.State carried = default;
+        float first = net.BackwardSequence(ref carried, x.AsSpan(0, Window), target.AsSpan(0, Window), Window);
+        GruDenseNet.State afterFirst = carried;
+        float second = net.BackwardSequence(ref carried, x.AsSpan(Window), target.AsSpan(Window), Window);
+
+        // The carried state is the stream's: stepping the whole series gives the same final state and outputs.
+        net.ResetState();
+        GruDenseNet.State stepped = default;
+        var y = new float[1];
+        for (int t = 0; t < 2 * Window; t++)
+        {
+            net.Step(ref stepped, x.AsSpan(t, 1), y);
+            if (t == Window - 1)
+            {
+                Assert.Equal(((ReadOnlySpan<float>)afterFirst).ToArray(), ((ReadOnlySpan<float>)stepped).ToArray());
+            }
+        }
+        Assert.Equal(((ReadOnlySpan<float>)stepped).ToArray(), ((ReadOnlySpan<float>)carried).ToArray());
+
+        // ∂/∂θ of first + second with the second window's start state held fixed, by central differences.
+        float[] g = net.Gradients.ToArray();
+        double Windowed()
+        {
+            GruDenseNet.State s = default;
+            double a = WindowLoss(net, ref s, x.AsSpan(0, Window), target.AsSpan(0, Window));
+            GruDenseNet.State fixedStart = afterFirst;
+            return a + WindowLoss(net, ref fixedStart, x.AsSpan(Window), target.AsSpan(Window));
+        }
+        Assert.Equal(first + second, Windowed(), 5);
+        for (int i = 1; i < GruDenseNet.ParameterCount; i += 11)
+        {
+            float saved = net.Parameters[i];
+            const float Eps = 1e-2f;
+            net.Parameters[i] = saved + Eps;
+            double plus = Windowed();
+            net.Parameters[i] = saved - Eps;
+            double minus = Windowed();
+            net.Parameters[i] = saved;
+            double numeric = (plus - minus) / (2 * Eps);
+            Assert.True(Math.Abs(numeric - g[i]) <= 2e-3 + 2e-2 * Math.Abs(numeric), $"∂L/∂θ[{i}]: {g[i]:R}, finite differences {numeric:R}");
+        }
+    }
+
+    private static double WindowLoss(GruDenseNet net, ref GruDenseNet.State state, ReadOnlySpan<float> x, ReadOnlySpan<float> target)
+    {
+        var y = new float[1];
+        double sum = 0;
+        for (int t = 0; t < x.Length; t++)
+        {
+            net.Step(ref state, x.Slice(t, 1), y);
+            sum += Math.Pow(y[0] - target[t], 2);
+        }
+        return sum / x.Length;
     }
 
     private static double Loss(GruDenseNet net, float[] x, float[] target)
