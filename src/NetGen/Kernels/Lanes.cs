@@ -92,6 +92,19 @@ public static class Lanes
     public static Vector128<float> OddLanes(Vector128<float> a, Vector128<float> b) =>
         Sse.IsSupported ? Sse.Shuffle(a, b, 0b11_01_11_01) : Vector128.Create(a.GetElement(1), a.GetElement(3), b.GetElement(1), b.GetElement(3));
 
+    /// <summary>
+    /// (v₀, v₀, v₁, v₁): each of the first two lanes twice. Times (x₀, x₁, x₀, x₁) it gives rows 0–1 of the outer product v·xᵀ
+    /// of four units and two inputs, as they lie in a row-major matrix.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector128<float> LowPairs(Vector128<float> v) =>
+        Sse.IsSupported ? Sse.UnpackLow(v, v) : Vector128.Create(v.GetElement(0), v.GetElement(0), v.GetElement(1), v.GetElement(1));
+
+    /// <summary>(v₂, v₂, v₃, v₃): rows 2–3 of the same outer product.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector128<float> HighPairs(Vector128<float> v) =>
+        Sse.IsSupported ? Sse.UnpackHigh(v, v) : Vector128.Create(v.GetElement(2), v.GetElement(2), v.GetElement(3), v.GetElement(3));
+
     /// <summary>hadd without SSE3: (a0+a1, a2+a3, b0+b1, b2+b3).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static Vector128<float> PairSums(Vector128<float> a, Vector128<float> b)

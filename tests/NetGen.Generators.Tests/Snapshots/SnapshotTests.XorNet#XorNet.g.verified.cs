@@ -179,15 +179,11 @@ partial class XorNet : global::NetGen.ITrainableNetwork
         step.Apply(into.Slice(12, 4), delta2 * a1);
 
         // Layer 1: ∂L/∂W⁽¹⁾ = δ⁽¹⁾·xᵀ        ∂L/∂b⁽¹⁾ = δ⁽¹⁾
+        // b⁽¹⁾, then W⁽¹⁾ two rows at a time: (δ₀·x₀, δ₀·x₁, δ₁·x₀, δ₁·x₁) and the same for δ₂, δ₃
         step.Apply(into.Slice(8, 4), delta1);
-        step.Apply(ref into[0], delta1[0] * x[0]);
-        step.Apply(ref into[1], delta1[0] * x[1]);
-        step.Apply(ref into[2], delta1[1] * x[0]);
-        step.Apply(ref into[3], delta1[1] * x[1]);
-        step.Apply(ref into[4], delta1[2] * x[0]);
-        step.Apply(ref into[5], delta1[2] * x[1]);
-        step.Apply(ref into[6], delta1[3] * x[0]);
-        step.Apply(ref into[7], delta1[3] * x[1]);
+        V128 xPairs = Vector128.Create(x[0], x[1], x[0], x[1]);
+        step.Apply(into.Slice(0, 4), Lanes.LowPairs(delta1) * xPairs);
+        step.Apply(into.Slice(4, 4), Lanes.HighPairs(delta1) * xPairs);
 
         return loss;
     }

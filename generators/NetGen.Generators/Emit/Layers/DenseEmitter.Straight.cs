@@ -337,6 +337,18 @@ internal sealed partial class DenseEmitter
             }
             return;
         }
+        if (form == Form.Lanes && Units == 4 && Inputs == 2)
+        {
+            // The forward reads W's rows as two vectors (for its columns): writing them as two vectors too lets the next step's
+            // loads take the stored values straight from the store buffer. Each element is still δₒ·inᵢ.
+            string lanes = Context[Alias.Lanes], inPairs = $"{Context.Vector(4)}.Create({input(0)}, {input(1)}, {input(0)}, {input(1)})";
+            w.Line($"// b{L}, then W{L} two rows at a time: (δ₀·{A(l - 1)}₀, δ₀·{A(l - 1)}₁, δ₁·{A(l - 1)}₀, δ₁·{A(l - 1)}₁) and the same for δ₂, δ₃");
+            w.Line($"step.Apply(into.Slice({Int(_layer.BiasOffset)}, {Int(Units)}), delta{l});");
+            w.Line($"{Context.LanesType(4)} {(l == 1 ? "x" : $"a{l - 1}")}Pairs = {inPairs};");
+            w.Line($"step.Apply(into.Slice({Int(_layer.WeightOffset)}, 4), {lanes}.LowPairs(delta{l}) * {(l == 1 ? "x" : $"a{l - 1}")}Pairs);");
+            w.Line($"step.Apply(into.Slice({Int(_layer.WeightOffset + 4)}, 4), {lanes}.HighPairs(delta{l}) * {(l == 1 ? "x" : $"a{l - 1}")}Pairs);");
+            return;
+        }
         if (inputLanes is not null)
         {
             w.Line($"// per output o: bₒ, then row o of W{L} (δₒ·{A(l - 1)}, one vector statement per row)");
