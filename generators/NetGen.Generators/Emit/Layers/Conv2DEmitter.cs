@@ -37,6 +37,10 @@ internal sealed class Conv2DEmitter : LayerEmitter
 
     private string Geometry => $"{_layer.Input} → {_layer.Output}";
 
+    /// <summary>The input index along one axis: <c>i·s+u−p</c>, without a stride of 1 or a padding of 0.</summary>
+    private string Tap(string i, string u) =>
+        (_layer.Stride == 1 ? i : $"{i}·{Int(_layer.Stride)}") + "+" + u + (_layer.Padding == 0 ? "" : $"−{Int(_layer.Padding)}");
+
     // ── Remarks, members, initialisation ─────────────────────────────────────────────────────
 
     public override string Summary => $" → Conv2D {Int(_layer.Filters)}×{Int(_layer.KernelSize)}×{Int(_layer.KernelSize)} ({F.Name})";
@@ -65,7 +69,7 @@ internal sealed class Conv2DEmitter : LayerEmitter
     {
         string s = Int(_layer.Stride), p = Int(_layer.Padding);
         w.Line($"// Layer {Int(Index)} · Conv2D {Int(_layer.Filters)} filters {Int(_layer.KernelSize)}×{Int(_layer.KernelSize)}, stride {s}, padding {p} · {Geometry} · {F.Name}");
-        w.Line($"//   z{L}[c,i,j] = b{L}[c] + Σ_{{c′,u,v}} W{L}[c,c′,u,v]·{A(Index - 1)}[c′, i·{s}+u−{p}, j·{s}+v−{p}]   (taps outside the input read 0)");
+        w.Line($"//   z{L}[c,i,j] = b{L}[c] + Σ_{{c′,u,v}} W{L}[c,c′,u,v]·{A(Index - 1)}[c′, {Tap("i", "u")}, {Tap("j", "v")}]{(_layer.Padding > 0 ? "   (taps outside the input read 0)" : "")}");
         w.Line($"//   W{L} = {Range(_layer.WeightOffset, _layer.WeightCount)} ({Int(_layer.Filters)}×{Int(_layer.Input.Channels)}×{Int(_layer.KernelSize)}×{Int(_layer.KernelSize)}), b{L} = {Range(_layer.BiasOffset, _layer.Filters)}");
         w.Line($"//   {F.Formula(OutputName)}");
     }
@@ -94,7 +98,9 @@ internal sealed class Conv2DEmitter : LayerEmitter
 
     // ── Training, one sample ─────────────────────────────────────────────────────────────────
 
-    public override IReadOnlyList<Record> Records => new[] { new Record($"z{Index}", null, Units), new Record($"a{Index}", null, Units) };
+    /// <summary>z, a and the kernel scratch (a record so that Evaluate passes stack memory and stays thread-safe).</summary>
+    public override IReadOnlyList<Record> Records =>
+        new[] { new Record($"z{Index}", null, Units), new Record($"a{Index}", null, Units), new Record($"scratch{Index}", null, _layer.ScratchLength) };
 
     public override IEnumerable<(string Name, int Length)> FixedBuffers()
     {
@@ -102,7 +108,6 @@ internal sealed class Conv2DEmitter : LayerEmitter
         {
             yield return buffer;
         }
-        yield return ($"scratch{Index}", _layer.ScratchLength);
         yield return ($"step{Index}", _layer.ParameterCount);
     }
 
@@ -110,7 +115,7 @@ internal sealed class Conv2DEmitter : LayerEmitter
     {
         WriteHeader(w);
         int l = Index;
-        w.Line($"{Kernels}.Conv2DForward({W}, {B}, {InName}, z{l}, {Context.FixedBuffer($"scratch{l}")}, {ShapeArguments});");
+        w.Line($"{Kernels}.Conv2DForward({W}, {B}, {InName}, z{l}, scratch{l}, {ShapeArguments});");
         F.WriteSpan(w, $"z{l}", $"a{l}");
     }
 
@@ -125,8 +130,9 @@ internal sealed class Conv2DEmitter : LayerEmitter
     private void WriteBackward(SourceWriter w, string delta, string input, string gradInput, bool batch)
     {
         int l = Index;
+        string scratch = batch ? Context.FixedBuffer($"scratch{l}") : $"scratch{l}";
         string s = Int(_layer.Stride), p = Int(_layer.Padding);
-        w.Line($"// Layer {Int(l)} · Conv2D{(batch ? ", summed over the batch" : "")}: ∂L/∂W{L}[c,c′,u,v] = Σ_{{i,j}} δ{L}[c,i,j]·{A(l - 1)}[c′, i·{s}+u−{p}, j·{s}+v−{p}] (the input correlated with δ{L})");
+        w.Line($"// Layer {Int(l)} · Conv2D{(batch ? ", summed over the batch" : "")}: ∂L/∂W{L}[c,c′,u,v] = Σ_{{i,j}} δ{L}[c,i,j]·{A(l - 1)}[c′, {Tap("i", "u")}, {Tap("j", "v")}] (the input correlated with δ{L})");
         w.Line($"//   ∂L/∂b{L}[c] = Σ_{{i,j}} δ{L}[c,i,j]");
         if (Previous is not null)
         {
@@ -137,7 +143,7 @@ internal sealed class Conv2DEmitter : LayerEmitter
         w.Line($"if (step.IsSgd) grad{l}.Clear();");
         string call = batch ? "Conv2DBackwardBatch" : "Conv2DBackward";
         string batchArgument = batch ? "batchSize, " : "";
-        w.Line($"{Kernels}.{call}({W}, {input}, {delta}, grad{l}.Slice(0, {Int(_layer.WeightCount)}), grad{l}.Slice({Int(_layer.WeightCount)}, {Int(_layer.Filters)}), {gradInput}, {Context.FixedBuffer($"scratch{l}")}, {batchArgument}{ShapeArguments});");
+        w.Line($"{Kernels}.{call}({W}, {input}, {delta}, grad{l}.Slice(0, {Int(_layer.WeightCount)}), grad{l}.Slice({Int(_layer.WeightCount)}, {Int(_layer.Filters)}), {gradInput}, {scratch}, {batchArgument}{ShapeArguments});");
         w.Open("if (step.IsSgd)");
         w.Open($"for (int k = 0; k < {Int(_layer.ParameterCount)}; k++)");
         w.Line($"step.Apply(ref into[{Int(_layer.WeightOffset)} + k], grad{l}[k]);");

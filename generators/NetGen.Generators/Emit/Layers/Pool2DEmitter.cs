@@ -41,10 +41,11 @@ internal sealed class Pool2DEmitter : LayerEmitter
     public override void WriteHeader(SourceWriter w)
     {
         string s = Int(_layer.Stride), k = Int(_layer.Size);
+        string i = _layer.Stride == 1 ? "i" : $"i·{s}", j = _layer.Stride == 1 ? "j" : $"j·{s}";
         w.Line($"// Layer {Int(Index)} · {Name} {Window}, stride {s} · {_layer.Input} → {_layer.Output} (no parameters)");
         w.Line(_layer.Max
-            ? $"//   {OutputName}[c,i,j] = max_{{u,v < {k}}} {A(Index - 1)}[c, i·{s}+u, j·{s}+v]   (backward: δ goes to each window's arg-max)"
-            : $"//   {OutputName}[c,i,j] = (1/{Int(_layer.Size * _layer.Size)})·Σ_{{u,v < {k}}} {A(Index - 1)}[c, i·{s}+u, j·{s}+v]   (backward: δ/{Int(_layer.Size * _layer.Size)} to every value of the window)");
+            ? $"//   {OutputName}[c,i,j] = max_{{u,v < {k}}} {A(Index - 1)}[c, {i}+u, {j}+v]   (backward: δ goes to each window's arg-max)"
+            : $"//   {OutputName}[c,i,j] = (1/{Int(_layer.Size * _layer.Size)})·Σ_{{u,v < {k}}} {A(Index - 1)}[c, {i}+u, {j}+v]   (backward: δ/{Int(_layer.Size * _layer.Size)} to every value of the window)");
     }
 
     private string Forward(string input, string output, string planes) =>

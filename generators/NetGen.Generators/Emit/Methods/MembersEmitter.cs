@@ -11,7 +11,7 @@ internal static class MembersEmitter
     {
         NetworkSpec spec = context.Spec;
         w.Line("/// <remarks>");
-        var chain = new System.Text.StringBuilder($"Input {Int(spec.InputSize)}");
+        var chain = new System.Text.StringBuilder($"Input {spec.Input}");
         bool modes = false;
         foreach (LayerEmitter layer in context.Layers)
         {
