@@ -11,7 +11,7 @@ internal static class MembersEmitter
     {
         NetworkSpec spec = context.Spec;
         w.Line("/// <remarks>");
-        var chain = new System.Text.StringBuilder($"Input {Int(spec.InputSize)}");
+        var chain = new System.Text.StringBuilder($"Input {spec.Input}");
         bool modes = false;
         foreach (LayerEmitter layer in context.Layers)
         {
@@ -100,7 +100,7 @@ internal static class MembersEmitter
         w.Line("{");
         foreach (LayerEmitter layer in context.Layers)
         {
-            w.Line($"    new({layer.LayerInfo}),");
+            w.Line($"    new({layer.LayerInfo}){layer.LayerInfoInitializer},");
         }
         w.Line("});");
         w.Line($"global::System.Collections.Generic.IReadOnlyList<{layerInfo}> global::NetGen.INetwork.Layers => Layers;");
