@@ -58,10 +58,49 @@ public sealed class NetworkAttribute : Attribute
 public sealed class InputAttribute : Attribute
 {
     /// <summary>Declares an input vector of <paramref name="size"/> values.</summary>
-    public InputAttribute(int size) => Size = size;
+    public InputAttribute(int size)
+    {
+        Size = size;
+        Channels = size;
+        Height = 1;
+        Width = 1;
+    }
 
-    /// <summary>The number of input values.</summary>
+    /// <summary>
+    /// Declares a fixed-length signal of <paramref name="channels"/> × <paramref name="length"/> values, channel-major (PyTorch's
+    /// <c>(C, L)</c> without the batch dimension); <see cref="Size"/> is the product.
+    /// </summary>
+    public InputAttribute(int channels, int length)
+    {
+        Size = channels * length;
+        Channels = channels;
+        Height = length;
+        Width = 1;
+    }
+
+    /// <summary>
+    /// Declares an image of <paramref name="channels"/> × <paramref name="height"/> × <paramref name="width"/> values, CHW and
+    /// row-major (PyTorch's <c>(C, H, W)</c> without the batch dimension); <see cref="Size"/> is the product.
+    /// </summary>
+    public InputAttribute(int channels, int height, int width)
+    {
+        Size = channels * height * width;
+        Channels = channels;
+        Height = height;
+        Width = width;
+    }
+
+    /// <summary>The number of input values (for a signal or an image, the product of its dimensions).</summary>
     public int Size { get; }
+
+    /// <summary>The channels of a signal or image (for a vector, its size).</summary>
+    public int Channels { get; }
+
+    /// <summary>A signal's length or an image's height (1 for a vector).</summary>
+    public int Height { get; }
+
+    /// <summary>An image's width (1 for a vector or a signal).</summary>
+    public int Width { get; }
 }
 
 /// <summary>
@@ -137,4 +176,86 @@ public sealed class BatchNormAttribute : LayerAttribute
 
     /// <summary>The slope for negative inputs when the activation is <see cref="Activation.LeakyReLU"/>; 0.01 unless set.</summary>
     public float NegativeSlope { get; set; } = 0.01f;
+}
+
+// ── Convolutional layers (issue 9) ───────────────────────────────────────────────────────────
+
+/// <summary>
+/// A 2-D convolution, PyTorch's <c>nn.Conv2d(inChannels, filters, kernelSize, stride, padding)</c>, then the activation:
+/// <c>z[f,i,j] = b[f] + Σ_{c,u,v} W[f,c,u,v]·a[c, i·s+u−p, j·s+v−p]</c> (cross-correlation, taps outside the input read 0).
+/// W is <c>[filters, inChannels, kernelSize, kernelSize]</c> row-major (<c>nn.Conv2d.weight</c>'s layout), then b of
+/// <c>filters</c> values. The input must be an image (<c>[Input(channels, height, width)]</c> or a previous convolution or
+/// pooling); the output is <c>filters × Ho × Wo</c> with <c>Ho = ⌊(H + 2p − k)/s⌋ + 1</c>.
+/// </summary>
+[AttributeUsage(AttributeTargets.Class, AllowMultiple = true, Inherited = false)]
+public sealed class Conv2DAttribute : LayerAttribute
+{
+    /// <summary>Declares a convolution with <paramref name="filters"/> output channels and a square <paramref name="kernelSize"/> kernel.</summary>
+    public Conv2DAttribute(int filters, int kernelSize, Activation activation = Activation.Identity)
+    {
+        Filters = filters;
+        KernelSize = kernelSize;
+        Activation = activation;
+    }
+
+    /// <summary>Output channels.</summary>
+    public int Filters { get; }
+
+    /// <summary>Kernel rows and columns.</summary>
+    public int KernelSize { get; }
+
+    /// <summary>The activation applied to z.</summary>
+    public Activation Activation { get; }
+
+    /// <summary>Step between output positions, both axes; 1 unless set.</summary>
+    public int Stride { get; set; } = 1;
+
+    /// <summary>Zeros added on every side of the input; 0 unless set.</summary>
+    public int Padding { get; set; }
+
+    /// <summary>The slope for negative inputs of <see cref="Activation.LeakyReLU"/>; 0.01 (PyTorch's default) unless set.</summary>
+    public float NegativeSlope { get; set; } = 0.01f;
+}
+
+/// <summary>
+/// 2-D max pooling, PyTorch's <c>nn.MaxPool2d(size, stride)</c>: <c>y[c,i,j] = max_{u,v &lt; size} x[c, i·s+u, j·s+v]</c>, no
+/// padding, <c>Ho = ⌊(H − size)/s⌋ + 1</c>. Backward routes δ to each window's arg-max (the first maximum in scan order).
+/// </summary>
+[AttributeUsage(AttributeTargets.Class, AllowMultiple = true, Inherited = false)]
+public sealed class MaxPool2DAttribute : LayerAttribute
+{
+    /// <summary>Declares max pooling over <paramref name="size"/> × <paramref name="size"/> windows.</summary>
+    public MaxPool2DAttribute(int size) => Size = size;
+
+    /// <summary>Window rows and columns.</summary>
+    public int Size { get; }
+
+    /// <summary>Step between windows; 0 (the default) means <see cref="Size"/>, as PyTorch's <c>stride=None</c>.</summary>
+    public int Stride { get; set; }
+}
+
+/// <summary>
+/// 2-D average pooling, PyTorch's <c>nn.AvgPool2d(size, stride)</c>: <c>y[c,i,j] = (1/size²)·Σ_{u,v &lt; size} x[c, i·s+u, j·s+v]</c>,
+/// no padding, <c>Ho = ⌊(H − size)/s⌋ + 1</c>.
+/// </summary>
+[AttributeUsage(AttributeTargets.Class, AllowMultiple = true, Inherited = false)]
+public sealed class AvgPool2DAttribute : LayerAttribute
+{
+    /// <summary>Declares average pooling over <paramref name="size"/> × <paramref name="size"/> windows.</summary>
+    public AvgPool2DAttribute(int size) => Size = size;
+
+    /// <summary>Window rows and columns.</summary>
+    public int Size { get; }
+
+    /// <summary>Step between windows; 0 (the default) means <see cref="Size"/>, as PyTorch's <c>stride=None</c>.</summary>
+    public int Stride { get; set; }
+}
+
+/// <summary>
+/// Flattens an image or signal into a vector of its values in CHW order (PyTorch's <c>nn.Flatten()</c>, <c>torch.flatten</c>
+/// from dimension 1): no arithmetic, no parameters; the values keep their places.
+/// </summary>
+[AttributeUsage(AttributeTargets.Class, AllowMultiple = true, Inherited = false)]
+public sealed class FlattenAttribute : LayerAttribute
+{
 }

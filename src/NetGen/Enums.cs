@@ -97,6 +97,16 @@ public enum LayerKind
     Dropout = 1,
     /// <summary>Batch normalisation, <see cref="BatchNormAttribute"/>: parameters γ (scale) then β (shift).</summary>
     BatchNorm = 2,
+
+    // issue 9: convolutional layers
+    /// <summary>A 2-D convolution, <see cref="Conv2DAttribute"/>: parameters W (filters × channels × k × k) then b.</summary>
+    Conv2D = 10,
+    /// <summary>2-D max pooling, <see cref="MaxPool2DAttribute"/>: no parameters.</summary>
+    MaxPool2D = 12,
+    /// <summary>2-D average pooling, <see cref="AvgPool2DAttribute"/>: no parameters.</summary>
+    AvgPool2D = 13,
+    /// <summary>Flatten, <see cref="FlattenAttribute"/>: no parameters, the values unchanged.</summary>
+    Flatten = 17,
 }
 
 /// <summary>How a dense layer's weights are initialised (biases always start at 0), with PyTorch's <c>torch.nn.init</c> formulas.</summary>

@@ -34,6 +34,12 @@ public sealed record LayerInfo(
     /// </summary>
     public string? Name { get; init; }
 
+    /// <summary>
+    /// A convolution's kernel size k (its W is <c>filters × channels × k × k</c>, filters = <see cref="BiasCount"/>); a pooling
+    /// layer's window size; 0 for other kinds.
+    /// </summary>
+    public int KernelSize { get; init; }
+
     /// <summary>Where the layer's parameters start (its weight).</summary>
     public int ParameterOffset => WeightOffset;
 
@@ -55,6 +61,16 @@ public sealed record LayerInfo(
         if (Kind == LayerKind.BatchNorm)
         {
             return i < WeightCount ? $"γ{l}[{i}]" : $"β{l}[{i - WeightCount}]";
+        }
+        if (Kind == LayerKind.Conv2D)
+        {
+            if (i >= WeightCount)
+            {
+                return $"b{l}[{i - WeightCount}]";
+            }
+            int k = KernelSize, taps = WeightCount / BiasCount;
+            int f = i / taps, t = i % taps;
+            return $"W{l}[{f}, {t / (k * k)}, {t / k % k}, {t % k}]";
         }
         return i < WeightCount ? $"W{l}[{i / Inputs}, {i % Inputs}]" : $"b{l}[{i - WeightCount}]";
     }
@@ -89,6 +105,10 @@ public sealed record LayerInfo(
     {
         LayerKind.Dense => $"layer {Index} (Dense {Inputs} → {Outputs}, {Activation})",
         LayerKind.Dropout => $"layer {Index} (Dropout, {Outputs} values)",
+        LayerKind.Conv2D => $"layer {Index} (Conv2D {BiasCount} filters {KernelSize}×{KernelSize}, {Inputs} → {Outputs} values, {Activation})",
+        LayerKind.MaxPool2D => $"layer {Index} (MaxPool2D {KernelSize}×{KernelSize}, {Inputs} → {Outputs} values)",
+        LayerKind.AvgPool2D => $"layer {Index} (AvgPool2D {KernelSize}×{KernelSize}, {Inputs} → {Outputs} values)",
+        LayerKind.Flatten => $"layer {Index} (Flatten, {Outputs} values)",
         _ => Activation == Activation.Identity
             ? $"layer {Index} (BatchNorm, {Outputs} features)"
             : $"layer {Index} (BatchNorm, {Outputs} features, {Activation})",

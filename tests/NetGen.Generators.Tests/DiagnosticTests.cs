@@ -297,4 +297,33 @@ public class DiagnosticTests
             Assert.False(string.IsNullOrWhiteSpace(descriptor.Description.ToString()));
         }
     }
+
+    // issue 9: convolution and pooling shapes
+
+    [Theory]
+    [InlineData("[Network][Input(1, 4, 4)][Conv2D(2, [|5|])][Flatten][Dense(1)]", "Conv2D layer 1 would have no output: a 5×5 kernel with padding 0 does not fit its 4×4 input")]
+    [InlineData("[Network][Input(1, 6, 6)][Conv2D(2, 3, Stride = 2)][MaxPool2D([|3|])][Flatten][Dense(1)]", "MaxPool2D layer 2 would have no output: a 3×3 window does not fit its 2×2 input")]
+    public void NG2101_EmptyOutput_PointsAtTheKernelOrWindowSize(string attributes, string message)
+    {
+        Diagnostic d = Expect($"using NetGen;\n{attributes}\npublic partial class Net;\n", "NG2101");
+        Assert.Equal(message, d.GetMessage());
+    }
+
+    [Theory]
+    [InlineData("[Network][Input(1, 28, 28)][Flatten][[|Conv2D(6, 5)|]][Flatten][Dense(10)]", "Conv2D layer 2 needs an image (channels × height × width) but receives a vector of 784 values (after [Input(n)], a Dense layer or [Flatten])")]
+    [InlineData("[Network][Input(16)][[|AvgPool2D(2)|]][Dense(1)]", "AvgPool2D layer 1 needs an image (channels × height × width) but receives a vector of 16 values (after [Input(n)], a Dense layer or [Flatten])")]
+    [InlineData("[Network][Input(2, 50)][[|MaxPool2D(2)|]][Flatten][Dense(1)]", "MaxPool2D layer 1 needs an image (channels × height × width) but receives a signal of 2×50")]
+    public void NG2102_ConvolutionWithoutImage_PointsAtTheAttribute(string attributes, string message)
+    {
+        Diagnostic d = Expect($"using NetGen;\n{attributes}\npublic partial class Net;\n", "NG2102");
+        Assert.Equal(message, d.GetMessage());
+    }
+
+    [Theory]
+    [InlineData("[Network][Input(1, [|0|], 4)][Dense(1)]")]
+    [InlineData("[Network][Input(1, 4, 4)][Conv2D([|0|], 3)][Flatten][Dense(1)]")]
+    [InlineData("[Network][Input(1, 4, 4)][Conv2D(2, [|-1|])][Flatten][Dense(1)]")]
+    [InlineData("[Network][Input(1, 4, 4)][MaxPool2D([|0|])][Flatten][Dense(1)]")]
+    public void NG2003_ConvolutionSizes_PointAtTheArgument(string attributes) =>
+        Expect($"using NetGen;\n{attributes}\npublic partial class Net;\n", "NG2003");
 }

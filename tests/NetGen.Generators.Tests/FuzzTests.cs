@@ -214,6 +214,19 @@ public class FuzzTests(ITestOutputHelper output)
             items.Add($"[Input({Size(r)})]");
         }
         int layers = r.Next(100) < 5 ? 0 : r.Next(1, 5);
+        if (r.Next(100) < 15)
+        {
+            // Convolutional layers (issue 9): on an image, a signal or a vector; sizes that fit or not.
+            int input = r.Next(3);
+            if (items.Count > 0 && input < 2)
+            {
+                items[0] = input == 0 ? $"[Input({r.Next(-1, 4)}, {r.Next(1, 12)}, {r.Next(1, 12)})]" : $"[Input({r.Next(1, 4)}, {r.Next(1, 20)})]";
+            }
+            for (int c = r.Next(1, 4); c > 0; c--)
+            {
+                items.Add(ConvLayer(r));
+            }
+        }
         for (int l = 0; l < layers; l++)
         {
             items.Add(Dense(r));
@@ -243,6 +256,19 @@ public class FuzzTests(ITestOutputHelper output)
         }
         return items;
     }
+
+    private static string ConvLayer(Random r) => r.Next(9) switch
+    {
+        0 => $"[Conv2D({r.Next(-1, 5)}, {r.Next(0, 6)})]",
+        1 => $"[Conv2D({r.Next(1, 5)}, {r.Next(1, 4)}, Activation.{s_activations[r.Next(s_activations.Length)]}, Stride = {r.Next(0, 4)}, Padding = {r.Next(-1, 3)})]",
+        2 => $"[MaxPool2D({r.Next(0, 4)})]",
+        3 => $"[AvgPool2D({r.Next(1, 4)}, Stride = {r.Next(0, 3)})]",
+        4 => "[Flatten]",
+        5 => "[Conv2D(2, 3, Activation.Softmax)]",
+        6 => "[Conv2D(2)]",
+        7 => "[MaxPool2D(2, Stride = -1)]",
+        _ => "[Flatten]",
+    };
 
     private static string TrainingLayer(Random r) => r.Next(12) switch
     {

@@ -101,4 +101,20 @@ public class SnapshotTests
         [Dense(3, Activation.Softmax, Init = WeightInit.Uniform, InitScale = 0.1f)]
         public partial class NormalizedNet;
         """), "NormalizedNet.g");
+
+    [Fact]
+    public void SmallCnn() => Snapshot.Verify(Generate("""
+        using NetGen;
+        namespace Demo;
+
+        [Network(Loss = Loss.CrossEntropy)]
+        [Input(1, 8, 8)]
+        [Conv2D(4, 3, Activation.ReLU, Padding = 1)]
+        [MaxPool2D(2)]
+        [Conv2D(8, 3, Activation.ReLU, Stride = 2)]
+        [AvgPool2D(1)]
+        [Flatten]
+        [Dense(10, Activation.Softmax)]
+        public partial class SmallCnn;
+        """), "SmallCnn.g");
 }

@@ -212,6 +212,19 @@ internal static class DiagnosticDescriptors
         "Tensor '{1}' in weight file '{0}' has dtype {2}; NetGen networks hold float32, so the tensor must be F32",
         "NetGen networks compute in float32; convert the tensors before exporting (in PyTorch: model.float()).");
 
+    // issue 9: convolution and pooling shapes (NG2101–NG2119)
+    public static readonly DiagnosticDescriptor OutputSizeNotPositive = Create(
+        "NG2101", Shape, DiagnosticSeverity.Error,
+        "Convolution or pooling output would be empty",
+        "{0} would have no output: {1}",
+        "A convolution's output is ⌊(n + 2·padding − kernel)/stride⌋ + 1 values along each axis and a pooling layer's ⌊(n − size)/stride⌋ + 1; the kernel or window must fit the (padded) input.");
+
+    public static readonly DiagnosticDescriptor ConvNeedsImage = Create(
+        "NG2102", Shape, DiagnosticSeverity.Error,
+        "Convolution or pooling needs an image input",
+        "{0} needs an image (channels × height × width) but receives {1}",
+        "Conv2D, MaxPool2D and AvgPool2D work on images: declare [Input(channels, height, width)] and put them before [Flatten] and any Dense layer.");
+
     // ── issue 12: layer names (NG1101–NG1119) ──
 
     public static readonly DiagnosticDescriptor LayerNameRepeated = Create(
@@ -292,6 +305,9 @@ internal static class DiagnosticDescriptors
         [WeightsTensorUnexpected.Id] = WeightsTensorUnexpected,
         [WeightsTensorShape.Id] = WeightsTensorShape,
         [WeightsTensorDType.Id] = WeightsTensorDType,
+        // issue 9
+        [OutputSizeNotPositive.Id] = OutputSizeNotPositive,
+        [ConvNeedsImage.Id] = ConvNeedsImage,
     };
 
     /// <summary>Every descriptor in the catalogue.</summary>

@@ -54,6 +54,12 @@ internal enum LayerKindSpec
     Dense = 0,
     Dropout = 1,
     BatchNorm = 2,
+
+    // issue 9
+    Conv2D = 10,
+    MaxPool2D = 12,
+    AvgPool2D = 13,
+    Flatten = 17,
 }
 
 /// <summary>Mirror of <c>NetGen.WeightInit</c>.</summary>

@@ -210,8 +210,14 @@ internal sealed class NetworkDeclaration
         string? name = NameOf(attribute);
         if (name == InputAttributeName)
         {
-            int? size = ReadInt(attribute, 0, "Input", "expected a constant int size, as in [Input(64)]", cancellationToken);
-            return new InputDeclaration(attribute, size);
+            int rank = attribute.ConstructorArguments.Length is 2 or 3 ? attribute.ConstructorArguments.Length : 1;
+            var dimensions = new int?[rank];
+            for (int d = 0; d < rank; d++)
+            {
+                dimensions[d] = ReadInt(attribute, d, "Input", rank == 1 ? "expected a constant int size, as in [Input(64)]"
+                    : "expected constant int dimensions, as in [Input(1, 28, 28)] (channels, height, width) or [Input(3, 100)] (channels, length)", cancellationToken);
+            }
+            return new InputDeclaration(attribute, dimensions);
         }
         LayerDeclaration? layer = LayerRules.ForAttribute(name)?.Read(this, attribute, number, cancellationToken);
         if (layer is not null)
@@ -376,12 +382,39 @@ internal abstract class LayerDeclaration
         Attribute.ApplicationSyntaxReference?.GetSyntax(cancellationToken).Parent?.Parent;
 }
 
-/// <summary><c>[Input(size)]</c>; <see cref="Size"/> is null when the argument cannot be read.</summary>
+/// <summary>
+/// <c>[Input(size)]</c>, <c>[Input(channels, length)]</c> or <c>[Input(channels, height, width)]</c>; <see cref="Size"/> (the
+/// product) is null when an argument cannot be read or the product does not fit an int.
+/// </summary>
 internal sealed class InputDeclaration : LayerDeclaration
 {
-    public InputDeclaration(AttributeData attribute, int? size) : base(attribute, 0) => Size = size;
+    public InputDeclaration(AttributeData attribute, int?[] dimensions) : base(attribute, 0)
+    {
+        Dimensions = dimensions;
+        long product = 1;
+        foreach (int? d in dimensions)
+        {
+            if (d is not int value)
+            {
+                return;
+            }
+            product *= value;
+        }
+        Size = product is >= int.MinValue and <= int.MaxValue && (dimensions.Length == 1 || product <= 100_000_000) ? (int)product : null;
+    }
+
+    /// <summary>The arguments as written (null: not readable): one size, channels and length, or channels, height, width.</summary>
+    public int?[] Dimensions { get; }
 
     public int? Size { get; }
+
+    /// <summary>The input's shape (only when every dimension was read and is positive).</summary>
+    public Shape Shape => Dimensions.Length switch
+    {
+        2 => Shape.Signal(Dimensions[0]!.Value, Dimensions[1]!.Value),
+        3 => Shape.Image(Dimensions[0]!.Value, Dimensions[1]!.Value, Dimensions[2]!.Value),
+        _ => Shape.Vector(Size!.Value),
+    };
 }
 
 /// <summary>A layer with an activation f (Dense, BatchNorm): what the loss/activation fit rules look at.</summary>

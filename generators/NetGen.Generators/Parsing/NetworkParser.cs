@@ -73,7 +73,7 @@ internal static class NetworkParser
             diagnostics.Add(Info(DiagnosticDescriptors.NetworkRepeated, AttributeLocations.Attribute(repeated, cancellationToken), type.Name, first));
         }
         CheckOnOneDeclaration(network, declaration, cancellationToken, diagnostics);
-        List<LayerModel>? layers = BuildLayers(network, nameLocation, cancellationToken, diagnostics, out int inputSize);
+        List<LayerModel>? layers = BuildLayers(network, nameLocation, cancellationToken, diagnostics, out Shape inputShape);
         CheckMembers(context.SemanticModel.Compilation, type, declaration, network, nameLocation, cancellationToken, diagnostics);
         if (diagnostics.Count > 0 || layers is null)
         {
@@ -81,7 +81,7 @@ internal static class NetworkParser
         }
 
         string fullName = FullName(type.ContainingNamespace, type.Name);
-        var spec = new NetworkSpec(EscapedNamespace(type.ContainingNamespace), Escape(type.Name), fullName, Shape.Vector(inputSize),
+        var spec = new NetworkSpec(EscapedNamespace(type.ContainingNamespace), Escape(type.Name), fullName, inputShape,
             new EquatableArray<LayerModel>(layers.ToArray()), network.Loss, network.Reduction, HintName(fullName),
             AliasChooser.Choose(type, context.SemanticModel.Compilation, cancellationToken))
         {
@@ -153,9 +153,9 @@ internal static class NetworkParser
     /// The shape rules (NG2001–NG2006): one [Input] first, at least one layer, positive sizes, sensible totals. Returns the
     /// layers with offsets resolved, or null when they cannot be built.
     /// </summary>
-    private static List<LayerModel>? BuildLayers(NetworkDeclaration network, LocationInfo? nameLocation, CancellationToken cancellationToken, List<DiagnosticInfo> diagnostics, out int inputSize)
+    private static List<LayerModel>? BuildLayers(NetworkDeclaration network, LocationInfo? nameLocation, CancellationToken cancellationToken, List<DiagnosticInfo> diagnostics, out Shape inputShape)
     {
-        inputSize = 0;
+        inputShape = Shape.Vector(0);
         int before = diagnostics.Count;
         InputDeclaration? input = null;
         LayerDeclaration? firstLayer = null;
@@ -174,9 +174,17 @@ internal static class NetworkParser
                     {
                         diagnostics.Add(Info(DiagnosticDescriptors.InputNotFirst, AttributeLocations.Attribute(i.Attribute, cancellationToken), i.Text(cancellationToken), firstLayer.Text(cancellationToken)));
                     }
-                    if (i.Size is <= 0)
+                    for (int d = 0; d < i.Dimensions.Length; d++)
                     {
-                        diagnostics.Add(Info(DiagnosticDescriptors.SizeNotPositive, AttributeLocations.Argument(i.Attribute, 0, cancellationToken), "[Input]", Int(i.Size.Value)));
+                        if (i.Dimensions[d] is int dimension and <= 0)
+                        {
+                            diagnostics.Add(Info(DiagnosticDescriptors.SizeNotPositive, AttributeLocations.Argument(i.Attribute, d, cancellationToken), "[Input]", Int(dimension)));
+                            break;
+                        }
+                    }
+                    if (i.Size is null && System.Array.TrueForAll(i.Dimensions, d => d is > 0))
+                    {
+                        diagnostics.Add(Info(DiagnosticDescriptors.NetworkTooLarge, AttributeLocations.Attribute(i.Attribute, cancellationToken), "[Input]", "its dimensions multiply to more than 100,000,000 values"));
                     }
                     break;
                 default:
@@ -194,14 +202,14 @@ internal static class NetworkParser
         {
             diagnostics.Add(Info(DiagnosticDescriptors.NoLayers, nameLocation, network.Type.Name));
         }
-        if (diagnostics.Count > before || !readable || input?.Size is not int size)
+        if (diagnostics.Count > before || !readable || input?.Size is null)
         {
             return null;
         }
 
         // Every size is known and positive: each rule builds its layer at the offsets so far and checks the totals.
-        inputSize = size;
-        var builder = new LayerBuilder(Shape.Vector(size));
+        inputShape = input.Shape;
+        var builder = new LayerBuilder(input.Shape);
         var layers = new List<LayerModel>();
         foreach (LayerDeclaration item in network.Layers)
         {

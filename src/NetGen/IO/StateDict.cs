@@ -38,6 +38,11 @@ public static class StateDict
                     tensors.Add(new StateTensor(prefix + "weight", TensorBuffer.Parameters, layer.WeightOffset, layer.Outputs, layer.Inputs));
                     tensors.Add(new StateTensor(prefix + "bias", TensorBuffer.Parameters, layer.BiasOffset, layer.Outputs));
                     break;
+                case LayerKind.Conv2D:
+                    int k = layer.KernelSize, filters = layer.BiasCount;
+                    tensors.Add(new StateTensor(prefix + "weight", TensorBuffer.Parameters, layer.WeightOffset, filters, layer.WeightCount / (filters * k * k), k, k));
+                    tensors.Add(new StateTensor(prefix + "bias", TensorBuffer.Parameters, layer.BiasOffset, filters));
+                    break;
                 case LayerKind.BatchNorm:
                     tensors.Add(new StateTensor(prefix + "weight", TensorBuffer.Parameters, layer.WeightOffset, layer.Outputs));
                     tensors.Add(new StateTensor(prefix + "bias", TensorBuffer.Parameters, layer.BiasOffset, layer.Outputs));
@@ -46,7 +51,7 @@ public static class StateDict
                     statistics += 2 * layer.Outputs;
                     break;
             }
-            module += layer.Kind == LayerKind.Dropout || layer.Activation == Activation.Identity ? 1 : 2;
+            module += Modules(layer);
         }
         return tensors.ToArray();
     }
@@ -63,10 +68,17 @@ public static class StateDict
             {
                 names.Add(ModuleName(layer, module) + ".num_batches_tracked");
             }
-            module += layer.Kind == LayerKind.Dropout || layer.Activation == Activation.Identity ? 1 : 2;
+            module += Modules(layer);
         }
         return names.ToArray();
     }
+
+    /// <summary>
+    /// Modules the layer is in the nn.Sequential: dropout, pooling and flatten one each; a dense, convolution or batch-norm
+    /// layer one, plus its activation's unless identity.
+    /// </summary>
+    private static int Modules(LayerInfo layer) =>
+        layer.Kind is LayerKind.Dropout or LayerKind.MaxPool2D or LayerKind.AvgPool2D or LayerKind.Flatten || layer.Activation == Activation.Identity ? 1 : 2;
 
     /// <summary>A layer's module name: its <see cref="LayerInfo.Name"/>, else its index in the equivalent <c>nn.Sequential</c>.</summary>
     private static string ModuleName(LayerInfo layer, int sequentialIndex) =>

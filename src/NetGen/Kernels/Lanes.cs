@@ -5,7 +5,7 @@ using System.Runtime.Intrinsics.X86;
 namespace NetGen.Kernels;
 
 /// <summary>
-/// Row sums for the straight-line code of tiny layers held in registers. A layer whose input fills one vector multiplies
+/// Row sums, column multiply-adds and column shuffles for the straight-line code of tiny layers held in registers. A layer whose input fills one vector multiplies
 /// each weight row by the input lane by lane (<c>pₒ = W⁽ˡ⁾ₒ ⊙ a⁽ˡ⁻¹⁾</c>); <c>RowSums</c> then adds up each product across
 /// its lanes and returns the sums <c>Σᵢ pₒᵢ</c> side by side, one lane per row, in a transpose-and-add tree of horizontal
 /// adds — the matrix-vector product W·a without a scalar extract per element.
@@ -59,6 +59,51 @@ public static class Lanes
         }
         return PairSums(PairSums(p0, p1), PairSums(p2, p3));
     }
+
+    /// <summary>
+    /// <c>w·x + c</c> lane by lane with x broadcast, fused where the hardware has FMA: one column of a weight matrix times one
+    /// input, added to the running sum. Rounds exactly like the scalar <see cref="MultiplyAdd(float, float, float)"/> lane by lane.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector128<float> MultiplyAdd(Vector128<float> w, float x, Vector128<float> c) => FastMath.MultiplyAdd(w, Vector128.Create(x), c);
+
+    /// <inheritdoc cref="MultiplyAdd(Vector128{float}, float, Vector128{float})"/>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector256<float> MultiplyAdd(Vector256<float> w, float x, Vector256<float> c) => FastMath.MultiplyAdd(w, Vector256.Create(x), c);
+
+    /// <inheritdoc cref="MultiplyAdd(Vector128{float}, float, Vector128{float})"/>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector512<float> MultiplyAdd(Vector512<float> w, float x, Vector512<float> c) => FastMath.MultiplyAdd(w, Vector512.Create(x), c);
+
+    /// <summary><c>w·x + c</c> for one value, fused where the hardware has FMA (the lane-by-lane form's arithmetic).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static float MultiplyAdd(float w, float x, float c) => FastMath.MultiplyAdd(w, x, c);
+
+    /// <summary>
+    /// Lanes 0 and 2 of <paramref name="a"/>, then of <paramref name="b"/>: column 0 of a 4×2 row-major matrix whose rows 0–1
+    /// are <paramref name="a"/> and rows 2–3 <paramref name="b"/> (one shuffle).
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector128<float> EvenLanes(Vector128<float> a, Vector128<float> b) =>
+        Sse.IsSupported ? Sse.Shuffle(a, b, 0b10_00_10_00) : Vector128.Create(a.GetElement(0), a.GetElement(2), b.GetElement(0), b.GetElement(2));
+
+    /// <summary>Lanes 1 and 3 of <paramref name="a"/>, then of <paramref name="b"/>: column 1 of the same 4×2 matrix.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector128<float> OddLanes(Vector128<float> a, Vector128<float> b) =>
+        Sse.IsSupported ? Sse.Shuffle(a, b, 0b11_01_11_01) : Vector128.Create(a.GetElement(1), a.GetElement(3), b.GetElement(1), b.GetElement(3));
+
+    /// <summary>
+    /// (v₀, v₀, v₁, v₁): each of the first two lanes twice. Times (x₀, x₁, x₀, x₁) it gives rows 0–1 of the outer product v·xᵀ
+    /// of four units and two inputs, as they lie in a row-major matrix.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector128<float> LowPairs(Vector128<float> v) =>
+        Sse.IsSupported ? Sse.UnpackLow(v, v) : Vector128.Create(v.GetElement(0), v.GetElement(0), v.GetElement(1), v.GetElement(1));
+
+    /// <summary>(v₂, v₂, v₃, v₃): rows 2–3 of the same outer product.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector128<float> HighPairs(Vector128<float> v) =>
+        Sse.IsSupported ? Sse.UnpackHigh(v, v) : Vector128.Create(v.GetElement(2), v.GetElement(2), v.GetElement(3), v.GetElement(3));
 
     /// <summary>hadd without SSE3: (a0+a1, a2+a3, b0+b1, b2+b3).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]

@@ -88,7 +88,8 @@ partial class AudioNet : global::NetGen.ITrainableNetwork
         // Layer 1 · Dense 1 → 8 · tanh
         //   z⁽¹⁾ = W⁽¹⁾·x + b⁽¹⁾        W⁽¹⁾ = θ[0..8) (8×1, row-major), b⁽¹⁾ = θ[8..16)
         //   a⁽¹⁾ = tanh(z⁽¹⁾)
-        V256 a1 = Activations.Tanh(Vector256.Create<float>(theta.Slice(8, 8)) + Vector256.Create<float>(theta.Slice(0, 8)) * x[0]);
+        // z⁽¹⁾ = W⁽¹⁾·x₀ + b⁽¹⁾: W⁽¹⁾ is one column, so this is one fused multiply-add for all 8 units
+        V256 a1 = Activations.Tanh(Lanes.MultiplyAdd(Vector256.Create<float>(theta.Slice(0, 8)), x[0], Vector256.Create<float>(theta.Slice(8, 8))));
 
         // Layer 2 · Dense 8 → 8 · tanh
         //   z⁽²⁾ = W⁽²⁾·a⁽¹⁾ + b⁽²⁾        W⁽²⁾ = θ[16..80) (8×8, row-major), b⁽²⁾ = θ[80..88)
@@ -136,7 +137,8 @@ partial class AudioNet : global::NetGen.ITrainableNetwork
         // Layer 1 · Dense 1 → 8 · tanh
         //   z⁽¹⁾ = W⁽¹⁾·x + b⁽¹⁾        W⁽¹⁾ = θ[0..8) (8×1, row-major), b⁽¹⁾ = θ[8..16)
         //   a⁽¹⁾ = tanh(z⁽¹⁾)
-        z1 = Vector256.Create<float>(theta.Slice(8, 8)) + Vector256.Create<float>(theta.Slice(0, 8)) * x[0];
+        // z⁽¹⁾ = W⁽¹⁾·x₀ + b⁽¹⁾: W⁽¹⁾ is one column, so this is one fused multiply-add for all 8 units
+        z1 = Lanes.MultiplyAdd(Vector256.Create<float>(theta.Slice(0, 8)), x[0], Vector256.Create<float>(theta.Slice(8, 8)));
         a1 = Activations.Tanh(z1);
 
         // Layer 2 · Dense 8 → 8 · tanh
@@ -252,14 +254,15 @@ partial class AudioNet : global::NetGen.ITrainableNetwork
         {
             ReadOnlySpan x = inputs.Slice(b * InputSize, InputSize);
             Span z1 = bz1.Slice(b * 8, 8), a1 = ba1.Slice(b * 8, 8);
-            z1[0] = theta[8] + theta[0] * x[0];
-            z1[1] = theta[9] + theta[1] * x[0];
-            z1[2] = theta[10] + theta[2] * x[0];
-            z1[3] = theta[11] + theta[3] * x[0];
-            z1[4] = theta[12] + theta[4] * x[0];
-            z1[5] = theta[13] + theta[5] * x[0];
-            z1[6] = theta[14] + theta[6] * x[0];
-            z1[7] = theta[15] + theta[7] * x[0];
+            // z⁽¹⁾ₒ = bₒ + Wₒ₀·x₀ as fused multiply-adds, one input at a time (the arithmetic of Forward, unit by unit)
+            z1[0] = Lanes.MultiplyAdd(theta[0], x[0], theta[8]);
+            z1[1] = Lanes.MultiplyAdd(theta[1], x[0], theta[9]);
+            z1[2] = Lanes.MultiplyAdd(theta[2], x[0], theta[10]);
+            z1[3] = Lanes.MultiplyAdd(theta[3], x[0], theta[11]);
+            z1[4] = Lanes.MultiplyAdd(theta[4], x[0], theta[12]);
+            z1[5] = Lanes.MultiplyAdd(theta[5], x[0], theta[13]);
+            z1[6] = Lanes.MultiplyAdd(theta[6], x[0], theta[14]);
+            z1[7] = Lanes.MultiplyAdd(theta[7], x[0], theta[15]);
             Activations.Tanh(z1, a1);
         }
 

@@ -8,6 +8,7 @@ using V128 = global::System.Runtime.Intrinsics.Vector128<float>;
 using Vector128 = global::System.Runtime.Intrinsics.Vector128;
 using Activations = global::NetGen.Kernels.Activations;
 using Losses = global::NetGen.Kernels.Losses;
+using Lanes = global::NetGen.Kernels.Lanes;
 using Aligned = global::NetGen.Kernels.Aligned;
 using Guard = global::NetGen.Guard;
 using Initializers = global::NetGen.Initializers;
@@ -83,11 +84,11 @@ partial class XorNet : global::NetGen.ITrainableNetwork
         // Layer 1 · Dense 2 → 4 · tanh
         //   z⁽¹⁾ = W⁽¹⁾·x + b⁽¹⁾        W⁽¹⁾ = θ[0..8) (4×2, row-major), b⁽¹⁾ = θ[8..12)
         //   a⁽¹⁾ = tanh(z⁽¹⁾)
-        V128 a1 = Activations.Tanh(Vector128.Create(
-            theta[8] + theta[0] * x[0] + theta[1] * x[1],
-            theta[9] + theta[2] * x[0] + theta[3] * x[1],
-            theta[10] + theta[4] * x[0] + theta[5] * x[1],
-            theta[11] + theta[6] * x[0] + theta[7] * x[1]));
+        // z⁽¹⁾ = b⁽¹⁾ + W⁽¹⁾₍:,₀₎·x₀ + W⁽¹⁾₍:,₁₎·x₁: a fused multiply-add per column of W⁽¹⁾, each input broadcast.
+        // The columns are the even and the odd lanes of W⁽¹⁾'s rows (θ[0..4) = rows 0–1, θ[4..8) = rows 2–3).
+        V128 w1col0 = Lanes.EvenLanes(Vector128.Create<float>(theta.Slice(0, 4)), Vector128.Create<float>(theta.Slice(4, 4)));
+        V128 w1col1 = Lanes.OddLanes(Vector128.Create<float>(theta.Slice(0, 4)), Vector128.Create<float>(theta.Slice(4, 4)));
+        V128 a1 = Activations.Tanh(Lanes.MultiplyAdd(w1col1, x[1], Lanes.MultiplyAdd(w1col0, x[0], Vector128.Create<float>(theta.Slice(8, 4)))));
 
         // Layer 2 · Dense 4 → 1 · sigmoid
         //   z⁽²⁾ = W⁽²⁾·a⁽¹⁾ + b⁽²⁾        W⁽²⁾ = θ[12..16) (1×4, row-major), b⁽²⁾ = θ[16]
@@ -120,11 +121,11 @@ partial class XorNet : global::NetGen.ITrainableNetwork
         // Layer 1 · Dense 2 → 4 · tanh
         //   z⁽¹⁾ = W⁽¹⁾·x + b⁽¹⁾        W⁽¹⁾ = θ[0..8) (4×2, row-major), b⁽¹⁾ = θ[8..12)
         //   a⁽¹⁾ = tanh(z⁽¹⁾)
-        z1 = Vector128.Create(
-            theta[8] + theta[0] * x[0] + theta[1] * x[1],
-            theta[9] + theta[2] * x[0] + theta[3] * x[1],
-            theta[10] + theta[4] * x[0] + theta[5] * x[1],
-            theta[11] + theta[6] * x[0] + theta[7] * x[1]);
+        // z⁽¹⁾ = b⁽¹⁾ + W⁽¹⁾₍:,₀₎·x₀ + W⁽¹⁾₍:,₁₎·x₁: a fused multiply-add per column of W⁽¹⁾, each input broadcast.
+        // The columns are the even and the odd lanes of W⁽¹⁾'s rows (θ[0..4) = rows 0–1, θ[4..8) = rows 2–3).
+        V128 w1col0 = Lanes.EvenLanes(Vector128.Create<float>(theta.Slice(0, 4)), Vector128.Create<float>(theta.Slice(4, 4)));
+        V128 w1col1 = Lanes.OddLanes(Vector128.Create<float>(theta.Slice(0, 4)), Vector128.Create<float>(theta.Slice(4, 4)));
+        z1 = Lanes.MultiplyAdd(w1col1, x[1], Lanes.MultiplyAdd(w1col0, x[0], Vector128.Create<float>(theta.Slice(8, 4))));
         a1 = Activations.Tanh(z1);
 
         // Layer 2 · Dense 4 → 1 · sigmoid
@@ -178,15 +179,11 @@ partial class XorNet : global::NetGen.ITrainableNetwork
         step.Apply(into.Slice(12, 4), delta2 * a1);
 
         // Layer 1: ∂L/∂W⁽¹⁾ = δ⁽¹⁾·xᵀ        ∂L/∂b⁽¹⁾ = δ⁽¹⁾
+        // b⁽¹⁾, then W⁽¹⁾ two rows at a time: (δ₀·x₀, δ₀·x₁, δ₁·x₀, δ₁·x₁) and the same for δ₂, δ₃
         step.Apply(into.Slice(8, 4), delta1);
-        step.Apply(ref into[0], delta1[0] * x[0]);
-        step.Apply(ref into[1], delta1[0] * x[1]);
-        step.Apply(ref into[2], delta1[1] * x[0]);
-        step.Apply(ref into[3], delta1[1] * x[1]);
-        step.Apply(ref into[4], delta1[2] * x[0]);
-        step.Apply(ref into[5], delta1[2] * x[1]);
-        step.Apply(ref into[6], delta1[3] * x[0]);
-        step.Apply(ref into[7], delta1[3] * x[1]);
+        V128 xPairs = Vector128.Create(x[0], x[1], x[0], x[1]);
+        step.Apply(into.Slice(0, 4), Lanes.LowPairs(delta1) * xPairs);
+        step.Apply(into.Slice(4, 4), Lanes.HighPairs(delta1) * xPairs);
 
         return loss;
     }
@@ -207,10 +204,11 @@ partial class XorNet : global::NetGen.ITrainableNetwork
         {
             ReadOnlySpan x = inputs.Slice(b * InputSize, InputSize);
             Span z1 = bz1.Slice(b * 4, 4), a1 = ba1.Slice(b * 4, 4);
-            z1[0] = theta[8] + theta[0] * x[0] + theta[1] * x[1];
-            z1[1] = theta[9] + theta[2] * x[0] + theta[3] * x[1];
-            z1[2] = theta[10] + theta[4] * x[0] + theta[5] * x[1];
-            z1[3] = theta[11] + theta[6] * x[0] + theta[7] * x[1];
+            // z⁽¹⁾ₒ = bₒ + Wₒ₀·x₀ + Wₒ₁·x₁ as fused multiply-adds, one input at a time (the arithmetic of Forward, unit by unit)
+            z1[0] = Lanes.MultiplyAdd(theta[1], x[1], Lanes.MultiplyAdd(theta[0], x[0], theta[8]));
+            z1[1] = Lanes.MultiplyAdd(theta[3], x[1], Lanes.MultiplyAdd(theta[2], x[0], theta[9]));
+            z1[2] = Lanes.MultiplyAdd(theta[5], x[1], Lanes.MultiplyAdd(theta[4], x[0], theta[10]));
+            z1[3] = Lanes.MultiplyAdd(theta[7], x[1], Lanes.MultiplyAdd(theta[6], x[0], theta[11]));
             Activations.Tanh(z1, a1);
         }
 

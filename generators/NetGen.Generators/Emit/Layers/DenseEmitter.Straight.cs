@@ -29,13 +29,56 @@ internal sealed partial class DenseEmitter
     /// <summary>Row sums apply to 4 or 8 units over 4 or 8 inputs.</summary>
     private bool RowSumsApply => (Units == 4 || Units == 8) && (Inputs == 4 || Inputs == 8);
 
-    /// <summary>z for all units as one vector statement: a column for one input, row sums, or one expression per lane.</summary>
+    /// <summary>
+    /// Column multiply-adds apply to one input and 4, 8 or 16 units (W is one column, contiguous in θ), and to two inputs and
+    /// four units (the two columns are two shuffles of W's rows).
+    /// </summary>
+    private bool ColumnsApply => (Inputs == 1 && EmitContext.FillsLanes(Units)) || (Inputs == 2 && Units == 4);
+
+    /// <summary>
+    /// zₒ = bₒ + Wₒ₀·in₀ + Wₒ₁·in₁ + … as a chain of fused multiply-adds, one input at a time: unit o of the column form
+    /// (the same roundings as one lane of <see cref="WriteColumnsAffine"/>).
+    /// </summary>
+    private string ColumnExpression(int o, System.Func<int, string> input)
+    {
+        string sum = $"theta[{Int(_layer.BiasOffset + o)}]";
+        for (int i = 0; i < Inputs; i++)
+        {
+            sum = $"{Context[Alias.Lanes]}.MultiplyAdd(theta[{Int(_layer.WeightOffset + o * Inputs + i)}], {input(i)}, {sum})";
+        }
+        return sum;
+    }
+
+    /// <summary>
+    /// z = b + W₍:,₀₎·in₀ + W₍:,₁₎·in₁ for all units as fused multiply-adds of W's columns, each input broadcast: with one input
+    /// W is its column; with two inputs and four units the columns are the even and the odd lanes of the row-major rows.
+    /// </summary>
+    private void WriteColumnsAffine(SourceWriter w, string prefix, string suffix, System.Func<int, string> input)
+    {
+        string lanes = Context[Alias.Lanes];
+        string bias = Context.ThetaLanes("theta", _layer.BiasOffset, Units);
+        if (Inputs == 1)
+        {
+            // One input: W is a column, so z = W·x₀ + b is one fused multiply-add (the same arithmetic per unit).
+            w.Line($"// z{L} = W{L}·{A(Index - 1)}₀ + b{L}: W{L} is one column, so this is one fused multiply-add for all {Int(Units)} units");
+            w.Line($"{prefix}{lanes}.MultiplyAdd({Context.ThetaLanes("theta", _layer.WeightOffset, Units)}, {input(0)}, {bias}){suffix}");
+            return;
+        }
+        string rows01 = Context.ThetaLanes("theta", _layer.WeightOffset, 4), rows23 = Context.ThetaLanes("theta", _layer.WeightOffset + 4, 4);
+        int l = Index;
+        w.Line($"// z{L} = b{L} + W{L}₍:,₀₎·{A(l - 1)}₀ + W{L}₍:,₁₎·{A(l - 1)}₁: a fused multiply-add per column of W{L}, each input broadcast.");
+        w.Line($"// The columns are the even and the odd lanes of W{L}'s rows (θ[{Int(_layer.WeightOffset)}..{Int(_layer.WeightOffset + 4)}) = rows 0–1, θ[{Int(_layer.WeightOffset + 4)}..{Int(_layer.WeightOffset + 8)}) = rows 2–3).");
+        w.Line($"{Context.LanesType(4)} w{l}col0 = {lanes}.EvenLanes({rows01}, {rows23});");
+        w.Line($"{Context.LanesType(4)} w{l}col1 = {lanes}.OddLanes({rows01}, {rows23});");
+        w.Line($"{prefix}{lanes}.MultiplyAdd(w{l}col1, {input(1)}, {lanes}.MultiplyAdd(w{l}col0, {input(0)}, {bias})){suffix}");
+    }
+
+    /// <summary>z for all units as one vector statement: column multiply-adds, row sums, or one expression per lane.</summary>
     private void WriteLanesAffine(SourceWriter w, string prefix, string suffix, System.Func<int, string> input, System.Func<LayerEmitter, Form> formOf)
     {
-        if (Inputs == 1 && EmitContext.FillsLanes(Units))
+        if (ColumnsApply)
         {
-            // One input: W is a column, so z = b + W·x₀ is one vector statement (the same arithmetic per unit).
-            w.Line($"{prefix}{Context.ThetaLanes("theta", _layer.BiasOffset, Units)} + {Context.ThetaLanes("theta", _layer.WeightOffset, Units)} * {input(0)}{suffix}");
+            WriteColumnsAffine(w, prefix, suffix, input);
         }
         else if (RowSumsApply && InputLanes(formOf) is string inLanes)
         {
@@ -81,6 +124,15 @@ internal sealed partial class DenseEmitter
         else if (IsUnrolled && inLanes is not null && Units == 1 && Inputs >= 4)
         {
             w.Line($"{target}[0] = {DotExpression(inLanes)};");
+        }
+        else if (IsUnrolled && ColumnsApply)
+        {
+            // The column form's multiply-adds, unit by unit: the same bits as the register form.
+            w.Line($"// z{L}ₒ = bₒ + Wₒ₀·{A(Index - 1)}₀{(Inputs == 2 ? $" + Wₒ₁·{A(Index - 1)}₁" : "")} as fused multiply-adds, one input at a time (the arithmetic of Forward, unit by unit)");
+            for (int o = 0; o < Units; o++)
+            {
+                w.Line($"{target}[{Int(o)}] = {ColumnExpression(o, input)};");
+            }
         }
         else if (IsUnrolled)
         {
@@ -283,6 +335,18 @@ internal sealed partial class DenseEmitter
             {
                 w.Line($"step.Apply(into.Slice({Int(_layer.WeightOffset + o * Inputs)}, {Int(Inputs)}), delta{l}[{Int(o)}] * {inputLanes});");
             }
+            return;
+        }
+        if (form == Form.Lanes && Units == 4 && Inputs == 2)
+        {
+            // The forward reads W's rows as two vectors (for its columns): writing them as two vectors too lets the next step's
+            // loads take the stored values straight from the store buffer. Each element is still δₒ·inᵢ.
+            string lanes = Context[Alias.Lanes], inPairs = $"{Context.Vector(4)}.Create({input(0)}, {input(1)}, {input(0)}, {input(1)})";
+            w.Line($"// b{L}, then W{L} two rows at a time: (δ₀·{A(l - 1)}₀, δ₀·{A(l - 1)}₁, δ₁·{A(l - 1)}₀, δ₁·{A(l - 1)}₁) and the same for δ₂, δ₃");
+            w.Line($"step.Apply(into.Slice({Int(_layer.BiasOffset)}, {Int(Units)}), delta{l});");
+            w.Line($"{Context.LanesType(4)} {(l == 1 ? "x" : $"a{l - 1}")}Pairs = {inPairs};");
+            w.Line($"step.Apply(into.Slice({Int(_layer.WeightOffset)}, 4), {lanes}.LowPairs(delta{l}) * {(l == 1 ? "x" : $"a{l - 1}")}Pairs);");
+            w.Line($"step.Apply(into.Slice({Int(_layer.WeightOffset + 4)}, 4), {lanes}.HighPairs(delta{l}) * {(l == 1 ? "x" : $"a{l - 1}")}Pairs);");
             return;
         }
         if (inputLanes is not null)

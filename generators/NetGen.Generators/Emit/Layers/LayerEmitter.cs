@@ -96,6 +96,15 @@ internal abstract class LayerEmitter
     /// <summary>The arguments of its <c>NetGen.LayerInfo</c>.</summary>
     public abstract string LayerInfo { get; }
 
+    /// <summary>An object initialiser after its <c>NetGen.LayerInfo</c>'s arguments (a convolution's <c> { KernelSize = 5 }</c>), or "".</summary>
+    public virtual string LayerInfoInitializer => "";
+
+    /// <summary>
+    /// Floats of stack scratch a tile of <see cref="WriteForwardTile"/> uses as <c>scratch{l}</c> (a convolution's kernel scratch);
+    /// <c>ForwardBatch</c> declares it once, outside its loop over tiles.
+    /// </summary>
+    public virtual int TileScratch => 0;
+
     /// <summary>Writes the initialisation of the layer's parameters and state (in the constructor: <c>theta</c>, <c>random</c>).</summary>
     public virtual void WriteInit(SourceWriter w)
     {
@@ -273,6 +282,10 @@ internal static class LayerEmitters
         DenseLayer dense => new DenseEmitter(dense, context),
         DropoutLayer dropout => new DropoutEmitter(dropout, context),
         BatchNormLayer batchNorm => new BatchNormEmitter(batchNorm, context),
+        // issue 9
+        Conv2DLayer conv => new Conv2DEmitter(conv, context),
+        Pool2DLayer pool => new Pool2DEmitter(pool, context),
+        FlattenLayer flatten => new FlattenEmitter(flatten, context),
         _ => throw new System.ArgumentException("No emitter for " + layer.GetType().Name, nameof(layer)),
     };
 }

@@ -63,6 +63,10 @@ internal static class ForwardBatchEmitter
             {
                 w.Line($"{span} tile{layer.Index} = stackalloc float[Tile * {Int(layer.Units)}];");
             }
+            if (layer.TileScratch > 0)
+            {
+                w.Line($"{span} scratch{layer.Index} = stackalloc float[{Int(layer.TileScratch)}];");
+            }
         }
         w.Open("for (int start = 0; start < batchSize; start += Tile)");
         w.Line("int n = global::System.Math.Min(Tile, batchSize - start);");

@@ -11,7 +11,7 @@ internal static class MembersEmitter
     {
         NetworkSpec spec = context.Spec;
         w.Line("/// <remarks>");
-        var chain = new System.Text.StringBuilder($"Input {Int(spec.InputSize)}");
+        var chain = new System.Text.StringBuilder($"Input {spec.Input}");
         bool modes = false;
         foreach (LayerEmitter layer in context.Layers)
         {
@@ -100,7 +100,13 @@ internal static class MembersEmitter
         w.Line("{");
         foreach (LayerEmitter layer in context.Layers)
         {
-            w.Line(layer.Model.Name is { } name ? $"    new({layer.LayerInfo}) {{ Name = \"{name}\" }}," : $"    new({layer.LayerInfo}),");
+            // The kind's own init members (KernelSize …) and, for a named layer, Name (every kind: NetGen.LayerAttribute).
+            string initializer = layer.LayerInfoInitializer;
+            if (layer.Model.Name is { } name)
+            {
+                initializer = initializer.Length == 0 ? $" {{ Name = \"{name}\" }}" : initializer.Substring(0, initializer.Length - 2) + $", Name = \"{name}\" }}";
+            }
+            w.Line($"    new({layer.LayerInfo}){initializer},");
         }
         w.Line("});");
         w.Line($"global::System.Collections.Generic.IReadOnlyList<{layerInfo}> global::NetGen.INetwork.Layers => Layers;");

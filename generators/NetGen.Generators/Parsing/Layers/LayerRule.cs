@@ -46,7 +46,8 @@ internal abstract class LayerRule
 /// <summary>The layer kinds NetGen knows, one rule each.</summary>
 internal static class LayerRules
 {
-    public static readonly LayerRule[] All = { DenseRule.Instance, DropoutRule.Instance, BatchNormRule.Instance };
+    public static readonly LayerRule[] All = { DenseRule.Instance, DropoutRule.Instance, BatchNormRule.Instance,
+        /* issue 9 */ Conv2DRule.Instance, Pool2DRule.MaxInstance, Pool2DRule.AvgInstance, FlattenRule.Instance };
 
     public static LayerRule? ForAttribute(string? metadataName)
     {
