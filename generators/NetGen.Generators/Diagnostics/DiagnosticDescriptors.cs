@@ -117,7 +117,7 @@ internal static class DiagnosticDescriptors
     public static readonly DiagnosticDescriptor LossNeedsSoftmax = Create(
         "NG3001", Fit, DiagnosticSeverity.Error,
         "Loss needs a softmax output layer",
-        "Loss {0} compares probability distributions, but the output layer {1} uses {2}, whose outputs are not probabilities; use Activation.Softmax on the output layer, or a loss that fits {2} outputs such as MeanSquaredError",
+        "Loss {0} compares probability distributions, but the output layer {1} uses {2}, whose outputs are not probabilities; use Activation.Softmax on the output layer, or a loss that fits {2} outputs such as {3}",
         "CrossEntropy and KLDivergence take log ŷₖ of the network's outputs and assume they sum to 1. Without a softmax output they are not probabilities: training drives the outputs up without bound or takes the log of negative numbers.");
 
     public static readonly DiagnosticDescriptor BceNeedsSigmoid = Create(
