@@ -10,7 +10,8 @@ namespace NetGen.Generators.Diagnostics;
 /// </summary>
 internal static class DiagnosticDescriptors
 {
-    public const string HelpLinkBase = "https://github.com/netgen-dev/netgen/blob/main/docs/diagnostics/";
+    /// <summary>The diagnostics' pages: under the repository address the build gives (MSBuild property NetGenRepositoryUrl).</summary>
+    public const string HelpLinkBase = RepositoryInfo.Url + "/blob/main/docs/diagnostics/";
 
     private const string Declaration = "NetGen.Declaration";
     private const string Shape = "NetGen.Shape";
