@@ -226,6 +226,18 @@ internal static class DiagnosticDescriptors
         "{0} needs an image (channels × height × width) but receives {1}",
         "Conv2D, MaxPool2D and AvgPool2D work on images: declare [Input(channels, height, width)] and put them before [Flatten] and any Dense layer.");
 
+    public static readonly DiagnosticDescriptor DenseNeedsFlatten = Create(
+        "NG2103", Shape, DiagnosticSeverity.Error,
+        "Dense layer after an image needs [Flatten]",
+        "{0} after a {1} needs [Flatten] first",
+        "A Dense layer reads a vector; after a convolution or pooling layer the values are channels × height × width, so put [Flatten] between them to say how the image becomes a vector (PyTorch's nn.Flatten).");
+
+    public static readonly DiagnosticDescriptor BatchNormAfterConvolution = Create(
+        "NG2104", Shape, DiagnosticSeverity.Error,
+        "BatchNorm after a convolution is not supported",
+        "{0} after a {1}: per-channel batch norm after a convolution is not supported yet; put [BatchNorm] after [Flatten] (per feature) or remove it",
+        "After a convolution or pooling layer PyTorch's BatchNorm2d keeps one mean and variance per channel; NetGen's [BatchNorm] keeps one per value (BatchNorm1d), which would silently train a different network.");
+
     private static readonly Dictionary<string, DiagnosticDescriptor> s_byId = new()
     {
         [NotPartial.Id] = NotPartial,
@@ -263,6 +275,8 @@ internal static class DiagnosticDescriptors
         // issue 9
         [OutputSizeNotPositive.Id] = OutputSizeNotPositive,
         [ConvNeedsImage.Id] = ConvNeedsImage,
+        [DenseNeedsFlatten.Id] = DenseNeedsFlatten,
+        [BatchNormAfterConvolution.Id] = BatchNormAfterConvolution,
     };
 
     /// <summary>Every descriptor in the catalogue.</summary>
