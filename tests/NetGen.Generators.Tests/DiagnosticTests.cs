@@ -108,6 +108,20 @@ public class DiagnosticTests
     }
 
     [Theory]
+    [InlineData("[Dense(8, Activation.Swish)]", "CS0117")]
+    [InlineData("[Dense(8, Activation.ReLU)][Dense(Units, Activation.Sigmoid)]", "CS0103")]
+    [InlineData("[Dense(8, activation: Activation.Swish, Init = WeightInit.Normal)]", "CS0117")]
+    public void UnbindableArgument_LeavesTheCompilersErrorAlone(string layers, string compilerError)
+    {
+        // An activation that does not exist unbinds the whole attribute: NetGen used to add NG1004 "expected a constant int
+        // unit count", blaming the unit count. The compiler's own error names the right argument; NetGen stays silent.
+        FullRun run = GeneratorHarness.RunAll($"using NetGen;\n[Network][Input(2)]{layers}[Dense(1)]\npublic partial class Net;\n");
+        Assert.Empty(run.NetGen);
+        Assert.Contains(run.Compiler, c => c.Id == compilerError);
+        Assert.Empty(run.Run.Results.Single().GeneratedSources);
+    }
+
+    [Theory]
     [InlineData("public int [|InputSize|] => 3;", "InputSize")]
     [InlineData("private float[] [|_parameters|] = [];", "_parameters")]
     [InlineData("public void [|Forward|](System.ReadOnlySpan<float> x, System.Span<float> y) { }", "Forward")]

@@ -10,7 +10,8 @@ namespace NetGen.Generators.Diagnostics;
 /// </summary>
 internal static class DiagnosticDescriptors
 {
-    public const string HelpLinkBase = "https://github.com/netgen-dev/netgen/blob/main/docs/diagnostics/";
+    /// <summary>The diagnostics' pages: under the repository address the build gives (MSBuild property NetGenRepositoryUrl).</summary>
+    public const string HelpLinkBase = RepositoryInfo.Url + "/blob/main/docs/diagnostics/";
 
     private const string Declaration = "NetGen.Declaration";
     private const string Shape = "NetGen.Shape";
@@ -117,7 +118,7 @@ internal static class DiagnosticDescriptors
     public static readonly DiagnosticDescriptor LossNeedsSoftmax = Create(
         "NG3001", Fit, DiagnosticSeverity.Error,
         "Loss needs a softmax output layer",
-        "Loss {0} compares probability distributions, but the output layer {1} uses {2}, whose outputs are not probabilities; use Activation.Softmax on the output layer, or a loss that fits {2} outputs such as MeanSquaredError",
+        "Loss {0} compares probability distributions, but the output layer {1} uses {2}, whose outputs are not probabilities; use Activation.Softmax on the output layer, or a loss that fits {2} outputs such as {3}",
         "CrossEntropy and KLDivergence take log ŷₖ of the network's outputs and assume they sum to 1. Without a softmax output they are not probabilities: training drives the outputs up without bound or takes the log of negative numbers.");
 
     public static readonly DiagnosticDescriptor BceNeedsSigmoid = Create(
