@@ -64,6 +64,12 @@ public interface INetwork
 /// <remarks>Training state (<see cref="Gradients"/> and the activations kept for backprop) belongs to one thread at a time.</remarks>
 public interface ITrainableNetwork : INetwork
 {
+    /// <summary>
+    /// The loss the network was declared with (<c>[Network(Loss = …)]</c>; the generated class's constant <c>Loss</c>).
+    /// <see cref="Training.Metrics"/> reads it here rather than from the attribute, so it works under NativeAOT trimming.
+    /// </summary>
+    Loss Loss { get; }
+
     /// <summary>∂L/∂θ accumulated by <see cref="Backward"/>; same layout as <see cref="INetwork.Parameters"/>.</summary>
     Span<float> Gradients { get; }
 

@@ -14,14 +14,16 @@ public class AnalyzerTests
     private static string Net(string network, string layers) => $"using NetGen;\n[{network}][Input(4)]{layers}\npublic partial class Net;\n";
 
     [Theory]
-    [InlineData("CrossEntropy", "[Dense(3, [|Activation.Sigmoid|])]", "Sigmoid")]
-    [InlineData("KLDivergence", "[Dense(8, Activation.ReLU)][Dense(3, [|Activation.ReLU|])]", "ReLU")]
-    [InlineData("CrossEntropy", "[[|Dense(3)|]]", "Identity")]
-    public void NG3001_CrossEntropyOrKLWithoutSoftmax_PointsAtTheOutputActivation(string loss, string layers, string activation)
+    [InlineData("CrossEntropy", "[Dense(3, [|Activation.Sigmoid|])]", "Sigmoid", "BinaryCrossEntropy")]
+    [InlineData("KLDivergence", "[Dense(8, Activation.ReLU)][Dense(3, [|Activation.ReLU|])]", "ReLU", "MeanSquaredError")]
+    [InlineData("CrossEntropy", "[[|Dense(3)|]]", "Identity", "MeanSquaredError")]
+    public void NG3001_CrossEntropyOrKLWithoutSoftmax_PointsAtTheOutputActivation(string loss, string layers, string activation, string suggested)
     {
         Diagnostic d = Expect(Net($"Network(Loss = Loss.{loss})", layers), "NG3001");
         Assert.StartsWith($"Loss {loss} compares probability distributions, but the output layer", d.GetMessage());
         Assert.Contains($"uses {activation}", d.GetMessage());
+        // A sigmoid output is one probability per output: the loss to suggest is binary cross-entropy, not MSE.
+        Assert.EndsWith($"or a loss that fits {activation} outputs such as {suggested}", d.GetMessage());
         Assert.Equal($"Loss = Loss.{loss}", d.AdditionalLocations.Single().SourceTree!.ToString().Substring(d.AdditionalLocations[0].SourceSpan.Start, d.AdditionalLocations[0].SourceSpan.Length));
     }
 

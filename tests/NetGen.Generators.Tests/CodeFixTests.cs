@@ -21,7 +21,7 @@ public class CodeFixTests
         Diagnostic diagnostic = Assert.Single(GeneratorHarness.RunAll(source).NetGen);
         Assert.Equal("NG1001", diagnostic.Id);
 
-        string fixedSource = await ApplyFix(source, diagnostic);
+        string fixedSource = await ApplyFix(new MakePartialCodeFix(), MakePartialCodeFix.Title, source, diagnostic);
 
         Assert.Equal(source.Replace(before, after), fixedSource);
         FullRun run = GeneratorHarness.RunAll(fixedSource);
@@ -29,11 +29,30 @@ public class CodeFixTests
         Assert.Single(run.Run.Results.Single().GeneratedSources);
     }
 
+    [Theory]
+    [InlineData("[Network][Input(1, 8, 8)][Conv2D(2, 3)][MaxPool2D(2)][Dense(2)]", "[Network][Input(1, 8, 8)][Conv2D(2, 3)][MaxPool2D(2)][Flatten][Dense(2)]")]
+    [InlineData("[Network, Input(1, 8, 8), Conv2D(2, 3), Dense(2)]", "[Network, Input(1, 8, 8), Conv2D(2, 3), Flatten, Dense(2)]")]
+    [InlineData("[Network][Input(3, 4, 4)][NetGen.Dense(2)]", "[Network][Input(3, 4, 4)][NetGen.Flatten][NetGen.Dense(2)]")]
+    public async Task NG2103_InsertsFlattenBeforeDense_AndTheNetworkThenGenerates(string before, string after)
+    {
+        string source = $"using NetGen;\nnamespace Demo\n{{\n    {before}\n    public partial class Net;\n}}\n";
+        Diagnostic diagnostic = Assert.Single(GeneratorHarness.RunAll(source).NetGen);
+        Assert.Equal("NG2103", diagnostic.Id);
+
+        string fixedSource = await ApplyFix(new InsertFlattenCodeFix(), InsertFlattenCodeFix.Title, source, diagnostic);
+
+        Assert.Equal(source.Replace(before, after), fixedSource);
+        FullRun run = GeneratorHarness.RunAll(fixedSource);
+        Assert.Empty(run.All.Select(d => d.ToString()));
+        Assert.Single(run.Run.Results.Single().GeneratedSources);
+    }
+
     [Fact]
     public void FixableIds_AreInTheCatalogue() =>
-        Assert.All(new MakePartialCodeFix().FixableDiagnosticIds, id => Assert.Equal(DiagnosticSeverity.Error, Diagnostics.DiagnosticDescriptors.ById(id).DefaultSeverity));
+        Assert.All(new CodeFixProvider[] { new MakePartialCodeFix(), new InsertFlattenCodeFix() }.SelectMany(p => p.FixableDiagnosticIds),
+            id => Assert.Equal(DiagnosticSeverity.Error, Diagnostics.DiagnosticDescriptors.ById(id).DefaultSeverity));
 
-    private static async Task<string> ApplyFix(string source, Diagnostic diagnostic)
+    private static async Task<string> ApplyFix(CodeFixProvider provider, string title, string source, Diagnostic diagnostic)
     {
         using var workspace = new AdhocWorkspace();
         Project project = workspace.AddProject("Consumer", LanguageNames.CSharp)
@@ -42,11 +61,10 @@ public class CodeFixTests
         Document document = project.AddDocument("Source0.cs", SourceText.From(source));
 
         var actions = new List<CodeAction>();
-        var provider = new MakePartialCodeFix();
         var context = new CodeFixContext(document, diagnostic, (action, _) => actions.Add(action), CancellationToken.None);
         await provider.RegisterCodeFixesAsync(context);
         CodeAction action = Assert.Single(actions);
-        Assert.Equal(MakePartialCodeFix.Title, action.Title);
+        Assert.Equal(title, action.Title);
 
         ImmutableArray<CodeActionOperation> operations = await action.GetOperationsAsync(CancellationToken.None);
         Solution changed = Assert.Single(operations.OfType<ApplyChangesOperation>()).ChangedSolution;

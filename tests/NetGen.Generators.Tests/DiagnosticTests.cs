@@ -108,6 +108,20 @@ public class DiagnosticTests
     }
 
     [Theory]
+    [InlineData("[Dense(8, Activation.Swish)]", "CS0117")]
+    [InlineData("[Dense(8, Activation.ReLU)][Dense(Units, Activation.Sigmoid)]", "CS0103")]
+    [InlineData("[Dense(8, activation: Activation.Swish, Init = WeightInit.Normal)]", "CS0117")]
+    public void UnbindableArgument_LeavesTheCompilersErrorAlone(string layers, string compilerError)
+    {
+        // An activation that does not exist unbinds the whole attribute: NetGen used to add NG1004 "expected a constant int
+        // unit count", blaming the unit count. The compiler's own error names the right argument; NetGen stays silent.
+        FullRun run = GeneratorHarness.RunAll($"using NetGen;\n[Network][Input(2)]{layers}[Dense(1)]\npublic partial class Net;\n");
+        Assert.Empty(run.NetGen);
+        Assert.Contains(run.Compiler, c => c.Id == compilerError);
+        Assert.Empty(run.Run.Results.Single().GeneratedSources);
+    }
+
+    [Theory]
     [InlineData("public int [|InputSize|] => 3;", "InputSize")]
     [InlineData("private float[] [|_parameters|] = [];", "_parameters")]
     [InlineData("public void [|Forward|](System.ReadOnlySpan<float> x, System.Span<float> y) { }", "Forward")]
@@ -318,6 +332,29 @@ public class DiagnosticTests
         Diagnostic d = Expect($"using NetGen;\n{attributes}\npublic partial class Net;\n", "NG2102");
         Assert.Equal(message, d.GetMessage());
     }
+
+    [Theory]
+    [InlineData("[Network][Input(1, 28, 28)][Conv2D(6, 5)][MaxPool2D(2)][Conv2D(16, 5)][MaxPool2D(2)][[|Dense(120)|]][Dense(10)]", "Dense layer 5 after a 16×4×4 image needs [Flatten] first")]
+    [InlineData("[Network][Input(3, 4, 4)][[|Dense(2)|]]", "Dense layer 1 after a 3×4×4 image needs [Flatten] first")]
+    [InlineData("[Network][Input(2, 50)][[|Dense(2)|]]", "Dense layer 1 after a 2×50 signal needs [Flatten] first")]
+    public void NG2103_DenseAfterImageWithoutFlatten_PointsAtTheDenseAttribute(string attributes, string message)
+    {
+        Diagnostic d = Expect($"using NetGen;\n{attributes}\npublic partial class Net;\n", "NG2103");
+        Assert.Equal(message, d.GetMessage());
+    }
+
+    [Theory]
+    [InlineData("[Network][Input(1, 8, 8)][Conv2D(6, 3)][[|BatchNorm|]][Flatten][Dense(10)]", "BatchNorm layer 2 after a 6×6×6 image: per-channel batch norm after a convolution is not supported yet; put [BatchNorm] after [Flatten] (per feature) or remove it")]
+    [InlineData("[Network][Input(1, 8, 8)][Conv2D(6, 3)][MaxPool2D(2)][[|BatchNorm(Activation.ReLU)|]][Flatten][Dense(10)]", "BatchNorm layer 3 after a 6×3×3 image: per-channel batch norm after a convolution is not supported yet; put [BatchNorm] after [Flatten] (per feature) or remove it")]
+    public void NG2104_BatchNormAfterConvolution_PointsAtTheBatchNormAttribute(string attributes, string message)
+    {
+        Diagnostic d = Expect($"using NetGen;\n{attributes}\npublic partial class Net;\n", "NG2104");
+        Assert.Equal(message, d.GetMessage());
+    }
+
+    [Fact]
+    public void NG2103_NG2104_NotReportedAfterFlatten() =>
+        Assert.Empty(GeneratorHarness.RunAll("using NetGen;\n[Network][Input(1, 8, 8)][Conv2D(6, 3)][MaxPool2D(2)][Flatten][BatchNorm][Dense(10)]\npublic partial class Net;\n").All);
 
     [Theory]
     [InlineData("[Network][Input(1, [|0|], 4)][Dense(1)]")]

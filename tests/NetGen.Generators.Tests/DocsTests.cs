@@ -98,3 +98,46 @@ public partial class DocsTests
     [GeneratedRegex("^// File \\w+\\.cs\n", RegexOptions.Multiline)]
     private static partial Regex FileMarker();
 }
+
+/// <summary>The repository address is written once (MSBuild property NetGenRepositoryUrl); help links and the package use it.</summary>
+public class RepositoryAddressTests
+{
+    private static string PropertyValue()
+    {
+        var props = System.Xml.Linq.XDocument.Load(Path.Combine(RepoPaths.Root, "Directory.Build.props"));
+        return Assert.Single(props.Descendants("NetGenRepositoryUrl")).Value;
+    }
+
+    [Fact]
+    public void HelpLinks_ComeFromTheMSBuildProperty()
+    {
+        string url = PropertyValue();
+        Assert.StartsWith("https://", url);
+        Assert.Equal(DiagnosticDescriptors.HelpLinkBase, url + "/blob/main/docs/diagnostics/");
+        Assert.All(DiagnosticDescriptors.All, d => Assert.StartsWith(url + "/", d.HelpLinkUri));
+    }
+
+    [Fact]
+    public void ThePackagesRepositoryAddress_IsTheSameProperty()
+    {
+        string url = PropertyValue();
+        // The .NET SDK writes RepositoryUrl into the assembly's metadata: the package's address as built.
+        string? built = typeof(NetGen.INetwork).Assembly.GetCustomAttributes(typeof(System.Reflection.AssemblyMetadataAttribute), false)
+            .Cast<System.Reflection.AssemblyMetadataAttribute>().SingleOrDefault(a => a.Key == "RepositoryUrl")?.Value;
+        Assert.Equal(url, built);
+    }
+
+    [Fact]
+    public void TheAddress_IsWrittenNowhereElseInTheBuildOrTheSources()
+    {
+        string url = PropertyValue();
+        string[] kinds = ["*.cs", "*.csproj", "*.props", "*.targets"];
+        var offenders = kinds.SelectMany(k => Directory.EnumerateFiles(RepoPaths.Root, k, SearchOption.AllDirectories))
+            .Where(f => !f.Contains($"{Path.DirectorySeparatorChar}obj{Path.DirectorySeparatorChar}") && !f.Contains($"{Path.DirectorySeparatorChar}bin{Path.DirectorySeparatorChar}")
+                && !f.Contains($"{Path.DirectorySeparatorChar}.git"))
+            .Where(f => Path.GetFileName(f) != "Directory.Build.props" || Path.GetDirectoryName(f) != RepoPaths.Root.TrimEnd(Path.DirectorySeparatorChar))
+            .Where(f => File.ReadAllText(f).Contains(url, StringComparison.OrdinalIgnoreCase))
+            .ToList();
+        Assert.Empty(offenders);
+    }
+}

@@ -87,7 +87,8 @@ public class ReadmeAppTests
                 string[] words = line.Replace("~/netgen-feed", feed).Replace("~/netgen", clone).Split(' ', StringSplitOptions.RemoveEmptyEntries);
                 if (words[0] == "cd")
                 {
-                    directory = Path.GetFullPath(words[1], directory);
+                    // `cd ~`: the app lives beside the NetGen clone, not inside it (it must not inherit NetGen's own build settings).
+                    directory = words[1] == "~" ? work : Path.GetFullPath(words[1], directory);
                     continue;
                 }
                 string[] arguments = words[0] == "dotnet" && words[1] is "pack" or "add" or "new" or "nuget"

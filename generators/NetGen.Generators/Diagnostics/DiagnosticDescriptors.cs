@@ -10,7 +10,8 @@ namespace NetGen.Generators.Diagnostics;
 /// </summary>
 internal static class DiagnosticDescriptors
 {
-    public const string HelpLinkBase = "https://github.com/netgen-dev/netgen/blob/main/docs/diagnostics/";
+    /// <summary>The diagnostics' pages: under the repository address the build gives (MSBuild property NetGenRepositoryUrl).</summary>
+    public const string HelpLinkBase = RepositoryInfo.Url + "/blob/main/docs/diagnostics/";
 
     private const string Declaration = "NetGen.Declaration";
     private const string Shape = "NetGen.Shape";
@@ -117,7 +118,7 @@ internal static class DiagnosticDescriptors
     public static readonly DiagnosticDescriptor LossNeedsSoftmax = Create(
         "NG3001", Fit, DiagnosticSeverity.Error,
         "Loss needs a softmax output layer",
-        "Loss {0} compares probability distributions, but the output layer {1} uses {2}, whose outputs are not probabilities; use Activation.Softmax on the output layer, or a loss that fits {2} outputs such as MeanSquaredError",
+        "Loss {0} compares probability distributions, but the output layer {1} uses {2}, whose outputs are not probabilities; use Activation.Softmax on the output layer, or a loss that fits {2} outputs such as {3}",
         "CrossEntropy and KLDivergence take log ŷₖ of the network's outputs and assume they sum to 1. Without a softmax output they are not probabilities: training drives the outputs up without bound or takes the log of negative numbers.");
 
     public static readonly DiagnosticDescriptor BceNeedsSigmoid = Create(
@@ -225,6 +226,18 @@ internal static class DiagnosticDescriptors
         "{0} needs an image (channels × height × width) but receives {1}",
         "Conv2D, MaxPool2D and AvgPool2D work on images: declare [Input(channels, height, width)] and put them before [Flatten] and any Dense layer.");
 
+    public static readonly DiagnosticDescriptor DenseNeedsFlatten = Create(
+        "NG2103", Shape, DiagnosticSeverity.Error,
+        "Dense layer after an image needs [Flatten]",
+        "{0} after a {1} needs [Flatten] first",
+        "A Dense layer reads a vector; after a convolution or pooling layer the values are channels × height × width, so put [Flatten] between them to say how the image becomes a vector (PyTorch's nn.Flatten).");
+
+    public static readonly DiagnosticDescriptor BatchNormAfterConvolution = Create(
+        "NG2104", Shape, DiagnosticSeverity.Error,
+        "BatchNorm after a convolution is not supported",
+        "{0} after a {1}: per-channel batch norm after a convolution is not supported yet; put [BatchNorm] after [Flatten] (per feature) or remove it",
+        "After a convolution or pooling layer PyTorch's BatchNorm2d keeps one mean and variance per channel; NetGen's [BatchNorm] keeps one per value (BatchNorm1d), which would silently train a different network.");
+
     // ── issue 12: layer names (NG1101–NG1119) ──
 
     public static readonly DiagnosticDescriptor LayerNameRepeated = Create(
@@ -308,6 +321,8 @@ internal static class DiagnosticDescriptors
         // issue 9
         [OutputSizeNotPositive.Id] = OutputSizeNotPositive,
         [ConvNeedsImage.Id] = ConvNeedsImage,
+        [DenseNeedsFlatten.Id] = DenseNeedsFlatten,
+        [BatchNormAfterConvolution.Id] = BatchNormAfterConvolution,
     };
 
     /// <summary>Every descriptor in the catalogue.</summary>

@@ -94,7 +94,9 @@ public sealed class NetworkAnalyzer : DiagnosticAnalyzer
         switch (loss.Value)
         {
             case LossKind.CrossEntropy or LossKind.KLDivergence when activation != ActivationKind.Softmax:
-                Report(context, DiagnosticDescriptors.LossNeedsSoftmax, ActivationLocation(output, ct), lossLocation, loss.Value.ToString(), output.Describe(), activation.ToString());
+                Report(context, DiagnosticDescriptors.LossNeedsSoftmax, ActivationLocation(output, ct), lossLocation, loss.Value.ToString(), output.Describe(), activation.ToString(),
+                    // A sigmoid output is a probability per output: binary cross-entropy is the loss made for it.
+                    activation == ActivationKind.Sigmoid ? "BinaryCrossEntropy" : "MeanSquaredError");
                 break;
             case LossKind.BinaryCrossEntropy when activation == ActivationKind.Softmax:
                 Report(context, DiagnosticDescriptors.SoftmaxWithBce, ActivationLocation(output, ct), lossLocation, output.Describe());

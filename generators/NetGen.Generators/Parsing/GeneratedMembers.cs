@@ -73,6 +73,8 @@ internal static class GeneratedMembers
         }
         yield return new GeneratedMember("_gradients", GeneratedMemberKind.Value, "the gradient buffer");
         yield return new GeneratedMember("_workspace", GeneratedMemberKind.Value, "the training buffers");
+        yield return new GeneratedMember("Loss", GeneratedMemberKind.Value, "the declared loss");
+        yield return new GeneratedMember("Loss", GeneratedMemberKind.ExplicitINetwork, "ITrainableNetwork.Loss");
         yield return new GeneratedMember("Gradients", GeneratedMemberKind.Value, "the gradient span");
         yield return new GeneratedMember("ZeroGradients", GeneratedMemberKind.Method, "clears the gradients");
         yield return new GeneratedMember("Training", GeneratedMemberKind.Value, "the training-mode switch");

@@ -219,19 +219,54 @@ internal sealed class NetworkDeclaration
             }
             return new InputDeclaration(attribute, dimensions);
         }
-        LayerDeclaration? layer = LayerRules.ForAttribute(name)?.Read(this, attribute, number, cancellationToken);
-        if (layer is not null)
+        if (LayerRules.ForAttribute(name) is not { } rule)
         {
-            // Name belongs to every layer attribute (NetGen.LayerAttribute), so it is read here, for every kind; the checks are NG1101/NG1102.
-            foreach (KeyValuePair<string, TypedConstant> named in attribute.NamedArguments)
+            return null;
+        }
+        int problems = Problems.Count;
+        LayerDeclaration layer = rule.Read(this, attribute, number, cancellationToken);
+        // Name belongs to every layer attribute (NetGen.LayerAttribute), so it is read here, for every kind; the checks are NG1101/NG1102.
+        foreach (KeyValuePair<string, TypedConstant> named in attribute.NamedArguments)
+        {
+            if (named.Key == "Name" && named.Value.Kind == TypedConstantKind.Primitive && named.Value.Value is string text)
             {
-                if (named.Key == "Name" && named.Value.Kind == TypedConstantKind.Primitive && named.Value.Value is string text)
-                {
-                    layer.Name = text;
-                }
+                layer.Name = text;
             }
         }
+        if (HasUnbindableArgument(attribute, cancellationToken))
+        {
+            // The compiler already reports the argument it cannot bind ([Dense(8, Activation.Swish)]: CS0117), and without a
+            // bound constructor every argument reads as missing: an NG1004 here would blame another argument (the unit count).
+            // Stay silent; the network is not generated until the compiler's error is fixed.
+            Problems.RemoveRange(problems, Problems.Count - problems);
+            HasCompilerError = true;
+        }
         return layer;
+    }
+
+    /// <summary>
+    /// True when a layer attribute has an argument the compiler could not bind (an unknown member such as
+    /// <c>Activation.Swish</c>, an undefined name): the compiler reports it, so NetGen adds no NG1004 and generates nothing.
+    /// </summary>
+    public bool HasCompilerError { get; private set; }
+
+    /// <summary>An argument whose expression does not bind (its type is an error type): the compiler's error is the right one.</summary>
+    private bool HasUnbindableArgument(AttributeData attribute, CancellationToken cancellationToken)
+    {
+        if (attribute.AttributeConstructor is not null
+            || attribute.ApplicationSyntaxReference?.GetSyntax(cancellationToken) is not AttributeSyntax { ArgumentList: { } list } syntax)
+        {
+            return false;
+        }
+        SemanticModel model = _compilation.GetSemanticModel(syntax.SyntaxTree);
+        foreach (AttributeArgumentSyntax argument in list.Arguments)
+        {
+            if (argument.NameEquals is null && model.GetTypeInfo(argument.Expression, cancellationToken).Type is null or { TypeKind: TypeKind.Error })
+            {
+                return true;
+            }
+        }
+        return false;
     }
 
     /// <summary>

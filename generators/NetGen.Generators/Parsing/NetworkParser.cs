@@ -75,7 +75,7 @@ internal static class NetworkParser
         CheckOnOneDeclaration(network, declaration, cancellationToken, diagnostics);
         List<LayerModel>? layers = BuildLayers(network, nameLocation, cancellationToken, diagnostics, out Shape inputShape);
         CheckMembers(context.SemanticModel.Compilation, type, declaration, network, nameLocation, cancellationToken, diagnostics);
-        if (diagnostics.Count > 0 || layers is null)
+        if (diagnostics.Count > 0 || layers is null || network.HasCompilerError)
         {
             return Result(null, diagnostics);
         }
@@ -159,7 +159,7 @@ internal static class NetworkParser
         int before = diagnostics.Count;
         InputDeclaration? input = null;
         LayerDeclaration? firstLayer = null;
-        bool readable = network.Problems.Count == 0;
+        bool readable = network.Problems.Count == 0 && !network.HasCompilerError;
         var names = new Dictionary<string, LayerDeclaration>(System.StringComparer.Ordinal);
         foreach (LayerDeclaration item in network.Items)
         {

@@ -12,8 +12,6 @@ namespace NetGen.Training;
 /// </summary>
 public static class Metrics
 {
-    private static readonly System.Collections.Concurrent.ConcurrentDictionary<Type, Loss?> s_losses = new();
-
     /// <summary>The class of an output or target vector: argmax for several values, <c>v &gt; threshold</c> for one.</summary>
     public static int ClassOf(ReadOnlySpan<float> values, float threshold = 0.5f)
     {
@@ -129,17 +127,12 @@ public static class Metrics
         return last is Activation.Softmax or Activation.LogSoftmax or Activation.Sigmoid or Activation.Step or Activation.Sign ? ModelKind.Classification : ModelKind.Regression;
     }
 
-    /// <summary>The loss a trainable network was declared with (from its <see cref="NetworkAttribute"/>), or null.</summary>
+    /// <summary>The loss a trainable network was declared with (<see cref="ITrainableNetwork.Loss"/>), or null for an inference-only network.</summary>
     public static Loss? LossOf(INetwork network)
     {
         ArgumentNullException.ThrowIfNull(network);
-        if (network is not ITrainableNetwork)
-        {
-            return null;
-        }
-        // Read once per network type: the attribute lookup allocates, and PredictClass must not.
-        return s_losses.GetOrAdd(network.GetType(), static type =>
-            Attribute.GetCustomAttribute(type, typeof(NetworkAttribute), inherit: false) is NetworkAttribute attribute ? attribute.Loss : null);
+        // The generated constant through the interface: no reflection on [Network], so NativeAOT-safe and allocation-free.
+        return network is ITrainableNetwork trainable ? trainable.Loss : null;
     }
 
     /// <summary>MAE, RMSE and R² of any network (no loss needed) on a dataset, from <see cref="INetwork.Forward"/>.</summary>

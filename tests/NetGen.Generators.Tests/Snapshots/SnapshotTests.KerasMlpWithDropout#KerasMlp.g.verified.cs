@@ -65,6 +65,10 @@ partial class KerasMlp : global::NetGen.ITrainableNetwork
     });
     global::System.Collections.Generic.IReadOnlyList<LayerInfo> global::NetGen.INetwork.Layers => Layers;
 
+    /// <summary>The loss this network was declared with (<c>[Network(Loss = …)]</c>).</summary>
+    public const global::NetGen.Loss Loss = global::NetGen.Loss.BinaryCrossEntropy;
+    global::NetGen.Loss global::NetGen.ITrainableNetwork.Loss => Loss;
+
     /// <summary>Creates the network with deterministic initial weights for <paramref name="seed"/>; biases start at 0.</summary>
     /// <param name="seed">The same seed gives the same weights on every machine.</param>
     public KerasMlp(int seed = 0)

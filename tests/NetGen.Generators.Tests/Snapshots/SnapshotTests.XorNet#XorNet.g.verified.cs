@@ -60,6 +60,10 @@ partial class XorNet : global::NetGen.ITrainableNetwork
     });
     global::System.Collections.Generic.IReadOnlyList<LayerInfo> global::NetGen.INetwork.Layers => Layers;
 
+    /// <summary>The loss this network was declared with (<c>[Network(Loss = …)]</c>).</summary>
+    public const global::NetGen.Loss Loss = global::NetGen.Loss.BinaryCrossEntropy;
+    global::NetGen.Loss global::NetGen.ITrainableNetwork.Loss => Loss;
+
     /// <summary>Creates the network with deterministic initial weights for <paramref name="seed"/>; biases start at 0.</summary>
     /// <param name="seed">The same seed gives the same weights on every machine.</param>
     public XorNet(int seed = 0)

@@ -111,6 +111,15 @@ internal static class MembersEmitter
         w.Line("});");
         w.Line($"global::System.Collections.Generic.IReadOnlyList<{layerInfo}> global::NetGen.INetwork.Layers => Layers;");
         w.Line();
+        if (context.Spec.IsTrainable && context.Spec.Loss is { } loss)
+        {
+            // The declared loss as a constant: Metrics and Trainer read it through ITrainableNetwork.Loss, without reflection
+            // on [Network] (which NativeAOT trimming may remove).
+            w.Line("/// <summary>The loss this network was declared with (<c>[Network(Loss = …)]</c>).</summary>");
+            w.Line($"public const global::NetGen.Loss Loss = global::NetGen.Loss.{loss};");
+            w.Line("global::NetGen.Loss global::NetGen.ITrainableNetwork.Loss => Loss;");
+            w.Line();
+        }
     }
 
     private static bool UsesRandom(EmitContext context)

@@ -85,6 +85,12 @@ internal sealed class BatchNormRule : LayerRule
     public override LayerModel? Build(LayerDeclaration layer, LayerBuilder builder, List<DiagnosticInfo> diagnostics, CancellationToken cancellationToken)
     {
         var b = (BatchNormDeclaration)layer;
+        if (builder.Shape.Rank > 1)
+        {
+            diagnostics.Add(Info(DiagnosticDescriptors.BatchNormAfterConvolution, AttributeLocations.Attribute(b.Attribute, cancellationToken), $"BatchNorm layer {Int(b.Number)}",
+                builder.Shape + (builder.Shape.Rank == 3 ? " image" : " signal")));
+            return null;
+        }
         int features = builder.Shape.Size;
         if (builder.Fits(2L * features, features) is not null)
         {

@@ -98,6 +98,12 @@ internal sealed class DenseRule : LayerRule
     {
         var d = (DenseDeclaration)layer;
         int units = d.Units!.Value;
+        if (builder.Shape.Rank > 1)
+        {
+            diagnostics.Add(Info(DiagnosticDescriptors.DenseNeedsFlatten, AttributeLocations.Attribute(d.Attribute, cancellationToken), $"Dense layer {Int(d.Number)}",
+                builder.Shape + (builder.Shape.Rank == 3 ? " image" : " signal")));
+            return null;
+        }
         long weights = (long)builder.Shape.Size * units;
         if (builder.Fits(weights + units, units) is { } reason)
         {
