@@ -30,7 +30,7 @@ namespace Demo;
 /// <c>Backward</c> and <c>BackwardBatch</c> follow <c>Training</c> (true unless set, as a fresh PyTorch module).</para>
 /// </remarks>
 [global::System.CodeDom.Compiler.GeneratedCode("NetGen", "0.1.0")]
-partial class KerasMlp : global::NetGen.ITrainableNetwork
+partial class KerasMlp : global::NetGen.ITrainableNetwork, global::NetGen.IRandomStateNetwork
 {
     /// <summary>Values in one input vector, in one output vector, and floats in <see cref="Parameters"/>.</summary>
     public const int InputSize = 10, OutputSize = 1, ParameterCount = 769;
@@ -40,6 +40,8 @@ partial class KerasMlp : global::NetGen.ITrainableNetwork
     private readonly float[] _gradients = Aligned.Allocate(ParameterCount);
     // Dropout's mask generator, continued from the initialisation's seeded stream.
     private global::NetGen.SeededRandom _random;
+    // Its state, which checkpoints save so that a resumed run draws the same masks (issue 13).
+    ulong global::NetGen.IRandomStateNetwork.RandomState { get => _random.State; set => _random.State = value; }
     // Training's records (z⁽ˡ⁾, a⁽ˡ⁾, δ⁽ˡ⁾ not kept in registers) of one sample and of a batch: training belongs to one thread.
     private readonly global::NetGen.Workspace _workspace = new([64, 64, 64, 64, 64, 64], [64, 64, 64, 64, 64, 64, 1, 1, 1]);
 

@@ -51,7 +51,7 @@ internal static class StepGuardEmitter
         if (batch && statistics > 0)
         {
             w.Line($"{context[Alias.Span]} statisticsBefore = step.IsSgd ? stackalloc float[{Int(statistics)}] : default; // put back if the step is refused");
-            w.Line("if (step.IsSgd) _statistics.CopyTo(statisticsBefore);");
+            w.Line($"if (step.IsSgd) new {context[Alias.Span]}(_statistics).CopyTo(statisticsBefore);");
         }
         if (UsesRandom(context))
         {
