@@ -416,4 +416,12 @@ public class RecurrentNetworkTests
             File.Delete(path);
         }
     }
+
+    [Fact]
+    public void NamedRecurrentLayer_NamesItsTensorsAfterTheModule()
+    {
+        Assert.Equal(["rnn.weight_ih_l0", "rnn.weight_hh_l0", "rnn.bias_ih_l0", "rnn.bias_hh_l0", "head.weight", "head.bias"],
+            StateDict.Tensors(new NamedLstm()).Select(t => t.Name));
+        Assert.Equal("rnn", NamedLstm.Layers[0].Name);
+    }
 }

@@ -65,3 +65,10 @@ public sealed partial class Gru8Stream;
 [LSTM(16)]
 [Dense(1)]
 public sealed partial class Lstm16Stream;
+
+/// <summary>A named recurrent layer: its tensors take the module's name, as PyTorch's <c>self.rnn = nn.LSTM(…)</c>.</summary>
+[Network]
+[Input(2)]
+[LSTM(3, Name = "rnn")]
+[Dense(1, Name = "head")]
+public sealed partial class NamedLstm;
