@@ -24,7 +24,7 @@ internal sealed class RecurrentDeclaration : LayerDeclaration
     /// <summary>The <c>Layers</c> argument (PyTorch's num_layers).</summary>
     public int? Stacked { get; }
 
-    public string Name => Gru ? "GRU" : "LSTM";
+    public string KindName => Gru ? "GRU" : "LSTM";
 
     public override LayerRule Rule => Gru ? RecurrentRule.GruInstance : RecurrentRule.LstmInstance;
 
@@ -33,7 +33,7 @@ internal sealed class RecurrentDeclaration : LayerDeclaration
     public override Location? WidthLocation(CancellationToken cancellationToken) => AttributeLocations.ArgumentLocation(Attribute, 0, cancellationToken);
 
     public override string Describe() =>
-        base.Describe() + (Hidden is { } h ? " (" + Name + " " + h.ToString(CultureInfo.InvariantCulture) + ")" : " (" + Name + ")");
+        base.Describe() + (Hidden is { } h ? " (" + KindName + " " + h.ToString(CultureInfo.InvariantCulture) + ")" : " (" + KindName + ")");
 }
 
 /// <summary>
