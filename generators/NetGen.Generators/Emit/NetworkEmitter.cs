@@ -23,6 +23,7 @@ internal static class NetworkEmitter
         MembersEmitter.WriteConstructor(body, context, weights);
         ForwardEmitter.WriteForward(body, context);
         ForwardBatchEmitter.WriteForwardBatch(body, context);
+        TypedBufferEmitter.Write(body, context); // issue 13: InputBuffer, OutputBuffer, Forward(in, out)
         if (weights is not null)
         {
             EmbeddedEmitter.WriteEmbedded(body, context, weights);

@@ -68,6 +68,10 @@ internal static class GeneratedMembers
         yield return new GeneratedMember(".ctor", GeneratedMemberKind.Constructor, "the seeded constructor", "int");
         yield return new GeneratedMember("Forward", GeneratedMemberKind.Method, "the forward pass", ReadOnlySpan, Span);
         yield return new GeneratedMember("ForwardBatch", GeneratedMemberKind.Method, "the batched forward pass", ReadOnlySpan, Span, "int");
+        // Issue 13: typed fixed-size buffers and the Forward that takes them.
+        yield return new GeneratedMember("InputBuffer", GeneratedMemberKind.Value, "the typed input buffer");
+        yield return new GeneratedMember("OutputBuffer", GeneratedMemberKind.Value, "the typed output buffer");
+        yield return new GeneratedMember("Forward", GeneratedMemberKind.Method, "Forward on typed buffers", "InputBuffer", "OutputBuffer");
         if (!trainable)
         {
             yield break;
