@@ -4,6 +4,7 @@
 
 using Span = global::System.Span<float>;
 using ReadOnlySpan = global::System.ReadOnlySpan<float>;
+using Vector256 = global::System.Runtime.Intrinsics.Vector256;
 using Activations = global::NetGen.Kernels.Activations;
 using Losses = global::NetGen.Kernels.Losses;
 using DenseKernels = global::NetGen.Kernels.DenseKernels;
@@ -334,7 +335,7 @@ partial class SmallCnn : global::NetGen.ITrainableNetwork
         // ── Guard (SGD): each layer's terms are at most η·Σ|δ|·(Σ|input| + 1); all finite and ≤ 2¹⁰⁰, no parameter can become NaN or ±∞ ──
         // (otherwise, rarely, θ is copied and checked after the step)
         bool bounded = !step.IsSgd
-            || (global::NetGen.StepGuard.Bounded(global::NetGen.StepGuard.Magnitude(delta6), global::NetGen.StepGuard.Magnitude(a5), step.LearningRate)
+            || (global::NetGen.StepGuard.Bounded(global::NetGen.StepGuard.Magnitude(delta6), global::NetGen.StepGuard.Magnitude(Vector256.Create<float>(a5)), step.LearningRate)
                 && global::NetGen.StepGuard.Bounded(global::NetGen.StepGuard.Magnitude(grad3), 0f, step.LearningRate)
                 && global::NetGen.StepGuard.Bounded(global::NetGen.StepGuard.Magnitude(grad1), 0f, step.LearningRate));
         float[]? savedTheta = bounded ? null : global::NetGen.StepGuard.Save(Parameters);

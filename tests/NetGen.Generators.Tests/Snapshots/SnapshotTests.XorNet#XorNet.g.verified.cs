@@ -210,7 +210,7 @@ partial class XorNet : global::NetGen.ITrainableNetwork
         // (otherwise, rarely, θ is copied and checked after the step)
         bool bounded = !step.IsSgd
             || (global::NetGen.StepGuard.Bounded(global::NetGen.StepGuard.Magnitude(delta2), global::NetGen.StepGuard.Magnitude(a1), step.LearningRate)
-                && global::NetGen.StepGuard.Bounded(global::NetGen.StepGuard.Magnitude(delta1), global::NetGen.StepGuard.Magnitude(x), step.LearningRate));
+                && global::NetGen.StepGuard.Bounded(global::NetGen.StepGuard.Magnitude(delta1), (global::System.MathF.Abs(x[0]) + global::System.MathF.Abs(x[1])), step.LearningRate));
         float[]? savedTheta = bounded ? null : global::NetGen.StepGuard.Save(Parameters);
 
         // ── The parameters' terms: ∂L/∂θ added (Backward) or θ ← θ − η·∂L/∂θ (TrainStep) ──
