@@ -102,7 +102,13 @@ internal static class MembersEmitter
         w.Line("{");
         foreach (LayerEmitter layer in context.Layers)
         {
-            w.Line($"    new({layer.LayerInfo}){layer.LayerInfoInitializer},");
+            // The kind's own init members (KernelSize …) and, for a named layer, Name (every kind: NetGen.LayerAttribute).
+            string initializer = layer.LayerInfoInitializer;
+            if (layer.Model.Name is { } name)
+            {
+                initializer = initializer.Length == 0 ? $" {{ Name = \"{name}\" }}" : initializer.Substring(0, initializer.Length - 2) + $", Name = \"{name}\" }}";
+            }
+            w.Line($"    new({layer.LayerInfo}){initializer},");
         }
         w.Line("});");
         w.Line($"global::System.Collections.Generic.IReadOnlyList<{layerInfo}> global::NetGen.INetwork.Layers => Layers;");
