@@ -39,6 +39,14 @@ foreach ((float[] x, float[] y) in inputs.Zip(targets))
     Console.WriteLine($"{x[0]} XOR {x[1]} = {output[0]:F4}  (expected {y[0]}) {(ok ? "✓" : "✗")}");
 }
 Console.WriteLine($"{correct}/{inputs.Length} correct");
+
+// The same call on typed buffers: XorNet.InputBuffer is exactly 2 floats and XorNet.OutputBuffer exactly 1, values on the
+// stack. Another network's buffer is another type, so a wrong shape is a compile error instead of an exception.
+XorNet.InputBuffer typed = default;
+typed[0] = 1f;
+typed[1] = 0f;
+net.Forward(in typed, out XorNet.OutputBuffer typedOutput);
+Console.WriteLine($"typed buffers: 1 XOR 0 = {typedOutput[0]:F4}");
 return correct == inputs.Length ? 0 : 1;
 
 /// <summary>Two inputs, four tanh hidden units, one sigmoid output, trained with binary cross-entropy.</summary>

@@ -99,9 +99,20 @@ public static class StepGuard
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static bool Bounded(float delta, float input, float learningRate) => MathF.Max(learningRate, 1f) * (delta * (input + 1f)) <= Limit;
 
-    /// <summary>A copy of θ before a step whose bound failed (the rare, exact path).</summary>
+    [ThreadStatic]
+    private static float[]? t_saved;
+
+    /// <summary>
+    /// A copy of θ before a step taken on the exact path, in a buffer of the calling thread that is reused (grown only for a
+    /// larger network), so that the exact path allocates nothing after its first use. Valid until the thread's next step.
+    /// </summary>
     [MethodImpl(MethodImplOptions.NoInlining)]
-    public static float[] Save(ReadOnlySpan<float> parameters) => parameters.ToArray();
+    public static float[] Save(ReadOnlySpan<float> parameters)
+    {
+        float[] saved = t_saved is { } buffer && buffer.Length >= parameters.Length ? buffer : t_saved = new float[parameters.Length];
+        parameters.CopyTo(saved);
+        return saved;
+    }
 
     /// <summary>
     /// After a step taken on the exact path: finds the first parameter the step made NaN or ±∞ (that was finite in

@@ -193,8 +193,10 @@ public class IncrementalityTests
         ClassDeclarationSyntax type = generated.GetRoot().DescendantNodes().OfType<ClassDeclarationSyntax>().Single();
         SemanticModel model = run.Output.GetSemanticModel(run.Output.SyntaxTrees.Single(t => t.FilePath == generated.FilePath));
         // Parameter types as the compiler binds them (the generated file names them through using aliases).
+        // A type nested in the network (InputBuffer) by its own name, as GeneratedMembers cannot know the network's.
         string Parameters(BaseMethodDeclarationSyntax method) =>
-            string.Join(", ", method.ParameterList.Parameters.Select(x => model.GetTypeInfo(x.Type!).Type!.ToDisplayString()));
+            string.Join(", ", method.ParameterList.Parameters.Select(x => model.GetTypeInfo(x.Type!).Type!)
+                .Select(t => t.ContainingType?.Name == "Net" ? t.Name : t.ToDisplayString()));
         var written = new List<string>();
         foreach (MemberDeclarationSyntax member in type.Members)
         {

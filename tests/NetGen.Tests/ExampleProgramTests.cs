@@ -62,6 +62,10 @@ public class ExampleProgramTests
         (int exit, string output) = Run("Xor");
         Assert.True(exit == 0, output);
         Assert.Contains("4/4 correct", output);
+        // Issue 13: the typed-buffer Forward gives the span Forward's value for 1 XOR 0.
+        string span = System.Text.RegularExpressions.Regex.Match(output, @"\n1 XOR 0 = (\S+)  \(expected").Groups[1].Value;
+        Assert.NotEmpty(span);
+        Assert.Contains($"typed buffers: 1 XOR 0 = {span}", output);
     }
 
     [Fact]

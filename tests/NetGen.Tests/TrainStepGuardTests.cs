@@ -105,20 +105,34 @@ public class TrainStepGuardTests
     [Fact]
     public void TrainStep_WhoseBoundFails_ButWhoseParametersStayFinite_IsApplied_AsBackwardAndSgd()
     {
-        // Σ|δ|·Σ|x| ≈ 1e35 > 2¹⁰⁰: the fast check fails, the exact path copies θ, steps and finds every parameter finite.
-        var fused = new EverydayRegressor(seed: 5);
-        var reference = new EverydayRegressor(seed: 5);
-        float[] x = [1e20f, -3e19f], y = [1e15f];
+        // ŷ = w·x + b with x = 1e16: δ = 2(ŷ − y) ≈ 1e16, so Σ|δ|·(Σ|x| + 1) ≈ 1e32 > 2¹⁰⁰ and the fast check fails; with
+        // η = 1e-30 the step is small: the exact path copies θ, steps, finds every parameter finite and keeps the step.
+        var fused = new LinearRegressionMean(seed: 5);
+        var reference = new LinearRegressionMean(seed: 5);
+        float[] x = [1e16f], y = [0f];
         float learningRate = 1e-30f;
-        float loss = fused.TrainStep(x, y, learningRate);
         reference.ZeroGradients();
-        Assert.Equal(reference.Backward(x, y), loss);
-        for (int i = 0; i < EverydayRegressor.ParameterCount; i++)
+        float expectedLoss = reference.Backward(x, y);
+        float delta = reference.Gradients[1];                                   // ∂L/∂b = δ
+        Assert.False(StepGuard.Bounded(Math.Abs(delta), Math.Abs(x[0]), learningRate));
+        Assert.Equal(expectedLoss, fused.TrainStep(x, y, learningRate));
+        for (int i = 0; i < LinearRegressionMean.ParameterCount; i++)
         {
             float expected = reference.Parameters[i] - learningRate * reference.Gradients[i];
             Assert.True(float.IsFinite(fused.Parameters[i]));
-            Assert.Equal(expected, fused.Parameters[i], Math.Abs(expected) * 1e-5f + 1e-6f);
+            Assert.Equal(expected, fused.Parameters[i], Math.Abs(expected) * 1e-6f);
         }
+
+        // The exact path reuses its copy of θ: after the first use it allocates nothing either. (Each step starts from the
+        // initial θ again: repeated, this step diverges, ×200 per step, until the guard refuses it.)
+        float[] start = new LinearRegressionMean(seed: 5).Parameters.ToArray();
+        long before = GC.GetAllocatedBytesForCurrentThread();
+        for (int i = 0; i < 10; i++)
+        {
+            start.CopyTo(fused.Parameters);
+            fused.TrainStep(x, y, learningRate);
+        }
+        Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
     }
 
     [Fact]

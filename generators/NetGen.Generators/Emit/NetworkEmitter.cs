@@ -25,6 +25,7 @@ internal static class NetworkEmitter
         {
             // issue 10: a network with recurrent layers; its Forward and Backward are sequences of one step.
             StepEmitter.WriteStreaming(body, context);
+            TypedBufferEmitter.Write(body, context); // issue 13: Forward(in, out) is one time step here, as Forward is
             if (weights is not null)
             {
                 EmbeddedEmitter.WriteEmbedded(body, context, weights);
@@ -38,6 +39,7 @@ internal static class NetworkEmitter
         }
         ForwardEmitter.WriteForward(body, context);
         ForwardBatchEmitter.WriteForwardBatch(body, context);
+        TypedBufferEmitter.Write(body, context); // issue 13: InputBuffer, OutputBuffer, Forward(in, out)
         if (weights is not null)
         {
             EmbeddedEmitter.WriteEmbedded(body, context, weights);

@@ -85,6 +85,10 @@ internal static class GeneratedMembers
             yield return new GeneratedMember("StepCore", GeneratedMemberKind.Value, "the time step every inference path runs");
             yield return new GeneratedMember("Repack", GeneratedMemberKind.Value, "packs the recurrent weights");
         }
+        // Issue 13: typed fixed-size buffers and the Forward that takes them.
+        yield return new GeneratedMember("InputBuffer", GeneratedMemberKind.Value, "the typed input buffer");
+        yield return new GeneratedMember("OutputBuffer", GeneratedMemberKind.Value, "the typed output buffer");
+        yield return new GeneratedMember("Forward", GeneratedMemberKind.Method, "Forward on typed buffers", "InputBuffer", "OutputBuffer");
         if (!trainable)
         {
             yield break;

@@ -102,6 +102,30 @@ partial class Tiny : global::NetGen.INetwork
         }
     }
 
+    /// <summary>One input of Tiny as a fixed-size value: exactly <see cref="InputSize"/> floats, indexable and convertible to a span.</summary>
+    /// <remarks>A buffer of another network's input is another type, so passing it to this network's <c>Forward</c> does not compile.</remarks>
+    [global::System.Runtime.CompilerServices.InlineArray(InputSize)]
+    public struct InputBuffer
+    {
+        private float _element;
+    }
+
+    /// <summary>One output of Tiny as a fixed-size value: exactly <see cref="OutputSize"/> floats, indexable and convertible to a span.</summary>
+    [global::System.Runtime.CompilerServices.InlineArray(OutputSize)]
+    public struct OutputBuffer
+    {
+        private float _element;
+    }
+
+    /// <summary>Forward on typed buffers: the shapes are checked by the compiler; the same values as the span overload, 0 bytes allocated.</summary>
+    /// <param name="input">The input (passed by reference, not copied).</param>
+    /// <param name="output">Receives the output.</param>
+    public void Forward(in InputBuffer input, out OutputBuffer output)
+    {
+        output = default;
+        Forward((ReadOnlySpan)input, (Span)output);
+    }
+
     /// <summary>
     /// The trained parameters θ baked in at compile time from <c>tiny.weights.json</c> (11 floats, the layout of
     /// <see cref="Parameters"/>). A view of the assembly's static data: reading it does no I/O, allocates nothing and needs no start-up work.

@@ -135,6 +135,30 @@ partial class Regressor : global::NetGen.ITrainableNetwork
         }
     }
 
+    /// <summary>One input of Regressor as a fixed-size value: exactly <see cref="InputSize"/> floats, indexable and convertible to a span.</summary>
+    /// <remarks>A buffer of another network's input is another type, so passing it to this network's <c>Forward</c> does not compile.</remarks>
+    [global::System.Runtime.CompilerServices.InlineArray(InputSize)]
+    public struct InputBuffer
+    {
+        private float _element;
+    }
+
+    /// <summary>One output of Regressor as a fixed-size value: exactly <see cref="OutputSize"/> floats, indexable and convertible to a span.</summary>
+    [global::System.Runtime.CompilerServices.InlineArray(OutputSize)]
+    public struct OutputBuffer
+    {
+        private float _element;
+    }
+
+    /// <summary>Forward on typed buffers: the shapes are checked by the compiler; the same values as the span overload, 0 bytes allocated.</summary>
+    /// <param name="input">The input (passed by reference, not copied).</param>
+    /// <param name="output">Receives the output.</param>
+    public void Forward(in InputBuffer input, out OutputBuffer output)
+    {
+        output = default;
+        Forward((ReadOnlySpan)input, (Span)output);
+    }
+
     /// <summary>The forward pass kept for backprop (z⁽ˡ⁾, a⁽ˡ⁾ in registers or the caller's spans), then L (returned) and δ⁽ᴸ⁾.</summary>
     [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
     private float RecordForward(ReadOnlySpan x, ReadOnlySpan y, out V256 z1, out V256 a1, out V128 z2, out V128 a2, Span z3, Span a3, Span delta3)
@@ -233,7 +257,7 @@ partial class Regressor : global::NetGen.ITrainableNetwork
         bool bounded = !step.IsSgd
             || (global::NetGen.StepGuard.Bounded(global::NetGen.StepGuard.Magnitude(delta3), global::NetGen.StepGuard.Magnitude(a2), step.LearningRate)
                 && global::NetGen.StepGuard.Bounded(global::NetGen.StepGuard.Magnitude(delta2), global::NetGen.StepGuard.Magnitude(a1), step.LearningRate)
-                && global::NetGen.StepGuard.Bounded(global::NetGen.StepGuard.Magnitude(delta1), global::NetGen.StepGuard.Magnitude(x), step.LearningRate));
+                && global::NetGen.StepGuard.Bounded(global::NetGen.StepGuard.Magnitude(delta1), (global::System.MathF.Abs(x[0]) + global::System.MathF.Abs(x[1]) + global::System.MathF.Abs(x[2])), step.LearningRate));
         float[]? savedTheta = bounded ? null : global::NetGen.StepGuard.Save(Parameters);
 
         // ── The parameters' terms: ∂L/∂θ added (Backward) or θ ← θ − η·∂L/∂θ (TrainStep) ──

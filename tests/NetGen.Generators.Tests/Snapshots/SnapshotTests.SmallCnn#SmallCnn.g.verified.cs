@@ -4,6 +4,7 @@
 
 using Span = global::System.Span<float>;
 using ReadOnlySpan = global::System.ReadOnlySpan<float>;
+using Vector256 = global::System.Runtime.Intrinsics.Vector256;
 using Activations = global::NetGen.Kernels.Activations;
 using Losses = global::NetGen.Kernels.Losses;
 using DenseKernels = global::NetGen.Kernels.DenseKernels;
@@ -194,6 +195,30 @@ partial class SmallCnn : global::NetGen.ITrainableNetwork
         }
     }
 
+    /// <summary>One input of SmallCnn as a fixed-size value: exactly <see cref="InputSize"/> floats, indexable and convertible to a span.</summary>
+    /// <remarks>A buffer of another network's input is another type, so passing it to this network's <c>Forward</c> does not compile.</remarks>
+    [global::System.Runtime.CompilerServices.InlineArray(InputSize)]
+    public struct InputBuffer
+    {
+        private float _element;
+    }
+
+    /// <summary>One output of SmallCnn as a fixed-size value: exactly <see cref="OutputSize"/> floats, indexable and convertible to a span.</summary>
+    [global::System.Runtime.CompilerServices.InlineArray(OutputSize)]
+    public struct OutputBuffer
+    {
+        private float _element;
+    }
+
+    /// <summary>Forward on typed buffers: the shapes are checked by the compiler; the same values as the span overload, 0 bytes allocated.</summary>
+    /// <param name="input">The input (passed by reference, not copied).</param>
+    /// <param name="output">Receives the output.</param>
+    public void Forward(in InputBuffer input, out OutputBuffer output)
+    {
+        output = default;
+        Forward((ReadOnlySpan)input, (Span)output);
+    }
+
     /// <summary>The forward pass kept for backprop (z⁽ˡ⁾, a⁽ˡ⁾ in registers or the caller's spans), then L (returned) and δ⁽ᴸ⁾.</summary>
     [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
     private float RecordForward(ReadOnlySpan x, ReadOnlySpan y, Span z1, Span a1, Span scratch1, Span a2, Span z3, Span a3, Span scratch3, Span a4, Span a5, Span z6, Span a6, Span delta6)
@@ -310,7 +335,7 @@ partial class SmallCnn : global::NetGen.ITrainableNetwork
         // ── Guard (SGD): each layer's terms are at most η·Σ|δ|·(Σ|input| + 1); all finite and ≤ 2¹⁰⁰, no parameter can become NaN or ±∞ ──
         // (otherwise, rarely, θ is copied and checked after the step)
         bool bounded = !step.IsSgd
-            || (global::NetGen.StepGuard.Bounded(global::NetGen.StepGuard.Magnitude(delta6), global::NetGen.StepGuard.Magnitude(a5), step.LearningRate)
+            || (global::NetGen.StepGuard.Bounded(global::NetGen.StepGuard.Magnitude(delta6), global::NetGen.StepGuard.Magnitude(Vector256.Create<float>(a5)), step.LearningRate)
                 && global::NetGen.StepGuard.Bounded(global::NetGen.StepGuard.Magnitude(grad3), 0f, step.LearningRate)
                 && global::NetGen.StepGuard.Bounded(global::NetGen.StepGuard.Magnitude(grad1), 0f, step.LearningRate));
         float[]? savedTheta = bounded ? null : global::NetGen.StepGuard.Save(Parameters);

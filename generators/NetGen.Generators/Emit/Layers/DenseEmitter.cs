@@ -259,7 +259,27 @@ internal sealed partial class DenseEmitter : LayerEmitter
 
     public override string? StepBound(bool batch) => batch
         ? $"global::NetGen.StepGuard.Bounded(global::NetGen.StepGuard.Magnitude(bd{Index}), global::NetGen.StepGuard.Magnitude({BatchInName}), step.LearningRate)"
-        : $"global::NetGen.StepGuard.Bounded(global::NetGen.StepGuard.Magnitude(delta{Index}), global::NetGen.StepGuard.Magnitude({InName}), step.LearningRate)";
+        : $"global::NetGen.StepGuard.Bounded(global::NetGen.StepGuard.Magnitude(delta{Index}), {InputMagnitude()}, step.LearningRate)";
+
+    /// <summary>Σ|input| for one sample: on the input's vector when it fills one, as |x₀| + |x₁| + … for up to 4 inputs.</summary>
+    private string InputMagnitude()
+    {
+        if (InputLanes(Context.RecordForm) is { } lanes)
+        {
+            return $"global::NetGen.StepGuard.Magnitude({lanes})";
+        }
+        if (Inputs <= 4)
+        {
+            System.Func<int, string> element = InputElement(Context.RecordForm);
+            var terms = new List<string>();
+            for (int i = 0; i < Inputs; i++)
+            {
+                terms.Add($"global::System.MathF.Abs({element(i)})");
+            }
+            return Inputs == 1 ? terms[0] : $"({string.Join(" + ", terms)})";
+        }
+        return $"global::NetGen.StepGuard.Magnitude({InName})";
+    }
 
     public override void WriteStep(SourceWriter w)
     {
