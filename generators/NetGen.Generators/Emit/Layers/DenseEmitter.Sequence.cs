@@ -14,7 +14,7 @@ internal sealed partial class DenseEmitter
 
     public override bool SequenceKeepsZ => KeepsZ;
 
-    public override void WriteStep(SourceWriter w)
+    public override void WriteTimeStep(SourceWriter w)
     {
         WriteHeader(w);
         string input = InName;

@@ -97,7 +97,7 @@ internal sealed class RecurrentEmitter : LayerEmitter
 
     // ── Step ─────────────────────────────────────────────────────────────────────────────────
 
-    public override void WriteStep(SourceWriter w)
+    public override void WriteTimeStep(SourceWriter w)
     {
         WriteHeader(w);
         int h = Index;

@@ -138,7 +138,7 @@ internal static class StepEmitter
         SourceWriter body = w.Child(1);
         foreach (LayerEmitter layer in context.Layers)
         {
-            layer.WriteStep(body);
+            layer.WriteTimeStep(body);
         }
         w.Line("/// <summary>One time step through every layer: x → ŷ, the recurrent layers' state in <paramref name=\"state\"/>.</summary>");
         w.Open($"private void StepCore(ref State state, {readOnlySpan} x, {span} output{(z ? $", {span} {zName}" : "")})");
