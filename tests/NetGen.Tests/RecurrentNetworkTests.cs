@@ -141,6 +141,11 @@ public class RecurrentNetworkTests
         net.ForwardSequence(x, y, steps);
         RecurrentKernelTests.AssertClose(PyTorchFixtureTests.Doubles(reference.GetProperty("outputs")), y, "outputs");
         Assert.Equal(y, Stepped(net, x, steps));
+        var embedded = new EmbeddedGru3();             // the same state dict baked in at compile time
+        Assert.Equal(net.Parameters.ToArray(), EmbeddedGru3.EmbeddedParameters.ToArray());
+        var fromEmbedded = new float[y.Length];
+        embedded.ForwardSequence(x, fromEmbedded, steps);
+        Assert.Equal(y, fromEmbedded);
         Assert.Equal(["0.weight_ih_l0", "0.weight_hh_l0", "0.bias_ih_l0", "0.bias_hh_l0", "0.weight_ih_l1", "0.weight_hh_l1", "0.bias_ih_l1",
             "0.bias_hh_l1", "0.weight_ih_l2", "0.weight_hh_l2", "0.bias_ih_l2", "0.bias_hh_l2"], StateDict.Tensors(net).Select(t => t.Name));
     }

@@ -72,3 +72,9 @@ public sealed partial class Lstm16Stream;
 [LSTM(3, Name = "rnn")]
 [Dense(1, Name = "head")]
 public sealed partial class NamedLstm;
+
+/// <summary>PyTorch's nn.GRU(2, 6, num_layers = 3) with its state dict embedded at compile time.</summary>
+[Network(Weights = "gru3_state_dict.json")]
+[Input(2)]
+[GRU(6, Layers = 3)]
+public sealed partial class EmbeddedGru3;
