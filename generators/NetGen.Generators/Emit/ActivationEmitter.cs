@@ -36,6 +36,12 @@ internal sealed class ActivationEmitter
 
     private string SlopeText => Model.NegativeSlope.ToString("R", CultureInfo.InvariantCulture);
 
+    /// <summary>PReLU's learnable slope, read from θ where the layer keeps it.</summary>
+    private string LearnedSlope => $"theta[{Int(Model.SlopeOffset)}]";
+
+    /// <summary>PReLU's slope as the comments write it: a⁽ˡ⁾ = θ[k].</summary>
+    public string SlopeSymbol => $"α{Sup(_layer)} = θ[{Int(Model.SlopeOffset)}]";
+
     // ── Notation ─────────────────────────────────────────────────────────────────────────────
 
     /// <summary>The activation's name in prose: "tanh", "LeakyReLU (slope 0.2)".</summary>
@@ -53,6 +59,7 @@ internal sealed class ActivationEmitter
         ActivationKind.ELU => "ELU (α = 1)",
         ActivationKind.Softplus => "softplus",
         ActivationKind.LogSoftmax => "log-softmax",
+        ActivationKind.PReLU => "PReLU (learnable slope " + SlopeSymbol + ")",
         _ => Kind.ToString(),
     };
 
@@ -61,6 +68,7 @@ internal sealed class ActivationEmitter
     {
         ActivationKind.LeakyReLU => "LeakyReLU",
         ActivationKind.ELU => "ELU",
+        ActivationKind.PReLU => "PReLU",
         _ => Name,
     };
 
@@ -102,6 +110,7 @@ internal sealed class ActivationEmitter
                 ActivationKind.HardSigmoid => $"HardSigmoid′(z{l}) = 1/6 where −3 < z{l} < 3, else 0",
                 ActivationKind.HardSwish => $"HardSwish′(z{l}) = 0 below −3, (2z{l} + 3)/6 up to 3, 1 above",
                 ActivationKind.LogSoftmax => $"log-softmax Jacobian-vector product: δₖ = gₖ − e^(aₖ)·Σⱼ gⱼ, a = a{l}",
+                ActivationKind.PReLU => $"PReLU′(z{l}) = 1 where z{l} > 0, else α{l} (applied by layer {Int(_layer)} itself, with ∂L/∂α{l})",
                 _ => Kind.ToString(),
             };
         }
@@ -112,8 +121,17 @@ internal sealed class ActivationEmitter
     /// <summary>Applies to each sample on its own (false for softmax, which normalises over the sample's values).</summary>
     public bool IsElementWise => Kind is not (ActivationKind.Softmax or ActivationKind.LogSoftmax);
 
-    /// <summary>Has a register form (a float or vector in, the same out); softmax needs a span.</summary>
-    public bool HasRegisterForm => IsElementWise;
+    /// <summary>
+    /// Has a register form (a float or vector in, the same out); softmax needs a span, and so does PReLU, whose backward step
+    /// (f′ and its slope's gradient, see <see cref="WriteOwnBackward"/>) reads the spans z⁽ˡ⁾ and δ⁽ˡ⁾.
+    /// </summary>
+    public bool HasRegisterForm => IsElementWise && Kind != ActivationKind.PReLU;
+
+    /// <summary>
+    /// f′ is applied by the layer itself at the start of its backward step rather than by the layer above (or the loss): PReLU,
+    /// whose slope's gradient Σ [z ≤ 0]·z·g needs g = ∂L/∂a before f′ multiplies it.
+    /// </summary>
+    public bool AppliesOwnDerivative => Kind == ActivationKind.PReLU;
 
     /// <summary>f applied to a register value (float or vector); null for the identity.</summary>
     public string? Register(string z) => Kind switch
@@ -149,6 +167,7 @@ internal sealed class ActivationEmitter
             ActivationKind.ELU => $"{Activations}.ELU({z}, {a}, {EluAlpha});",
             ActivationKind.SELU or ActivationKind.Softplus or ActivationKind.SiLU or ActivationKind.Mish or ActivationKind.HardTanh
                 or ActivationKind.HardSigmoid or ActivationKind.HardSwish or ActivationKind.LogSoftmax => $"{Activations}.{Kind}({z}, {a});",
+            ActivationKind.PReLU => $"{Activations}.PReLU({z}, {a}, {LearnedSlope});",
             _ => "",
         };
         if (call.Length > 0)
@@ -229,7 +248,7 @@ internal sealed class ActivationEmitter
             ActivationKind.SELU or ActivationKind.Softplus or ActivationKind.SiLU or ActivationKind.Mish
                 or ActivationKind.HardTanh or ActivationKind.HardSigmoid or ActivationKind.HardSwish => $"{Activations}.{Kind}Backward({z}, {delta});",
             ActivationKind.LogSoftmax => $"{Activations}.LogSoftmaxBackward({a}, {delta});",
-            _ => null,
+            _ => null, // PReLU: the layer applies its own f′ (WriteOwnBackward)
         };
         if (call is not null)
         {
@@ -243,7 +262,7 @@ internal sealed class ActivationEmitter
     public void WriteBatchBackward(SourceWriter w, int units)
     {
         int l = _layer;
-        if (IsIdentity)
+        if (IsIdentity || AppliesOwnDerivative)
         {
             return;
         }
@@ -259,6 +278,31 @@ internal sealed class ActivationEmitter
         }
         w.Line($"// {Derivative}, element-wise over the whole batch");
         WriteSpanBackward(w, $"bd{l}", $"ba{l}", $"bz{l}");
+    }
+
+    /// <summary>
+    /// PReLU's backward step, written by its own layer first: ∂L/∂α = Σ [z ≤ 0]·z·g from the incoming g = ∂L/∂a, into
+    /// <c>step</c>, with α as it was; then δ = g ⊙ PReLU′(z) in place. For a batch (<paramref name="units"/> given) one call per
+    /// row, each sample's term into <c>step</c> in turn as Backward adds it, with α read once before the first.
+    /// </summary>
+    public void WriteOwnBackward(SourceWriter w, string z, string delta, int? units = null)
+    {
+        if (!AppliesOwnDerivative)
+        {
+            return;
+        }
+        string l = Sup(_layer), into = $"into[{Int(Model.SlopeOffset)}]";
+        w.Line($"// PReLU (layer {Int(_layer)}): ∂L/∂α{l} = Σ [z{l} ≤ 0]·z{l}·g with g = ∂L/∂a{l}, then δ{l} = g where z{l} > 0, else α{l}·g        {SlopeSymbol}");
+        if (units is not { } n)
+        {
+            w.Line($"step.Apply(ref {into}, {Activations}.PReLUBackward({z}, {delta}, {LearnedSlope}));");
+            return;
+        }
+        string alpha = $"alpha{Int(_layer)}", row = $"b * {Int(n)}, {Int(n)}";
+        w.Line($"float {alpha} = {LearnedSlope};");
+        w.Open("for (int b = 0; b < batchSize; b++)");
+        w.Line($"step.Apply(ref {into}, {Activations}.PReLUBackward({z}.Slice({row}), {delta}.Slice({row}), {alpha}));");
+        w.Close();
     }
 
     // ── Initialisation ───────────────────────────────────────────────────────────────────────
@@ -283,6 +327,10 @@ internal sealed class ActivationEmitter
                 w.Line($"// W{l}: He uniform for LeakyReLU, U(−a, a) with a = √(6 / ((1 + slope²)·fan_in)), fan_in = {Int(fanIn)}");
                 w.Line($"{initializers}.HeUniform({weight}, {Int(fanIn)}, ref random, {Slope});");
                 break;
+            case ActivationKind.PReLU:
+                w.Line($"// W{l}: He uniform for PReLU at its initial slope 0.25, U(−a, a) with a = √(6 / ((1 + 0.25²)·fan_in)), fan_in = {Int(fanIn)}");
+                w.Line($"{initializers}.HeUniform({weight}, {Int(fanIn)}, ref random, {Activations}.PReLUInitialSlope);");
+                break;
             case ActivationKind.SELU:
                 w.Line($"// W{l}: LeCun uniform for SELU (self-normalising), U(−a, a) with a = √(3 / fan_in), fan_in = {Int(fanIn)}: He uniform with slope 1");
                 w.Line($"{initializers}.HeUniform({weight}, {Int(fanIn)}, ref random, 1f);");
@@ -295,5 +343,20 @@ internal sealed class ActivationEmitter
     }
 
     /// <summary>The slope an explicitly chosen He initialisation uses (LeakyReLU's, else 0).</summary>
-    public string InitSlope => Kind == ActivationKind.LeakyReLU ? Slope : "0f";
+    public string InitSlope => Kind switch
+    {
+        ActivationKind.LeakyReLU => Slope,
+        ActivationKind.PReLU => $"{Activations}.PReLUInitialSlope",
+        _ => "0f",
+    };
+
+    /// <summary>PReLU's slope starts at 0.25, as PyTorch's nn.PReLU().</summary>
+    public void WriteSlopeInit(SourceWriter w)
+    {
+        if (Kind == ActivationKind.PReLU)
+        {
+            w.Line($"// α{Sup(_layer)}: PReLU's slope, 0.25 as PyTorch's nn.PReLU()");
+            w.Line($"theta[{Int(Model.SlopeOffset)}] = {Activations}.PReLUInitialSlope;");
+        }
+    }
 }
