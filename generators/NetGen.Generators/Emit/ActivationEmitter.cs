@@ -72,6 +72,34 @@ internal sealed class ActivationEmitter
         _ => Name,
     };
 
+    /// <summary>
+    /// f's PyTorch module as a constructor call in Python (<c>nn.Tanh()</c>); null for the identity, which has no module. Step
+    /// and Sign have none in PyTorch: the generated source defines <c>Step</c> and <c>Sign</c> modules.
+    /// </summary>
+    public string? PyTorchModule => Kind switch
+    {
+        ActivationKind.Identity => null,
+        ActivationKind.Step => "Step()",
+        ActivationKind.Sign => "Sign()",
+        ActivationKind.Sigmoid => "nn.Sigmoid()",
+        ActivationKind.Tanh => "nn.Tanh()",
+        ActivationKind.ReLU => "nn.ReLU()",
+        ActivationKind.LeakyReLU => $"nn.LeakyReLU({PyTorchModuleEmitter.Float(Model.NegativeSlope)})",
+        ActivationKind.GELU => "nn.GELU()",
+        ActivationKind.Softmax => "nn.Softmax(dim=-1)",
+        ActivationKind.ELU => "nn.ELU()",
+        ActivationKind.SELU => "nn.SELU()",
+        ActivationKind.Softplus => "nn.Softplus()",
+        ActivationKind.SiLU => "nn.SiLU()",
+        ActivationKind.Mish => "nn.Mish()",
+        ActivationKind.HardTanh => "nn.Hardtanh()",
+        ActivationKind.HardSigmoid => "nn.Hardsigmoid()",
+        ActivationKind.HardSwish => "nn.Hardswish()",
+        ActivationKind.LogSoftmax => "nn.LogSoftmax(dim=-1)",
+        ActivationKind.PReLU => "nn.PReLU()",
+        _ => null,
+    };
+
     /// <summary>f written as a function symbol: σ, tanh, ReLU …</summary>
     public string Function => Kind switch
     {

@@ -19,6 +19,7 @@ internal static class NetworkEmitter
         body.Line($"[global::System.CodeDom.Compiler.GeneratedCode(\"NetGen\", \"{Version}\")]");
         body.Open($"partial class {spec.Name} : {(spec.IsTrainable ? "global::NetGen.ITrainableNetwork" : "global::NetGen.INetwork")}");
         MembersEmitter.WriteMembers(body, context);
+        PyTorchModuleEmitter.WriteMember(body, context);
         MembersEmitter.WriteConstructor(body, context, weights);
         ForwardEmitter.WriteForward(body, context);
         ForwardBatchEmitter.WriteForwardBatch(body, context);

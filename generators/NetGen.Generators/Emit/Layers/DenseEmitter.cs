@@ -38,6 +38,8 @@ internal sealed partial class DenseEmitter : LayerEmitter
 
     public override string Summary => $" → Dense {Int(Units)} ({F.Name})";
 
+    public override string PyTorchModule => $"nn.Linear({Int(Inputs)}, {Int(Units)})";
+
     public override void WriteParameterRemark(SourceWriter w) =>
         w.Line($"/// <item>W{L} = {Range(_layer.WeightOffset, _layer.WeightCount)} ({Int(Units)}×{Int(Inputs)}), b{L} = {Range(_layer.BiasOffset, Units)}{(_layer.HasSlope ? ", PReLU's slope " + F.SlopeSymbol : "")}</item>");
 
