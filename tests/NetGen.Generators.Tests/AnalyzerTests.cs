@@ -251,9 +251,8 @@ public class AnalyzerTests
         string fixtures = File.ReadAllText(Path.Combine(RepoPaths.Root, "tests", "NetGen.Tests", "FixtureNetworks.cs"));
         FullRun run = GeneratorHarness.RunAll(fixtures);
         Assert.Empty(run.All);
-        // One generated source per network the file declares (every fixture network is generated, none silently dropped).
-        int declared = System.Text.RegularExpressions.Regex.Matches(fixtures, @"^public sealed partial class \w+;", System.Text.RegularExpressions.RegexOptions.Multiline).Count;
-        Assert.Equal(20, declared);
+        int declared = System.Text.RegularExpressions.Regex.Matches(fixtures, @"^\[Network\b", System.Text.RegularExpressions.RegexOptions.Multiline).Count;
+        Assert.True(declared >= 20, $"the regex found {declared} [Network] declarations in FixtureNetworks.cs");
         Assert.Equal(declared, run.Run.Results.Single().GeneratedSources.Length);
     }
 

@@ -1,4 +1,5 @@
 using NetGen.IO;
+using NetGen.Training;
 
 namespace NetGen.Tests;
 
@@ -34,6 +35,36 @@ public class PReluTests
         StateTensor slope = StateDict.Tensors(new PReluNamed(1)).Single(t => t.Name == "fc1_prelu.weight");
         Assert.Equal([1], slope.Shape.ToArray());
         Assert.Equal(PReluNamed.Layers[0].SlopeOffset, slope.Offset);
+    }
+
+    [Fact]
+    public void TrainStep_TakesTheSlopesStepAfterTheGuard_AndANaNStepChangesNothing()
+    {
+        // The slope's term is deferred like W's and b's (issue 13's guard): a NaN input is refused with θ, slopes included, untouched.
+        var net = new PReluSequential(7);
+        float[] x = [0.5f, -1f, 0.25f], y = [0.1f, -0.2f];
+        float slope = net.Parameters[16];
+        net.TrainStep(x, y, 0.1f);
+        Assert.NotEqual(slope, net.Parameters[16]);
+        float[] before = net.Parameters.ToArray();
+        Assert.Throws<NonFiniteException>(() => net.TrainStep([float.NaN, -1f, 0.25f], y, 0.1f));
+        Assert.Equal(before, net.Parameters.ToArray());
+        Assert.Throws<NonFiniteException>(() => net.TrainStepBatch([0.5f, -1f, 0.25f, float.NaN, 1f, 1f], [0.1f, -0.2f, 0f, 0f], 2, 0.1f));
+        Assert.Equal(before, net.Parameters.ToArray());
+        // And the fused step is Backward followed by θ −= η·∂L/∂θ, the slope included.
+        var reference = new PReluSequential(7);
+        reference.Parameters.Clear();
+        before.CopyTo(reference.Parameters);
+        var fused = new PReluSequential(7);
+        before.CopyTo(fused.Parameters);
+        fused.TrainStep(x, y, 0.1f);
+        reference.ZeroGradients();
+        reference.Backward(x, y);
+        for (int i = 0; i < PReluSequential.ParameterCount; i++)
+        {
+            reference.Parameters[i] -= 0.1f * reference.Gradients[i];
+        }
+        Assert.Equal(reference.Parameters.ToArray(), fused.Parameters.ToArray());
     }
 
     [Fact]

@@ -309,9 +309,10 @@ internal sealed class ActivationEmitter
     }
 
     /// <summary>
-    /// PReLU's backward step, written by its own layer first: ∂L/∂α = Σ [z ≤ 0]·z·g from the incoming g = ∂L/∂a, into
-    /// <c>step</c>, with α as it was; then δ = g ⊙ PReLU′(z) in place. For a batch (<paramref name="units"/> given) one call per
-    /// row, each sample's term into <c>step</c> in turn as Backward adds it, with α read once before the first.
+    /// PReLU's backward step, written by its own layer first: ∂L/∂α = Σ [z ≤ 0]·z·g from the incoming g = ∂L/∂a, with α as it
+    /// was, into the local <c>alphaGrad{l}</c>; then δ = g ⊙ PReLU′(z) in place. For a batch (<paramref name="units"/> given) one
+    /// call per row: Backward's terms go to <c>step</c> row by row, as Backward adds them, SGD's are summed for
+    /// <see cref="WriteOwnStep"/>, which takes the step after the guard (issue 13's deferred step).
     /// </summary>
     public void WriteOwnBackward(SourceWriter w, string z, string delta, int? units = null)
     {
@@ -319,19 +320,38 @@ internal sealed class ActivationEmitter
         {
             return;
         }
-        string l = Sup(_layer), into = $"into[{Int(Model.SlopeOffset)}]";
+        string l = Sup(_layer), grad = $"alphaGrad{Int(_layer)}";
         w.Line($"// PReLU (layer {Int(_layer)}): ∂L/∂α{l} = Σ [z{l} ≤ 0]·z{l}·g with g = ∂L/∂a{l}, then δ{l} = g where z{l} > 0, else α{l}·g        {SlopeSymbol}");
         if (units is not { } n)
         {
-            w.Line($"step.Apply(ref {into}, {Activations}.PReLUBackward({z}, {delta}, {LearnedSlope}));");
+            w.Line($"float {grad} = {Activations}.PReLUBackward({z}, {delta}, {LearnedSlope});");
             return;
         }
         string alpha = $"alpha{Int(_layer)}", row = $"b * {Int(n)}, {Int(n)}";
-        w.Line($"float {alpha} = {LearnedSlope};");
+        w.Line($"float {alpha} = {LearnedSlope}, {grad} = 0f;");
         w.Open("for (int b = 0; b < batchSize; b++)");
-        w.Line($"step.Apply(ref {into}, {Activations}.PReLUBackward({z}.Slice({row}), {delta}.Slice({row}), {alpha}));");
+        w.Line($"float term = {Activations}.PReLUBackward({z}.Slice({row}), {delta}.Slice({row}), {alpha});");
+        w.Line($"if (step.IsSgd) {grad} += term;");
+        w.Line($"else step.Apply(ref into[{Int(Model.SlopeOffset)}], term);");
         w.Close();
     }
+
+    /// <summary>PReLU's slope takes its term after the guard: ∂L/∂α (one sample; Backward or SGD) or the batch's sum (SGD).</summary>
+    public void WriteOwnStep(SourceWriter w, bool batch)
+    {
+        if (!AppliesOwnDerivative)
+        {
+            return;
+        }
+        string apply = $"step.Apply(ref into[{Int(Model.SlopeOffset)}], alphaGrad{Int(_layer)});";
+        w.Line($"// PReLU's slope α{Sup(_layer)} takes its term{(batch ? ", the sum over the batch" : "")}");
+        w.Line(batch ? $"if (step.IsSgd) {apply}" : apply);
+    }
+
+    /// <summary>The guard's check of PReLU's slope term (η·|∂L/∂α|), to join the layer's own; empty for other activations.</summary>
+    public string OwnStepBound => AppliesOwnDerivative
+        ? $" && global::NetGen.StepGuard.Bounded(global::NetGen.StepGuard.Magnitude(alphaGrad{Int(_layer)}), 0f, step.LearningRate)"
+        : "";
 
     // ── Initialisation ───────────────────────────────────────────────────────────────────────
 

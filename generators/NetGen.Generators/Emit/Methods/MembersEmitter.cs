@@ -63,6 +63,8 @@ internal static class MembersEmitter
         {
             w.Line("// Dropout's mask generator, continued from the initialisation's seeded stream.");
             w.Line("private global::NetGen.SeededRandom _random;");
+            w.Line("// Its state, which checkpoints save so that a resumed run draws the same masks (issue 13).");
+            w.Line("ulong global::NetGen.IRandomStateNetwork.RandomState { get => _random.State; set => _random.State = value; }");
         }
         if (spec.IsTrainable)
         {
@@ -122,7 +124,7 @@ internal static class MembersEmitter
         }
     }
 
-    private static bool UsesRandom(EmitContext context)
+    internal static bool UsesRandom(EmitContext context)
     {
         foreach (LayerEmitter layer in context.Layers)
         {
