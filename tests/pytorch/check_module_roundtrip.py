@@ -17,7 +17,7 @@ PyTorchModule constant, written verbatim):
 3. saves the module's own state_dict() (float32) as <Name>.pytorch.safetensors: NetGen's test PyTorchsFile_LoadsBack
    loads it into the C# class and finds the same parameters and statistics (the trip back).
 
-Sources without a NetGen file are built and run on a zero input. The script exits with status 1 on any mismatch.
+Sources without a NetGen file are built and run on a zero input (for a recurrent module: an unbatched sequence of 2 steps). The script exits with status 1 on any mismatch.
 """
 
 import json
@@ -42,10 +42,12 @@ def build(name):
 
 
 def input_size(model):
-    for module in model.modules():
+    for module in model.modules():  # the first layer that reads the input, in registration order
         if isinstance(module, torch.nn.Linear):
             return module.in_features
-    raise ValueError("no nn.Linear to read the input size from")
+        if isinstance(module, torch.nn.RNNBase):
+            return module.input_size
+    raise ValueError("no nn.Linear, nn.GRU or nn.LSTM to read the input size from")
 
 
 def check(name):

@@ -61,6 +61,10 @@ internal enum LayerKindSpec
     MaxPool2D = 12,
     AvgPool2D = 13,
     Flatten = 17,
+
+    // issue 10
+    GRU = 20,
+    LSTM = 21,
 }
 
 /// <summary>Mirror of <c>NetGen.WeightInit</c>.</summary>

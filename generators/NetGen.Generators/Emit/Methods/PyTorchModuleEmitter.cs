@@ -58,10 +58,12 @@ internal static class PyTorchModuleEmitter
             }
         }
         int index = 0;
-        bool step = false, sign = false;
+        bool step = false, sign = false, gru = false, lstm = false;
         foreach (LayerEmitter layer in context.Layers)
         {
             modules.Add((StateDictNames.Module(layer.Model, index), layer.PyTorchModule));
+            gru |= layer.PyTorchModule.StartsWith("SequenceGRU(", System.StringComparison.Ordinal);
+            lstm |= layer.PyTorchModule.StartsWith("SequenceLSTM(", System.StringComparison.Ordinal);
             if (layer.F.PyTorchModule is { } activation)
             {
                 string path = StateDictNames.ActivationModule(layer.Model, index);
@@ -96,6 +98,16 @@ internal static class PyTorchModuleEmitter
         {
             py.Append("\nclass Sign(nn.Module):\n    \"\"\"NetGen's Activation.Sign: torch.sign (sign(0) = 0, no gradient).\"\"\"\n\n");
             py.Append("    def forward(self, z):\n        return torch.sign(z)\n\n");
+        }
+        foreach ((bool used, string kind) in new[] { (gru, "GRU"), (lstm, "LSTM") })
+        {
+            if (used)
+            {
+                py.Append("\nclass Sequence").Append(kind).Append("(nn.").Append(kind).Append("):\n");
+                py.Append("    \"\"\"nn.").Append(kind).Append(" returning its outputs at every step only (not the final state), so that it fits a chain of modules;\n");
+                py.Append("    the parameters are nn.").Append(kind).Append("'s (weight_ih_l0, …). Input (batch, time, features), from a zero state.\"\"\"\n\n");
+                py.Append("    def forward(self, x):\n        return super().forward(x)[0]\n\n");
+            }
         }
         Shape input = spec.Input;
         string reshape = input.Rank > 1 ? $"x.reshape(-1, {string.Join(", ", Dimensions(input))})" : "";
