@@ -44,6 +44,13 @@ public enum Activation
     /// with <see cref="Loss.NegativeLogLikelihood"/> the two are fused (PyTorch's <c>LogSoftmax</c> + <c>NLLLoss</c>).
     /// </summary>
     LogSoftmax = 17,
+    /// <summary>
+    /// PyTorch <c>nn.PReLU()</c>: <c>z</c> if <c>z &gt; 0</c>, else <c>a·z</c>, with one learnable slope <c>a</c> per layer
+    /// (initially 0.25), trained with the weights. Dense layers only. The slope follows the layer's bias in
+    /// <see cref="INetwork.Parameters"/>; its tensor is the PReLU module's <c>weight</c> (shape [1]): <c>{k+1}.weight</c> after
+    /// the Linear <c>{k}</c> of the nn.Sequential, or <c>{Name}_prelu.weight</c> for a layer with a Name.
+    /// </summary>
+    PReLU = 18,
 }
 
 /// <summary>Loss functions, with PyTorch's definitions.</summary>

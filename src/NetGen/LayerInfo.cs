@@ -68,8 +68,14 @@ public sealed record LayerInfo(
     /// <summary>Where the layer's parameters start (its weight).</summary>
     public int ParameterOffset => WeightOffset;
 
-    /// <summary>How many parameters the layer has (weights then biases, contiguous).</summary>
-    public int ParameterCount => WeightCount + BiasCount;
+    /// <summary>How many parameters the layer has (weights then biases, then a PReLU layer's slope, contiguous).</summary>
+    public int ParameterCount => WeightCount + BiasCount + SlopeCount;
+
+    /// <summary>1 for a dense layer with <see cref="Activation.PReLU"/> (its learnable slope, at <see cref="SlopeOffset"/>), else 0.</summary>
+    public int SlopeCount => Kind == LayerKind.Dense && Activation == Activation.PReLU ? 1 : 0;
+
+    /// <summary>Where a PReLU layer's slope sits: right after the bias.</summary>
+    public int SlopeOffset => BiasOffset + BiasCount;
 
     /// <summary>Whether parameter <paramref name="parameterIndex"/> belongs to this layer.</summary>
     public bool Contains(int parameterIndex) => parameterIndex >= ParameterOffset && parameterIndex < ParameterOffset + ParameterCount;
@@ -109,7 +115,7 @@ public sealed record LayerInfo(
                 }
             }
         }
-        return i < WeightCount ? $"W{l}[{i / Inputs}, {i % Inputs}]" : $"b{l}[{i - WeightCount}]";
+        return i < WeightCount ? $"W{l}[{i / Inputs}, {i % Inputs}]" : i - WeightCount < BiasCount ? $"b{l}[{i - WeightCount}]" : $"α{l} (PReLU slope)";
     }
 
     private static string Superscript(int value)

@@ -28,6 +28,9 @@ public class BackwardBatchTests
         ["FdLogSoftmaxNll"] = () => new FdLogSoftmaxNll(1),
         ["FdWideNll"] = () => new FdWideNll(1),
         ["FdWideHuber"] = () => new FdWideHuber(1),
+        ["FdPReluMse"] = () => new FdPReluMse(1),
+        ["FdWidePReluCe"] = () => new FdWidePReluCe(1),
+        ["PReluTanhPReluMseMean"] = () => new PReluTanhPReluMseMean(1),
     };
 
     private static float[] Targets(ITrainableNetwork net, int batch, ref SeededRandom random)

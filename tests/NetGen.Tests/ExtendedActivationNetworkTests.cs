@@ -21,6 +21,8 @@ public class ExtendedActivationNetworkTests
         [nameof(FdLogSoftmaxNll)] = () => new FdLogSoftmaxNll(1),
         [nameof(FdWideNll)] = () => new FdWideNll(1),
         [nameof(FdWideHuber)] = () => new FdWideHuber(1),
+        [nameof(FdPReluMse)] = () => new FdPReluMse(1),
+        [nameof(FdWidePReluCe)] = () => new FdWidePReluCe(1),
     };
 
     public static TheoryData<string> Networks() => new(s_networks.Keys);

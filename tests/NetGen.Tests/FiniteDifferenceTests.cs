@@ -47,6 +47,8 @@ public class FiniteDifferenceTests
         [nameof(FdLogSoftmaxNll)] = () => new FdLogSoftmaxNll(31),
         [nameof(FdWideNll)] = () => new FdWideNll(32),
         [nameof(FdWideHuber)] = () => new FdWideHuber(33),
+        [nameof(FdPReluMse)] = () => new FdPReluMse(34),
+        [nameof(FdWidePReluCe)] = () => new FdWidePReluCe(35),
     };
 
     public static TheoryData<string> Networks() => new(s_factories.Keys);
@@ -68,11 +70,13 @@ public class FiniteDifferenceTests
             (Activation.ELU, Loss.MeanSquaredError), (Activation.SELU, Loss.Huber), (Activation.Softplus, Loss.Huber), (Activation.SiLU, Loss.MeanSquaredError),
             (Activation.Mish, Loss.MeanAbsoluteError), (Activation.HardTanh, Loss.MeanSquaredError), (Activation.HardSigmoid, Loss.Huber),
             (Activation.HardSwish, Loss.MeanSquaredError), (Activation.Identity, Loss.Huber), (Activation.LogSoftmax, Loss.NegativeLogLikelihood),
+            (Activation.PReLU, Loss.MeanSquaredError),
         ];
         Assert.All(expected, pair => Assert.Contains(pair, pairs));
         var hidden = s_factories.Values.SelectMany(f => ReferenceNetwork.For(f().GetType()).Layers.SkipLast(1)).Select(l => l.Activation).ToHashSet();
         Assert.Superset(new HashSet<Activation> { Activation.Identity, Activation.Sigmoid, Activation.Tanh, Activation.ReLU, Activation.LeakyReLU, Activation.GELU,
-            Activation.ELU, Activation.SELU, Activation.Softplus, Activation.SiLU, Activation.Mish, Activation.HardTanh, Activation.HardSigmoid, Activation.HardSwish }, hidden);
+            Activation.ELU, Activation.SELU, Activation.Softplus, Activation.SiLU, Activation.Mish, Activation.HardTanh, Activation.HardSigmoid, Activation.HardSwish,
+            Activation.PReLU }, hidden);
     }
 
     [Theory]
@@ -168,7 +172,7 @@ public class FiniteDifferenceTests
             // The kinks of the piecewise activations of issue 12: ELU/SELU at 0 (f″ jumps), HardTanh at ±1, HardSigmoid and HardSwish at ±3.
             double[] kinks = reference.Layers[l].Activation switch
             {
-                Activation.ELU or Activation.SELU => [0],
+                Activation.ELU or Activation.SELU or Activation.PReLU => [0],
                 Activation.HardTanh => [-1, 1],
                 Activation.HardSigmoid or Activation.HardSwish => [-3, 3],
                 _ => [],

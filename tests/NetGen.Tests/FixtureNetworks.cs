@@ -118,3 +118,19 @@ public sealed partial class MishHardTanhLogSoftmaxNllMean;
 [Dense(5, Activation.HardSigmoid)]
 [Dense(3, Activation.LogSoftmax)]
 public sealed partial class HardSwishHardSigmoidLogSoftmaxNllSum;
+
+// PReLU (its learnable slope after each layer's bias): hidden and output layers, unrolled; then layers on the kernel path.
+
+[Network(Loss = Loss.MeanSquaredError)]
+[Input(3)]
+[Dense(6, Activation.PReLU)]
+[Dense(4, Activation.Tanh)]
+[Dense(2, Activation.PReLU)]
+public sealed partial class PReluTanhPReluMseMean;
+
+[Network(Loss = Loss.CrossEntropy, Reduction = Reduction.Sum)]
+[Input(20)]
+[Dense(40, Activation.PReLU)]
+[Dense(17, Activation.PReLU)]
+[Dense(5, Activation.Softmax)]
+public sealed partial class WidePReluSoftmaxCeSum;

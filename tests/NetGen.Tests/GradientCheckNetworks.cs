@@ -81,3 +81,8 @@ public sealed partial class FdLogSoftmaxNll;
 public sealed partial class FdWideNll;
 [Network(Loss = Loss.Huber, HuberDelta = 0.5f)] [Input(24)] [Dense(33, Activation.SELU)] [Dense(17, Activation.Softplus)] [Dense(9, Activation.SiLU)] [Dense(20, Activation.HardSigmoid)]
 public sealed partial class FdWideHuber;
+// PReLU: the learnable slope's gradient (after each layer's bias), as hidden and output layer; wide, over the Dense kernels.
+[Network(Loss = Loss.MeanSquaredError)] [Input(3)] [Dense(5, Activation.PReLU)] [Dense(3, Activation.PReLU)]
+public sealed partial class FdPReluMse;
+[Network(Loss = Loss.CrossEntropy)] [Input(24)] [Dense(33, Activation.PReLU)] [Dense(17, Activation.PReLU)] [Dense(6, Activation.Softmax)]
+public sealed partial class FdWidePReluCe;

@@ -31,6 +31,8 @@ public class PyTorchFixtureTests
         ["softplus_silu_huber_sum"] = () => new SoftplusSiluHuberSum(),
         ["mish_hardtanh_logsoftmax_nll_mean"] = () => new MishHardTanhLogSoftmaxNllMean(),
         ["hardswish_hardsigmoid_logsoftmax_nll_sum"] = () => new HardSwishHardSigmoidLogSoftmaxNllSum(),
+        ["prelu_tanh_prelu_mse_mean"] = () => new PReluTanhPReluMseMean(),
+        ["wide_prelu_softmax_ce_sum"] = () => new WidePReluSoftmaxCeSum(),
     };
 
     public static TheoryData<string> Fixtures() => new(FixtureNames());

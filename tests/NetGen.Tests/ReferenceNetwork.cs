@@ -16,7 +16,7 @@ internal sealed class ReferenceNetwork
     public Loss? Loss { get; }
     public Reduction Reduction { get; }
     public double HuberDelta { get; private init; } = 1;
-    public int ParameterCount => Layers.Sum(l => l.Inputs * l.Units + l.Units);
+    public int ParameterCount => Layers.Sum(l => l.Inputs * l.Units + l.Units + (l.Activation == Activation.PReLU ? 1 : 0));
 
     private ReferenceNetwork(int inputSize, List<Layer> layers, Loss? loss, Reduction reduction)
     {
@@ -81,9 +81,11 @@ internal sealed class ReferenceNetwork
                 z[o] = sum;
             }
             zs[l] = z;
-            As[l] = Activate(layer, z);
+            // PReLU's learnable slope follows the layer's bias.
+            double prelu = layer.Activation == Activation.PReLU ? theta[bias + layer.Units] : 0;
+            As[l] = Activate(layer, z, prelu);
             previous = As[l];
-            offset = bias + layer.Units;
+            offset = bias + layer.Units + (layer.Activation == Activation.PReLU ? 1 : 0);
         }
         return (zs, As);
     }
@@ -155,8 +157,9 @@ internal sealed class ReferenceNetwork
         return z.Select(v => v - lse).ToArray();
     }
 
-    private static double[] Activate(Layer layer, double[] z) => layer.Activation switch
+    private static double[] Activate(Layer layer, double[] z, double prelu) => layer.Activation switch
     {
+        Activation.PReLU => z.Select(v => v > 0 ? v : prelu * v).ToArray(),
         Activation.Identity => (double[])z.Clone(),
         Activation.Step => z.Select(v => v > 0 ? 1.0 : 0.0).ToArray(),
         Activation.Sign => z.Select(v => (double)Math.Sign(v)).ToArray(),

@@ -123,6 +123,11 @@ NETWORKS = [
      "NegativeLogLikelihood", "Mean", {"learning_rate": 0.1, "input_scale": 3.0}),
     ("hardswish_hardsigmoid_logsoftmax_nll_sum", 4, [L(6, "HardSwish"), L(5, "HardSigmoid"), L(3, "LogSoftmax")],
      "NegativeLogLikelihood", "Sum", {"learning_rate": 0.1, "input_scale": 4.0}),
+    # PReLU: a hidden and an output layer, unrolled; and layers on the kernel path (more than 64 weights)
+    ("prelu_tanh_prelu_mse_mean", 3, [L(6, "PReLU"), L(4, "Tanh"), L(2, "PReLU")], "MeanSquaredError", "Mean",
+     {"learning_rate": 0.1}),
+    ("wide_prelu_softmax_ce_sum", 20, [L(40, "PReLU"), L(17, "PReLU"), L(5, "Softmax")], "CrossEntropy", "Sum",
+     {"learning_rate": 0.05}),
 ]
 
 LOSS_WORDS = {
@@ -137,10 +142,11 @@ LOSS_WORDS = {
 }
 
 # Where an activation's derivative jumps: samples keep their pre-activations KINK_EPS away from these points.
-KINKS = {"ReLU": (0.0,), "LeakyReLU": (0.0,), "Step": (0.0,), "Sign": (0.0,), "SELU": (0.0,),
+KINKS = {"ReLU": (0.0,), "LeakyReLU": (0.0,), "Step": (0.0,), "Sign": (0.0,), "SELU": (0.0,), "PReLU": (0.0,),
          "HardTanh": (-1.0, 1.0), "HardSigmoid": (-3.0, 3.0), "HardSwish": (-3.0, 3.0)}
 # Where an activation changes regime (saturation): a sample prefers pre-activations on both sides.
-REGIMES = {"HardTanh": (-1.0, 1.0), "HardSigmoid": (-3.0, 3.0), "HardSwish": (-3.0, 3.0), "SELU": (0.0,), "ELU": (0.0,)}
+REGIMES = {"HardTanh": (-1.0, 1.0), "HardSigmoid": (-3.0, 3.0), "HardSwish": (-3.0, 3.0), "SELU": (0.0,), "ELU": (0.0,),
+           "PReLU": (0.0,)}
 
 
 def f32(x):
@@ -148,7 +154,9 @@ def f32(x):
     return float(torch.tensor(x, dtype=F32).item())
 
 
-def activate(name, z, slope):
+def activate(name, z, slope, prelu=None):
+    if name == "PReLU":
+        return F.prelu(z, prelu)  # the learnable slope, a parameter in theta
     if name == "Identity":
         return z
     if name == "Step":
@@ -194,7 +202,7 @@ def activation_module(name, slope):
         "Identity": torch.nn.Identity, "Sigmoid": torch.nn.Sigmoid, "Tanh": torch.nn.Tanh, "ReLU": torch.nn.ReLU,
         "GELU": torch.nn.GELU, "ELU": torch.nn.ELU, "SELU": torch.nn.SELU, "Softplus": torch.nn.Softplus,
         "SiLU": torch.nn.SiLU, "Mish": torch.nn.Mish, "HardTanh": torch.nn.Hardtanh,
-        "HardSigmoid": torch.nn.Hardsigmoid, "HardSwish": torch.nn.Hardswish,
+        "HardSigmoid": torch.nn.Hardsigmoid, "HardSwish": torch.nn.Hardswish, "PReLU": torch.nn.PReLU,
     }
     if name in modules:
         return modules[name]()
@@ -208,7 +216,8 @@ def activation_module(name, slope):
 
 
 def split_theta(theta, input_size, layers):
-    """Yield (W, b) views of the flat NetGen theta, W out x in row-major."""
+    """(W, b, slope) views of the flat NetGen theta, W out x in row-major; slope is PReLU's one learnable value
+    (nn.PReLU().weight, shape [1]) right after b, None for other activations."""
     off, fan_in = 0, input_size
     out = []
     for layer in layers:
@@ -217,7 +226,11 @@ def split_theta(theta, input_size, layers):
         off += n * fan_in
         b = theta[off:off + n]
         off += n
-        out.append((W, b))
+        slope = None
+        if layer["activation"] == "PReLU":
+            slope = theta[off:off + 1]
+            off += 1
+        out.append((W, b, slope))
         fan_in = n
     assert off == theta.numel()
     return out
@@ -226,10 +239,10 @@ def split_theta(theta, input_size, layers):
 def forward(theta, x, input_size, layers):
     """Functional forward pass; returns (pre-activations per layer, y_hat)."""
     zs, a = [], x
-    for (W, b), layer in zip(split_theta(theta, input_size, layers), layers):
+    for (W, b, slope), layer in zip(split_theta(theta, input_size, layers), layers):
         z = W @ a + b
         zs.append(z)
-        a = activate(layer["activation"], z, layer["negative_slope"])
+        a = activate(layer["activation"], z, layer["negative_slope"], slope)
     return zs, a
 
 
@@ -390,25 +403,34 @@ def describe(spec):
 def check_modules(spec, x, y, y_hat, loss, grad):
     """Rebuild nn.Linear modules from theta and check the NetGen layout."""
     theta = spec["theta"]
-    mods = []
-    for (W, b) in split_theta(theta, spec["input_size"], spec["layers"]):
+    mods, prelus = [], []
+    for (W, b, slope) in split_theta(theta, spec["input_size"], spec["layers"]):
         m = torch.nn.Linear(W.shape[1], W.shape[0], dtype=F64)
+        p = None if slope is None else torch.nn.PReLU().to(F64)
         with torch.no_grad():
             m.weight.copy_(W)
             m.bias.copy_(b)
+            if p is not None:
+                p.weight.copy_(slope)
         mods.append(m)
-    flat = torch.cat([t for m in mods for t in (m.weight.detach().flatten(), m.bias.detach())])
-    assert torch.equal(flat, theta), "flattening nn.Linear does not give theta back"
+        prelus.append(p)
+    def parameters(grad):
+        for m, p in zip(mods, prelus):
+            yield from (m.weight.grad.flatten(), m.bias.grad) if grad else (m.weight.detach().flatten(), m.bias.detach())
+            if p is not None:
+                yield p.weight.grad if grad else p.weight.detach()
+    flat = torch.cat(list(parameters(False)))
+    assert torch.equal(flat, theta), "flattening nn.Linear (and nn.PReLU) does not give theta back"
     a = x
-    for m, layer in zip(mods, spec["layers"]):
+    for m, p, layer in zip(mods, prelus, spec["layers"]):
         z = m(a)
-        a = activate(layer["activation"], z, layer["negative_slope"])
+        a = p(z) if p is not None else activate(layer["activation"], z, layer["negative_slope"])
     assert torch.allclose(a, y_hat, rtol=1e-14, atol=1e-15), "module forward differs"
     if spec["loss"] is None:
         return
     l2 = torch_loss(spec["loss"], spec["reduction"], z, a, y, spec["huber_delta"])
     l2.backward()
-    g2 = torch.cat([t for m in mods for t in (m.weight.grad.flatten(), m.bias.grad)])
+    g2 = torch.cat(list(parameters(True)))
     assert math.isclose(l2.item(), loss, rel_tol=1e-13, abs_tol=1e-15), "module loss differs"
     assert torch.allclose(g2, grad, rtol=1e-12, atol=1e-14), "module gradients differ"
 
@@ -420,12 +442,15 @@ def train(spec, samples):
     update (the batch step: the sum of the per-sample losses) and all parameters after it."""
     lr = spec["learning_rate"]
     modules = []
-    for (W, b), layer in zip(split_theta(spec["theta"], spec["input_size"], spec["layers"]), spec["layers"]):
+    for (W, b, slope), layer in zip(split_theta(spec["theta"], spec["input_size"], spec["layers"]), spec["layers"]):
         linear = torch.nn.Linear(W.shape[1], W.shape[0], dtype=F64)
+        activation = activation_module(layer["activation"], layer["negative_slope"]).to(F64)
         with torch.no_grad():
             linear.weight.copy_(W)
             linear.bias.copy_(b)
-        modules += [linear, activation_module(layer["activation"], layer["negative_slope"])]
+            if slope is not None:
+                activation.weight.copy_(slope)
+        modules += [linear, activation]
     model = torch.nn.Sequential(*modules)
     optimizer = torch.optim.SGD(model.parameters(), lr=lr)
 
@@ -435,8 +460,8 @@ def train(spec, samples):
     def sample_loss(s):
         x, y = torch.tensor(s["input"]), torch.tensor(s["target"])
         assert not near_kink(spec, x, y, flat()), "%s: a training step lands near a kink" % spec["name"]
-        y_hat = model(x)
-        return torch_loss(spec["loss"], spec["reduction"], None, y_hat, y, spec["huber_delta"])
+        z = model[:-1](x)  # the logits, for the losses torch computes from them (cross-entropy, BCE with logits)
+        return torch_loss(spec["loss"], spec["reduction"], z, model[-1](z), y, spec["huber_delta"])
 
     steps = []
     for i, s in enumerate(samples):
@@ -475,6 +500,9 @@ def build(name, input_size, layers, loss, reduction, options=None):
         scale = 1.5 / math.sqrt(fan_in)
         chunks.append(uniform32(g, layer["units"] * fan_in, scale))
         chunks.append(uniform32(g, layer["units"], scale))
+        if layer["activation"] == "PReLU":  # the learnable slope, drawn in [0.05, 0.45] (nn.PReLU() starts at 0.25)
+            chunks.append(torch.rand(1, generator=g, dtype=F32).to(F64) * f32(0.4) + f32(0.05))
+            chunks[-1] = chunks[-1].to(F32).to(F64)
         fan_in = layer["units"]
     theta = torch.cat(chunks)
     assert torch.equal(theta.to(F32).to(F64), theta)

@@ -36,6 +36,12 @@ internal sealed class ActivationEmitter
 
     private string SlopeText => Model.NegativeSlope.ToString("R", CultureInfo.InvariantCulture);
 
+    /// <summary>PReLU's learnable slope, read from θ where the layer keeps it.</summary>
+    private string LearnedSlope => $"theta[{Int(Model.SlopeOffset)}]";
+
+    /// <summary>PReLU's slope as the comments write it: a⁽ˡ⁾ = θ[k].</summary>
+    public string SlopeSymbol => $"α{Sup(_layer)} = θ[{Int(Model.SlopeOffset)}]";
+
     // ── Notation ─────────────────────────────────────────────────────────────────────────────
 
     /// <summary>The activation's name in prose: "tanh", "LeakyReLU (slope 0.2)".</summary>
@@ -53,6 +59,7 @@ internal sealed class ActivationEmitter
         ActivationKind.ELU => "ELU (α = 1)",
         ActivationKind.Softplus => "softplus",
         ActivationKind.LogSoftmax => "log-softmax",
+        ActivationKind.PReLU => "PReLU (learnable slope " + SlopeSymbol + ")",
         _ => Kind.ToString(),
     };
 
@@ -61,7 +68,36 @@ internal sealed class ActivationEmitter
     {
         ActivationKind.LeakyReLU => "LeakyReLU",
         ActivationKind.ELU => "ELU",
+        ActivationKind.PReLU => "PReLU",
         _ => Name,
+    };
+
+    /// <summary>
+    /// f's PyTorch module as a constructor call in Python (<c>nn.Tanh()</c>); null for the identity, which has no module. Step
+    /// and Sign have none in PyTorch: the generated source defines <c>Step</c> and <c>Sign</c> modules.
+    /// </summary>
+    public string? PyTorchModule => Kind switch
+    {
+        ActivationKind.Identity => null,
+        ActivationKind.Step => "Step()",
+        ActivationKind.Sign => "Sign()",
+        ActivationKind.Sigmoid => "nn.Sigmoid()",
+        ActivationKind.Tanh => "nn.Tanh()",
+        ActivationKind.ReLU => "nn.ReLU()",
+        ActivationKind.LeakyReLU => $"nn.LeakyReLU({PyTorchModuleEmitter.Float(Model.NegativeSlope)})",
+        ActivationKind.GELU => "nn.GELU()",
+        ActivationKind.Softmax => "nn.Softmax(dim=-1)",
+        ActivationKind.ELU => "nn.ELU()",
+        ActivationKind.SELU => "nn.SELU()",
+        ActivationKind.Softplus => "nn.Softplus()",
+        ActivationKind.SiLU => "nn.SiLU()",
+        ActivationKind.Mish => "nn.Mish()",
+        ActivationKind.HardTanh => "nn.Hardtanh()",
+        ActivationKind.HardSigmoid => "nn.Hardsigmoid()",
+        ActivationKind.HardSwish => "nn.Hardswish()",
+        ActivationKind.LogSoftmax => "nn.LogSoftmax(dim=-1)",
+        ActivationKind.PReLU => "nn.PReLU()",
+        _ => null,
     };
 
     /// <summary>f written as a function symbol: σ, tanh, ReLU …</summary>
@@ -102,6 +138,7 @@ internal sealed class ActivationEmitter
                 ActivationKind.HardSigmoid => $"HardSigmoid′(z{l}) = 1/6 where −3 < z{l} < 3, else 0",
                 ActivationKind.HardSwish => $"HardSwish′(z{l}) = 0 below −3, (2z{l} + 3)/6 up to 3, 1 above",
                 ActivationKind.LogSoftmax => $"log-softmax Jacobian-vector product: δₖ = gₖ − e^(aₖ)·Σⱼ gⱼ, a = a{l}",
+                ActivationKind.PReLU => $"PReLU′(z{l}) = 1 where z{l} > 0, else α{l} (applied by layer {Int(_layer)} itself, with ∂L/∂α{l})",
                 _ => Kind.ToString(),
             };
         }
@@ -112,8 +149,17 @@ internal sealed class ActivationEmitter
     /// <summary>Applies to each sample on its own (false for softmax, which normalises over the sample's values).</summary>
     public bool IsElementWise => Kind is not (ActivationKind.Softmax or ActivationKind.LogSoftmax);
 
-    /// <summary>Has a register form (a float or vector in, the same out); softmax needs a span.</summary>
-    public bool HasRegisterForm => IsElementWise;
+    /// <summary>
+    /// Has a register form (a float or vector in, the same out); softmax needs a span, and so does PReLU, whose backward step
+    /// (f′ and its slope's gradient, see <see cref="WriteOwnBackward"/>) reads the spans z⁽ˡ⁾ and δ⁽ˡ⁾.
+    /// </summary>
+    public bool HasRegisterForm => IsElementWise && Kind != ActivationKind.PReLU;
+
+    /// <summary>
+    /// f′ is applied by the layer itself at the start of its backward step rather than by the layer above (or the loss): PReLU,
+    /// whose slope's gradient Σ [z ≤ 0]·z·g needs g = ∂L/∂a before f′ multiplies it.
+    /// </summary>
+    public bool AppliesOwnDerivative => Kind == ActivationKind.PReLU;
 
     /// <summary>f applied to a register value (float or vector); null for the identity.</summary>
     public string? Register(string z) => Kind switch
@@ -149,6 +195,7 @@ internal sealed class ActivationEmitter
             ActivationKind.ELU => $"{Activations}.ELU({z}, {a}, {EluAlpha});",
             ActivationKind.SELU or ActivationKind.Softplus or ActivationKind.SiLU or ActivationKind.Mish or ActivationKind.HardTanh
                 or ActivationKind.HardSigmoid or ActivationKind.HardSwish or ActivationKind.LogSoftmax => $"{Activations}.{Kind}({z}, {a});",
+            ActivationKind.PReLU => $"{Activations}.PReLU({z}, {a}, {LearnedSlope});",
             _ => "",
         };
         if (call.Length > 0)
@@ -229,7 +276,7 @@ internal sealed class ActivationEmitter
             ActivationKind.SELU or ActivationKind.Softplus or ActivationKind.SiLU or ActivationKind.Mish
                 or ActivationKind.HardTanh or ActivationKind.HardSigmoid or ActivationKind.HardSwish => $"{Activations}.{Kind}Backward({z}, {delta});",
             ActivationKind.LogSoftmax => $"{Activations}.LogSoftmaxBackward({a}, {delta});",
-            _ => null,
+            _ => null, // PReLU: the layer applies its own f′ (WriteOwnBackward)
         };
         if (call is not null)
         {
@@ -243,7 +290,7 @@ internal sealed class ActivationEmitter
     public void WriteBatchBackward(SourceWriter w, int units)
     {
         int l = _layer;
-        if (IsIdentity)
+        if (IsIdentity || AppliesOwnDerivative)
         {
             return;
         }
@@ -260,6 +307,51 @@ internal sealed class ActivationEmitter
         w.Line($"// {Derivative}, element-wise over the whole batch");
         WriteSpanBackward(w, $"bd{l}", $"ba{l}", $"bz{l}");
     }
+
+    /// <summary>
+    /// PReLU's backward step, written by its own layer first: ∂L/∂α = Σ [z ≤ 0]·z·g from the incoming g = ∂L/∂a, with α as it
+    /// was, into the local <c>alphaGrad{l}</c>; then δ = g ⊙ PReLU′(z) in place. For a batch (<paramref name="units"/> given) one
+    /// call per row: Backward's terms go to <c>step</c> row by row, as Backward adds them, SGD's are summed for
+    /// <see cref="WriteOwnStep"/>, which takes the step after the guard (issue 13's deferred step).
+    /// </summary>
+    public void WriteOwnBackward(SourceWriter w, string z, string delta, int? units = null)
+    {
+        if (!AppliesOwnDerivative)
+        {
+            return;
+        }
+        string l = Sup(_layer), grad = $"alphaGrad{Int(_layer)}";
+        w.Line($"// PReLU (layer {Int(_layer)}): ∂L/∂α{l} = Σ [z{l} ≤ 0]·z{l}·g with g = ∂L/∂a{l}, then δ{l} = g where z{l} > 0, else α{l}·g        {SlopeSymbol}");
+        if (units is not { } n)
+        {
+            w.Line($"float {grad} = {Activations}.PReLUBackward({z}, {delta}, {LearnedSlope});");
+            return;
+        }
+        string alpha = $"alpha{Int(_layer)}", row = $"b * {Int(n)}, {Int(n)}";
+        w.Line($"float {alpha} = {LearnedSlope}, {grad} = 0f;");
+        w.Open("for (int b = 0; b < batchSize; b++)");
+        w.Line($"float term = {Activations}.PReLUBackward({z}.Slice({row}), {delta}.Slice({row}), {alpha});");
+        w.Line($"if (step.IsSgd) {grad} += term;");
+        w.Line($"else step.Apply(ref into[{Int(Model.SlopeOffset)}], term);");
+        w.Close();
+    }
+
+    /// <summary>PReLU's slope takes its term after the guard: ∂L/∂α (one sample; Backward or SGD) or the batch's sum (SGD).</summary>
+    public void WriteOwnStep(SourceWriter w, bool batch)
+    {
+        if (!AppliesOwnDerivative)
+        {
+            return;
+        }
+        string apply = $"step.Apply(ref into[{Int(Model.SlopeOffset)}], alphaGrad{Int(_layer)});";
+        w.Line($"// PReLU's slope α{Sup(_layer)} takes its term{(batch ? ", the sum over the batch" : "")}");
+        w.Line(batch ? $"if (step.IsSgd) {apply}" : apply);
+    }
+
+    /// <summary>The guard's check of PReLU's slope term (η·|∂L/∂α|), to join the layer's own; empty for other activations.</summary>
+    public string OwnStepBound => AppliesOwnDerivative
+        ? $" && global::NetGen.StepGuard.Bounded(global::NetGen.StepGuard.Magnitude(alphaGrad{Int(_layer)}), 0f, step.LearningRate)"
+        : "";
 
     // ── Initialisation ───────────────────────────────────────────────────────────────────────
 
@@ -283,6 +375,10 @@ internal sealed class ActivationEmitter
                 w.Line($"// W{l}: He uniform for LeakyReLU, U(−a, a) with a = √(6 / ((1 + slope²)·fan_in)), fan_in = {Int(fanIn)}");
                 w.Line($"{initializers}.HeUniform({weight}, {Int(fanIn)}, ref random, {Slope});");
                 break;
+            case ActivationKind.PReLU:
+                w.Line($"// W{l}: He uniform for PReLU at its initial slope 0.25, U(−a, a) with a = √(6 / ((1 + 0.25²)·fan_in)), fan_in = {Int(fanIn)}");
+                w.Line($"{initializers}.HeUniform({weight}, {Int(fanIn)}, ref random, {Activations}.PReLUInitialSlope);");
+                break;
             case ActivationKind.SELU:
                 w.Line($"// W{l}: LeCun uniform for SELU (self-normalising), U(−a, a) with a = √(3 / fan_in), fan_in = {Int(fanIn)}: He uniform with slope 1");
                 w.Line($"{initializers}.HeUniform({weight}, {Int(fanIn)}, ref random, 1f);");
@@ -295,5 +391,20 @@ internal sealed class ActivationEmitter
     }
 
     /// <summary>The slope an explicitly chosen He initialisation uses (LeakyReLU's, else 0).</summary>
-    public string InitSlope => Kind == ActivationKind.LeakyReLU ? Slope : "0f";
+    public string InitSlope => Kind switch
+    {
+        ActivationKind.LeakyReLU => Slope,
+        ActivationKind.PReLU => $"{Activations}.PReLUInitialSlope",
+        _ => "0f",
+    };
+
+    /// <summary>PReLU's slope starts at 0.25, as PyTorch's nn.PReLU().</summary>
+    public void WriteSlopeInit(SourceWriter w)
+    {
+        if (Kind == ActivationKind.PReLU)
+        {
+            w.Line($"// α{Sup(_layer)}: PReLU's slope, 0.25 as PyTorch's nn.PReLU()");
+            w.Line($"theta[{Int(Model.SlopeOffset)}] = {Activations}.PReLUInitialSlope;");
+        }
+    }
 }

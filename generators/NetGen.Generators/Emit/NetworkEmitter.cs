@@ -20,6 +20,7 @@ internal static class NetworkEmitter
         string randomState = MembersEmitter.UsesRandom(context) ? ", global::NetGen.IRandomStateNetwork" : ""; // issue 13: dropout's generator in checkpoints
         body.Open($"partial class {spec.Name} : {Interface(spec)}{randomState}");
         MembersEmitter.WriteMembers(body, context);
+        PyTorchModuleEmitter.WriteMember(body, context);
         MembersEmitter.WriteConstructor(body, context, weights);
         if (spec.IsStreaming)
         {

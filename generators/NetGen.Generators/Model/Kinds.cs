@@ -25,6 +25,7 @@ internal enum ActivationKind
     HardSigmoid = 15,
     HardSwish = 16,
     LogSoftmax = 17,
+    PReLU = 18,
 }
 
 /// <summary>Mirror of <c>NetGen.Loss</c>.</summary>

@@ -43,8 +43,11 @@ internal abstract record LayerModel(int Index, Shape Input, Shape Output, int Pa
     public int Units => Output.Size;
 }
 
-/// <summary>An activation function f and its one parameter (LeakyReLU's slope for z ≤ 0).</summary>
-internal sealed record ActivationModel(ActivationKind Kind, float NegativeSlope = 0.01f)
+/// <summary>
+/// An activation function f and its one parameter (LeakyReLU's slope for z ≤ 0); <paramref name="SlopeOffset"/> is where PReLU's
+/// learnable slope sits in θ (−1 for every other f).
+/// </summary>
+internal sealed record ActivationModel(ActivationKind Kind, float NegativeSlope = 0.01f, int SlopeOffset = -1)
 {
     public static ActivationModel Identity { get; } = new(ActivationKind.Identity);
 

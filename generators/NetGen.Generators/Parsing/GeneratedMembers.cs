@@ -48,6 +48,7 @@ internal static class GeneratedMembers
         yield return new GeneratedMember("_parameters", GeneratedMemberKind.Value, "the parameter buffer");
         yield return new GeneratedMember("Parameters", GeneratedMemberKind.Value, "the parameter span");
         yield return new GeneratedMember("Layers", GeneratedMemberKind.Value, "the layer list");
+        yield return new GeneratedMember("PyTorchModule", GeneratedMemberKind.Value, "the PyTorch module source");
         yield return new GeneratedMember("InputSize", GeneratedMemberKind.ExplicitINetwork, "INetwork.InputSize");
         yield return new GeneratedMember("OutputSize", GeneratedMemberKind.ExplicitINetwork, "INetwork.OutputSize");
         yield return new GeneratedMember("ParameterCount", GeneratedMemberKind.ExplicitINetwork, "INetwork.ParameterCount");

@@ -246,6 +246,19 @@ internal static class NetworkParser
         else
         {
             names.Add(name, item);
+            // A PReLU layer's slope belongs to the nn.PReLU module beside it, {Name}_prelu: that name is taken too.
+            if (item is ActivationLayerDeclaration { Activation: ActivationKind.PReLU })
+            {
+                string prelu = name + "_prelu";
+                if (names.TryGetValue(prelu, out LayerDeclaration? other))
+                {
+                    diagnostics.Add(Info(DiagnosticDescriptors.LayerNameRepeated, where, item.Describe() + "'s nn.PReLU module", prelu, other.Describe()));
+                }
+                else
+                {
+                    names.Add(prelu, item);
+                }
+            }
         }
     }
 

@@ -20,6 +20,9 @@ namespace NetGen.IO;
 /// counter (an int64 scalar) has no NetGen counterpart: it is written as 0 and ignored when read.</para>
 /// <para>A layer with a <see cref="LayerInfo.Name"/> (a PyTorch module's own name, such as <c>fc1</c>) has tensors
 /// <c>fc1.weight</c>, <c>fc1.bias</c>, … instead of its Sequential index; unnamed layers keep their index, counted as above.</para>
+/// <para>A dense layer with <see cref="Activation.PReLU"/> is <c>nn.Linear</c> then <c>nn.PReLU()</c>, whose one learnable slope is
+/// the PReLU module's <c>weight</c> (shape [1]): <c>{k+1}.weight</c> after the Linear <c>{k}</c>, or <c>{Name}_prelu.weight</c> beside
+/// a named layer (<c>fc1.weight</c>, <c>fc1.bias</c>, <c>fc1_prelu.weight</c>).</para>
 /// </remarks>
 public static class StateDict
 {
@@ -37,6 +40,12 @@ public static class StateDict
                 case LayerKind.Dense:
                     tensors.Add(new StateTensor(prefix + "weight", TensorBuffer.Parameters, layer.WeightOffset, layer.Outputs, layer.Inputs));
                     tensors.Add(new StateTensor(prefix + "bias", TensorBuffer.Parameters, layer.BiasOffset, layer.Outputs));
+                    if (layer.SlopeCount == 1)
+                    {
+                        // nn.PReLU() is its own module after the nn.Linear: the next index, or {Name}_prelu beside a named layer.
+                        string prelu = layer.Name is { } name ? name + "_prelu" : (module + 1).ToString(CultureInfo.InvariantCulture);
+                        tensors.Add(new StateTensor(prelu + ".weight", TensorBuffer.Parameters, layer.SlopeOffset, 1));
+                    }
                     break;
                 case LayerKind.Conv2D:
                     int k = layer.KernelSize, filters = layer.BiasCount;

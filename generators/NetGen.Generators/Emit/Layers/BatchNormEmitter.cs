@@ -41,6 +41,8 @@ internal sealed class BatchNormEmitter : LayerEmitter
 
     public override string Summary => $" → BatchNorm ({F.Name})";
 
+    public override string PyTorchModule => $"nn.BatchNorm1d({N}, eps={PyTorchModuleEmitter.Float(_layer.Epsilon)}, momentum={PyTorchModuleEmitter.Float(_layer.Momentum)})";
+
     public override void WriteParameterRemark(SourceWriter w) =>
         w.Line($"/// <item>γ{L} = {Range(_layer.GammaOffset, Units)}, β{L} = {Range(_layer.BetaOffset, Units)} (batch norm; running mean and variance in <c>RunningStatistics</c>[{Int(_layer.StatisticsOffset)}..{Int(_layer.StatisticsOffset + 2 * Units)}))</item>");
 

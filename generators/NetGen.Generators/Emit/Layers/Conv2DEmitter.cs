@@ -45,6 +45,9 @@ internal sealed class Conv2DEmitter : LayerEmitter
 
     public override string Summary => $" → Conv2D {Int(_layer.Filters)}×{Int(_layer.KernelSize)}×{Int(_layer.KernelSize)} ({F.Name})";
 
+    public override string PyTorchModule =>
+        $"nn.Conv2d({Int(_layer.Input.Channels)}, {Int(_layer.Filters)}, {Int(_layer.KernelSize)}, stride={Int(_layer.Stride)}, padding={Int(_layer.Padding)})";
+
     public override void WriteParameterRemark(SourceWriter w) =>
         w.Line($"/// <item>W{L} = {Range(_layer.WeightOffset, _layer.WeightCount)} ({Int(_layer.Filters)}×{Int(_layer.Input.Channels)}×{Int(_layer.KernelSize)}×{Int(_layer.KernelSize)}, nn.Conv2d.weight's layout), b{L} = {Range(_layer.BiasOffset, _layer.Filters)}</item>");
 

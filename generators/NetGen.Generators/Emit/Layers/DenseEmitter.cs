@@ -38,14 +38,17 @@ internal sealed partial class DenseEmitter : LayerEmitter
 
     public override string Summary => $" → Dense {Int(Units)} ({F.Name})";
 
+    public override string PyTorchModule => $"nn.Linear({Int(Inputs)}, {Int(Units)})";
+
     public override void WriteParameterRemark(SourceWriter w) =>
-        w.Line($"/// <item>W{L} = {Range(_layer.WeightOffset, _layer.WeightCount)} ({Int(Units)}×{Int(Inputs)}), b{L} = {Range(_layer.BiasOffset, Units)}</item>");
+        w.Line($"/// <item>W{L} = {Range(_layer.WeightOffset, _layer.WeightCount)} ({Int(Units)}×{Int(Inputs)}), b{L} = {Range(_layer.BiasOffset, Units)}{(_layer.HasSlope ? ", PReLU's slope " + F.SlopeSymbol : "")}</item>");
 
     public override string LayerInfo =>
         $"{Int(Index)}, {Context[Alias.LayerKind]}.Dense, {Int(Inputs)}, {Int(Units)}, {Context[Alias.Activation]}.{F.Kind}, {Int(_layer.WeightOffset)}, {Int(_layer.WeightCount)}, {Int(_layer.BiasOffset)}, {Int(Units)}";
 
     public override void WriteInit(SourceWriter w)
     {
+        F.WriteSlopeInit(w);
         if (_layer.Init == WeightInitKind.Default)
         {
             F.WriteDefaultInit(w, W, Inputs, Units);
@@ -215,14 +218,15 @@ internal sealed partial class DenseEmitter : LayerEmitter
     /// <summary>The comment under the update line: how δ⁽ˡ⁻¹⁾ follows from δ⁽ˡ⁾.</summary>
     private string Propagation() => Previous is not { } previous
         ? ""
-        : previous.F.IsIdentity && !previous.HasZ
-            ? $"∂L/∂{A(Index - 1)} = W{L}ᵀ·δ{L}"
+        : (previous.F.IsIdentity && !previous.HasZ) || previous.F.AppliesOwnDerivative
+            ? $"∂L/∂{A(Index - 1)} = W{L}ᵀ·δ{L}{(previous.F.AppliesOwnDerivative ? $" (layer {Int(Index - 1)} applies {previous.F.ShortName}′ itself)" : "")}"
             : $"δ{Sup(Index - 1)} = (W{L}ᵀ·δ{L}) ⊙ f′(z{Sup(Index - 1)})        {previous.F.Derivative}";
 
     public override void WriteBackward(SourceWriter w)
     {
         int l = Index;
         Form form = Context.RecordForm(this);
+        F.WriteOwnBackward(w, $"z{l}", $"delta{l}");
         w.Line($"// Layer {Int(l)}: ∂L/∂W{L} = δ{L}·{A(l - 1)}ᵀ        ∂L/∂b{L} = δ{L}");
         if (Previous is not null)
         {
@@ -257,9 +261,10 @@ internal sealed partial class DenseEmitter : LayerEmitter
 
     public override bool DefersStep => true;
 
-    public override string? StepBound(bool batch) => batch
+    public override string? StepBound(bool batch) => (batch
         ? $"global::NetGen.StepGuard.Bounded(global::NetGen.StepGuard.Magnitude(bd{Index}), global::NetGen.StepGuard.Magnitude({BatchInName}), step.LearningRate)"
-        : $"global::NetGen.StepGuard.Bounded(global::NetGen.StepGuard.Magnitude(delta{Index}), {InputMagnitude()}, step.LearningRate)";
+        : $"global::NetGen.StepGuard.Bounded(global::NetGen.StepGuard.Magnitude(delta{Index}), {InputMagnitude()}, step.LearningRate)")
+        + F.OwnStepBound;
 
     /// <summary>Σ|input| for one sample: on the input's vector when it fills one, as |x₀| + |x₁| + … for up to 4 inputs.</summary>
     private string InputMagnitude()
@@ -284,6 +289,7 @@ internal sealed partial class DenseEmitter : LayerEmitter
     public override void WriteStep(SourceWriter w)
     {
         int l = Index;
+        F.WriteOwnStep(w, batch: false);
         w.Line($"// Layer {Int(l)}: W{L} and b{L} take their terms, δ{L}·{A(l - 1)}ᵀ and δ{L}");
         if (!IsUnrolled)
         {
@@ -296,6 +302,7 @@ internal sealed partial class DenseEmitter : LayerEmitter
     public override void WriteStepBatch(SourceWriter w)
     {
         int l = Index;
+        F.WriteOwnStep(w, batch: true);
         w.Line($"// Layer {Int(l)}: W{L} and b{L} take every sample's terms, δ{L}·{A(l - 1)}ᵀ and δ{L}");
         if (!IsUnrolled)
         {
@@ -328,6 +335,7 @@ internal sealed partial class DenseEmitter : LayerEmitter
     public override void WriteBackwardBatch(SourceWriter w)
     {
         int l = Index;
+        F.WriteOwnBackward(w, $"bz{l}", $"bd{l}", Units);
         string propagation = Previous is null ? "" : "        " + Propagation();
         w.Line($"// Layer {Int(l)}: ∂L/∂W{L} = Σᵦ δ{L}·{A(l - 1)}ᵀ        ∂L/∂b{L} = Σᵦ δ{L}{propagation}");
         string gradInput = Previous is null ? "default" : $"bd{l - 1}";

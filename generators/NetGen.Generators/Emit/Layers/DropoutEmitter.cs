@@ -23,6 +23,8 @@ internal sealed class DropoutEmitter : LayerEmitter
 
     public override string Summary => $" → Dropout (p = {Rate})";
 
+    public override string PyTorchModule => $"nn.Dropout(p={PyTorchModuleEmitter.Float(_layer.Rate)})";
+
     public override string LayerInfo =>
         $"{Int(Index)}, {Context[Alias.LayerKind]}.Dropout, {Int(Inputs)}, {Int(Units)}, {Context[Alias.Activation]}.Identity, {Int(_layer.ParameterOffset)}, 0, {Int(_layer.ParameterOffset)}, 0";
 

@@ -17,6 +17,8 @@ internal sealed class FlattenEmitter : LayerEmitter
 
     public override string Summary => " → Flatten";
 
+    public override string PyTorchModule => "nn.Flatten()";
+
     public override string LayerInfo =>
         $"{Int(Index)}, {Context[Alias.LayerKind]}.Flatten, {Int(Inputs)}, {Int(Units)}, {Context[Alias.Activation]}.Identity, {Int(_layer.ParameterOffset)}, 0, {Int(_layer.ParameterOffset)}, 0";
 

@@ -281,6 +281,12 @@ internal abstract class LayerEmitter
         yield break;
     }
 
+    /// <summary>
+    /// The PyTorch module of the layer itself, as a constructor call in Python (<c>nn.Linear(4, 8)</c>); its activation's module
+    /// is <see cref="ActivationEmitter.PyTorchModule"/>. Every kind writes one (the generated <c>PyTorchModule</c> constant).
+    /// </summary>
+    public abstract string PyTorchModule { get; }
+
     /// <summary>Modules the layer is in the nn.Sequential: itself, plus its activation unless identity.</summary>
     public virtual int Modules => Model.Activation.IsIdentity ? 1 : 2;
 

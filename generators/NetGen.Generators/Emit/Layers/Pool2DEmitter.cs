@@ -31,6 +31,8 @@ internal sealed class Pool2DEmitter : LayerEmitter
 
     public override string Summary => $" → {Name} {Window}";
 
+    public override string PyTorchModule => $"nn.{(_layer.Max ? "MaxPool2d" : "AvgPool2d")}({Int(_layer.Size)}, stride={Int(_layer.Stride)})";
+
     public override string LayerInfo =>
         $"{Int(Index)}, {Context[Alias.LayerKind]}.{Name}, {Int(Inputs)}, {Int(Units)}, {Context[Alias.Activation]}.Identity, {Int(_layer.ParameterOffset)}, 0, {Int(_layer.ParameterOffset)}, 0";
 

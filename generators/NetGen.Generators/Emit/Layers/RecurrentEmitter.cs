@@ -42,6 +42,9 @@ internal sealed class RecurrentEmitter : LayerEmitter
 
     public override string Summary => $" → {Name} {Int(H)}{(K > 1 ? $" × {Int(K)} stacked" : "")}";
 
+    /// <summary>nn.GRU/nn.LSTM (batch_first) through the source's <c>Sequence{Name}</c> subclass, which returns the outputs only.</summary>
+    public override string PyTorchModule => $"Sequence{Name}({Int(Inputs)}, {Int(H)}, num_layers={Int(K)}, batch_first=True)";
+
     public override void WriteParameterRemark(SourceWriter w)
     {
         int offset = _layer.ParameterOffset, rows = _layer.Gates * H;

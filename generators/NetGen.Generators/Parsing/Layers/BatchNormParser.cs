@@ -48,14 +48,14 @@ internal sealed class BatchNormRule : LayerRule
         }
         else if (attribute.ConstructorArguments.Length > 0)
         {
-            if (NetworkDeclaration.TryEnum(attribute.ConstructorArguments[0], "Activation", NetworkDeclaration.MaxActivation, out int a))
+            if (NetworkDeclaration.TryEnum(attribute.ConstructorArguments[0], "Activation", NetworkDeclaration.MaxActivation, out int a) && a != (int)ActivationKind.PReLU)
             {
                 activation = (ActivationKind)a;
             }
             else
             {
                 activation = null;
-                reader.Problem(AttributeLocations.Argument(attribute, 0, cancellationToken), "BatchNorm", "the activation is not a known Activation value");
+                reader.Problem(AttributeLocations.Argument(attribute, 0, cancellationToken), "BatchNorm", "the activation must be a known Activation value other than PReLU (a learnable slope belongs to a Dense layer: [Dense(n, Activation.PReLU)])");
             }
         }
         float momentum = 0.1f, epsilon = 1e-5f, slope = 0.01f;

@@ -144,14 +144,14 @@ internal sealed class Conv2DRule : LayerRule
         bool activationGiven = attribute.ConstructorArguments.Length > 2 && AttributeLocations.HasArgument(attribute, 2, cancellationToken);
         if (attribute.ConstructorArguments.Length > 2)
         {
-            if (NetworkDeclaration.TryEnum(attribute.ConstructorArguments[2], "Activation", NetworkDeclaration.MaxActivation, out int a) && a != (int)ActivationKind.Softmax)
+            if (NetworkDeclaration.TryEnum(attribute.ConstructorArguments[2], "Activation", NetworkDeclaration.MaxActivation, out int a) && a is not ((int)ActivationKind.Softmax or (int)ActivationKind.LogSoftmax or (int)ActivationKind.PReLU))
             {
                 activation = (ActivationKind)a;
             }
             else
             {
                 activation = null;
-                reader.Problem(AttributeLocations.Argument(attribute, 2, cancellationToken), "Conv2D", "the activation must be a known Activation value other than Softmax (softmax belongs to a Dense output layer)");
+                reader.Problem(AttributeLocations.Argument(attribute, 2, cancellationToken), "Conv2D", "the activation must be a known Activation value other than Softmax, LogSoftmax (they belong to a Dense output layer) or PReLU (a Dense layer's learnable slope)");
             }
         }
         float? slope = reader.ReadSlope(attribute, unbound, "Conv2D", cancellationToken);

@@ -108,12 +108,13 @@ internal sealed class DenseRule : LayerRule
             return null;
         }
         long weights = (long)builder.Shape.Size * units;
-        if (builder.Fits(weights + units, units) is { } reason)
+        bool prelu = d.Activation == ActivationKind.PReLU;
+        if (builder.Fits(weights + units + (prelu ? 1 : 0), units) is { } reason)
         {
             diagnostics.Add(Info(DiagnosticDescriptors.NetworkTooLarge, AttributeLocations.Argument(d.Attribute, 0, cancellationToken), $"Dense layer {Int(d.Number)}", reason));
             return null;
         }
         return builder.Add(new DenseLayer(d.Number, builder.Shape, Shape.Vector(units), builder.ParameterOffset,
-            new ActivationModel(d.Activation!.Value, d.NegativeSlope!.Value), d.Init, d.InitScale), units);
+            new ActivationModel(d.Activation!.Value, d.NegativeSlope!.Value, prelu ? builder.ParameterOffset + (int)weights + units : -1), d.Init, d.InitScale), units);
     }
 }

@@ -1,0 +1,40 @@
+namespace NetGen.Tests;
+
+// The networks of PyTorchModuleTests: each form of the generated PyTorchModule source and every layer kind.
+
+/// <summary>nn.Sequential form: LeakyReLU's slope, PReLU's module (index 3), HardSwish, LogSoftmax.</summary>
+[Network(Loss = Loss.NegativeLogLikelihood)]
+[Input(5)]
+[Dense(6, Activation.LeakyReLU, NegativeSlope = 0.2f)]
+[Dense(4, Activation.PReLU)]
+[Dense(3, Activation.HardSwish)]
+[Dense(2, Activation.LogSoftmax)]
+public sealed partial class RtSequential;
+
+/// <summary>nn.Module form: dotted names in a container, batch norm with its statistics, dropout, an unnamed PReLU layer.</summary>
+[Network(Loss = Loss.CrossEntropy)]
+[Input(6)]
+[Dense(8, Activation.ReLU, Name = "encoder.fc1")]
+[BatchNorm(Activation.Tanh, Name = "encoder.norm")]
+[Dropout(0.25)]
+[Dense(5, Activation.PReLU)]
+[Dense(3, Activation.Softmax, Name = "head")]
+public sealed partial class RtMixedNamed;
+
+/// <summary>An image input: convolutions (padding, stride), both poolings, flatten; a named convolution.</summary>
+[Network(Loss = Loss.CrossEntropy)]
+[Input(2, 9, 8)]
+[Conv2D(4, 3, Activation.ReLU, Padding = 1)]
+[MaxPool2D(2)]
+[Conv2D(3, 2, Activation.Tanh, Stride = 2)]
+[AvgPool2D(2, Stride = 1)]
+[Flatten]
+[Dense(3, Activation.Softmax)]
+public sealed partial class RtCnn;
+
+/// <summary>Step and Sign, which PyTorch has no module for: the source defines them.</summary>
+[Network]
+[Input(3)]
+[Dense(4, Activation.Step)]
+[Dense(2, Activation.Sign)]
+public sealed partial class RtStepSign;
