@@ -100,20 +100,12 @@ partial class AudioNet : global::NetGen.ITrainableNetwork
         //   a⁽²⁾ = tanh(z⁽²⁾)
         // z⁽²⁾ₒ = b⁽²⁾ₒ + Σᵢ W⁽²⁾ₒᵢ·a⁽¹⁾ᵢ for all 8 units at once: each row of W⁽²⁾ times a⁽¹⁾ lane by lane,
         // then the 8 row sums side by side (a transpose-and-add)
-        V256 a2 = Activations.Tanh(Vector256.Create<float>(theta.Slice(80, 8)) + Lanes.RowSums(
-            Vector256.Create<float>(theta.Slice(16, 8)) * a1,
-            Vector256.Create<float>(theta.Slice(24, 8)) * a1,
-            Vector256.Create<float>(theta.Slice(32, 8)) * a1,
-            Vector256.Create<float>(theta.Slice(40, 8)) * a1,
-            Vector256.Create<float>(theta.Slice(48, 8)) * a1,
-            Vector256.Create<float>(theta.Slice(56, 8)) * a1,
-            Vector256.Create<float>(theta.Slice(64, 8)) * a1,
-            Vector256.Create<float>(theta.Slice(72, 8)) * a1));
+        V256 a2 = Activations.Tanh(Vector256.Create<float>(theta.Slice(80, 8)) + Lanes.RowSums(theta.Slice(16, 64), a1));
 
         // Layer 3 · Dense 8 → 1 · identity
         //   z⁽³⁾ = W⁽³⁾·a⁽²⁾ + b⁽³⁾        W⁽³⁾ = θ[88..96) (1×8, row-major), b⁽³⁾ = θ[96]
         //   ŷ = z⁽³⁾
-        output[0] = theta[96] + Vector256.Sum(Vector256.Create<float>(theta.Slice(88, 8)) * a2);
+        output[0] = theta[96] + Lanes.Sum(Vector256.Create<float>(theta.Slice(88, 8)) * a2);
     }
 
     /// <inheritdoc/>
@@ -150,21 +142,13 @@ partial class AudioNet : global::NetGen.ITrainableNetwork
         //   a⁽²⁾ = tanh(z⁽²⁾)
         // z⁽²⁾ₒ = b⁽²⁾ₒ + Σᵢ W⁽²⁾ₒᵢ·a⁽¹⁾ᵢ for all 8 units at once: each row of W⁽²⁾ times a⁽¹⁾ lane by lane,
         // then the 8 row sums side by side (a transpose-and-add)
-        z2 = Vector256.Create<float>(theta.Slice(80, 8)) + Lanes.RowSums(
-            Vector256.Create<float>(theta.Slice(16, 8)) * a1,
-            Vector256.Create<float>(theta.Slice(24, 8)) * a1,
-            Vector256.Create<float>(theta.Slice(32, 8)) * a1,
-            Vector256.Create<float>(theta.Slice(40, 8)) * a1,
-            Vector256.Create<float>(theta.Slice(48, 8)) * a1,
-            Vector256.Create<float>(theta.Slice(56, 8)) * a1,
-            Vector256.Create<float>(theta.Slice(64, 8)) * a1,
-            Vector256.Create<float>(theta.Slice(72, 8)) * a1);
+        z2 = Vector256.Create<float>(theta.Slice(80, 8)) + Lanes.RowSums(theta.Slice(16, 64), a1);
         a2 = Activations.Tanh(z2);
 
         // Layer 3 · Dense 8 → 1 · identity
         //   z⁽³⁾ = W⁽³⁾·a⁽²⁾ + b⁽³⁾        W⁽³⁾ = θ[88..96) (1×8, row-major), b⁽³⁾ = θ[96]
         //   ŷ = z⁽³⁾
-        z3 = theta[96] + Vector256.Sum(Vector256.Create<float>(theta.Slice(88, 8)) * a2);
+        z3 = theta[96] + Lanes.Sum(Vector256.Create<float>(theta.Slice(88, 8)) * a2);
         a3 = z3;
 
         // ── Loss and the output error δ⁽ᴸ⁾ = ∂L/∂z⁽ᴸ⁾ ──
@@ -279,15 +263,7 @@ partial class AudioNet : global::NetGen.ITrainableNetwork
             Span z2 = bz2.Slice(b * 8, 8), a2 = ba2.Slice(b * 8, 8);
             // z⁽²⁾ₒ = b⁽²⁾ₒ + Σᵢ W⁽²⁾ₒᵢ·a⁽¹⁾ᵢ for all 8 units at once: each row of W⁽²⁾ times a⁽¹⁾ lane by lane,
             // then the 8 row sums side by side (a transpose-and-add)
-            Vector256.CopyTo(Vector256.Create<float>(theta.Slice(80, 8)) + Lanes.RowSums(
-                Vector256.Create<float>(theta.Slice(16, 8)) * Vector256.Create<float>(a1),
-                Vector256.Create<float>(theta.Slice(24, 8)) * Vector256.Create<float>(a1),
-                Vector256.Create<float>(theta.Slice(32, 8)) * Vector256.Create<float>(a1),
-                Vector256.Create<float>(theta.Slice(40, 8)) * Vector256.Create<float>(a1),
-                Vector256.Create<float>(theta.Slice(48, 8)) * Vector256.Create<float>(a1),
-                Vector256.Create<float>(theta.Slice(56, 8)) * Vector256.Create<float>(a1),
-                Vector256.Create<float>(theta.Slice(64, 8)) * Vector256.Create<float>(a1),
-                Vector256.Create<float>(theta.Slice(72, 8)) * Vector256.Create<float>(a1)), z2);
+            Vector256.CopyTo(Vector256.Create<float>(theta.Slice(80, 8)) + Lanes.RowSums(theta.Slice(16, 64), Vector256.Create<float>(a1)), z2);
             Activations.Tanh(z2, a2);
         }
 
@@ -298,7 +274,7 @@ partial class AudioNet : global::NetGen.ITrainableNetwork
         {
             ReadOnlySpan a2 = ba2.Slice(b * 8, 8);
             Span z3 = bz3.Slice(b * 1, 1), a3 = ba3.Slice(b * 1, 1);
-            z3[0] = theta[96] + Vector256.Sum(Vector256.Create<float>(theta.Slice(88, 8)) * Vector256.Create<float>(a2));
+            z3[0] = theta[96] + Lanes.Sum(Vector256.Create<float>(theta.Slice(88, 8)) * Vector256.Create<float>(a2));
             z3.CopyTo(a3);
         }
 

@@ -20,7 +20,7 @@ internal sealed partial class DenseEmitter
 
     /// <summary>b + w·in for a one-unit layer whose input is the vector <paramref name="inLanes"/>.</summary>
     private string DotExpression(string inLanes) =>
-        $"theta[{Int(_layer.BiasOffset)}] + {Context.Vector(Inputs)}.Sum({Context.ThetaLanes("theta", _layer.WeightOffset, Inputs)} * {inLanes})";
+        $"theta[{Int(_layer.BiasOffset)}] + {(Inputs <= 8 ? Context[Alias.Lanes] : Context.Vector(Inputs))}.Sum({Context.ThetaLanes("theta", _layer.WeightOffset, Inputs)} * {inLanes})";
 
     /// <summary>z = b + w·in for a one-unit layer: the dot product of two vectors when the input fills one, else one expression.</summary>
     private string ScalarAffine(System.Func<int, string> input, System.Func<LayerEmitter, Form> formOf) =>
@@ -98,6 +98,12 @@ internal sealed partial class DenseEmitter
     {
         w.Line($"// z{L}ₒ = b{L}ₒ + Σᵢ W{L}ₒᵢ·{A(Index - 1)}ᵢ for all {Int(Units)} units at once: each row of W{L} times {A(Index - 1)} lane by lane,");
         w.Line($"// then the {Int(Units)} row sums side by side (a transpose-and-add)");
+        if (Units == 8 && Inputs == 8)
+        {
+            // One call: with AVX-512 the kernel multiplies two rows per 512-bit register (the same sums, fewer instructions).
+            w.Line($"{prefix}{Context.ThetaLanes("theta", _layer.BiasOffset, Units)} + {Context[Alias.Lanes]}.RowSums(theta.Slice({Int(_layer.WeightOffset)}, 64), {inLanes}){suffix}");
+            return;
+        }
         w.Line($"{prefix}{Context.ThetaLanes("theta", _layer.BiasOffset, Units)} + {Context[Alias.Lanes]}.RowSums(");
         for (int o = 0; o < Units; o++)
         {
