@@ -3,6 +3,22 @@ using System;
 namespace NetGen;
 
 /// <summary>
+/// The base of every layer attribute: what all layers share. <see cref="Name"/> names the layer's tensors in weight files
+/// (<c>[Dense(4, Activation.Tanh, Name = "fc1")]</c> has <c>fc1.weight</c> and <c>fc1.bias</c>, as PyTorch's
+/// <c>self.fc1 = nn.Linear(2, 4)</c>); without it a layer's tensors take the index its module has in the equivalent
+/// <c>nn.Sequential</c> (<c>0.weight</c> …). A new layer attribute derives from this class and gets <c>Name</c> with no code of its own.
+/// </summary>
+public abstract class LayerAttribute : Attribute
+{
+    /// <summary>
+    /// The layer's module name in state dicts and weight files, as PyTorch writes it: a Python identifier (<c>fc1</c>) or
+    /// identifiers and indices joined by dots for a module inside another (<c>encoder.fc1</c>, <c>features.0</c>). Unique in
+    /// the network (NG1101) and a valid state-dict key (NG1102). Null (the default): the <c>nn.Sequential</c> index.
+    /// </summary>
+    public string? Name { get; set; }
+}
+
+/// <summary>
 /// Marks a <c>partial class</c> as a NetGen network. The layers are the <see cref="InputAttribute"/> and layer
 /// attributes (<see cref="DenseAttribute"/>, …) on the same declaration, in order. At compile time the NetGen
 /// generator writes the network's forward pass, backward pass and parameter storage into the other half of the class.
@@ -29,6 +45,12 @@ public sealed class NetworkAttribute : Attribute
     /// a build error (NG5xxx) naming the file and the tensor.
     /// </summary>
     public string? Weights { get; set; }
+
+    /// <summary>
+    /// Huber's δ for <see cref="Loss.Huber"/> (PyTorch <c>HuberLoss(delta)</c>): the residual size where the loss turns from
+    /// quadratic to linear. 1 (PyTorch's default) unless set; must be a positive finite float.
+    /// </summary>
+    public float HuberDelta { get; set; } = 1f;
 }
 
 /// <summary>The network's input: a vector of <c>size</c> values. Must be the first layer attribute.</summary>
@@ -86,7 +108,7 @@ public sealed class InputAttribute : Attribute
 /// PyTorch's <c>nn.Linear.weight</c>) followed by the bias <c>b</c> of <c>units</c> values.
 /// </summary>
 [AttributeUsage(AttributeTargets.Class, AllowMultiple = true, Inherited = false)]
-public sealed class DenseAttribute : Attribute
+public sealed class DenseAttribute : LayerAttribute
 {
     /// <summary>Declares a dense layer of <paramref name="units"/> outputs with the given activation.</summary>
     public DenseAttribute(int units, Activation activation = Activation.Identity)
@@ -121,7 +143,7 @@ public sealed class DenseAttribute : Attribute
 /// The masks come from the network's seeded generator: the same seed gives the same masks.
 /// </summary>
 [AttributeUsage(AttributeTargets.Class, AllowMultiple = true, Inherited = false)]
-public sealed class DropoutAttribute : Attribute
+public sealed class DropoutAttribute : LayerAttribute
 {
     /// <summary>Declares a dropout layer that zeroes each value with probability <paramref name="rate"/>, 0 ≤ p &lt; 1 (<c>[Dropout(0.5)]</c>).</summary>
     public DropoutAttribute(double rate) => Rate = rate;
@@ -138,7 +160,7 @@ public sealed class DropoutAttribute : Attribute
 /// and sit in the parameter buffer as γ then β.
 /// </summary>
 [AttributeUsage(AttributeTargets.Class, AllowMultiple = true, Inherited = false)]
-public sealed class BatchNormAttribute : Attribute
+public sealed class BatchNormAttribute : LayerAttribute
 {
     /// <summary>Declares a batch-norm layer followed by <paramref name="activation"/> (identity unless given).</summary>
     public BatchNormAttribute(Activation activation = Activation.Identity) => Activation = activation;
@@ -166,7 +188,7 @@ public sealed class BatchNormAttribute : Attribute
 /// pooling); the output is <c>filters × Ho × Wo</c> with <c>Ho = ⌊(H + 2p − k)/s⌋ + 1</c>.
 /// </summary>
 [AttributeUsage(AttributeTargets.Class, AllowMultiple = true, Inherited = false)]
-public sealed class Conv2DAttribute : Attribute
+public sealed class Conv2DAttribute : LayerAttribute
 {
     /// <summary>Declares a convolution with <paramref name="filters"/> output channels and a square <paramref name="kernelSize"/> kernel.</summary>
     public Conv2DAttribute(int filters, int kernelSize, Activation activation = Activation.Identity)
@@ -200,7 +222,7 @@ public sealed class Conv2DAttribute : Attribute
 /// padding, <c>Ho = ⌊(H − size)/s⌋ + 1</c>. Backward routes δ to each window's arg-max (the first maximum in scan order).
 /// </summary>
 [AttributeUsage(AttributeTargets.Class, AllowMultiple = true, Inherited = false)]
-public sealed class MaxPool2DAttribute : Attribute
+public sealed class MaxPool2DAttribute : LayerAttribute
 {
     /// <summary>Declares max pooling over <paramref name="size"/> × <paramref name="size"/> windows.</summary>
     public MaxPool2DAttribute(int size) => Size = size;
@@ -217,7 +239,7 @@ public sealed class MaxPool2DAttribute : Attribute
 /// no padding, <c>Ho = ⌊(H − size)/s⌋ + 1</c>.
 /// </summary>
 [AttributeUsage(AttributeTargets.Class, AllowMultiple = true, Inherited = false)]
-public sealed class AvgPool2DAttribute : Attribute
+public sealed class AvgPool2DAttribute : LayerAttribute
 {
     /// <summary>Declares average pooling over <paramref name="size"/> × <paramref name="size"/> windows.</summary>
     public AvgPool2DAttribute(int size) => Size = size;
@@ -234,6 +256,50 @@ public sealed class AvgPool2DAttribute : Attribute
 /// from dimension 1): no arithmetic, no parameters; the values keep their places.
 /// </summary>
 [AttributeUsage(AttributeTargets.Class, AllowMultiple = true, Inherited = false)]
-public sealed class FlattenAttribute : Attribute
+public sealed class FlattenAttribute : LayerAttribute
 {
+}
+
+// ── Recurrent layers (issue 10) ──────────────────────────────────────────────────────────────
+
+/// <summary>
+/// A gated recurrent unit over time, PyTorch's <c>nn.GRU(inputs, hidden, num_layers = Layers)</c> with a batch of one:
+/// per time step and stacked layer, <c>r = σ(W_ir·x + b_ir + W_hr·h + b_hr)</c>, <c>z = σ(W_iz·x + b_iz + W_hz·h + b_hz)</c>,
+/// <c>n = tanh(W_in·x + b_in + r ⊙ (W_hn·h + b_hn))</c>, <c>h′ = (1 − z) ⊙ n + z ⊙ h</c>; its output at each step is the top
+/// layer's h′. Parameters per stacked layer k, PyTorch's state dict: <c>weight_ih_l{k}</c> <c>[3H, in]</c>,
+/// <c>weight_hh_l{k}</c> <c>[3H, H]</c>, <c>bias_ih_l{k}</c> <c>[3H]</c>, <c>bias_hh_l{k}</c> <c>[3H]</c> (gates r, z, n).
+/// A network with a recurrent layer streams: it gets <c>Step</c>, <c>ResetState</c>, <c>ForwardSequence</c> and (with a loss)
+/// <c>BackwardSequence</c>; a Dense layer after it is applied at every time step.
+/// </summary>
+[AttributeUsage(AttributeTargets.Class, AllowMultiple = true, Inherited = false)]
+public sealed class GRUAttribute : LayerAttribute
+{
+    /// <summary>Declares a GRU with <paramref name="hidden"/> units per stacked layer.</summary>
+    public GRUAttribute(int hidden) => Hidden = hidden;
+
+    /// <summary>Hidden units H (PyTorch's <c>hidden_size</c>): the layer's output size.</summary>
+    public int Hidden { get; }
+
+    /// <summary>Stacked layers (PyTorch's <c>num_layers</c>), layer k &gt; 0 fed by layer k − 1's h; 1 unless set.</summary>
+    public int Layers { get; set; } = 1;
+}
+
+/// <summary>
+/// A long short-term memory layer over time, PyTorch's <c>nn.LSTM(inputs, hidden, num_layers = Layers)</c> with a batch of
+/// one: per time step and stacked layer, gates <c>i = σ(…)</c>, <c>f = σ(…)</c>, <c>g = tanh(…)</c>, <c>o = σ(…)</c> of
+/// <c>W_i·x + b_i + W_h·h + b_h</c>, then <c>c′ = f ⊙ c + i ⊙ g</c>, <c>h′ = o ⊙ tanh(c′)</c>; its output at each step is the top
+/// layer's h′. Parameters per stacked layer k, PyTorch's state dict: <c>weight_ih_l{k}</c> <c>[4H, in]</c>,
+/// <c>weight_hh_l{k}</c> <c>[4H, H]</c>, <c>bias_ih_l{k}</c> <c>[4H]</c>, <c>bias_hh_l{k}</c> <c>[4H]</c> (gates i, f, g, o).
+/// </summary>
+[AttributeUsage(AttributeTargets.Class, AllowMultiple = true, Inherited = false)]
+public sealed class LSTMAttribute : LayerAttribute
+{
+    /// <summary>Declares an LSTM with <paramref name="hidden"/> units per stacked layer.</summary>
+    public LSTMAttribute(int hidden) => Hidden = hidden;
+
+    /// <summary>Hidden units H (PyTorch's <c>hidden_size</c>): the layer's output size.</summary>
+    public int Hidden { get; }
+
+    /// <summary>Stacked layers (PyTorch's <c>num_layers</c>), layer k &gt; 0 fed by layer k − 1's h; 1 unless set.</summary>
+    public int Layers { get; set; } = 1;
 }

@@ -238,6 +238,71 @@ internal static class DiagnosticDescriptors
         "{0} after a {1}: per-channel batch norm after a convolution is not supported yet; put [BatchNorm] after [Flatten] (per feature) or remove it",
         "After a convolution or pooling layer PyTorch's BatchNorm2d keeps one mean and variance per channel; NetGen's [BatchNorm] keeps one per value (BatchNorm1d), which would silently train a different network.");
 
+    // issue 10: recurrent layers (NG2201–NG2219)
+    public static readonly DiagnosticDescriptor RecurrentHiddenNotPositive = Create(
+        "NG2201", Shape, DiagnosticSeverity.Error,
+        "Recurrent layer needs a positive hidden size",
+        "{0} has hidden size {1}; a recurrent layer needs at least 1 hidden unit",
+        "[GRU(hidden)] and [LSTM(hidden)] take PyTorch's hidden_size: the number of values in h, the layer's output at each time step. It must be at least 1.");
+
+    public static readonly DiagnosticDescriptor RecurrentLayersNotPositive = Create(
+        "NG2202", Shape, DiagnosticSeverity.Error,
+        "Recurrent layer needs at least one stacked layer",
+        "{0} has Layers = {1}; a recurrent layer has at least 1 stacked layer",
+        "Layers is PyTorch's num_layers: how many GRU or LSTM layers are stacked, each fed by the one below. It must be at least 1 (the default).");
+
+    public static readonly DiagnosticDescriptor RecurrentNeedsVector = Create(
+        "NG2203", Shape, DiagnosticSeverity.Error,
+        "Recurrent layer needs a vector per time step",
+        "{0} receives a {1}; a recurrent layer reads one vector per time step: declare [Input(n)] with the n values of one step",
+        "A GRU or LSTM reads one frame of n values per time step (a sequence is steps × n values, row-major). An image or a channels × length signal is not a frame: declare [Input(n)] for the frame.");
+
+    public static readonly DiagnosticDescriptor NotInSequence = Create(
+        "NG2204", Shape, DiagnosticSeverity.Error,
+        "Layer cannot be used in a network with recurrent layers",
+        "{0} cannot be in a network with a recurrent layer ({1}): only Dense layers (applied at every time step), GRU and LSTM run step by step",
+        "A network with a GRU or LSTM streams: every layer runs once per time step, on one frame, with state only in the recurrent layers. Dropout, batch norm, convolutions, pooling and flatten are not supported in such a network.");
+
+    // ── issue 12: layer names (NG1101–NG1119) ──
+
+    public static readonly DiagnosticDescriptor LayerNameRepeated = Create(
+        "NG1101", Declaration, DiagnosticSeverity.Error,
+        "Two layers have the same Name",
+        "Layer {0} has Name \"{1}\", which layer {2} already has; each layer needs its own name, because its tensors are named after it ({1}.weight, {1}.bias)",
+        "A layer's Name is its module name in weight files: two layers with one name would write and expect the same tensors.");
+
+    public static readonly DiagnosticDescriptor LayerNameInvalid = Create(
+        "NG1102", Declaration, DiagnosticSeverity.Error,
+        "Layer Name is not a valid state-dict key",
+        "Layer {0} has Name \"{1}\", which is not a module name PyTorch writes: {2}; use a Python identifier such as \"fc1\", or parts joined by dots such as \"encoder.fc1\"",
+        "A layer's Name becomes the prefix of its tensors in a state dict ({Name}.weight). PyTorch's module names are Python identifiers, joined by dots for modules inside modules (an nn.Sequential's children are numbered: features.0).");
+
+    // ── issue 12: LogSoftmax, negative log-likelihood and Huber (NG3101–NG3119) ──
+
+    public static readonly DiagnosticDescriptor NllNeedsLogSoftmax = Create(
+        "NG3101", Fit, DiagnosticSeverity.Error,
+        "NegativeLogLikelihood needs a LogSoftmax output layer",
+        "Loss NegativeLogLikelihood reads the outputs as log-probabilities, but the output layer {0} uses {1}; use Activation.LogSoftmax on the output layer (PyTorch's LogSoftmax + NLLLoss)",
+        "NegativeLogLikelihood computes −Σₖ yₖ·ŷₖ and assumes ŷ are log-probabilities (≤ 0, with Σ e^ŷ = 1). Any other output is unbounded below: training drives the target's output up forever instead of learning a distribution.");
+
+    public static readonly DiagnosticDescriptor LogSoftmaxHidden = Create(
+        "NG3102", Fit, DiagnosticSeverity.Warning,
+        "LogSoftmax in a hidden layer",
+        "Hidden layer {0} uses LogSoftmax; log-softmax produces log-probabilities and belongs on the output layer, so use ReLU, Tanh or another element-wise activation here",
+        "A log-softmax hidden layer shifts its units by a shared log-sum-exp; its outputs are log-probabilities meant for NegativeLogLikelihood, not features for the next layer.");
+
+    public static readonly DiagnosticDescriptor LogSoftmaxWithoutNll = Create(
+        "NG3103", Fit, DiagnosticSeverity.Warning,
+        "LogSoftmax output with a loss other than NegativeLogLikelihood",
+        "The output layer {0} uses LogSoftmax, whose outputs are log-probabilities, but the loss is {1}; use Loss.NegativeLogLikelihood with it (PyTorch's LogSoftmax + NLLLoss), or Activation.Softmax with Loss.CrossEntropy",
+        "Log-probabilities are ≤ 0 and only their differences carry meaning; MeanSquaredError, Huber or Hinge on them compare numbers of another scale than the targets.");
+
+    public static readonly DiagnosticDescriptor HuberDeltaUnused = Create(
+        "NG3104", Fit, DiagnosticSeverity.Warning,
+        "HuberDelta is set but the loss is not Huber",
+        "HuberDelta is set, but the loss is {0}; HuberDelta only applies to Loss.Huber, so set Loss = Loss.Huber or remove HuberDelta",
+        "HuberDelta is Huber's δ; any other loss ignores it, so setting it is almost certainly a mistake in the choice of the loss.");
+
     private static readonly Dictionary<string, DiagnosticDescriptor> s_byId = new()
     {
         [NotPartial.Id] = NotPartial,
@@ -264,6 +329,12 @@ internal static class DiagnosticDescriptors
         [SoftmaxHidden.Id] = SoftmaxHidden,
         [ZeroGradientActivation.Id] = ZeroGradientActivation,
         [SoftmaxSingleOutput.Id] = SoftmaxSingleOutput,
+        [LayerNameRepeated.Id] = LayerNameRepeated,
+        [LayerNameInvalid.Id] = LayerNameInvalid,
+        [NllNeedsLogSoftmax.Id] = NllNeedsLogSoftmax,
+        [LogSoftmaxHidden.Id] = LogSoftmaxHidden,
+        [LogSoftmaxWithoutNll.Id] = LogSoftmaxWithoutNll,
+        [HuberDeltaUnused.Id] = HuberDeltaUnused,
         [SpanLengthMismatch.Id] = SpanLengthMismatch,
         [WeightsFileNotFound.Id] = WeightsFileNotFound,
         [WeightsFileAmbiguous.Id] = WeightsFileAmbiguous,
@@ -277,6 +348,11 @@ internal static class DiagnosticDescriptors
         [ConvNeedsImage.Id] = ConvNeedsImage,
         [DenseNeedsFlatten.Id] = DenseNeedsFlatten,
         [BatchNormAfterConvolution.Id] = BatchNormAfterConvolution,
+        // issue 10
+        [RecurrentHiddenNotPositive.Id] = RecurrentHiddenNotPositive,
+        [RecurrentLayersNotPositive.Id] = RecurrentLayersNotPositive,
+        [RecurrentNeedsVector.Id] = RecurrentNeedsVector,
+        [NotInSequence.Id] = NotInSequence,
     };
 
     /// <summary>Every descriptor in the catalogue.</summary>

@@ -24,6 +24,9 @@ internal sealed record NetworkSpec(
     string HintName,
     AliasNames Aliases)
 {
+    /// <summary>Huber's δ for <see cref="LossKind.Huber"/> (1 unless <c>HuberDelta</c> is set).</summary>
+    public float HuberDelta { get; init; } = 1f;
+
     public int InputSize => Input.Size;
 
     public int OutputSize => Layers[Layers.Count - 1].Units;
@@ -52,4 +55,37 @@ internal sealed record NetworkSpec(
             return count;
         }
     }
+
+    // issue 10: streaming
+
+    /// <summary>Floats of one stream's state (every recurrent layer's h, an LSTM's c); 0: the network does not stream.</summary>
+    public int StateCount
+    {
+        get
+        {
+            int count = 0;
+            foreach (LayerModel layer in Layers)
+            {
+                count += layer.StateCount;
+            }
+            return count;
+        }
+    }
+
+    /// <summary>Floats of the packed weights the recurrent kernels read.</summary>
+    public int PackedCount
+    {
+        get
+        {
+            int count = 0;
+            foreach (LayerModel layer in Layers)
+            {
+                count += layer.PackedCount;
+            }
+            return count;
+        }
+    }
+
+    /// <summary>A network with recurrent layers: Step, ResetState, State, ForwardSequence, BackwardSequence.</summary>
+    public bool IsStreaming => StateCount > 0;
 }

@@ -43,6 +43,15 @@ public static class StateDict
                     tensors.Add(new StateTensor(prefix + "weight", TensorBuffer.Parameters, layer.WeightOffset, filters, layer.WeightCount / (filters * k * k), k, k));
                     tensors.Add(new StateTensor(prefix + "bias", TensorBuffer.Parameters, layer.BiasOffset, filters));
                     break;
+                case LayerKind.GRU or LayerKind.LSTM:
+                    // issue 10: PyTorch's nn.GRU / nn.LSTM names, stacked layer after stacked layer
+                    foreach ((string name, int offset, int rows, int columns) in layer.RecurrentTensors())
+                    {
+                        tensors.Add(columns == 0
+                            ? new StateTensor(prefix + name, TensorBuffer.Parameters, offset, rows)
+                            : new StateTensor(prefix + name, TensorBuffer.Parameters, offset, rows, columns));
+                    }
+                    break;
                 case LayerKind.BatchNorm:
                     tensors.Add(new StateTensor(prefix + "weight", TensorBuffer.Parameters, layer.WeightOffset, layer.Outputs));
                     tensors.Add(new StateTensor(prefix + "bias", TensorBuffer.Parameters, layer.BiasOffset, layer.Outputs));

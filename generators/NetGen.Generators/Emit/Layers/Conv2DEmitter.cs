@@ -144,11 +144,6 @@ internal sealed class Conv2DEmitter : LayerEmitter
         string call = batch ? "Conv2DBackwardBatch" : "Conv2DBackward";
         string batchArgument = batch ? "batchSize, " : "";
         w.Line($"{Kernels}.{call}({W}, {input}, {delta}, grad{l}.Slice(0, {Int(_layer.WeightCount)}), grad{l}.Slice({Int(_layer.WeightCount)}, {Int(_layer.Filters)}), {gradInput}, {scratch}, {batchArgument}{ShapeArguments});");
-        w.Open("if (step.IsSgd)");
-        w.Open($"for (int k = 0; k < {Int(_layer.ParameterCount)}; k++)");
-        w.Line($"step.Apply(ref into[{Int(_layer.WeightOffset)} + k], grad{l}[k]);");
-        w.Close();
-        w.Close();
         if (batch)
         {
             Previous?.F.WriteBatchBackward(w, Previous.Units);
@@ -171,4 +166,24 @@ internal sealed class Conv2DEmitter : LayerEmitter
 
     public override void WriteBackwardBatch(SourceWriter w) =>
         WriteBackward(w, $"bd{Index}", BatchInName, Previous is null ? "default" : $"bd{Index - 1}", batch: true);
+
+    // ── The guarded SGD step (issue 13): the gradients are in the workspace; θ takes the step after the guard ──
+
+    public override bool DefersStep => true;
+
+    public override string? StepBound(bool batch) =>
+        $"global::NetGen.StepGuard.Bounded(global::NetGen.StepGuard.Magnitude(grad{Index}), 0f, step.LearningRate)";
+
+    public override void WriteStep(SourceWriter w)
+    {
+        int l = Index;
+        w.Line($"// Layer {Int(l)}: W{L} and b{L} take the step (SGD; Backward added the gradients already)");
+        w.Open("if (step.IsSgd)");
+        w.Open($"for (int k = 0; k < {Int(_layer.ParameterCount)}; k++)");
+        w.Line($"step.Apply(ref into[{Int(_layer.WeightOffset)} + k], grad{l}[k]);");
+        w.Close();
+        w.Close();
+    }
+
+    public override void WriteStepBatch(SourceWriter w) => WriteStep(w);
 }

@@ -179,6 +179,94 @@ internal abstract class LayerEmitter
         yield return ($"bd{Index}", Units);
     }
 
+    // ── The guarded SGD step (issue 13) ──────────────────────────────────────────────────────
+
+    /// <summary>
+    /// The layer hands no term to <c>step</c> in <see cref="WriteBackward"/>/<see cref="WriteBackwardBatch"/> when
+    /// <c>step.IsSgd</c>: it computes δ⁽ˡ⁻¹⁾ (and any gradient it keeps in scratch) with θ as it was, and its terms are written
+    /// by <see cref="WriteStep"/>/<see cref="WriteStepBatch"/>, after every layer's δ is known and the guard
+    /// (<see cref="StepBound"/>, NetGen.StepGuard) has checked them. True by default for a layer without parameters. A kind
+    /// with parameters that leaves it false steps during backprop; the network's TrainStep then saves θ before every step.
+    /// </summary>
+    public virtual bool DefersStep => Model.ParameterCount == 0;
+
+    /// <summary>The layer's step terms for one sample (<c>step.Apply</c> into <c>into</c>), after the guard.</summary>
+    public virtual void WriteStep(SourceWriter w)
+    {
+    }
+
+    /// <summary>The layer's step terms for a batch, after the guard.</summary>
+    public virtual void WriteStepBatch(SourceWriter w)
+    {
+    }
+
+    /// <summary>
+    /// The guard's check of the layer's terms, a <c>NetGen.StepGuard.Bounded(…)</c> expression on its δ and input (or its
+    /// scratch gradients), or null when it has no parameters.
+    /// </summary>
+    public virtual string? StepBound(bool batch) => null;
+
+    // ── Sequences: networks with recurrent layers (issue 10) ─────────────────────────────────
+    // Only kinds whose rule has InSequences (NG2204 keeps the others out of such networks) are asked for these.
+    // Names: the step reads x (or a{l-1}) and the state span s, θ from theta and the packed weights from packed; the
+    // sequence methods keep layer l's output sequence in sa{l} ([steps, units], row-major) and ∂L/∂(that output) in sd{l}.
+
+    /// <summary>Floats of the layer's state in the network's State (its StateCount).</summary>
+    public int StateCount => Model.StateCount;
+
+    /// <summary>The last layer's z⁽ᴸ⁾ is a span of its own in the step and sequence methods (f is not the identity).</summary>
+    public virtual bool SequenceKeepsZ => false;
+
+    /// <summary>Packs the layer's θ for its streaming kernels (from <c>theta</c> into <c>packed</c>); nothing for layers without packed weights.</summary>
+    public virtual void WritePack(SourceWriter w)
+    {
+    }
+
+    /// <summary>One time step: from <see cref="InName"/> to <c>a{l}</c> (to <c>output</c> for the last layer, through the span <c>z{l}</c> when f is not identity).</summary>
+    public virtual void WriteTimeStep(SourceWriter w) => throw NotInSequences();
+
+    /// <summary>The workspace buffers of the sequence methods: (name, floats per time step).</summary>
+    public virtual IEnumerable<(string Name, int Row)> SequenceBuffers() => throw NotInSequences();
+
+    /// <summary>The workspace buffers of the sequence methods that do not grow with the steps: (name, floats).</summary>
+    public virtual IEnumerable<(string Name, int Length)> SequenceFixedBuffers()
+    {
+        yield break;
+    }
+
+    /// <summary>The recorded forward pass over a sequence: from <c>inputs</c> or <c>sa{l-1}</c> into <c>sa{l}</c> (state in <c>s</c>).</summary>
+    public virtual void WriteSequenceRecord(SourceWriter w) => throw NotInSequences();
+
+    /// <summary>Backprop through time for the layer: from <c>sd{l}</c> into <c>sd{l-1}</c> (then the previous f′), adding ∂L/∂θ into <c>grad</c>.</summary>
+    public virtual void WriteSequenceBackward(SourceWriter w) => throw NotInSequences();
+
+    /// <summary>The name of the layer's input sequence in the sequence methods.</summary>
+    protected string SequenceInName => Index == 1 ? "inputs" : $"sa{Index - 1}";
+
+    /// <summary>After ∂L/∂a⁽ˡ⁻¹⁾ is written into <c>sd{l-1}</c>: the previous layer's f′ over the whole sequence.</summary>
+    protected void WritePreviousSequenceDerivative(SourceWriter w)
+    {
+        if (Previous is not { } previous || previous.F.IsIdentity)
+        {
+            return;
+        }
+        int p = previous.Index;
+        w.Line($"// {previous.F.Derivative}, at every step");
+        if (previous.F.IsElementWise)
+        {
+            previous.F.WriteSpanBackward(w, $"sd{p}", $"sa{p}", $"sz{p}");
+            return;
+        }
+        string n = Int(previous.Units);
+        w.Open("for (int t = 0; t < steps; t++)");
+        w.Line($"{Span} a{p} = sa{p}.Slice(t * {n}, {n}), delta{p} = sd{p}.Slice(t * {n}, {n});");
+        previous.F.WriteSpanBackward(w, $"delta{p}");
+        w.Close();
+    }
+
+    private System.InvalidOperationException NotInSequences() =>
+        new($"{GetType().Name} does not run step by step; NG2204 keeps it out of networks with recurrent layers.");
+
     // ── State dict ───────────────────────────────────────────────────────────────────────────
 
     /// <summary>The layer's tensors in the equivalent PyTorch nn.Sequential, under module prefix <paramref name="prefix"/> ("0.").</summary>
@@ -286,6 +374,8 @@ internal static class LayerEmitters
         Conv2DLayer conv => new Conv2DEmitter(conv, context),
         Pool2DLayer pool => new Pool2DEmitter(pool, context),
         FlattenLayer flatten => new FlattenEmitter(flatten, context),
+        // issue 10
+        RecurrentLayer recurrent => new RecurrentEmitter(recurrent, context),
         _ => throw new System.ArgumentException("No emitter for " + layer.GetType().Name, nameof(layer)),
     };
 }

@@ -63,15 +63,34 @@ internal static class MembersEmitter
         {
             w.Line("// Dropout's mask generator, continued from the initialisation's seeded stream.");
             w.Line("private global::NetGen.SeededRandom _random;");
+            w.Line("// Its state, which checkpoints save so that a resumed run draws the same masks (issue 13).");
+            w.Line("ulong global::NetGen.IRandomStateNetwork.RandomState { get => _random.State; set => _random.State = value; }");
         }
         if (spec.IsTrainable)
         {
-            w.Line("// Training's records (z⁽ˡ⁾, a⁽ˡ⁾, δ⁽ˡ⁾ not kept in registers) of one sample and of a batch: training belongs to one thread.");
+            w.Line(spec.IsStreaming
+                ? "// Training's records: ∂L/∂θ of TrainStep, and per time step the hidden states, gates and δ (grown to the longest sequence)."
+                : "// Training's records (z⁽ˡ⁾, a⁽ˡ⁾, δ⁽ˡ⁾ not kept in registers) of one sample and of a batch: training belongs to one thread.");
             w.Line($"private readonly global::NetGen.Workspace _workspace = new([{string.Join(", ", context.FixedLengths)}], [{string.Join(", ", context.RowLengths)}]);");
         }
         w.Line();
         w.Line("/// <inheritdoc/>");
-        w.Line($"public {span} Parameters => {aligned}.Span(_parameters, ParameterCount);");
+        if (spec.IsStreaming)
+        {
+            // issue 10: the recurrent kernels read a packed copy of θ; a read of Parameters may be a write, so it marks the copy stale.
+            w.Line("/// <remarks>Every read marks the recurrent layers' packed weights stale, so a write through the returned span is seen by the");
+            w.Line("/// next step; read <c>Parameters</c> again after a step rather than keeping the span across it.</remarks>");
+            w.Open($"public {span} Parameters");
+            w.Open("get");
+            w.Line("_packedStale = true;");
+            w.Line($"return {aligned}.Span(_parameters, ParameterCount);");
+            w.Close();
+            w.Close();
+        }
+        else
+        {
+            w.Line($"public {span} Parameters => {aligned}.Span(_parameters, ParameterCount);");
+        }
         if (spec.IsTrainable)
         {
             w.Line("/// <inheritdoc/>");
@@ -100,7 +119,13 @@ internal static class MembersEmitter
         w.Line("{");
         foreach (LayerEmitter layer in context.Layers)
         {
-            w.Line($"    new({layer.LayerInfo}){layer.LayerInfoInitializer},");
+            // The kind's own init members (KernelSize …) and, for a named layer, Name (every kind: NetGen.LayerAttribute).
+            string initializer = layer.LayerInfoInitializer;
+            if (layer.Model.Name is { } name)
+            {
+                initializer = initializer.Length == 0 ? $" {{ Name = \"{name}\" }}" : initializer.Substring(0, initializer.Length - 2) + $", Name = \"{name}\" }}";
+            }
+            w.Line($"    new({layer.LayerInfo}){initializer},");
         }
         w.Line("});");
         w.Line($"global::System.Collections.Generic.IReadOnlyList<{layerInfo}> global::NetGen.INetwork.Layers => Layers;");
@@ -116,7 +141,7 @@ internal static class MembersEmitter
         }
     }
 
-    private static bool UsesRandom(EmitContext context)
+    internal static bool UsesRandom(EmitContext context)
     {
         foreach (LayerEmitter layer in context.Layers)
         {
