@@ -142,7 +142,15 @@ partial class AudioNet : global::NetGen.ITrainableNetwork
         //   a⁽²⁾ = tanh(z⁽²⁾)
         // z⁽²⁾ₒ = b⁽²⁾ₒ + Σᵢ W⁽²⁾ₒᵢ·a⁽¹⁾ᵢ for all 8 units at once: each row of W⁽²⁾ times a⁽¹⁾ lane by lane,
         // then the 8 row sums side by side (a transpose-and-add)
-        z2 = Vector256.Create<float>(theta.Slice(80, 8)) + Lanes.RowSums(theta.Slice(16, 64), a1);
+        z2 = Vector256.Create<float>(theta.Slice(80, 8)) + Lanes.RowSums(
+            Vector256.Create<float>(theta.Slice(16, 8)) * a1,
+            Vector256.Create<float>(theta.Slice(24, 8)) * a1,
+            Vector256.Create<float>(theta.Slice(32, 8)) * a1,
+            Vector256.Create<float>(theta.Slice(40, 8)) * a1,
+            Vector256.Create<float>(theta.Slice(48, 8)) * a1,
+            Vector256.Create<float>(theta.Slice(56, 8)) * a1,
+            Vector256.Create<float>(theta.Slice(64, 8)) * a1,
+            Vector256.Create<float>(theta.Slice(72, 8)) * a1);
         a2 = Activations.Tanh(z2);
 
         // Layer 3 · Dense 8 → 1 · identity
@@ -285,7 +293,15 @@ partial class AudioNet : global::NetGen.ITrainableNetwork
             Span z2 = bz2.Slice(b * 8, 8), a2 = ba2.Slice(b * 8, 8);
             // z⁽²⁾ₒ = b⁽²⁾ₒ + Σᵢ W⁽²⁾ₒᵢ·a⁽¹⁾ᵢ for all 8 units at once: each row of W⁽²⁾ times a⁽¹⁾ lane by lane,
             // then the 8 row sums side by side (a transpose-and-add)
-            Vector256.CopyTo(Vector256.Create<float>(theta.Slice(80, 8)) + Lanes.RowSums(theta.Slice(16, 64), Vector256.Create<float>(a1)), z2);
+            Vector256.CopyTo(Vector256.Create<float>(theta.Slice(80, 8)) + Lanes.RowSums(
+                Vector256.Create<float>(theta.Slice(16, 8)) * Vector256.Create<float>(a1),
+                Vector256.Create<float>(theta.Slice(24, 8)) * Vector256.Create<float>(a1),
+                Vector256.Create<float>(theta.Slice(32, 8)) * Vector256.Create<float>(a1),
+                Vector256.Create<float>(theta.Slice(40, 8)) * Vector256.Create<float>(a1),
+                Vector256.Create<float>(theta.Slice(48, 8)) * Vector256.Create<float>(a1),
+                Vector256.Create<float>(theta.Slice(56, 8)) * Vector256.Create<float>(a1),
+                Vector256.Create<float>(theta.Slice(64, 8)) * Vector256.Create<float>(a1),
+                Vector256.Create<float>(theta.Slice(72, 8)) * Vector256.Create<float>(a1)), z2);
             Activations.Tanh(z2, a2);
         }
 
