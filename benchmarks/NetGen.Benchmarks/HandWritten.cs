@@ -1,5 +1,6 @@
 using System;
 using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
 using System.Runtime.Intrinsics.X86;
 using NetGen.Kernels;
@@ -70,7 +71,8 @@ public static class HandWritten
     }
 
     /// <summary>
-    /// W4 1 → 8 tanh → 8 tanh → 1. Layer 2 as the eight row products added up by <see cref="Lanes.RowSums(Vector256{float}, Vector256{float}, Vector256{float}, Vector256{float}, Vector256{float}, Vector256{float}, Vector256{float}, Vector256{float})"/>.
+    /// W4 1 → 8 tanh → 8 tanh → 1. Layer 2 by <see cref="Lanes.RowSums(ReadOnlySpan{float}, Vector256{float})"/> (two rows per 512-bit
+    /// register with AVX-512), layer 3's dot product summed by <see cref="Lanes.Sum(Vector256{float})"/>, as the generated code does.
     /// </summary>
     public readonly struct W4 : IForward
     {
@@ -91,13 +93,9 @@ public static class HandWritten
             }
             ref float t = ref Aligned.First(_theta);
             Vector256<float> a1 = FastMath.Tanh(FastMath.MultiplyAdd(Vector256.LoadUnsafe(ref t), Vector256.Create(input[0]), Vector256.LoadUnsafe(ref t, 8)));
-            Vector256<float> z2 = Vector256.LoadUnsafe(ref t, 80) + Lanes.RowSums(
-                Vector256.LoadUnsafe(ref t, 16) * a1, Vector256.LoadUnsafe(ref t, 24) * a1,
-                Vector256.LoadUnsafe(ref t, 32) * a1, Vector256.LoadUnsafe(ref t, 40) * a1,
-                Vector256.LoadUnsafe(ref t, 48) * a1, Vector256.LoadUnsafe(ref t, 56) * a1,
-                Vector256.LoadUnsafe(ref t, 64) * a1, Vector256.LoadUnsafe(ref t, 72) * a1);
+            Vector256<float> z2 = Vector256.LoadUnsafe(ref t, 80) + Lanes.RowSums(MemoryMarshal.CreateReadOnlySpan(ref Unsafe.Add(ref t, 16), 64), a1);
             Vector256<float> a2 = FastMath.Tanh(z2);
-            output[0] = Vector256.Sum(Vector256.LoadUnsafe(ref t, 88) * a2) + Unsafe.Add(ref t, 96);
+            output[0] = Lanes.Sum(Vector256.LoadUnsafe(ref t, 88) * a2) + Unsafe.Add(ref t, 96);
         }
     }
 }

@@ -22,11 +22,13 @@ namespace NetGen.Kernels;
 /// <list type="bullet">
 /// <item><see cref="Exp(float)"/>: ≤ 1.07 ulp for normal results (all 2.2·10⁹ floats in ±110 checked); subnormal results
 /// (x &lt; −87.34) are rounded once; +∞ above 88.7228, 0 below −103.98, NaN stays NaN.</item>
-/// <item><see cref="Tanh(float)"/>: ≤ 6.09 ulp, absolute and relative error ≤ 3.7·10⁻⁷ (every float in ±20); |tanh| ≤ 1 and
-/// exactly ±1 from ±9.1 on, odd (tanh(−0) = −0), NaN stays NaN. (Until issue 11 tanh went through exp: ≤ 2.13 ulp, at about
-/// twice the latency; the rational form was chosen for latency, see below.)</item>
-/// <item><see cref="Sigmoid(float)"/>: ≤ 3.20 ulp, absolute error ≤ 1.9·10⁻⁷ (every float in ±110; before issue 11 2.83 ulp), subnormal results included (σ(−100) ≈ 3.7·10⁻⁴⁴, relative
-/// accuracy kept in the whole left tail); exactly 1 from 18.2 on.</item>
+/// <item><see cref="Tanh(float)"/>: ≤ 4.99 ulp, absolute and relative error ≤ 3·10⁻⁷ (every float of [0, 8.625] with FMA, the
+/// rest of ±20 being the mirror image or the clamped constant); |tanh| ≤ 1 and exactly ±1 from ±8.104127 on, odd (tanh(−0) = −0),
+/// NaN stays NaN. (Until issue 11 tanh went through exp: ≤ 2.13 ulp, at about twice the latency; its first rational form,
+/// degree 4 over 5 in Estrin's form clamped at ±9.1, had 6.09 ulp; see below.)</item>
+/// <item><see cref="Sigmoid(float)"/>: ≤ 2.92 ulp, absolute error ≤ 1.9·10⁻⁷ (every float of its rational branch [−ln 3, 16.75],
+/// the exponential branch unchanged since it measured 2.83 ulp over every float in ±110; the first rational form had 3.20 ulp),
+/// subnormal results included (σ(−100) ≈ 3.7·10⁻⁴⁴, relative accuracy kept in the whole left tail); exactly 1 from 16.208254 on.</item>
 /// <item><see cref="Softplus(float)"/>: ≤ 2.80 ulp (every 16th float in ±110); never overflows.</item>
 /// <item><see cref="NormalCdf(float)"/> Φ: relative error ≤ 4.5·10⁻⁷ while Φ ≥ 10⁻³⁶ (z ≥ −12.6), absolute error ≤ 2.3·10⁻⁷ everywhere
 /// (every 64th float in ±15).</item>
@@ -35,12 +37,14 @@ namespace NetGen.Kernels;
 /// <para>Method: exp reduces x = n·ln 2 + r with |r| ≤ ln 2 / 2 (Cody–Waite, two-part ln 2), evaluates a degree-6 minimax
 /// polynomial for eʳ (in Estrin's form, which halves the chain of dependent multiply-adds against Horner's) and scales by 2ⁿ in
 /// two steps (2^⌊n/2⌋·2^(n−⌊n/2⌋)) so subnormal results round once. tanh is a rational minimax form fitted for this library,
-/// x·P(x²)/Q(x²) with P of degree 4 and Q of degree 5 in x² (relative error 1.7·10⁻⁸ with the coefficients rounded to float), x
-/// clamped to ±9.1 and the result to ±1: no exponential, both polynomials in Estrin's form side by side, one division — about
-/// 0.5× the latency of the exponential form it replaced (measured as a dependent chain, 4 or 8 lanes: 21.8 → 10.6 ns on the
-/// benchmark machine, see benchmarks/README.md). Its error (≤ 6.09 ulp) is the rounding of the two polynomials in float;
-/// the form itself is accurate to 0.3 ulp. σ(x) for x ≥ −ln 3 (σ ≥ ¼) is ½ + ½·tanh(x/2) by the same rational form, with
-/// the halving folded into the coefficients (exact powers of two) and the result a single multiply-add ¼·(x·P/Q) + ½, whose
+/// c·P(c²)/Q(c²) with P and Q of degree 4 in c² (relative error 1.5·10⁻⁸ with the coefficients rounded to float) and c = x
+/// clamped to ±8.104127 by a minimum and a maximum that keep NaN: no exponential, no clamp of the result (below the clamp the
+/// rounded form never exceeds 1, checked for every float), both polynomials in Horner's form side by side, one division —
+/// 13 instructions where the first rational form took 18 (Estrin's form is a shorter chain but needs u², u⁴ and more
+/// instructions, and the forward pass of a tiny network, whose independent calls overlap in the processor, measured faster
+/// with fewer instructions; see benchmarks/README.md). Its error (≤ 4.99 ulp) is the rounding of the two polynomials in
+/// float; the form itself is accurate to 0.25 ulp. σ(x) for x ≥ −ln 3 (σ ≥ ¼) is ½ + ½·tanh(x/2) by the same rational form, with
+/// the halving folded into the coefficients (exact powers of two), x clamped at 2·8.104127 (a minimum) and the result a single multiply-add ¼·(c·P/Q) + ½, whose
 /// error is about half of tanh's plus the final rounding (σ and tanh(x/2) share the spacing of floats in [½, 1)); below −ln 3 it is e^x/(1 + e^x), since 1 + tanh(x/2) would cancel there
 /// and lose the relative accuracy that the binary cross-entropy (log σ) needs in the left tail. The vector forms take the
 /// tanh path without the exponential when every lane has x ≥ −ln 3 (one compare and branch), else compute both and select per
@@ -61,21 +65,26 @@ public static class FastMath
     // eʳ ≈ 1 + r + r²·(E2 + r·(E3 + r·(E4 + r·(E5 + r·E6)))), minimax on [−ln2/2, ln2/2], relative error 4.4·10⁻⁹.
     private const float E2 = 0.5f, E3 = 0.1666652f, E4 = 0.041666206f, E5 = 0.008368882f, E6 = 0.0013950479f;
 
-    // tanh(x) ≈ x·P(u)/Q(u), u = x², x clamped to ±TanhClamp: a minimax rational form (relative error 1.1·10⁻⁹ before
-    // rounding the coefficients to float, 1.7·10⁻⁸ after) fitted for this library on [0, 9.1] (Lawson's iteration, then each
-    // coefficient rounded to float in turn and the others refitted). No exponential and no branch: two Estrin polynomials
-    // side by side and one division.
-    private const float TanhClamp = 9.1f;              // tanh(9.1) rounds to 1, and so does the rational form there
-    private const float TP1 = 0.13783099f, TP2 = 0.004005597f, TP3 = 3.1523887e-05f, TP4 = 5.0522736e-08f;
-    private const float TQ1 = 0.47116432f, TQ2 = 0.027727053f, TQ3 = 0.0004202079f, TQ4 = 1.612326e-06f, TQ5 = 7.3249457e-10f;
+    // tanh(x) ≈ c·P(u)/Q(u), c = x clamped to ±TanhClamp, u = c²: a minimax rational form with P and Q of degree 4 in u
+    // (relative error 1.5·10⁻⁸ with the coefficients rounded to float) fitted for this library on [0, 8.2] (Lawson's
+    // iteration, then each coefficient rounded to float in turn and the others refitted; issue 11). No exponential and no
+    // branch: the two polynomials in Horner's form side by side (fewer operations than Estrin's, which the tiny networks'
+    // forward passes measured to matter more than the chain's length) and one division. The clamp is a minimum and a
+    // maximum that keep NaN, and no clamp of the result is needed: below TanhClamp the rounded form never exceeds 1
+    // (checked for every float by the accuracy sweep, with and without FMA; it first would at 8.1348), and at TanhClamp it is
+    // exactly 1 with and without FMA (chosen so: a few ulps below 1 is the rule there), so tanh is exactly ±1 from ±TanhClamp
+    // on, where tanh(x) ≥ 1 − 1.9·10⁻⁷ (≤ 3.1 ulp).
+    private const float TanhClamp = 8.104127f;
+    private const float TP1 = 0.134345f, TP2 = 0.0035594823f, TP3 = 2.1682394e-05f, TP4 = 1.4902055e-08f;
+    private const float TQ1 = 0.46767828f, TQ2 = 0.026119003f, TQ3 = 0.0003390972f, TQ4 = 8.3959463e-07f;
 
     // σ(x) = ½ + ½·tanh(x/2) where σ ≥ ¼ (x ≥ −ln 3); below, e^x/(1 + e^x), which keeps relative accuracy down to the subnormals.
     private const float SigmoidTanhMin = -1.0986123f;
     // σ's tanh(x/2) with the halving folded in: c = clamp(x, ±2·TanhClamp) = 2·clamp(x/2), u = c² = 4·(x/2)², so the
     // coefficients of uᵏ are tanh's divided by 4ᵏ (exact: powers of two), c·P/Q = 2·tanh(x/2) and σ = ¼·(c·P/Q) + ½ in one
-    // multiply-add. No clamp of the result is needed: a quotient an ulp above 2 still rounds σ to 1.
+    // multiply-add. No clamp of the result is needed: below the clamp σ never exceeds 1 (checked for every float).
     private const float SP1 = TP1 / 4f, SP2 = TP2 / 16f, SP3 = TP3 / 64f, SP4 = TP4 / 256f;
-    private const float SQ1 = TQ1 / 4f, SQ2 = TQ2 / 16f, SQ3 = TQ3 / 64f, SQ4 = TQ4 / 256f, SQ5 = TQ5 / 1024f;
+    private const float SQ1 = TQ1 / 4f, SQ2 = TQ2 / 16f, SQ3 = TQ3 / 64f, SQ4 = TQ4 / 256f;
 
     // softplus: log1p(e) = 2·atanh(s) = 2s + s³·(2/3 + s²·(2/5 + s²·(2/7 + …))), s = e/(2 + e) ∈ [0, 1/3].
     private const float A3 = 2f / 3f, A5 = 2f / 5f, A7 = 2f / 7f, A9 = 2f / 9f, A11 = 2f / 11f, A13 = 2f / 13f, A15 = 2f / 15f;
@@ -125,7 +134,7 @@ public static class FastMath
         return p * s1 * s2;
     }
 
-    /// <summary><c>tanh(x)</c> by a rational form (see the class remarks); exactly ±1 beyond ±9.1, odd, NaN stays NaN.</summary>
+    /// <summary><c>tanh(x)</c> by a rational form (see the class remarks); exactly ±1 from ±8.104127 on, odd, NaN stays NaN.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static float Tanh(float x)
     {
@@ -134,16 +143,15 @@ public static class FastMath
             return Tanh(Vector128.CreateScalarUnsafe(x)).ToScalar(); // the vector code in lane 0: the same operations, so the same bits
         }
         float c = MathF.CopySign(MathF.Min(MathF.Abs(x), TanhClamp), x);
-        float u = c * c, u2 = u * u, u4 = u2 * u2;
-        float p = MultiplyAdd(u4, TP4, MultiplyAdd(u2, MultiplyAdd(u, TP3, TP2), MultiplyAdd(u, TP1, 1f)));
-        float q = MultiplyAdd(u4, MultiplyAdd(u, TQ5, TQ4), MultiplyAdd(u2, MultiplyAdd(u, TQ3, TQ2), MultiplyAdd(u, TQ1, 1f)));
-        float r = c * p / q;
-        return MathF.CopySign(MathF.Min(MathF.Abs(r), 1f), r);
+        float u = c * c;
+        float p = MultiplyAdd(MultiplyAdd(MultiplyAdd(MultiplyAdd(TP4, u, TP3), u, TP2), u, TP1), u, 1f);
+        float q = MultiplyAdd(MultiplyAdd(MultiplyAdd(MultiplyAdd(TQ4, u, TQ3), u, TQ2), u, TQ1), u, 1f);
+        return c * p / q;
     }
 
     /// <summary>
-    /// <c>σ(x) = 1/(1 + e^(−x))</c> (≤ 3.20 ulp, see the class remarks): ½ + ½·tanh(x/2) for x ≥ −ln 3 (σ ≥ ¼), e^x/(1 + e^x)
-    /// below, so small results keep their relative accuracy down to the subnormals. Exactly 1 from 18.2 on.
+    /// <c>σ(x) = 1/(1 + e^(−x))</c> (≤ 2.92 ulp, see the class remarks): ½ + ½·tanh(x/2) for x ≥ −ln 3 (σ ≥ ¼), e^x/(1 + e^x)
+    /// below, so small results keep their relative accuracy down to the subnormals. Exactly 1 from 16.208254 on.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static float Sigmoid(float x)
@@ -155,9 +163,9 @@ public static class FastMath
                 return SigmoidViaTanh(Vector128.CreateScalarUnsafe(x)).ToScalar(); // the vector code in lane 0: the same bits
             }
             float c = MathF.Min(x, 2f * TanhClamp);
-            float u = c * c, u2 = u * u, u4 = u2 * u2;
-            float p = MultiplyAdd(u4, SP4, MultiplyAdd(u2, MultiplyAdd(u, SP3, SP2), MultiplyAdd(u, SP1, 1f)));
-            float q = MultiplyAdd(u4, MultiplyAdd(u, SQ5, SQ4), MultiplyAdd(u2, MultiplyAdd(u, SQ3, SQ2), MultiplyAdd(u, SQ1, 1f)));
+            float u = c * c;
+            float p = MultiplyAdd(MultiplyAdd(MultiplyAdd(MultiplyAdd(SP4, u, SP3), u, SP2), u, SP1), u, 1f);
+            float q = MultiplyAdd(MultiplyAdd(MultiplyAdd(MultiplyAdd(SQ4, u, SQ3), u, SQ2), u, SQ1), u, 1f);
             return MultiplyAdd(c * p / q, 0.25f, 0.5f);
         }
         float e = Exp(x); // NaN fails the test above and stays NaN here
@@ -233,6 +241,9 @@ public static class FastMath
     private static Vector128<float> MultiplyAdd(Vector128<float> a, float b, float c) =>
         MultiplyAdd(a, Vector128.Create(b), Vector128.Create(c));
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector128<float> MultiplyAdd(Vector128<float> a, Vector128<float> b, float c) => MultiplyAdd(a, b, Vector128.Create(c));
+
     /// <summary>eʳ for |r| ≤ ln2/2: 1 + r + r²·P(r), P in Estrin's form (the same operations as the scalar form).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static Vector128<float> ExpPolynomial(Vector128<float> r)
@@ -264,24 +275,15 @@ public static class FastMath
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector128<float> Tanh(Vector128<float> x) => TanhCore(x);
 
-    /// <summary>
-    /// sign(x)·min(|x|, limit) per lane, NaN staying NaN: one <c>vrangeps</c> with AVX-512 (minimum magnitude, sign of x),
-    /// else a maximum and a minimum whose NaN operand is the second (x86 returns it; Arm propagates NaN).
-    /// </summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static Vector128<float> ClampMagnitude(Vector128<float> x, float limit) =>
-        Avx512DQ.VL.IsSupported ? Avx512DQ.VL.Range(x, Vector128.Create(limit), 0b0010)
-            : VectorMath.Min(Vector128.Create(limit), VectorMath.Max(Vector128.Create(-limit), x));
-
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static Vector128<float> TanhCore(Vector128<float> x)
     {
-        Vector128<float> c = ClampMagnitude(x, TanhClamp);
-        Vector128<float> u = c * c, u2 = u * u, u4 = u2 * u2;
-        Vector128<float> p = MultiplyAdd(u4, Vector128.Create(TP4), MultiplyAdd(u2, MultiplyAdd(u, TP3, TP2), MultiplyAdd(u, TP1, 1f)));
-        Vector128<float> q = MultiplyAdd(u4, MultiplyAdd(u, TQ5, TQ4), MultiplyAdd(u2, MultiplyAdd(u, TQ3, TQ2), MultiplyAdd(u, TQ1, 1f)));
-        Vector128<float> r = ClampMagnitude(c * p / q, 1f); // the rounded form may exceed 1 by an ulp or two near the clamp
-        return r | ~Vector128.Equals(x, x); // NaN stays NaN (vrangeps does not keep it): all bits set is a NaN
+        // min(limit, max(−limit, x)): the NaN operand of x86's max and min is the second, which they return (Arm propagates NaN).
+        Vector128<float> c = VectorMath.Min(Vector128.Create(TanhClamp), VectorMath.Max(Vector128.Create(-TanhClamp), x));
+        Vector128<float> u = c * c;
+        Vector128<float> p = MultiplyAdd(MultiplyAdd(MultiplyAdd(MultiplyAdd(u, TP4, TP3), u, TP2), u, TP1), u, 1f);
+        Vector128<float> q = MultiplyAdd(MultiplyAdd(MultiplyAdd(MultiplyAdd(u, TQ4, TQ3), u, TQ2), u, TQ1), u, 1f);
+        return c * p / q;
     }
 
     /// <summary><c>σ(x)</c> per lane (see <see cref="Sigmoid(float)"/>).</summary>
@@ -305,9 +307,9 @@ public static class FastMath
     private static Vector128<float> SigmoidViaTanh(Vector128<float> x)
     {
         Vector128<float> c = VectorMath.Min(x, Vector128.Create(2f * TanhClamp));
-        Vector128<float> u = c * c, u2 = u * u, u4 = u2 * u2;
-        Vector128<float> p = MultiplyAdd(u4, Vector128.Create(SP4), MultiplyAdd(u2, MultiplyAdd(u, SP3, SP2), MultiplyAdd(u, SP1, 1f)));
-        Vector128<float> q = MultiplyAdd(u4, MultiplyAdd(u, SQ5, SQ4), MultiplyAdd(u2, MultiplyAdd(u, SQ3, SQ2), MultiplyAdd(u, SQ1, 1f)));
+        Vector128<float> u = c * c;
+        Vector128<float> p = MultiplyAdd(MultiplyAdd(MultiplyAdd(MultiplyAdd(u, SP4, SP3), u, SP2), u, SP1), u, 1f);
+        Vector128<float> q = MultiplyAdd(MultiplyAdd(MultiplyAdd(MultiplyAdd(u, SQ4, SQ3), u, SQ2), u, SQ1), u, 1f);
         return MultiplyAdd(c * p / q, 0.25f, 0.5f);
     }
 
@@ -357,6 +359,9 @@ public static class FastMath
     private static Vector256<float> MultiplyAdd(Vector256<float> a, float b, float c) =>
         MultiplyAdd(a, Vector256.Create(b), Vector256.Create(c));
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector256<float> MultiplyAdd(Vector256<float> a, Vector256<float> b, float c) => MultiplyAdd(a, b, Vector256.Create(c));
+
     /// <summary>eʳ for |r| ≤ ln2/2: 1 + r + r²·P(r), P in Estrin's form (the same operations as the scalar form).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static Vector256<float> ExpPolynomial(Vector256<float> r)
@@ -383,24 +388,15 @@ public static class FastMath
         return Vector256.ConditionalSelect(Vector256.Equals(x, x), result, x);
     }
 
-    /// <summary>
-    /// sign(x)·min(|x|, limit) per lane, NaN staying NaN: one <c>vrangeps</c> with AVX-512 (minimum magnitude, sign of x),
-    /// else a maximum and a minimum whose NaN operand is the second (x86 returns it; Arm propagates NaN).
-    /// </summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static Vector256<float> ClampMagnitude(Vector256<float> x, float limit) =>
-        Avx512DQ.VL.IsSupported ? Avx512DQ.VL.Range(x, Vector256.Create(limit), 0b0010)
-            : VectorMath.Min(Vector256.Create(limit), VectorMath.Max(Vector256.Create(-limit), x));
-
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static Vector256<float> TanhCore(Vector256<float> x)
     {
-        Vector256<float> c = ClampMagnitude(x, TanhClamp);
-        Vector256<float> u = c * c, u2 = u * u, u4 = u2 * u2;
-        Vector256<float> p = MultiplyAdd(u4, Vector256.Create(TP4), MultiplyAdd(u2, MultiplyAdd(u, TP3, TP2), MultiplyAdd(u, TP1, 1f)));
-        Vector256<float> q = MultiplyAdd(u4, MultiplyAdd(u, TQ5, TQ4), MultiplyAdd(u2, MultiplyAdd(u, TQ3, TQ2), MultiplyAdd(u, TQ1, 1f)));
-        Vector256<float> r = ClampMagnitude(c * p / q, 1f); // the rounded form may exceed 1 by an ulp or two near the clamp
-        return r | ~Vector256.Equals(x, x); // NaN stays NaN (vrangeps does not keep it): all bits set is a NaN
+        // min(limit, max(−limit, x)): the NaN operand of x86's max and min is the second, which they return (Arm propagates NaN).
+        Vector256<float> c = VectorMath.Min(Vector256.Create(TanhClamp), VectorMath.Max(Vector256.Create(-TanhClamp), x));
+        Vector256<float> u = c * c;
+        Vector256<float> p = MultiplyAdd(MultiplyAdd(MultiplyAdd(MultiplyAdd(u, TP4, TP3), u, TP2), u, TP1), u, 1f);
+        Vector256<float> q = MultiplyAdd(MultiplyAdd(MultiplyAdd(MultiplyAdd(u, TQ4, TQ3), u, TQ2), u, TQ1), u, 1f);
+        return c * p / q;
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -420,9 +416,9 @@ public static class FastMath
     private static Vector256<float> SigmoidViaTanh(Vector256<float> x)
     {
         Vector256<float> c = VectorMath.Min(x, Vector256.Create(2f * TanhClamp));
-        Vector256<float> u = c * c, u2 = u * u, u4 = u2 * u2;
-        Vector256<float> p = MultiplyAdd(u4, Vector256.Create(SP4), MultiplyAdd(u2, MultiplyAdd(u, SP3, SP2), MultiplyAdd(u, SP1, 1f)));
-        Vector256<float> q = MultiplyAdd(u4, MultiplyAdd(u, SQ5, SQ4), MultiplyAdd(u2, MultiplyAdd(u, SQ3, SQ2), MultiplyAdd(u, SQ1, 1f)));
+        Vector256<float> u = c * c;
+        Vector256<float> p = MultiplyAdd(MultiplyAdd(MultiplyAdd(MultiplyAdd(u, SP4, SP3), u, SP2), u, SP1), u, 1f);
+        Vector256<float> q = MultiplyAdd(MultiplyAdd(MultiplyAdd(MultiplyAdd(u, SQ4, SQ3), u, SQ2), u, SQ1), u, 1f);
         return MultiplyAdd(c * p / q, 0.25f, 0.5f);
     }
 
@@ -499,6 +495,9 @@ public static class FastMath
     private static Vector512<float> MultiplyAdd(Vector512<float> a, float b, float c) =>
         MultiplyAdd(a, Vector512.Create(b), Vector512.Create(c));
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector512<float> MultiplyAdd(Vector512<float> a, Vector512<float> b, float c) => MultiplyAdd(a, b, Vector512.Create(c));
+
     /// <summary>eʳ for |r| ≤ ln2/2: 1 + r + r²·P(r), P in Estrin's form (the same operations as the scalar form).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static Vector512<float> ExpPolynomial(Vector512<float> r)
@@ -525,24 +524,15 @@ public static class FastMath
         return Vector512.ConditionalSelect(Vector512.Equals(x, x), result, x);
     }
 
-    /// <summary>
-    /// sign(x)·min(|x|, limit) per lane, NaN staying NaN: one <c>vrangeps</c> with AVX-512 (minimum magnitude, sign of x),
-    /// else a maximum and a minimum whose NaN operand is the second (x86 returns it; Arm propagates NaN).
-    /// </summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static Vector512<float> ClampMagnitude(Vector512<float> x, float limit) =>
-        Avx512DQ.IsSupported ? Avx512DQ.Range(x, Vector512.Create(limit), 0b0010)
-            : VectorMath.Min(Vector512.Create(limit), VectorMath.Max(Vector512.Create(-limit), x));
-
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static Vector512<float> TanhCore(Vector512<float> x)
     {
-        Vector512<float> c = ClampMagnitude(x, TanhClamp);
-        Vector512<float> u = c * c, u2 = u * u, u4 = u2 * u2;
-        Vector512<float> p = MultiplyAdd(u4, Vector512.Create(TP4), MultiplyAdd(u2, MultiplyAdd(u, TP3, TP2), MultiplyAdd(u, TP1, 1f)));
-        Vector512<float> q = MultiplyAdd(u4, MultiplyAdd(u, TQ5, TQ4), MultiplyAdd(u2, MultiplyAdd(u, TQ3, TQ2), MultiplyAdd(u, TQ1, 1f)));
-        Vector512<float> r = ClampMagnitude(c * p / q, 1f); // the rounded form may exceed 1 by an ulp or two near the clamp
-        return r | ~Vector512.Equals(x, x); // NaN stays NaN (vrangeps does not keep it): all bits set is a NaN
+        // min(limit, max(−limit, x)): the NaN operand of x86's max and min is the second, which they return (Arm propagates NaN).
+        Vector512<float> c = VectorMath.Min(Vector512.Create(TanhClamp), VectorMath.Max(Vector512.Create(-TanhClamp), x));
+        Vector512<float> u = c * c;
+        Vector512<float> p = MultiplyAdd(MultiplyAdd(MultiplyAdd(MultiplyAdd(u, TP4, TP3), u, TP2), u, TP1), u, 1f);
+        Vector512<float> q = MultiplyAdd(MultiplyAdd(MultiplyAdd(MultiplyAdd(u, TQ4, TQ3), u, TQ2), u, TQ1), u, 1f);
+        return c * p / q;
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -562,9 +552,9 @@ public static class FastMath
     private static Vector512<float> SigmoidViaTanh(Vector512<float> x)
     {
         Vector512<float> c = VectorMath.Min(x, Vector512.Create(2f * TanhClamp));
-        Vector512<float> u = c * c, u2 = u * u, u4 = u2 * u2;
-        Vector512<float> p = MultiplyAdd(u4, Vector512.Create(SP4), MultiplyAdd(u2, MultiplyAdd(u, SP3, SP2), MultiplyAdd(u, SP1, 1f)));
-        Vector512<float> q = MultiplyAdd(u4, MultiplyAdd(u, SQ5, SQ4), MultiplyAdd(u2, MultiplyAdd(u, SQ3, SQ2), MultiplyAdd(u, SQ1, 1f)));
+        Vector512<float> u = c * c;
+        Vector512<float> p = MultiplyAdd(MultiplyAdd(MultiplyAdd(MultiplyAdd(u, SP4, SP3), u, SP2), u, SP1), u, 1f);
+        Vector512<float> q = MultiplyAdd(MultiplyAdd(MultiplyAdd(MultiplyAdd(u, SQ4, SQ3), u, SQ2), u, SQ1), u, 1f);
         return MultiplyAdd(c * p / q, 0.25f, 0.5f);
     }
 

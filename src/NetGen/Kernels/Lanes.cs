@@ -1,3 +1,4 @@
+using System;
 using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
 using System.Runtime.Intrinsics.X86;
@@ -30,6 +31,59 @@ public static class Lanes
         }
         return Vector256.Create(RowSums(p0, p1, p2, p3), RowSums(p4, p5, p6, p7));
     }
+
+    /// <summary>
+    /// An 8 × 8 row-major matrix times a vector: lane o of the result is <c>Σᵢ rows[8o + i]·xᵢ</c>, summed in the same tree as
+    /// <see cref="RowSums(Vector256{float}, Vector256{float}, Vector256{float}, Vector256{float}, Vector256{float}, Vector256{float}, Vector256{float}, Vector256{float})"/>
+    /// of the eight row products (((x₀+x₁)+(x₂+x₃)) + ((x₄+x₅)+(x₆+x₇)) per row), so the bits are the same. With AVX-512 two rows
+    /// share a 512-bit register: 4 products, then three levels of two-source permutes and adds — 17 instructions instead of the
+    /// 8 products, 6 horizontal adds (3 micro-operations each) and 3 more of the 256-bit form.
+    /// </summary>
+    /// <param name="rows">The 64 weights, row by row (at least 64 elements; the first 64 are used).</param>
+    /// <param name="x">The 8 inputs.</param>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector256<float> RowSums(ReadOnlySpan<float> rows, Vector256<float> x)
+    {
+        if (Vector512.IsHardwareAccelerated && Avx512F.IsSupported)
+        {
+            Vector512<float> xx = Vector512.Create(x, x);
+            Vector512<float> m01 = Vector512.Create(rows.Slice(0, 16)) * xx, m23 = Vector512.Create(rows.Slice(16, 16)) * xx;
+            Vector512<float> m45 = Vector512.Create(rows.Slice(32, 16)) * xx, m67 = Vector512.Create(rows.Slice(48, 16)) * xx;
+            Vector512<int> even = Vector512.Create(0, 2, 4, 6, 8, 10, 12, 14, 16, 18, 20, 22, 24, 26, 28, 30);
+            Vector512<int> odd = Vector512.Create(1, 3, 5, 7, 9, 11, 13, 15, 17, 19, 21, 23, 25, 27, 29, 31);
+            // Adjacent lanes added: rows 0–3 (then 4–7), four pair sums each.
+            Vector512<float> n03 = Avx512F.PermuteVar16x32x2(m01, even, m23) + Avx512F.PermuteVar16x32x2(m01, odd, m23);
+            Vector512<float> n47 = Avx512F.PermuteVar16x32x2(m45, even, m67) + Avx512F.PermuteVar16x32x2(m45, odd, m67);
+            // Pairs of pairs: rows 0–7, two sums each.
+            Vector512<float> s = Avx512F.PermuteVar16x32x2(n03, even, n47) + Avx512F.PermuteVar16x32x2(n03, odd, n47);
+            return Avx512F.PermuteVar16x32(s, even).GetLower() + Avx512F.PermuteVar16x32(s, odd).GetLower();
+        }
+        return RowSums(
+            Vector256.Create(rows.Slice(0, 8)) * x, Vector256.Create(rows.Slice(8, 8)) * x,
+            Vector256.Create(rows.Slice(16, 8)) * x, Vector256.Create(rows.Slice(24, 8)) * x,
+            Vector256.Create(rows.Slice(32, 8)) * x, Vector256.Create(rows.Slice(40, 8)) * x,
+            Vector256.Create(rows.Slice(48, 8)) * x, Vector256.Create(rows.Slice(56, 8)) * x);
+    }
+
+    /// <summary>
+    /// The sum of the 8 lanes, ((v₀+v₁)+(v₂+v₃)) + ((v₄+v₅)+(v₆+v₇)): the tree of <see cref="Vector256.Sum{T}(Vector256{T})"/>,
+    /// so the same bits, in 6 instructions with AVX instead of its 9 (it sums each 128-bit half on its own).
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static float Sum(Vector256<float> v)
+    {
+        if (Avx.IsSupported)
+        {
+            Vector256<float> pairs = v + Avx.Permute(v, 0b10_11_00_01);
+            Vector256<float> quads = pairs + Avx.Permute(pairs, 0b01_00_11_10);
+            return quads.ToScalar() + quads.GetUpper().ToScalar();
+        }
+        return Vector256.Sum(v);
+    }
+
+    /// <summary>The sum of the 4 lanes, (v₀+v₁)+(v₂+v₃) (<see cref="Vector128.Sum{T}(Vector128{T})"/>).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static float Sum(Vector128<float> v) => Vector128.Sum(v);
 
     /// <summary>Four rows of eight.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]

@@ -125,20 +125,12 @@ class AudioNet(nn.Sequential):
         //   a⁽²⁾ = tanh(z⁽²⁾)
         // z⁽²⁾ₒ = b⁽²⁾ₒ + Σᵢ W⁽²⁾ₒᵢ·a⁽¹⁾ᵢ for all 8 units at once: each row of W⁽²⁾ times a⁽¹⁾ lane by lane,
         // then the 8 row sums side by side (a transpose-and-add)
-        V256 a2 = Activations.Tanh(Vector256.Create<float>(theta.Slice(80, 8)) + Lanes.RowSums(
-            Vector256.Create<float>(theta.Slice(16, 8)) * a1,
-            Vector256.Create<float>(theta.Slice(24, 8)) * a1,
-            Vector256.Create<float>(theta.Slice(32, 8)) * a1,
-            Vector256.Create<float>(theta.Slice(40, 8)) * a1,
-            Vector256.Create<float>(theta.Slice(48, 8)) * a1,
-            Vector256.Create<float>(theta.Slice(56, 8)) * a1,
-            Vector256.Create<float>(theta.Slice(64, 8)) * a1,
-            Vector256.Create<float>(theta.Slice(72, 8)) * a1));
+        V256 a2 = Activations.Tanh(Vector256.Create<float>(theta.Slice(80, 8)) + Lanes.RowSums(theta.Slice(16, 64), a1));
 
         // Layer 3 · Dense 8 → 1 · identity
         //   z⁽³⁾ = W⁽³⁾·a⁽²⁾ + b⁽³⁾        W⁽³⁾ = θ[88..96) (1×8, row-major), b⁽³⁾ = θ[96]
         //   ŷ = z⁽³⁾
-        output[0] = theta[96] + Vector256.Sum(Vector256.Create<float>(theta.Slice(88, 8)) * a2);
+        output[0] = theta[96] + Lanes.Sum(Vector256.Create<float>(theta.Slice(88, 8)) * a2);
     }
 
     /// <inheritdoc/>
@@ -213,7 +205,7 @@ class AudioNet(nn.Sequential):
         // Layer 3 · Dense 8 → 1 · identity
         //   z⁽³⁾ = W⁽³⁾·a⁽²⁾ + b⁽³⁾        W⁽³⁾ = θ[88..96) (1×8, row-major), b⁽³⁾ = θ[96]
         //   ŷ = z⁽³⁾
-        z3 = theta[96] + Vector256.Sum(Vector256.Create<float>(theta.Slice(88, 8)) * a2);
+        z3 = theta[96] + Lanes.Sum(Vector256.Create<float>(theta.Slice(88, 8)) * a2);
         a3 = z3;
 
         // ── Loss and the output error δ⁽ᴸ⁾ = ∂L/∂z⁽ᴸ⁾ ──
@@ -369,7 +361,7 @@ class AudioNet(nn.Sequential):
         {
             ReadOnlySpan a2 = ba2.Slice(b * 8, 8);
             Span z3 = bz3.Slice(b * 1, 1), a3 = ba3.Slice(b * 1, 1);
-            z3[0] = theta[96] + Vector256.Sum(Vector256.Create<float>(theta.Slice(88, 8)) * Vector256.Create<float>(a2));
+            z3[0] = theta[96] + Lanes.Sum(Vector256.Create<float>(theta.Slice(88, 8)) * Vector256.Create<float>(a2));
             z3.CopyTo(a3);
         }
 

@@ -121,7 +121,7 @@ class XorNet(nn.Sequential):
         // Layer 2 · Dense 4 → 1 · sigmoid
         //   z⁽²⁾ = W⁽²⁾·a⁽¹⁾ + b⁽²⁾        W⁽²⁾ = θ[12..16) (1×4, row-major), b⁽²⁾ = θ[16]
         //   ŷ = σ(z⁽²⁾)
-        output[0] = Activations.Sigmoid(theta[16] + Vector128.Sum(Vector128.Create<float>(theta.Slice(12, 4)) * a1));
+        output[0] = Activations.Sigmoid(theta[16] + Lanes.Sum(Vector128.Create<float>(theta.Slice(12, 4)) * a1));
     }
 
     /// <inheritdoc/>
@@ -183,7 +183,7 @@ class XorNet(nn.Sequential):
         // Layer 2 · Dense 4 → 1 · sigmoid
         //   z⁽²⁾ = W⁽²⁾·a⁽¹⁾ + b⁽²⁾        W⁽²⁾ = θ[12..16) (1×4, row-major), b⁽²⁾ = θ[16]
         //   ŷ = σ(z⁽²⁾)
-        z2 = theta[16] + Vector128.Sum(Vector128.Create<float>(theta.Slice(12, 4)) * a1);
+        z2 = theta[16] + Lanes.Sum(Vector128.Create<float>(theta.Slice(12, 4)) * a1);
         a2 = Activations.Sigmoid(z2);
 
         // ── Loss and the output error δ⁽ᴸ⁾ = ∂L/∂z⁽ᴸ⁾ ──
@@ -290,7 +290,7 @@ class XorNet(nn.Sequential):
         {
             ReadOnlySpan a1 = ba1.Slice(b * 4, 4);
             Span z2 = bz2.Slice(b * 1, 1), a2 = ba2.Slice(b * 1, 1);
-            z2[0] = theta[16] + Vector128.Sum(Vector128.Create<float>(theta.Slice(12, 4)) * Vector128.Create<float>(a1));
+            z2[0] = theta[16] + Lanes.Sum(Vector128.Create<float>(theta.Slice(12, 4)) * Vector128.Create<float>(a1));
             Activations.Sigmoid(z2, a2);
         }
 

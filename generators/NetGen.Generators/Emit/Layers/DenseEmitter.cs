@@ -120,7 +120,7 @@ internal sealed partial class DenseEmitter : LayerEmitter
                 string prefix = f is null ? "" : f.Substring(0, f.IndexOf('(') + 1);
                 string suffix = f is null ? ";" : f.Substring(f.IndexOf('(') + 1) + ";";
                 string declaration = $"{Context.LanesType(Units)} a{l} = {prefix}";
-                WriteLanesAffine(w, declaration, suffix, input, Context.ForwardForm);
+                WriteLanesAffine(w, declaration, suffix, input, Context.ForwardForm, inference: true);
                 if (IsLast)
                 {
                     if (Units == EmitContext.LanesWidth(Units))
