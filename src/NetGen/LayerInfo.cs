@@ -72,6 +72,16 @@ public sealed record LayerInfo(
             int f = i / taps, t = i % taps;
             return $"W{l}[{f}, {t / (k * k)}, {t / k % k}, {t % k}]";
         }
+        if (Kind == LayerKind.Conv1D)
+        {
+            if (i >= WeightCount)
+            {
+                return $"b{l}[{i - WeightCount}]";
+            }
+            int k = KernelSize, taps = WeightCount / BiasCount;
+            int f = i / taps, t = i % taps;
+            return $"W{l}[{f}, {t / k}, {t % k}]";
+        }
         return i < WeightCount ? $"W{l}[{i / Inputs}, {i % Inputs}]" : $"b{l}[{i - WeightCount}]";
     }
 
@@ -109,6 +119,10 @@ public sealed record LayerInfo(
         LayerKind.MaxPool2D => $"layer {Index} (MaxPool2D {KernelSize}×{KernelSize}, {Inputs} → {Outputs} values)",
         LayerKind.AvgPool2D => $"layer {Index} (AvgPool2D {KernelSize}×{KernelSize}, {Inputs} → {Outputs} values)",
         LayerKind.Flatten => $"layer {Index} (Flatten, {Outputs} values)",
+        LayerKind.Conv1D => $"layer {Index} (Conv1D {BiasCount} filters of {KernelSize}, {Inputs} → {Outputs} values, {Activation})",
+        LayerKind.MaxPool1D => $"layer {Index} (MaxPool1D {KernelSize}, {Inputs} → {Outputs} values)",
+        LayerKind.AvgPool1D => $"layer {Index} (AvgPool1D {KernelSize}, {Inputs} → {Outputs} values)",
+        LayerKind.GlobalAvgPool => $"layer {Index} (GlobalAvgPool, {Inputs} → {Outputs} values)",
         _ => Activation == Activation.Identity
             ? $"layer {Index} (BatchNorm, {Outputs} features)"
             : $"layer {Index} (BatchNorm, {Outputs} features, {Activation})",

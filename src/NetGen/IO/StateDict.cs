@@ -43,6 +43,11 @@ public static class StateDict
                     tensors.Add(new StateTensor(prefix + "weight", TensorBuffer.Parameters, layer.WeightOffset, filters, layer.WeightCount / (filters * k * k), k, k));
                     tensors.Add(new StateTensor(prefix + "bias", TensorBuffer.Parameters, layer.BiasOffset, filters));
                     break;
+                case LayerKind.Conv1D:
+                    tensors.Add(new StateTensor(prefix + "weight", TensorBuffer.Parameters, layer.WeightOffset, layer.BiasCount,
+                        layer.WeightCount / (layer.BiasCount * layer.KernelSize), layer.KernelSize));
+                    tensors.Add(new StateTensor(prefix + "bias", TensorBuffer.Parameters, layer.BiasOffset, layer.BiasCount));
+                    break;
                 case LayerKind.BatchNorm:
                     tensors.Add(new StateTensor(prefix + "weight", TensorBuffer.Parameters, layer.WeightOffset, layer.Outputs));
                     tensors.Add(new StateTensor(prefix + "bias", TensorBuffer.Parameters, layer.BiasOffset, layer.Outputs));
@@ -78,7 +83,8 @@ public static class StateDict
     /// layer one, plus its activation's unless identity.
     /// </summary>
     private static int Modules(LayerInfo layer) =>
-        layer.Kind is LayerKind.Dropout or LayerKind.MaxPool2D or LayerKind.AvgPool2D or LayerKind.Flatten || layer.Activation == Activation.Identity ? 1 : 2;
+        layer.Kind is LayerKind.Dropout or LayerKind.MaxPool2D or LayerKind.AvgPool2D or LayerKind.Flatten
+            or LayerKind.MaxPool1D or LayerKind.AvgPool1D or LayerKind.GlobalAvgPool || layer.Activation == Activation.Identity ? 1 : 2;
 
     /// <summary>A layer's module name: its <see cref="LayerInfo.Name"/>, else its index in the equivalent <c>nn.Sequential</c>.</summary>
     private static string ModuleName(LayerInfo layer, int sequentialIndex) =>
