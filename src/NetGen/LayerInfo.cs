@@ -123,8 +123,7 @@ public sealed record LayerInfo(
         LayerKind.MaxPool1D => $"layer {Index} (MaxPool1D {KernelSize}, {Inputs} → {Outputs} values)",
         LayerKind.AvgPool1D => $"layer {Index} (AvgPool1D {KernelSize}, {Inputs} → {Outputs} values)",
         LayerKind.GlobalAvgPool => $"layer {Index} (GlobalAvgPool, {Inputs} → {Outputs} values)",
-        _ => Activation == Activation.Identity
-            ? $"layer {Index} (BatchNorm, {Outputs} features)"
-            : $"layer {Index} (BatchNorm, {Outputs} features, {Activation})",
+        _ => (WeightCount == Outputs ? $"layer {Index} (BatchNorm, {Outputs} features" : $"layer {Index} (BatchNorm, {WeightCount} channels of {Outputs / WeightCount}")
+            + (Activation == Activation.Identity ? ")" : $", {Activation})"),
     };
 }

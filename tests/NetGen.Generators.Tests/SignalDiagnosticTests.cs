@@ -51,6 +51,17 @@ public class SignalDiagnosticTests
     public void NG2106_NotReported_WhenTheWindowsReachTheEnd_OrOnlyPaddingIsLeft(string attributes) =>
         Assert.Empty(GeneratorHarness.RunAll(Net(attributes)).All);
 
+    [Theory]
+    [InlineData("[Network][Input(1, 8, 8)][Conv2D(6, 3)][BatchNorm][Flatten][Dense(10)]")]
+    [InlineData("[Network][Input(1, 8, 8)][Conv2D(6, 3)][MaxPool2D(2)][BatchNorm(Activation.ReLU)][Dropout(0.3)][Flatten][Dense(10)]")]
+    [InlineData("[Network][Input(2, 16)][Conv1D(4, 3)][BatchNorm(Activation.Tanh)][GlobalAvgPool][Flatten][Dense(1)]")]
+    public void BatchNormAfterAConvolution_IsPerChannel_AndGenerates(string attributes)
+    {
+        FullRun run = GeneratorHarness.RunAll(Net(attributes));
+        Assert.Empty(run.All);
+        Assert.NotEmpty(run.Run.Results.Single().GeneratedSources);
+    }
+
     [Fact]
     public void NG2106_IsSuppressedByPragma()
     {

@@ -120,6 +120,17 @@ def make(name, shape, layers, loss, batch, outputs, steps=3, lr=0.05):
             fan_in = p.shape[1] * p[0][0].numel() if p.dim() > 1 else None
             bound = 1 / math.sqrt(fan_in) if fan_in else 0.3
             p.copy_(((torch.rand(p.shape, generator=g, dtype=torch.float64) * 2 - 1) * bound).float().double())
+    bns = [m for m in model if isinstance(m, nn.modules.batchnorm._BatchNorm)]
+    with torch.no_grad():
+        for m in bns:
+            m.weight.add_(1.0)  # γ = 1 ± 0.3
+            m.running_mean.copy_(((torch.rand(m.num_features, generator=g, dtype=torch.float64) * 2 - 1) * 0.5).float().double())
+            m.running_var.copy_((1 + (torch.rand(m.num_features, generator=g, dtype=torch.float64) * 2 - 1) * 0.5).float().double())
+    stats0 = [t.clone() for m in bns for t in (m.running_mean, m.running_var)]
+
+    def statistics():
+        return torch.cat([t.reshape(-1) for m in bns for t in (m.running_mean, m.running_var)]) if bns else torch.zeros(0)
+
     x = (torch.rand((batch,) + tuple(shape), generator=g, dtype=torch.float64) * 2 - 1).float().double()
     if loss == "ce":
         y = torch.zeros(batch, outputs, dtype=torch.float64)
@@ -127,12 +138,25 @@ def make(name, shape, layers, loss, batch, outputs, steps=3, lr=0.05):
     else:
         y = (torch.rand(batch, outputs, generator=g, dtype=torch.float64) * 2 - 1).float().double()
     theta0 = theta_of(model).clone()
+    extra = {}
+    if bns:
+        # Inference (running statistics) first; then training mode, as BackwardBatch/TrainStepBatch with Training = true.
+        model.eval()
+        with torch.no_grad():
+            extra["eval_outputs"] = lst(model(x).reshape(batch, -1))
+        model.train()
+        extra["running_statistics"] = lst(statistics())
     out = model(x).reshape(batch, -1)
+    if bns:
+        extra["statistics_after_backward"] = lst(statistics())
     losses = loss_fn(loss, out, y)
     total = losses.sum()
     model.zero_grad()
     total.backward()
     gradient = torch.cat([p.grad.reshape(-1) for p in parameters(model)])
+    with torch.no_grad():
+        for t, t0 in zip([t for m in bns for t in (m.running_mean, m.running_var)], stats0):
+            t.copy_(t0)
     opt = torch.optim.SGD(model.parameters(), lr=lr)
     for _ in range(steps):
         opt.zero_grad()
@@ -140,7 +164,9 @@ def make(name, shape, layers, loss, batch, outputs, steps=3, lr=0.05):
         opt.step()
     data = dict(name=name, torch_version=torch.__version__, shape=list(shape), batch=batch, loss=loss, lr=lr,
                 theta=lst(theta0), inputs=lst(x), targets=lst(y), outputs=lst(out), losses=lst(losses),
-                loss_sum=float(total), gradient=lst(gradient), steps=steps, sgd=lst(theta_of(model)))
+                loss_sum=float(total), gradient=lst(gradient), steps=steps, sgd=lst(theta_of(model)), **extra)
+    if bns:
+        data["statistics_after_sgd"] = lst(statistics())
     os.makedirs(OUT, exist_ok=True)
     with open(os.path.join(OUT, name + ".json"), "w") as f:
         json.dump(data, f)
@@ -167,3 +193,12 @@ make("pool1d_first", (2, 12), [("avg1", 3, 3), ("conv1", 2, 1, "tanh", 1, 0, 1),
      "mse", batch=3, outputs=2)
 make("gap_cnn", (3, 8, 8), [("conv", 6, 3, "relu", 1, 1), ("gap",), ("flatten",), ("dense", 4, "softmax")],
      "ce", batch=4, outputs=4)
+
+# Per-channel batch norm (BatchNormCnnNetworks.cs): training-mode batch statistics, running statistics, inference.
+make("bn_cnn", (2, 8, 6), [("conv", 4, 3, None, 1, 1), ("bn", "relu"), ("max", 2, 2), ("conv", 3, 2, None, 1, 0), ("bn", None), ("flatten",),
+                           ("dense", 3, "softmax")],
+     "ce", batch=4, outputs=3)
+make("bn_conv1d", (3, 10), [("conv1", 4, 3, None, 1, 1, 1), ("bn", "tanh"), ("gap",), ("flatten",), ("dense", 2, None)],
+     "mse", batch=3, outputs=2)
+make("bn_first", (2, 5, 5), [("bn", None), ("conv", 2, 3, "sigmoid", 1, 0), ("flatten",), ("dense", 2, None)],
+     "mse", batch=3, outputs=2)

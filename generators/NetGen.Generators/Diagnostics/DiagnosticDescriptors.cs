@@ -232,12 +232,6 @@ internal static class DiagnosticDescriptors
         "{0} after a {1} needs [Flatten] first",
         "A Dense layer reads a vector; after a convolution or pooling layer the values are channels × height × width, so put [Flatten] between them to say how the image becomes a vector (PyTorch's nn.Flatten).");
 
-    public static readonly DiagnosticDescriptor BatchNormAfterConvolution = Create(
-        "NG2104", Shape, DiagnosticSeverity.Error,
-        "BatchNorm after a convolution is not supported",
-        "{0} after a {1}: per-channel batch norm after a convolution is not supported yet; put [BatchNorm] after [Flatten] (per feature) or remove it",
-        "After a convolution or pooling layer PyTorch's BatchNorm2d keeps one mean and variance per channel; NetGen's [BatchNorm] keeps one per value (BatchNorm1d), which would silently train a different network.");
-
     public static readonly DiagnosticDescriptor NeedsSignal = Create(
         "NG2105", Shape, DiagnosticSeverity.Error,
         "1-D convolution or pooling needs a signal input",
@@ -288,7 +282,6 @@ internal static class DiagnosticDescriptors
         [OutputSizeNotPositive.Id] = OutputSizeNotPositive,
         [ConvNeedsImage.Id] = ConvNeedsImage,
         [DenseNeedsFlatten.Id] = DenseNeedsFlatten,
-        [BatchNormAfterConvolution.Id] = BatchNormAfterConvolution,
         [NeedsSignal.Id] = NeedsSignal,
         [PositionsDropped.Id] = PositionsDropped,
     };

@@ -49,11 +49,13 @@ public static class StateDict
                     tensors.Add(new StateTensor(prefix + "bias", TensorBuffer.Parameters, layer.BiasOffset, layer.BiasCount));
                     break;
                 case LayerKind.BatchNorm:
-                    tensors.Add(new StateTensor(prefix + "weight", TensorBuffer.Parameters, layer.WeightOffset, layer.Outputs));
-                    tensors.Add(new StateTensor(prefix + "bias", TensorBuffer.Parameters, layer.BiasOffset, layer.Outputs));
-                    tensors.Add(new StateTensor(prefix + "running_mean", TensorBuffer.RunningStatistics, statistics, layer.Outputs));
-                    tensors.Add(new StateTensor(prefix + "running_var", TensorBuffer.RunningStatistics, statistics + layer.Outputs, layer.Outputs));
-                    statistics += 2 * layer.Outputs;
+                    // One γ, β, mean and variance per feature (BatchNorm1d on vectors) or per channel (BatchNorm2d/1d after a convolution).
+                    int features = layer.WeightCount;
+                    tensors.Add(new StateTensor(prefix + "weight", TensorBuffer.Parameters, layer.WeightOffset, features));
+                    tensors.Add(new StateTensor(prefix + "bias", TensorBuffer.Parameters, layer.BiasOffset, features));
+                    tensors.Add(new StateTensor(prefix + "running_mean", TensorBuffer.RunningStatistics, statistics, features));
+                    tensors.Add(new StateTensor(prefix + "running_var", TensorBuffer.RunningStatistics, statistics + features, features));
+                    statistics += 2 * features;
                     break;
             }
             module += Modules(layer);

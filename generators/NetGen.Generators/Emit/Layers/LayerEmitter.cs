@@ -289,6 +289,7 @@ internal static class LayerEmitters
         Conv1DLayer conv1D => new Conv1DEmitter(conv1D, context),
         Pool1DLayer pool1D => new Pool1DEmitter(pool1D, context),
         GlobalAvgPoolLayer global => new GlobalAvgPoolEmitter(global, context),
+        ChannelBatchNormLayer channelBatchNorm => new ChannelBatchNormEmitter(channelBatchNorm, context),
         _ => throw new System.ArgumentException("No emitter for " + layer.GetType().Name, nameof(layer)),
     };
 }
