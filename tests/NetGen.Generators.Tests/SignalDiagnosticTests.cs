@@ -70,6 +70,29 @@ public class SignalDiagnosticTests
         Assert.NotEmpty(run.Run.Results.Single().GeneratedSources);
     }
 
+    private const string SignalCaller = """
+        using NetGen;
+        [Network(Loss = Loss.MeanSquaredError)][Input(2, 24)][Conv1D(4, 3, Padding = 1)][MaxPool1D(2)][Flatten][Dense(3)]
+        public sealed partial class SignalNet;
+        [Network][Input(3, 8, 8)][Conv2D(2, 3)][GlobalAvgPool]
+        public sealed partial class ImageNet;
+        public static class Caller
+        {
+            public static void Run(SignalNet s, ImageNet i)
+            {
+                BODY
+            }
+        }
+        """;
+
+    [Theory]
+    [InlineData("s.Forward([|new float[24]|], new float[3]);", "'input' of SignalNet.Forward needs InputSize = 48 values, but this argument has 24")]
+    [InlineData("s.Backward(new float[48], [|new float[4]|]);", "'target' of SignalNet.Backward needs OutputSize = 3 values, but this argument has 4")]
+    [InlineData("i.Forward([|new float[64]|], new float[2]);", "'input' of ImageNet.Forward needs InputSize = 192 values, but this argument has 64")]
+    [InlineData("i.Forward(new float[192], [|new float[3]|]);", "'output' of ImageNet.Forward needs OutputSize = 2 values, but this argument has 3")]
+    public void NG4001_CallSites_KnowTheProductOfTheInputShape_AndAShapedOutput(string body, string message) =>
+        Assert.StartsWith(message, Expect(SignalCaller.Replace("BODY", body), "NG4001", DiagnosticSeverity.Error, generates: true).GetMessage());
+
     [Theory]
     [InlineData("[Network][Input(1, 8)][Conv1D([|0|], 3)][Flatten][Dense(1)]")]
     [InlineData("[Network][Input(1, 8)][Conv1D(2, [|0|])][Flatten][Dense(1)]")]
