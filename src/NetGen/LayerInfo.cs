@@ -35,8 +35,8 @@ public sealed record LayerInfo(
     public string? Name { get; init; }
 
     /// <summary>
-    /// A convolution's kernel size k (its W is <c>filters × channels × k × k</c>, filters = <see cref="BiasCount"/>); a pooling
-    /// layer's window size; 0 for other kinds.
+    /// A convolution's kernel size k (its W is <c>filters × channels × k × k</c> for Conv2D, <c>filters × channels × k</c> for
+    /// Conv1D, filters = <see cref="BiasCount"/>); a pooling layer's window size; 0 for other kinds.
     /// </summary>
     public int KernelSize { get; init; }
 
