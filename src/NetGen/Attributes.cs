@@ -3,6 +3,22 @@ using System;
 namespace NetGen;
 
 /// <summary>
+/// The base of every layer attribute: what all layers share. <see cref="Name"/> names the layer's tensors in weight files
+/// (<c>[Dense(4, Activation.Tanh, Name = "fc1")]</c> has <c>fc1.weight</c> and <c>fc1.bias</c>, as PyTorch's
+/// <c>self.fc1 = nn.Linear(2, 4)</c>); without it a layer's tensors take the index its module has in the equivalent
+/// <c>nn.Sequential</c> (<c>0.weight</c> …). A new layer attribute derives from this class and gets <c>Name</c> with no code of its own.
+/// </summary>
+public abstract class LayerAttribute : Attribute
+{
+    /// <summary>
+    /// The layer's module name in state dicts and weight files, as PyTorch writes it: a Python identifier (<c>fc1</c>) or
+    /// identifiers and indices joined by dots for a module inside another (<c>encoder.fc1</c>, <c>features.0</c>). Unique in
+    /// the network (NG1101) and a valid state-dict key (NG1102). Null (the default): the <c>nn.Sequential</c> index.
+    /// </summary>
+    public string? Name { get; set; }
+}
+
+/// <summary>
 /// Marks a <c>partial class</c> as a NetGen network. The layers are the <see cref="InputAttribute"/> and layer
 /// attributes (<see cref="DenseAttribute"/>, …) on the same declaration, in order. At compile time the NetGen
 /// generator writes the network's forward pass, backward pass and parameter storage into the other half of the class.
@@ -29,6 +45,12 @@ public sealed class NetworkAttribute : Attribute
     /// a build error (NG5xxx) naming the file and the tensor.
     /// </summary>
     public string? Weights { get; set; }
+
+    /// <summary>
+    /// Huber's δ for <see cref="Loss.Huber"/> (PyTorch <c>HuberLoss(delta)</c>): the residual size where the loss turns from
+    /// quadratic to linear. 1 (PyTorch's default) unless set; must be a positive finite float.
+    /// </summary>
+    public float HuberDelta { get; set; } = 1f;
 }
 
 /// <summary>The network's input: a vector of <c>size</c> values. Must be the first layer attribute.</summary>
@@ -86,7 +108,7 @@ public sealed class InputAttribute : Attribute
 /// PyTorch's <c>nn.Linear.weight</c>) followed by the bias <c>b</c> of <c>units</c> values.
 /// </summary>
 [AttributeUsage(AttributeTargets.Class, AllowMultiple = true, Inherited = false)]
-public sealed class DenseAttribute : Attribute
+public sealed class DenseAttribute : LayerAttribute
 {
     /// <summary>Declares a dense layer of <paramref name="units"/> outputs with the given activation.</summary>
     public DenseAttribute(int units, Activation activation = Activation.Identity)
@@ -121,7 +143,7 @@ public sealed class DenseAttribute : Attribute
 /// The masks come from the network's seeded generator: the same seed gives the same masks.
 /// </summary>
 [AttributeUsage(AttributeTargets.Class, AllowMultiple = true, Inherited = false)]
-public sealed class DropoutAttribute : Attribute
+public sealed class DropoutAttribute : LayerAttribute
 {
     /// <summary>Declares a dropout layer that zeroes each value with probability <paramref name="rate"/>, 0 ≤ p &lt; 1 (<c>[Dropout(0.5)]</c>).</summary>
     public DropoutAttribute(double rate) => Rate = rate;
@@ -138,7 +160,7 @@ public sealed class DropoutAttribute : Attribute
 /// and sit in the parameter buffer as γ then β.
 /// </summary>
 [AttributeUsage(AttributeTargets.Class, AllowMultiple = true, Inherited = false)]
-public sealed class BatchNormAttribute : Attribute
+public sealed class BatchNormAttribute : LayerAttribute
 {
     /// <summary>Declares a batch-norm layer followed by <paramref name="activation"/> (identity unless given).</summary>
     public BatchNormAttribute(Activation activation = Activation.Identity) => Activation = activation;
@@ -166,7 +188,7 @@ public sealed class BatchNormAttribute : Attribute
 /// pooling); the output is <c>filters × Ho × Wo</c> with <c>Ho = ⌊(H + 2p − k)/s⌋ + 1</c>.
 /// </summary>
 [AttributeUsage(AttributeTargets.Class, AllowMultiple = true, Inherited = false)]
-public sealed class Conv2DAttribute : Attribute
+public sealed class Conv2DAttribute : LayerAttribute
 {
     /// <summary>Declares a convolution with <paramref name="filters"/> output channels and a square <paramref name="kernelSize"/> kernel.</summary>
     public Conv2DAttribute(int filters, int kernelSize, Activation activation = Activation.Identity)
@@ -200,7 +222,7 @@ public sealed class Conv2DAttribute : Attribute
 /// padding, <c>Ho = ⌊(H − size)/s⌋ + 1</c>. Backward routes δ to each window's arg-max (the first maximum in scan order).
 /// </summary>
 [AttributeUsage(AttributeTargets.Class, AllowMultiple = true, Inherited = false)]
-public sealed class MaxPool2DAttribute : Attribute
+public sealed class MaxPool2DAttribute : LayerAttribute
 {
     /// <summary>Declares max pooling over <paramref name="size"/> × <paramref name="size"/> windows.</summary>
     public MaxPool2DAttribute(int size) => Size = size;
@@ -217,7 +239,7 @@ public sealed class MaxPool2DAttribute : Attribute
 /// no padding, <c>Ho = ⌊(H − size)/s⌋ + 1</c>.
 /// </summary>
 [AttributeUsage(AttributeTargets.Class, AllowMultiple = true, Inherited = false)]
-public sealed class AvgPool2DAttribute : Attribute
+public sealed class AvgPool2DAttribute : LayerAttribute
 {
     /// <summary>Declares average pooling over <paramref name="size"/> × <paramref name="size"/> windows.</summary>
     public AvgPool2DAttribute(int size) => Size = size;
@@ -237,7 +259,7 @@ public sealed class AvgPool2DAttribute : Attribute
 /// convolution or pooling); the output is <c>filters × Lo</c> with <c>Lo = ⌊(L + 2p − d·(k − 1) − 1)/s⌋ + 1</c>.
 /// </summary>
 [AttributeUsage(AttributeTargets.Class, AllowMultiple = true, Inherited = false)]
-public sealed class Conv1DAttribute : Attribute
+public sealed class Conv1DAttribute : LayerAttribute
 {
     /// <summary>Declares a 1-D convolution with <paramref name="filters"/> output channels and <paramref name="kernelSize"/> taps.</summary>
     public Conv1DAttribute(int filters, int kernelSize, Activation activation = Activation.Identity)
@@ -274,7 +296,7 @@ public sealed class Conv1DAttribute : Attribute
 /// <c>Lo = ⌊(L − size)/s⌋ + 1</c>. Backward routes δ to each window's arg-max (the first maximum).
 /// </summary>
 [AttributeUsage(AttributeTargets.Class, AllowMultiple = true, Inherited = false)]
-public sealed class MaxPool1DAttribute : Attribute
+public sealed class MaxPool1DAttribute : LayerAttribute
 {
     /// <summary>Declares max pooling over windows of <paramref name="size"/> samples.</summary>
     public MaxPool1DAttribute(int size) => Size = size;
@@ -291,7 +313,7 @@ public sealed class MaxPool1DAttribute : Attribute
 /// padding, <c>Lo = ⌊(L − size)/s⌋ + 1</c>.
 /// </summary>
 [AttributeUsage(AttributeTargets.Class, AllowMultiple = true, Inherited = false)]
-public sealed class AvgPool1DAttribute : Attribute
+public sealed class AvgPool1DAttribute : LayerAttribute
 {
     /// <summary>Declares average pooling over windows of <paramref name="size"/> samples.</summary>
     public AvgPool1DAttribute(int size) => Size = size;
@@ -309,7 +331,7 @@ public sealed class AvgPool1DAttribute : Attribute
 /// size-1 positions (<c>C × 1 × 1</c> or <c>C × 1</c>), as PyTorch's, so a Dense layer after it needs <c>[Flatten]</c>.
 /// </summary>
 [AttributeUsage(AttributeTargets.Class, AllowMultiple = true, Inherited = false)]
-public sealed class GlobalAvgPoolAttribute : Attribute
+public sealed class GlobalAvgPoolAttribute : LayerAttribute
 {
 }
 
@@ -318,6 +340,6 @@ public sealed class GlobalAvgPoolAttribute : Attribute
 /// from dimension 1): no arithmetic, no parameters; the values keep their places.
 /// </summary>
 [AttributeUsage(AttributeTargets.Class, AllowMultiple = true, Inherited = false)]
-public sealed class FlattenAttribute : Attribute
+public sealed class FlattenAttribute : LayerAttribute
 {
 }

@@ -21,6 +21,29 @@ public enum Activation
     GELU = 7,
     /// <summary><c>softmax(z)ₖ = e^(zₖ) / Σⱼ e^(zⱼ)</c> over the layer, computed with max-subtraction.</summary>
     Softmax = 8,
+
+    // ── issue 12: PyTorch's other common activations (kernels in NetGen.Kernels.Activations.Extended) ──
+    /// <summary>PyTorch <c>nn.ELU()</c> (α = 1): <c>z</c> if <c>z &gt; 0</c>, else <c>α·(e^z − 1)</c>.</summary>
+    ELU = 9,
+    /// <summary>PyTorch <c>nn.SELU()</c>: <c>λ·z</c> if <c>z &gt; 0</c>, else <c>λ·α·(e^z − 1)</c>, λ ≈ 1.0507, α ≈ 1.6733.</summary>
+    SELU = 10,
+    /// <summary>PyTorch <c>nn.Softplus()</c> (β = 1, threshold 20): <c>log(1 + e^z)</c>, and <c>z</c> above 20.</summary>
+    Softplus = 11,
+    /// <summary>PyTorch <c>nn.SiLU()</c> (swish): <c>z·σ(z)</c>.</summary>
+    SiLU = 12,
+    /// <summary>PyTorch <c>nn.Mish()</c>: <c>z·tanh(softplus(z))</c>.</summary>
+    Mish = 13,
+    /// <summary>PyTorch <c>nn.Hardtanh()</c>: <c>clamp(z, −1, 1)</c>.</summary>
+    HardTanh = 14,
+    /// <summary>PyTorch <c>nn.Hardsigmoid()</c>: <c>clamp(z + 3, 0, 6) / 6</c>.</summary>
+    HardSigmoid = 15,
+    /// <summary>PyTorch <c>nn.Hardswish()</c>: <c>z·clamp(z + 3, 0, 6) / 6</c>.</summary>
+    HardSwish = 16,
+    /// <summary>
+    /// PyTorch <c>nn.LogSoftmax(dim=-1)</c> over the layer: <c>zₖ − log Σⱼ e^(zⱼ)</c>, with max-subtraction. Output layer only;
+    /// with <see cref="Loss.NegativeLogLikelihood"/> the two are fused (PyTorch's <c>LogSoftmax</c> + <c>NLLLoss</c>).
+    /// </summary>
+    LogSoftmax = 17,
 }
 
 /// <summary>Loss functions, with PyTorch's definitions.</summary>
@@ -38,6 +61,18 @@ public enum Loss
     Hinge = 4,
     /// <summary><c>Σₖ yₖ·(log yₖ − log ŷₖ)</c> per sample, with <c>0·log 0 = 0</c> (PyTorch <c>KLDivLoss</c>, reduction <c>batchmean</c>).</summary>
     KLDivergence = 5,
+
+    // ── issue 12 ──
+    /// <summary>
+    /// PyTorch <c>HuberLoss(delta)</c> per element: <c>½r²</c> where <c>|r| &lt; δ</c>, else <c>δ·(|r| − ½δ)</c>, r = ŷ − y;
+    /// δ = <see cref="NetworkAttribute.HuberDelta"/> (1 unless set).
+    /// </summary>
+    Huber = 6,
+    /// <summary>
+    /// <c>−Σₖ yₖ·ŷₖ</c> per sample on log-probabilities ŷ from an <see cref="Activation.LogSoftmax"/> output (PyTorch <c>NLLLoss</c>;
+    /// y one-hot or soft), fused with the LogSoftmax: <c>δ = softmax(z)·Σₖyₖ − y</c>.
+    /// </summary>
+    NegativeLogLikelihood = 7,
 }
 
 /// <summary>How one sample's per-element losses are combined.</summary>

@@ -10,6 +10,16 @@ public struct SeededRandom
 {
     private ulong _state;
 
+    /// <summary>
+    /// The generator's whole state (64 bits): reading it and writing it back later continues the same sequence, which is how a
+    /// checkpoint keeps a network's dropout masks on track (<see cref="IRandomStateNetwork"/>).
+    /// </summary>
+    public ulong State
+    {
+        readonly get => _state;
+        set => _state = value;
+    }
+
     /// <summary>Starts the sequence for <paramref name="seed"/>.</summary>
     public SeededRandom(long seed) => _state = unchecked((ulong)seed * 0x9E3779B97F4A7C15UL + 0x632BE59BD9B4E019UL);
 

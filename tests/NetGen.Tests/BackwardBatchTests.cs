@@ -21,6 +21,13 @@ public class BackwardBatchTests
         ["SoftmaxKlSum"] = () => new SoftmaxKlSum(1),
         ["IdentityTanhHingeMean"] = () => new IdentityTanhHingeMean(1),
         ["MnistMlp"] = () => new MnistMlp(1),
+        // issue 12: the new activations in registers and spans, Huber and LogSoftmax + NLL
+        ["FdSeluHuber"] = () => new FdSeluHuber(1),
+        ["FdIdentityHuberOne"] = () => new FdIdentityHuberOne(1),
+        ["FdHardSwishMse"] = () => new FdHardSwishMse(1),
+        ["FdLogSoftmaxNll"] = () => new FdLogSoftmaxNll(1),
+        ["FdWideNll"] = () => new FdWideNll(1),
+        ["FdWideHuber"] = () => new FdWideHuber(1),
     };
 
     private static float[] Targets(ITrainableNetwork net, int batch, ref SeededRandom random)

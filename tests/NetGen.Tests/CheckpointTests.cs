@@ -183,4 +183,65 @@ public sealed class CheckpointTests : IDisposable
         var resumeOff = Options(path) with { Checkpoint = new CheckpointOptions(path) { Resume = false, Interval = 3 } };
         Assert.Equal(12, new Trainer(net, new Adam(0.02f), resumeOff).Fit(train, validation).Epochs.Count);   // starts afresh and overwrites
     }
+
+    [Fact]
+    public void Trainer_WithDropout_ResumedHalfWay_DrawsTheSameMasks_BitIdentical()
+    {
+        // MixedTrainingNet has a [Dropout]: its generator's state is in the checkpoint (IRandomStateNetwork), so the resumed run
+        // draws the masks the uninterrupted run drew after epoch 4, and every parameter matches bit for bit.
+        Dataset train = Blobs5(48, 1), validation = Blobs5(16, 2);
+        var options = Options(null, epochs: 8) with { EarlyStopping = null };
+        var straight = new MixedTrainingNet(seed: 3);
+        new Trainer(straight, new Adam(0.02f), options).Fit(train, validation);
+
+        string path = PathOf("dropout.ckpt");
+        var cts = new CancellationTokenSource();
+        var interrupted = new MixedTrainingNet(seed: 3);
+        Assert.Throws<OperationCanceledException>(() => new Trainer(interrupted, new Adam(0.02f), options with { Checkpoint = new CheckpointOptions(path) })
+            .Fit(train, validation, p => { if (p.Completed?.Epoch == 4) { cts.Cancel(); } }, cts.Token));
+        Assert.NotEqual(((IRandomStateNetwork)new MixedTrainingNet(seed: 3)).RandomState, ((IRandomStateNetwork)interrupted).RandomState);
+
+        var resumed = new MixedTrainingNet(seed: 3);
+        new Trainer(resumed, new Adam(0.02f), options with { Checkpoint = new CheckpointOptions(path) }).Fit(train, validation);
+        Assert.Equal(straight.Parameters.ToArray(), resumed.Parameters.ToArray());
+        Assert.Equal(straight.RunningStatistics.ToArray(), resumed.RunningStatistics.ToArray());
+        Assert.Equal(((IRandomStateNetwork)straight).RandomState, ((IRandomStateNetwork)resumed).RandomState);
+    }
+
+    [Fact]
+    public void SaveThenLoad_RestoresTheDropoutGenerator()
+    {
+        var net = new MixedTrainingNet(seed: 8);
+        var optimizer = new Sgd(0.1f);
+        float[] inputs = [0.1f, -0.2f, 0.3f, 0.4f, -0.5f, 1f, 0.5f, -0.25f, 0f, 2f];
+        float[] targets = [1f, 0f, 0f, 0f, 0f, 0f, 1f, 0f];
+        net.TrainStepBatch(inputs, targets, 2, 0.1f);
+        string path = PathOf("generator.ckpt");
+        Checkpoint.Save(path, net, optimizer);
+        ulong saved = ((IRandomStateNetwork)net).RandomState;
+        float next = net.TrainStepBatch(inputs, targets, 2, 0.1f);
+
+        var loaded = new MixedTrainingNet(seed: 1);
+        Checkpoint.Load(path, loaded, new Sgd(0.1f));
+        Assert.Equal(saved, ((IRandomStateNetwork)loaded).RandomState);
+        Assert.Equal(next, loaded.TrainStepBatch(inputs, targets, 2, 0.1f));
+        Assert.Equal(net.Parameters.ToArray(), loaded.Parameters.ToArray());
+    }
+
+    /// <summary>Three blobs in 5 dimensions (MixedTrainingNet's input), 4 classes one-hot (the fourth never used).</summary>
+    private static Dataset Blobs5(int count, int seed)
+    {
+        var random = new SeededRandom(seed);
+        float[] x = new float[count * 5], y = new float[count * 4];
+        for (int i = 0; i < count; i++)
+        {
+            int c = i % 3;
+            for (int j = 0; j < 5; j++)
+            {
+                x[i * 5 + j] = (j == c ? 1.5f : 0f) + (random.NextSingle() - 0.5f);
+            }
+            y[i * 4 + c] = 1f;
+        }
+        return new Dataset(x, y, 5, 4);
+    }
 }

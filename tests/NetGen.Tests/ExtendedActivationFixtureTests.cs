@@ -387,7 +387,7 @@ public class ExtendedActivationFixtureTests
     /// <summary>
     /// PyTorch's named nn.Module (fc1 → ELU → fc2 → SiLU → head), trained there and saved as safetensors, loads by its own tensor
     /// names into a network whose layers carry those names, and the new kernels then give PyTorch's outputs. (The generated
-    /// class with <c>Name</c> and ELU/SiLU on its attributes replaces the hand-written forward here once the generator has them.)
+    /// class with <c>Name</c> and ELU/SiLU on its attributes does the same through its own Forward: NamedModuleTests.)
     /// </summary>
     [Fact]
     public void NamedPyTorchModule_LoadsByItsNames_AndTheKernelsGiveItsOutputs()

@@ -35,6 +35,18 @@ public class FiniteDifferenceTests
         [nameof(FdSoftmaxMse)] = () => new FdSoftmaxMse(19),
         [nameof(FdSoftmaxMae)] = () => new FdSoftmaxMae(20),
         [nameof(FdWideCe)] = () => new FdWideCe(21),
+        [nameof(FdEluMse)] = () => new FdEluMse(22),
+        [nameof(FdSeluHuber)] = () => new FdSeluHuber(23),
+        [nameof(FdSoftplusHuber)] = () => new FdSoftplusHuber(24),
+        [nameof(FdSiluMse)] = () => new FdSiluMse(25),
+        [nameof(FdMishMae)] = () => new FdMishMae(26),
+        [nameof(FdHardTanhMse)] = () => new FdHardTanhMse(27),
+        [nameof(FdHardSigmoidHuber)] = () => new FdHardSigmoidHuber(28),
+        [nameof(FdHardSwishMse)] = () => new FdHardSwishMse(29),
+        [nameof(FdIdentityHuberOne)] = () => new FdIdentityHuberOne(30),
+        [nameof(FdLogSoftmaxNll)] = () => new FdLogSoftmaxNll(31),
+        [nameof(FdWideNll)] = () => new FdWideNll(32),
+        [nameof(FdWideHuber)] = () => new FdWideHuber(33),
     };
 
     public static TheoryData<string> Networks() => new(s_factories.Keys);
@@ -53,10 +65,14 @@ public class FiniteDifferenceTests
             (Activation.LeakyReLU, Loss.MeanSquaredError), (Activation.LeakyReLU, Loss.MeanAbsoluteError), (Activation.LeakyReLU, Loss.Hinge),
             (Activation.GELU, Loss.MeanSquaredError), (Activation.GELU, Loss.MeanAbsoluteError),
             (Activation.Softmax, Loss.CrossEntropy), (Activation.Softmax, Loss.KLDivergence), (Activation.Softmax, Loss.MeanSquaredError), (Activation.Softmax, Loss.MeanAbsoluteError),
+            (Activation.ELU, Loss.MeanSquaredError), (Activation.SELU, Loss.Huber), (Activation.Softplus, Loss.Huber), (Activation.SiLU, Loss.MeanSquaredError),
+            (Activation.Mish, Loss.MeanAbsoluteError), (Activation.HardTanh, Loss.MeanSquaredError), (Activation.HardSigmoid, Loss.Huber),
+            (Activation.HardSwish, Loss.MeanSquaredError), (Activation.Identity, Loss.Huber), (Activation.LogSoftmax, Loss.NegativeLogLikelihood),
         ];
         Assert.All(expected, pair => Assert.Contains(pair, pairs));
         var hidden = s_factories.Values.SelectMany(f => ReferenceNetwork.For(f().GetType()).Layers.SkipLast(1)).Select(l => l.Activation).ToHashSet();
-        Assert.Superset(new HashSet<Activation> { Activation.Identity, Activation.Sigmoid, Activation.Tanh, Activation.ReLU, Activation.LeakyReLU, Activation.GELU }, hidden);
+        Assert.Superset(new HashSet<Activation> { Activation.Identity, Activation.Sigmoid, Activation.Tanh, Activation.ReLU, Activation.LeakyReLU, Activation.GELU,
+            Activation.ELU, Activation.SELU, Activation.Softplus, Activation.SiLU, Activation.Mish, Activation.HardTanh, Activation.HardSigmoid, Activation.HardSwish }, hidden);
     }
 
     [Theory]
@@ -127,7 +143,7 @@ public class FiniteDifferenceTests
             case Loss.BinaryCrossEntropy:
                 for (int i = 0; i < n; i++) y[i] = random.NextSingle() < 0.5f ? 0f : 1f;
                 break;
-            case Loss.CrossEntropy or Loss.KLDivergence:
+            case Loss.CrossEntropy or Loss.KLDivergence or Loss.NegativeLogLikelihood:
                 // A soft probability target (sums to 1), so every class contributes.
                 for (int i = 0; i < n; i++) y[i] = 0.1f + random.NextSingle();
                 float sum = y.Sum();
@@ -149,12 +165,25 @@ public class FiniteDifferenceTests
             {
                 return true;
             }
+            // The kinks of the piecewise activations of issue 12: ELU/SELU at 0 (f″ jumps), HardTanh at ±1, HardSigmoid and HardSwish at ±3.
+            double[] kinks = reference.Layers[l].Activation switch
+            {
+                Activation.ELU or Activation.SELU => [0],
+                Activation.HardTanh => [-1, 1],
+                Activation.HardSigmoid or Activation.HardSwish => [-3, 3],
+                _ => [],
+            };
+            if (zs[l].Any(z => kinks.Any(k => Math.Abs(z - k) < KinkMargin)))
+            {
+                return true;
+            }
         }
         double[] yHat = As[^1];
         return reference.Loss switch
         {
             Loss.MeanAbsoluteError => yHat.Zip(y).Any(p => Math.Abs(p.First - p.Second) < KinkMargin),
             Loss.Hinge => yHat.Zip(y).Any(p => Math.Abs(1 - p.First * p.Second) < KinkMargin),
+            Loss.Huber => yHat.Zip(y).Any(p => Math.Abs(Math.Abs(p.First - p.Second) - reference.HuberDelta) < KinkMargin),
             _ => false,
         };
     }

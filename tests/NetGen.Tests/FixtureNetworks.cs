@@ -88,3 +88,33 @@ public sealed partial class SoftmaxKlSum;
 [Input(3)]
 [Dense(2, Activation.Tanh)]
 public sealed partial class IdentityTanhHingeMean;
+
+// issue 12: the activations and losses PyTorch users reach for (each fixture also has a few SGD steps, "training").
+
+[Network(Loss = Loss.Huber)]
+[Input(3)]
+[Dense(5, Activation.ELU)]
+[Dense(4, Activation.SELU)]
+[Dense(2)]
+public sealed partial class EluSeluHuberMean;
+
+[Network(Loss = Loss.Huber, Reduction = Reduction.Sum, HuberDelta = 0.5f)]
+[Input(4)]
+[Dense(6, Activation.Softplus)]
+[Dense(5, Activation.SiLU)]
+[Dense(3)]
+public sealed partial class SoftplusSiluHuberSum;
+
+[Network(Loss = Loss.NegativeLogLikelihood)]
+[Input(3)]
+[Dense(6, Activation.Mish)]
+[Dense(5, Activation.HardTanh)]
+[Dense(4, Activation.LogSoftmax)]
+public sealed partial class MishHardTanhLogSoftmaxNllMean;
+
+[Network(Loss = Loss.NegativeLogLikelihood, Reduction = Reduction.Sum)]
+[Input(4)]
+[Dense(6, Activation.HardSwish)]
+[Dense(5, Activation.HardSigmoid)]
+[Dense(3, Activation.LogSoftmax)]
+public sealed partial class HardSwishHardSigmoidLogSoftmaxNllSum;

@@ -27,6 +27,10 @@ public class PyTorchFixtureTests
         ["deep_mixed_mse_mean"] = () => new DeepMixedMseMean(),
         ["softmax_kl_sum"] = () => new SoftmaxKlSum(),
         ["identity_tanh_hinge_mean"] = () => new IdentityTanhHingeMean(),
+        ["elu_selu_huber_mean"] = () => new EluSeluHuberMean(),
+        ["softplus_silu_huber_sum"] = () => new SoftplusSiluHuberSum(),
+        ["mish_hardtanh_logsoftmax_nll_mean"] = () => new MishHardTanhLogSoftmaxNllMean(),
+        ["hardswish_hardsigmoid_logsoftmax_nll_sum"] = () => new HardSwishHardSigmoidLogSoftmaxNllSum(),
     };
 
     public static TheoryData<string> Fixtures() => new(FixtureNames());
@@ -90,6 +94,44 @@ public class PyTorchFixtureTests
             sample++;
         }
         Assert.True(sample >= 4);
+    }
+
+    public static TheoryData<string> TrainingFixtures() =>
+        new(FixtureNames().Where(f => { using JsonDocument d = Load(f); return d.RootElement.TryGetProperty("training", out _); }));
+
+    /// <summary>
+    /// PyTorch's torch.optim.SGD on the fixture's nn.Sequential: one TrainStep per sample, then one TrainStepBatch over all
+    /// of them; the loss before each step and every parameter after it, within the fixtures' tolerance.
+    /// </summary>
+    [Theory]
+    [MemberData(nameof(TrainingFixtures))]
+    public void TrainsAsPyTorchSgd(string fixture)
+    {
+        using JsonDocument document = Load(fixture);
+        JsonElement root = document.RootElement;
+        var network = (ITrainableNetwork)s_networks[fixture]();
+        double[] theta = Doubles(root.GetProperty("parameters"));
+        for (int i = 0; i < theta.Length; i++)
+        {
+            network.Parameters[i] = (float)theta[i];
+        }
+        JsonElement[] samples = [.. root.GetProperty("samples").EnumerateArray()];
+        JsonElement training = root.GetProperty("training");
+        float learningRate = (float)training.GetProperty("learning_rate").GetDouble();
+        int step = 0;
+        foreach (JsonElement s in training.GetProperty("steps").EnumerateArray())
+        {
+            int[] batch = [.. s.GetProperty("samples").EnumerateArray().Select(e => e.GetInt32())];
+            float[] inputs = [.. batch.SelectMany(i => Floats(samples[i].GetProperty("input")))];
+            float[] targets = [.. batch.SelectMany(i => Floats(samples[i].GetProperty("target")))];
+            float loss = batch.Length == 1
+                ? network.TrainStep(inputs, targets, learningRate)
+                : network.TrainStepBatch(inputs, targets, batch.Length, learningRate);
+            AssertClose([s.GetProperty("loss").GetDouble()], [loss], $"{fixture} step {step} loss");
+            AssertClose(Doubles(s.GetProperty("parameters")), network.Parameters.ToArray(), $"{fixture} step {step} parameters");
+            step++;
+        }
+        Assert.Equal(samples.Length + 1, step);
     }
 
     [Fact]

@@ -15,6 +15,7 @@ internal sealed class ReferenceNetwork
     public IReadOnlyList<Layer> Layers { get; }
     public Loss? Loss { get; }
     public Reduction Reduction { get; }
+    public double HuberDelta { get; private init; } = 1;
     public int ParameterCount => Layers.Sum(l => l.Inputs * l.Units + l.Units);
 
     private ReferenceNetwork(int inputSize, List<Layer> layers, Loss? loss, Reduction reduction)
@@ -29,6 +30,7 @@ internal sealed class ReferenceNetwork
     {
         Loss? loss = null;
         Reduction reduction = Reduction.Mean;
+        double huberDelta = 1;
         int input = 0;
         var layers = new List<Layer>();
         foreach (CustomAttributeData data in type.GetCustomAttributesData())
@@ -39,6 +41,7 @@ internal sealed class ReferenceNetwork
                 {
                     if (named.MemberName == nameof(NetworkAttribute.Loss)) loss = (Loss)(int)named.TypedValue.Value!;
                     if (named.MemberName == nameof(NetworkAttribute.Reduction)) reduction = (Reduction)(int)named.TypedValue.Value!;
+                    if (named.MemberName == nameof(NetworkAttribute.HuberDelta)) huberDelta = (float)named.TypedValue.Value!;
                 }
             }
             else if (data.AttributeType == typeof(InputAttribute))
@@ -53,7 +56,7 @@ internal sealed class ReferenceNetwork
                 layers.Add(new Layer(layers.Count == 0 ? input : layers[^1].Units, units, activation, slope));
             }
         }
-        return new ReferenceNetwork(input, layers, loss, reduction);
+        return new ReferenceNetwork(input, layers, loss, reduction) { HuberDelta = huberDelta };
     }
 
     /// <summary>z⁽ˡ⁾ and a⁽ˡ⁾ for every layer (index 0 = layer 1).</summary>
@@ -126,6 +129,18 @@ internal sealed class ReferenceNetwork
                     else if (y[k] > 0) sum += y[k] * (Math.Log(y[k]) - logP2[k]);
                 }
                 return sum;
+            case NetGen.Loss.Huber:
+                for (int i = 0; i < n; i++)
+                {
+                    double r = Math.Abs(yHat[i] - y[i]);
+                    sum += r < HuberDelta ? 0.5 * r * r : HuberDelta * (r - 0.5 * HuberDelta);
+                }
+                return scale * sum;
+            case NetGen.Loss.NegativeLogLikelihood:
+                // On log-probabilities: from the logits when the output is a LogSoftmax (exact), else ŷ as given.
+                double[] logP3 = output.Activation == Activation.LogSoftmax ? LogSoftmax(z) : yHat;
+                for (int k = 0; k < n; k++) sum -= y[k] * logP3[k];
+                return sum;
             default:
                 throw new InvalidOperationException("inference-only network has no loss");
         }
@@ -151,6 +166,16 @@ internal sealed class ReferenceNetwork
         Activation.LeakyReLU => z.Select(v => v > 0 ? v : layer.Slope * v).ToArray(),
         Activation.GELU => z.Select(v => v * 0.5 * (1 + Erf(v / Math.Sqrt(2)))).ToArray(),
         Activation.Softmax => LogSoftmax(z).Select(v => Math.Exp(v)).ToArray(),
+        // issue 12: PyTorch's definitions in double precision (ExtendedActivationReference)
+        Activation.ELU => z.Select(v => v > 0 ? v : ExtendedActivationReference.Expm1(v)).ToArray(),
+        Activation.SELU => z.Select(v => v > 0 ? ExtendedActivationReference.SeluScale * v : ExtendedActivationReference.SeluScale * ExtendedActivationReference.SeluAlpha * ExtendedActivationReference.Expm1(v)).ToArray(),
+        Activation.Softplus => z.Select(ExtendedActivationReference.Softplus).ToArray(),
+        Activation.SiLU => z.Select(v => v * ExtendedActivationReference.Sigmoid(v)).ToArray(),
+        Activation.Mish => z.Select(v => v * ExtendedActivationReference.MishT(v, out _)).ToArray(),
+        Activation.HardTanh => z.Select(v => Math.Clamp(v, -1, 1)).ToArray(),
+        Activation.HardSigmoid => z.Select(v => Math.Clamp(v + 3, 0, 6) / 6).ToArray(),
+        Activation.HardSwish => z.Select(v => v * Math.Clamp(v + 3, 0, 6) / 6).ToArray(),
+        Activation.LogSoftmax => LogSoftmax(z),
         _ => throw new ArgumentOutOfRangeException(nameof(layer)),
     };
 

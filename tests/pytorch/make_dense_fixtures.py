@@ -114,6 +114,15 @@ NETWORKS = [
      "MeanSquaredError", "Mean"),
     ("softmax_kl_sum", 3, [L(4, "Softmax")], "KLDivergence", "Sum"),
     ("identity_tanh_hinge_mean", 3, [L(2, "Tanh")], "Hinge", "Mean"),
+    # issue 12: the activations and losses PyTorch users reach for, each also trained a few SGD steps ("training")
+    ("elu_selu_huber_mean", 3, [L(5, "ELU"), L(4, "SELU"), L(2, "Identity")], "Huber", "Mean",
+     {"learning_rate": 0.1, "input_scale": 3.0}),
+    ("softplus_silu_huber_sum", 4, [L(6, "Softplus"), L(5, "SiLU"), L(3, "Identity")], "Huber", "Sum",
+     {"learning_rate": 0.05, "huber_delta": 0.5, "input_scale": 3.0}),
+    ("mish_hardtanh_logsoftmax_nll_mean", 3, [L(6, "Mish"), L(5, "HardTanh"), L(4, "LogSoftmax")],
+     "NegativeLogLikelihood", "Mean", {"learning_rate": 0.1, "input_scale": 3.0}),
+    ("hardswish_hardsigmoid_logsoftmax_nll_sum", 4, [L(6, "HardSwish"), L(5, "HardSigmoid"), L(3, "LogSoftmax")],
+     "NegativeLogLikelihood", "Sum", {"learning_rate": 0.1, "input_scale": 4.0}),
 ]
 
 LOSS_WORDS = {
@@ -123,9 +132,15 @@ LOSS_WORDS = {
     "CrossEntropy": "cross-entropy",
     "KLDivergence": "KL divergence",
     "Hinge": "hinge",
+    "Huber": "Huber",
+    "NegativeLogLikelihood": "negative log-likelihood",
 }
 
-KINKED = {"ReLU", "LeakyReLU", "Step", "Sign"}
+# Where an activation's derivative jumps: samples keep their pre-activations KINK_EPS away from these points.
+KINKS = {"ReLU": (0.0,), "LeakyReLU": (0.0,), "Step": (0.0,), "Sign": (0.0,), "SELU": (0.0,),
+         "HardTanh": (-1.0, 1.0), "HardSigmoid": (-3.0, 3.0), "HardSwish": (-3.0, 3.0)}
+# Where an activation changes regime (saturation): a sample prefers pre-activations on both sides.
+REGIMES = {"HardTanh": (-1.0, 1.0), "HardSigmoid": (-3.0, 3.0), "HardSwish": (-3.0, 3.0), "SELU": (0.0,), "ELU": (0.0,)}
 
 
 def f32(x):
@@ -152,6 +167,43 @@ def activate(name, z, slope):
         return F.gelu(z)  # exact erf form
     if name == "Softmax":
         return torch.softmax(z, dim=-1)
+    if name == "ELU":
+        return F.elu(z)  # alpha = 1
+    if name == "SELU":
+        return F.selu(z)
+    if name == "Softplus":
+        return F.softplus(z)  # beta = 1, threshold = 20
+    if name == "SiLU":
+        return F.silu(z)
+    if name == "Mish":
+        return F.mish(z)
+    if name == "HardTanh":
+        return F.hardtanh(z)
+    if name == "HardSigmoid":
+        return F.hardsigmoid(z)
+    if name == "HardSwish":
+        return F.hardswish(z)
+    if name == "LogSoftmax":
+        return torch.log_softmax(z, dim=-1)
+    raise ValueError(name)
+
+
+def activation_module(name, slope):
+    """The torch.nn module a PyTorch user writes for the activation (the training steps run through these)."""
+    modules = {
+        "Identity": torch.nn.Identity, "Sigmoid": torch.nn.Sigmoid, "Tanh": torch.nn.Tanh, "ReLU": torch.nn.ReLU,
+        "GELU": torch.nn.GELU, "ELU": torch.nn.ELU, "SELU": torch.nn.SELU, "Softplus": torch.nn.Softplus,
+        "SiLU": torch.nn.SiLU, "Mish": torch.nn.Mish, "HardTanh": torch.nn.Hardtanh,
+        "HardSigmoid": torch.nn.Hardsigmoid, "HardSwish": torch.nn.Hardswish,
+    }
+    if name in modules:
+        return modules[name]()
+    if name == "LeakyReLU":
+        return torch.nn.LeakyReLU(f32(slope))
+    if name == "Softmax":
+        return torch.nn.Softmax(dim=-1)
+    if name == "LogSoftmax":
+        return torch.nn.LogSoftmax(dim=-1)
     raise ValueError(name)
 
 
@@ -181,9 +233,17 @@ def forward(theta, x, input_size, layers):
     return zs, a
 
 
-def torch_loss(loss, reduction, z, y_hat, y):
+def torch_loss(loss, reduction, z, y_hat, y, delta=1.0):
     """Loss via torch's built-in losses (z = final logits). Hinge is manual."""
     red = reduction.lower()
+    if loss == "Huber":
+        return F.huber_loss(y_hat, y, reduction=red, delta=delta)
+    if loss == "NegativeLogLikelihood":
+        # y_hat holds log-probabilities (LogSoftmax output); NLLLoss takes a class index: one-hot targets use it,
+        # soft targets (a probability vector) the same sum written out, -sum_k y_k y_hat_k
+        if bool(((y == 0) | (y == 1)).all()) and y.sum().item() == 1:
+            return F.nll_loss(y_hat.unsqueeze(0), y.argmax().unsqueeze(0), reduction=red)
+        return -(y * y_hat).sum()
     if loss == "MeanSquaredError":
         return F.mse_loss(y_hat, y, reduction=red)
     if loss == "MeanAbsoluteError":
@@ -202,9 +262,14 @@ def torch_loss(loss, reduction, z, y_hat, y):
     raise ValueError(loss)
 
 
-def formula_loss(loss, reduction, y_hat, y):
+def formula_loss(loss, reduction, y_hat, y, delta=1.0):
     """The written-out formulas, straight from y_hat (independent check)."""
-    if loss == "MeanSquaredError":
+    if loss == "Huber":
+        r = (y_hat - y).abs()
+        e = torch.where(r < delta, 0.5 * r * r, delta * (r - 0.5 * delta))
+    elif loss == "NegativeLogLikelihood":
+        return -(y * y_hat).sum()
+    elif loss == "MeanSquaredError":
         e = (y_hat - y) ** 2
     elif loss == "MeanAbsoluteError":
         e = (y_hat - y).abs()
@@ -223,7 +288,7 @@ def formula_loss(loss, reduction, y_hat, y):
 
 def loss_of_theta(theta, x, y, spec):
     zs, y_hat = forward(theta, x, spec["input_size"], spec["layers"])
-    return torch_loss(spec["loss"], spec["reduction"], zs[-1], y_hat, y)
+    return torch_loss(spec["loss"], spec["reduction"], zs[-1], y_hat, y, spec["huber_delta"])
 
 
 def uniform32(g, shape, scale):
@@ -255,7 +320,7 @@ def make_target(g, loss, out_layer, i):
         if i == 2:
             t[0] = f32(0.3)
         return t
-    if loss == "CrossEntropy":
+    if loss in ("CrossEntropy", "NegativeLogLikelihood"):
         if i < 2:  # one-hot
             t = torch.zeros(n)
             t[int(torch.randint(n, (1,), generator=g))] = 1
@@ -265,18 +330,19 @@ def make_target(g, loss, out_layer, i):
         return prob_vector(g, n, zeros=(1 if i in (1, 3) else 0))
     if loss == "Hinge":
         return torch.where(torch.rand(n, generator=g) < 0.5, -1.0, 1.0).to(F64)
-    if loss in ("MeanSquaredError", "MeanAbsoluteError"):
+    if loss in ("MeanSquaredError", "MeanAbsoluteError", "Huber"):
         if out_layer["activation"] == "Sigmoid":
             return torch.rand(n, generator=g, dtype=F32).to(F64)
-        return uniform32(g, n, 1.0)
+        return uniform32(g, n, 2.0 if loss == "Huber" else 1.0)  # Huber: residuals beyond delta too
     raise ValueError(loss)
 
 
-def near_kink(spec, x, y):
-    zs, y_hat = forward(spec["theta"], x, spec["input_size"], spec["layers"])
+def near_kink(spec, x, y, theta=None):
+    zs, y_hat = forward(spec["theta"] if theta is None else theta, x, spec["input_size"], spec["layers"])
     for z, layer in zip(zs, spec["layers"]):
-        if layer["activation"] in KINKED and z.abs().min().item() < KINK_EPS:
-            return True
+        for kink in KINKS.get(layer["activation"], ()):
+            if (z - kink).abs().min().item() < KINK_EPS:
+                return True
     if spec["loss"] == "MeanAbsoluteError" and (y_hat - y).abs().min().item() < KINK_EPS:
         return True
     if spec["loss"] == "Hinge" and (1 - y * y_hat).abs().min().item() < KINK_EPS:
@@ -291,6 +357,17 @@ def preferred(spec, i, x, y, previous):
         return all(y_hat.tolist() != s["output"] for s in previous)
     if spec["loss"] == "Hinge" and i < 2:  # some element with an inactive hinge
         return bool(((y * y_hat) > 1 + KINK_EPS).any())
+    if spec["loss"] == "Huber" and i < 2:  # residuals on both sides of delta (quadratic and linear parts)
+        r = (y_hat - y).abs()
+        if not (bool((r < spec["huber_delta"]).any()) and bool((r > spec["huber_delta"]).any())):
+            return False
+    zs, _ = forward(spec["theta"], x, spec["input_size"], spec["layers"])
+    for z, layer in zip(zs, spec["layers"]):  # every regime of a saturating activation (below, between, above)
+        points = REGIMES.get(layer["activation"])
+        if points and i < 2:
+            seen = {sum(1 for p in points if v > p) for v in z.tolist()}
+            if len(seen) < min(len(points) + 1, z.numel()):
+                return False
     return True
 
 
@@ -304,7 +381,10 @@ def describe(spec):
     text = " \u2192 ".join(parts)
     if spec["loss"] is None:
         return text + ", inference only (no loss)"
-    return "%s, %s, %s" % (text, LOSS_WORDS[spec["loss"]], spec["reduction"].lower())
+    words = LOSS_WORDS[spec["loss"]]
+    if spec["loss"] == "Huber":
+        words += " (delta %g)" % spec["huber_delta"]
+    return "%s, %s, %s" % (text, words, spec["reduction"].lower())
 
 
 def check_modules(spec, x, y, y_hat, loss, grad):
@@ -326,21 +406,69 @@ def check_modules(spec, x, y, y_hat, loss, grad):
     assert torch.allclose(a, y_hat, rtol=1e-14, atol=1e-15), "module forward differs"
     if spec["loss"] is None:
         return
-    l2 = torch_loss(spec["loss"], spec["reduction"], z, a, y)
+    l2 = torch_loss(spec["loss"], spec["reduction"], z, a, y, spec["huber_delta"])
     l2.backward()
     g2 = torch.cat([t for m in mods for t in (m.weight.grad.flatten(), m.bias.grad)])
     assert math.isclose(l2.item(), loss, rel_tol=1e-13, abs_tol=1e-15), "module loss differs"
     assert torch.allclose(g2, grad, rtol=1e-12, atol=1e-14), "module gradients differ"
 
 
-def build(name, input_size, layers, loss, reduction):
+def train(spec, samples):
+    """A few plain SGD steps through the torch.nn modules a PyTorch user writes (nn.Linear and activation modules,
+    torch.optim.SGD): one step per sample in order (NetGen's TrainStep), then one step on all samples as one mini-batch,
+    the gradient of the mean of the per-sample losses (NetGen's TrainStepBatch). Each step records the loss before the
+    update (the batch step: the sum of the per-sample losses) and all parameters after it."""
+    lr = spec["learning_rate"]
+    modules = []
+    for (W, b), layer in zip(split_theta(spec["theta"], spec["input_size"], spec["layers"]), spec["layers"]):
+        linear = torch.nn.Linear(W.shape[1], W.shape[0], dtype=F64)
+        with torch.no_grad():
+            linear.weight.copy_(W)
+            linear.bias.copy_(b)
+        modules += [linear, activation_module(layer["activation"], layer["negative_slope"])]
+    model = torch.nn.Sequential(*modules)
+    optimizer = torch.optim.SGD(model.parameters(), lr=lr)
+
+    def flat():
+        return torch.cat([p.detach().flatten() for p in model.parameters()])
+
+    def sample_loss(s):
+        x, y = torch.tensor(s["input"]), torch.tensor(s["target"])
+        assert not near_kink(spec, x, y, flat()), "%s: a training step lands near a kink" % spec["name"]
+        y_hat = model(x)
+        return torch_loss(spec["loss"], spec["reduction"], None, y_hat, y, spec["huber_delta"])
+
+    steps = []
+    for i, s in enumerate(samples):
+        optimizer.zero_grad()
+        loss = sample_loss(s)
+        loss.backward()
+        optimizer.step()
+        steps.append({"samples": [i], "loss": loss.item(), "parameters": flat().tolist()})
+    optimizer.zero_grad()
+    losses = [sample_loss(s) for s in samples]
+    torch.stack(losses).mean().backward()
+    optimizer.step()
+    steps.append({"samples": list(range(len(samples))), "loss": sum(l.item() for l in losses),
+                  "parameters": flat().tolist()})
+    # the first step from the fixture's own gradient: theta - lr * gradients of sample 0
+    first = spec["theta"] - lr * torch.tensor(samples[0]["gradients"])
+    assert torch.allclose(torch.tensor(steps[0]["parameters"]), first, rtol=1e-13, atol=1e-15)
+    return {"learning_rate": lr, "steps": steps}
+
+
+def build(name, input_size, layers, loss, reduction, options=None):
+    options = options or {}
     g = torch.Generator().manual_seed(zlib.crc32(name.encode("utf-8")))
     spec = {"name": name, "input_size": input_size, "layers": layers,
-            "loss": loss, "reduction": reduction}
+            "loss": loss, "reduction": reduction, "huber_delta": f32(options.get("huber_delta", 1.0)),
+            "learning_rate": f32(options.get("learning_rate", 0.1))}
     if loss in ("BinaryCrossEntropy",):
         assert layers[-1]["activation"] == "Sigmoid"
     if loss in ("CrossEntropy", "KLDivergence"):
         assert layers[-1]["activation"] == "Softmax"
+    if loss == "NegativeLogLikelihood":
+        assert layers[-1]["activation"] == "LogSoftmax"
 
     chunks, fan_in = [], input_size
     for layer in layers:
@@ -356,7 +484,7 @@ def build(name, input_size, layers, loss, reduction):
     for i in range(SAMPLES):
         chosen = None
         for attempt in range(2000):
-            x = uniform32(g, input_size, 2.0)
+            x = uniform32(g, input_size, options.get("input_scale", 2.0))
             y = make_target(g, loss, layers[-1], i) if loss else None
             if near_kink(spec, x, y):
                 continue
@@ -378,12 +506,12 @@ def build(name, input_size, layers, loss, reduction):
         if loss is None:
             check_modules(spec, x, None, y_hat.detach(), None, None)
         else:
-            lval = torch_loss(loss, reduction, zs[-1], y_hat, y)
+            lval = torch_loss(loss, reduction, zs[-1], y_hat, y, spec["huber_delta"])
             (grad,) = torch.autograd.grad(lval, th)
-            ref = formula_loss(loss, reduction, y_hat.detach(), y).item()
+            ref = formula_loss(loss, reduction, y_hat.detach(), y, spec["huber_delta"]).item()
             assert math.isclose(lval.item(), ref, rel_tol=1e-12, abs_tol=1e-14), \
                 "%s sample %d: torch loss %r != formula %r" % (name, i, lval.item(), ref)
-            if loss in ("CrossEntropy", "KLDivergence"):
+            if loss in ("CrossEntropy", "KLDivergence", "NegativeLogLikelihood"):
                 other = "Sum" if reduction == "Mean" else "Mean"
                 l_other = torch_loss(loss, other, zs[-1], y_hat, y).item()
                 assert l_other == lval.item(), "per-sample Mean != Sum"
@@ -398,7 +526,7 @@ def build(name, input_size, layers, loss, reduction):
             assert math.isfinite(v)
         samples.append(sample)
 
-    return {
+    doc = {
         "name": name,
         "description": describe(spec),
         "torch_version": torch.__version__,
@@ -409,12 +537,17 @@ def build(name, input_size, layers, loss, reduction):
         "parameters": theta.tolist(),
         "samples": samples,
     }
+    if loss == "Huber":
+        doc["huber_delta"] = options.get("huber_delta", 1.0)
+    if "learning_rate" in options:
+        doc["training"] = train(spec, samples)
+    return doc
 
 
 def main():
     os.makedirs(OUT_DIR, exist_ok=True)
-    for name, input_size, layers, loss, reduction in NETWORKS:
-        doc = build(name, input_size, layers, loss, reduction)
+    for name, input_size, layers, loss, reduction, *options in NETWORKS:
+        doc = build(name, input_size, layers, loss, reduction, *options)
         path = os.path.join(OUT_DIR, name + ".json")
         with open(path, "w", encoding="utf-8", newline="\n") as fh:
             json.dump(doc, fh, indent=1, ensure_ascii=False)

@@ -244,6 +244,46 @@ internal static class DiagnosticDescriptors
         "{0} never reads {1} of its {2} input: the windows at this stride stop before them (as in PyTorch, the output length rounds down)",
         "An output length is ⌊(n + 2·padding − span)/stride⌋ + 1; when the division has a remainder the last input positions are read by no window, so their values never reach the output. Change the size, stride or padding so that the windows tile the input, or suppress the warning if dropping them is intended.");
 
+    // ── issue 12: layer names (NG1101–NG1119) ──
+
+    public static readonly DiagnosticDescriptor LayerNameRepeated = Create(
+        "NG1101", Declaration, DiagnosticSeverity.Error,
+        "Two layers have the same Name",
+        "Layer {0} has Name \"{1}\", which layer {2} already has; each layer needs its own name, because its tensors are named after it ({1}.weight, {1}.bias)",
+        "A layer's Name is its module name in weight files: two layers with one name would write and expect the same tensors.");
+
+    public static readonly DiagnosticDescriptor LayerNameInvalid = Create(
+        "NG1102", Declaration, DiagnosticSeverity.Error,
+        "Layer Name is not a valid state-dict key",
+        "Layer {0} has Name \"{1}\", which is not a module name PyTorch writes: {2}; use a Python identifier such as \"fc1\", or parts joined by dots such as \"encoder.fc1\"",
+        "A layer's Name becomes the prefix of its tensors in a state dict ({Name}.weight). PyTorch's module names are Python identifiers, joined by dots for modules inside modules (an nn.Sequential's children are numbered: features.0).");
+
+    // ── issue 12: LogSoftmax, negative log-likelihood and Huber (NG3101–NG3119) ──
+
+    public static readonly DiagnosticDescriptor NllNeedsLogSoftmax = Create(
+        "NG3101", Fit, DiagnosticSeverity.Error,
+        "NegativeLogLikelihood needs a LogSoftmax output layer",
+        "Loss NegativeLogLikelihood reads the outputs as log-probabilities, but the output layer {0} uses {1}; use Activation.LogSoftmax on the output layer (PyTorch's LogSoftmax + NLLLoss)",
+        "NegativeLogLikelihood computes −Σₖ yₖ·ŷₖ and assumes ŷ are log-probabilities (≤ 0, with Σ e^ŷ = 1). Any other output is unbounded below: training drives the target's output up forever instead of learning a distribution.");
+
+    public static readonly DiagnosticDescriptor LogSoftmaxHidden = Create(
+        "NG3102", Fit, DiagnosticSeverity.Warning,
+        "LogSoftmax in a hidden layer",
+        "Hidden layer {0} uses LogSoftmax; log-softmax produces log-probabilities and belongs on the output layer, so use ReLU, Tanh or another element-wise activation here",
+        "A log-softmax hidden layer shifts its units by a shared log-sum-exp; its outputs are log-probabilities meant for NegativeLogLikelihood, not features for the next layer.");
+
+    public static readonly DiagnosticDescriptor LogSoftmaxWithoutNll = Create(
+        "NG3103", Fit, DiagnosticSeverity.Warning,
+        "LogSoftmax output with a loss other than NegativeLogLikelihood",
+        "The output layer {0} uses LogSoftmax, whose outputs are log-probabilities, but the loss is {1}; use Loss.NegativeLogLikelihood with it (PyTorch's LogSoftmax + NLLLoss), or Activation.Softmax with Loss.CrossEntropy",
+        "Log-probabilities are ≤ 0 and only their differences carry meaning; MeanSquaredError, Huber or Hinge on them compare numbers of another scale than the targets.");
+
+    public static readonly DiagnosticDescriptor HuberDeltaUnused = Create(
+        "NG3104", Fit, DiagnosticSeverity.Warning,
+        "HuberDelta is set but the loss is not Huber",
+        "HuberDelta is set, but the loss is {0}; HuberDelta only applies to Loss.Huber, so set Loss = Loss.Huber or remove HuberDelta",
+        "HuberDelta is Huber's δ; any other loss ignores it, so setting it is almost certainly a mistake in the choice of the loss.");
+
     private static readonly Dictionary<string, DiagnosticDescriptor> s_byId = new()
     {
         [NotPartial.Id] = NotPartial,
@@ -270,6 +310,12 @@ internal static class DiagnosticDescriptors
         [SoftmaxHidden.Id] = SoftmaxHidden,
         [ZeroGradientActivation.Id] = ZeroGradientActivation,
         [SoftmaxSingleOutput.Id] = SoftmaxSingleOutput,
+        [LayerNameRepeated.Id] = LayerNameRepeated,
+        [LayerNameInvalid.Id] = LayerNameInvalid,
+        [NllNeedsLogSoftmax.Id] = NllNeedsLogSoftmax,
+        [LogSoftmaxHidden.Id] = LogSoftmaxHidden,
+        [LogSoftmaxWithoutNll.Id] = LogSoftmaxWithoutNll,
+        [HuberDeltaUnused.Id] = HuberDeltaUnused,
         [SpanLengthMismatch.Id] = SpanLengthMismatch,
         [WeightsFileNotFound.Id] = WeightsFileNotFound,
         [WeightsFileAmbiguous.Id] = WeightsFileAmbiguous,

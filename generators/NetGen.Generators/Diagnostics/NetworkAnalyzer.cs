@@ -26,7 +26,11 @@ public sealed class NetworkAnalyzer : DiagnosticAnalyzer
         DiagnosticDescriptors.HingeAfterSquashing,
         DiagnosticDescriptors.SoftmaxHidden,
         DiagnosticDescriptors.ZeroGradientActivation,
-        DiagnosticDescriptors.SoftmaxSingleOutput);
+        DiagnosticDescriptors.SoftmaxSingleOutput,
+        DiagnosticDescriptors.NllNeedsLogSoftmax,
+        DiagnosticDescriptors.LogSoftmaxHidden,
+        DiagnosticDescriptors.LogSoftmaxWithoutNll,
+        DiagnosticDescriptors.HuberDeltaUnused);
 
     /// <inheritdoc/>
     public override void Initialize(AnalysisContext context)
@@ -58,8 +62,16 @@ public sealed class NetworkAnalyzer : DiagnosticAnalyzer
             ? new[] { where }
             : System.Array.Empty<Location>();
 
+        if (network.HuberDeltaGiven && loss is { } notHuber && notHuber != LossKind.Huber && network.NetworkAttribute is { } withDelta)
+        {
+            Report(context, DiagnosticDescriptors.HuberDeltaUnused, AttributeLocations.NamedLocation(withDelta, "HuberDelta", ct), lossLocation, notHuber.ToString());
+        }
         foreach (ActivationLayerDeclaration layer in layers)
         {
+            if (layer.Activation == ActivationKind.LogSoftmax && layer != output)
+            {
+                Report(context, DiagnosticDescriptors.LogSoftmaxHidden, ActivationLocation(layer, ct), null, layer.Describe());
+            }
             if (layer.Activation == ActivationKind.Softmax && layer != output)
             {
                 Report(context, DiagnosticDescriptors.SoftmaxHidden, ActivationLocation(layer, ct), null, layer.Describe());
@@ -96,6 +108,12 @@ public sealed class NetworkAnalyzer : DiagnosticAnalyzer
                 Report(context, DiagnosticDescriptors.BceSeveralOutputs,
                     output is DenseDeclaration ? AttributeLocations.ArgumentLocation(output.Attribute, 0, ct) : AttributeLocations.AttributeLocation(output.Attribute, ct), lossLocation,
                     output.Describe(), outputWidth.Value.ToString(System.Globalization.CultureInfo.InvariantCulture));
+                break;
+            case LossKind.NegativeLogLikelihood when activation != ActivationKind.LogSoftmax:
+                Report(context, DiagnosticDescriptors.NllNeedsLogSoftmax, ActivationLocation(output, ct), lossLocation, output.Describe(), activation.ToString());
+                break;
+            case not (LossKind.NegativeLogLikelihood or LossKind.CrossEntropy or LossKind.KLDivergence) when activation == ActivationKind.LogSoftmax:
+                Report(context, DiagnosticDescriptors.LogSoftmaxWithoutNll, ActivationLocation(output, ct), lossLocation, output.Describe(), loss.Value.ToString());
                 break;
             case LossKind.Hinge when activation is ActivationKind.Sigmoid or ActivationKind.Softmax:
                 Report(context, DiagnosticDescriptors.HingeAfterSquashing, ActivationLocation(output, ct), lossLocation, output.Describe(), activation.ToString());

@@ -31,6 +31,9 @@ internal sealed class ActivationEmitter
 
     private string Slope => Float(Model.NegativeSlope);
 
+    /// <summary>ELU's α: PyTorch's default, 1.</summary>
+    private const string EluAlpha = "1f";
+
     private string SlopeText => Model.NegativeSlope.ToString("R", CultureInfo.InvariantCulture);
 
     // ── Notation ─────────────────────────────────────────────────────────────────────────────
@@ -47,17 +50,26 @@ internal sealed class ActivationEmitter
         ActivationKind.LeakyReLU => "LeakyReLU (slope " + SlopeText + ")",
         ActivationKind.GELU => "GELU",
         ActivationKind.Softmax => "softmax",
+        ActivationKind.ELU => "ELU (α = 1)",
+        ActivationKind.Softplus => "softplus",
+        ActivationKind.LogSoftmax => "log-softmax",
         _ => Kind.ToString(),
     };
 
     /// <summary>The name without its parameter, for initialisation comments: "LeakyReLU".</summary>
-    public string ShortName => Kind == ActivationKind.LeakyReLU ? "LeakyReLU" : Name;
+    public string ShortName => Kind switch
+    {
+        ActivationKind.LeakyReLU => "LeakyReLU",
+        ActivationKind.ELU => "ELU",
+        _ => Name,
+    };
 
     /// <summary>f written as a function symbol: σ, tanh, ReLU …</summary>
     public string Function => Kind switch
     {
         ActivationKind.Identity => "",
         ActivationKind.Sigmoid => "σ",
+        ActivationKind.LogSoftmax => "log softmax",
         _ => ShortName,
     };
 
@@ -81,6 +93,15 @@ internal sealed class ActivationEmitter
                 ActivationKind.LeakyReLU => $"LeakyReLU′(z{l}) = 1 where z{l} > 0, else {SlopeText}",
                 ActivationKind.GELU => $"GELU′(z{l}) = Φ(z{l}) + z{l}·φ(z{l})",
                 ActivationKind.Softmax => $"softmax Jacobian-vector product: δₖ = aₖ·(gₖ − Σⱼ aⱼ·gⱼ), a = a{l}",
+                ActivationKind.ELU => $"ELU′(z{l}) = 1 where z{l} > 0, else α·e^z{l} (α = 1)",
+                ActivationKind.SELU => $"SELU′(z{l}) = λ where z{l} > 0, else λ·α·e^z{l}",
+                ActivationKind.Softplus => $"softplus′(z{l}) = σ(z{l}), and 1 above the threshold 20",
+                ActivationKind.SiLU => $"SiLU′(z{l}) = σ(z{l})·(1 + z{l}·(1 − σ(z{l})))",
+                ActivationKind.Mish => $"Mish′(z{l}) = tanh(sp) + z{l}·σ(z{l})·(1 − tanh²(sp)), sp = softplus(z{l})",
+                ActivationKind.HardTanh => $"HardTanh′(z{l}) = 1 where −1 < z{l} < 1, else 0",
+                ActivationKind.HardSigmoid => $"HardSigmoid′(z{l}) = 1/6 where −3 < z{l} < 3, else 0",
+                ActivationKind.HardSwish => $"HardSwish′(z{l}) = 0 below −3, (2z{l} + 3)/6 up to 3, 1 above",
+                ActivationKind.LogSoftmax => $"log-softmax Jacobian-vector product: δₖ = gₖ − e^(aₖ)·Σⱼ gⱼ, a = a{l}",
                 _ => Kind.ToString(),
             };
         }
@@ -89,10 +110,10 @@ internal sealed class ActivationEmitter
     // ── Forward ──────────────────────────────────────────────────────────────────────────────
 
     /// <summary>Applies to each sample on its own (false for softmax, which normalises over the sample's values).</summary>
-    public bool IsElementWise => Kind != ActivationKind.Softmax;
+    public bool IsElementWise => Kind is not (ActivationKind.Softmax or ActivationKind.LogSoftmax);
 
     /// <summary>Has a register form (a float or vector in, the same out); softmax needs a span.</summary>
-    public bool HasRegisterForm => Kind != ActivationKind.Softmax;
+    public bool HasRegisterForm => IsElementWise;
 
     /// <summary>f applied to a register value (float or vector); null for the identity.</summary>
     public string? Register(string z) => Kind switch
@@ -105,6 +126,9 @@ internal sealed class ActivationEmitter
         ActivationKind.ReLU => $"{Activations}.ReLU({z})",
         ActivationKind.LeakyReLU => $"{Activations}.LeakyReLU({z}, {Slope})",
         ActivationKind.GELU => $"{Activations}.Gelu({z})",
+        ActivationKind.ELU => $"{Activations}.ELU({z}, {EluAlpha})",
+        ActivationKind.SELU or ActivationKind.Softplus or ActivationKind.SiLU or ActivationKind.Mish
+            or ActivationKind.HardTanh or ActivationKind.HardSigmoid or ActivationKind.HardSwish => $"{Activations}.{Kind}({z})",
         _ => null,
     };
 
@@ -122,6 +146,9 @@ internal sealed class ActivationEmitter
             ActivationKind.LeakyReLU => $"{Activations}.LeakyReLU({z}, {a}, {Slope});",
             ActivationKind.GELU => $"{Activations}.Gelu({z}, {a});",
             ActivationKind.Softmax => $"{Activations}.Softmax({z}, {a});",
+            ActivationKind.ELU => $"{Activations}.ELU({z}, {a}, {EluAlpha});",
+            ActivationKind.SELU or ActivationKind.Softplus or ActivationKind.SiLU or ActivationKind.Mish or ActivationKind.HardTanh
+                or ActivationKind.HardSigmoid or ActivationKind.HardSwish or ActivationKind.LogSoftmax => $"{Activations}.{Kind}({z}, {a});",
             _ => "",
         };
         if (call.Length > 0)
@@ -159,7 +186,8 @@ internal sealed class ActivationEmitter
     // ── Backward ─────────────────────────────────────────────────────────────────────────────
 
     /// <summary>Whether f′ reads z⁽ˡ⁾ (ReLU family, GELU); otherwise it reads a⁽ˡ⁾ or nothing.</summary>
-    public bool DerivativeReadsZ => Kind is ActivationKind.ReLU or ActivationKind.LeakyReLU or ActivationKind.GELU;
+    public bool DerivativeReadsZ => Kind is ActivationKind.ReLU or ActivationKind.LeakyReLU or ActivationKind.GELU
+        || (IsElementWise && (int)Kind >= (int)ActivationKind.ELU);
 
     /// <summary>g ⊙ f′ for a register value of <paramref name="units"/> lanes, from the recorded a or z; a zero when f′ = 0.</summary>
     public string RegisterBackward(Form form, int units, string g)
@@ -174,6 +202,9 @@ internal sealed class ActivationEmitter
             ActivationKind.ReLU => $"{Activations}.ReLUBackward(z{l}, {g})",
             ActivationKind.LeakyReLU => $"{Activations}.LeakyReLUBackward(z{l}, {g}, {Slope})",
             ActivationKind.GELU => $"{Activations}.GeluBackward(z{l}, {g})",
+            ActivationKind.ELU => $"{Activations}.ELUBackward(z{l}, {g}, {EluAlpha})",
+            ActivationKind.SELU or ActivationKind.Softplus or ActivationKind.SiLU or ActivationKind.Mish
+                or ActivationKind.HardTanh or ActivationKind.HardSigmoid or ActivationKind.HardSwish => $"{Activations}.{Kind}Backward(z{l}, {g})",
             _ => g,
         };
     }
@@ -194,6 +225,10 @@ internal sealed class ActivationEmitter
             ActivationKind.LeakyReLU => $"{Activations}.LeakyReLUBackward({z}, {delta}, {Slope});",
             ActivationKind.GELU => $"{Activations}.GeluBackward({z}, {delta});",
             ActivationKind.Softmax => $"{Activations}.SoftmaxBackward({a}, {delta});",
+            ActivationKind.ELU => $"{Activations}.ELUBackward({z}, {delta}, {EluAlpha});",
+            ActivationKind.SELU or ActivationKind.Softplus or ActivationKind.SiLU or ActivationKind.Mish
+                or ActivationKind.HardTanh or ActivationKind.HardSigmoid or ActivationKind.HardSwish => $"{Activations}.{Kind}Backward({z}, {delta});",
+            ActivationKind.LogSoftmax => $"{Activations}.LogSoftmaxBackward({a}, {delta});",
             _ => null,
         };
         if (call is not null)
@@ -237,12 +272,20 @@ internal sealed class ActivationEmitter
         {
             case ActivationKind.ReLU:
             case ActivationKind.GELU:
+            case ActivationKind.ELU:
+            case ActivationKind.SiLU:
+            case ActivationKind.Mish:
+            case ActivationKind.HardSwish:
                 w.Line($"// W{l}: He uniform for {ShortName}, U(−a, a) with a = √(6 / fan_in), fan_in = {Int(fanIn)}");
                 w.Line($"{initializers}.HeUniform({weight}, {Int(fanIn)}, ref random);");
                 break;
             case ActivationKind.LeakyReLU:
                 w.Line($"// W{l}: He uniform for LeakyReLU, U(−a, a) with a = √(6 / ((1 + slope²)·fan_in)), fan_in = {Int(fanIn)}");
                 w.Line($"{initializers}.HeUniform({weight}, {Int(fanIn)}, ref random, {Slope});");
+                break;
+            case ActivationKind.SELU:
+                w.Line($"// W{l}: LeCun uniform for SELU (self-normalising), U(−a, a) with a = √(3 / fan_in), fan_in = {Int(fanIn)}: He uniform with slope 1");
+                w.Line($"{initializers}.HeUniform({weight}, {Int(fanIn)}, ref random, 1f);");
                 break;
             default:
                 w.Line($"// W{l}: Xavier/Glorot uniform for {ShortName}, U(−a, a) with a = √(6 / (fan_in + fan_out)), fan_in = {Int(fanIn)}, fan_out = {Int(fanOut)}");

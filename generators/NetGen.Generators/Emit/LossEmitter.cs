@@ -20,8 +20,10 @@ internal sealed class LossEmitter
 
     public LossKind Kind { get; }
 
+    private string HuberDeltaText => _context.Spec.HuberDelta.ToString("R", System.Globalization.CultureInfo.InvariantCulture);
+
     /// <summary>The element-wise losses have one-value forms, so a one-unit output can stay in a register.</summary>
-    public bool HasScalarForm => Kind is LossKind.MeanSquaredError or LossKind.MeanAbsoluteError or LossKind.BinaryCrossEntropy or LossKind.Hinge;
+    public bool HasScalarForm => Kind is LossKind.MeanSquaredError or LossKind.MeanAbsoluteError or LossKind.BinaryCrossEntropy or LossKind.Hinge or LossKind.Huber;
 
     /// <summary>The loss's name in prose.</summary>
     public string Name => Kind switch
@@ -32,6 +34,8 @@ internal sealed class LossEmitter
         LossKind.CrossEntropy => "cross-entropy",
         LossKind.Hinge => "hinge",
         LossKind.KLDivergence => "KL divergence",
+        LossKind.Huber => "Huber (δ = " + HuberDeltaText + ")",
+        LossKind.NegativeLogLikelihood => "negative log-likelihood",
         _ => Kind.ToString(),
     };
 
@@ -76,6 +80,12 @@ internal sealed class LossEmitter
                 w.Line($"// Softmax + KL divergence fused: log ŷ from log-sum-exp; y·log y does not depend on θ, so δ{L} = ŷ·Σₖyₖ − y as for cross-entropy.");
                 w.Line($"float loss = {losses}.SoftmaxKLDivergence(z{l}, a{l}, y, {delta});");
                 return;
+            case LossKind.NegativeLogLikelihood when output.F.Kind == ActivationKind.LogSoftmax:
+                w.Line("// L = −Σₖ yₖ·ŷₖ on the log-probabilities ŷ = log softmax(z) (a per-sample sum over classes; Mean and Sum agree for one sample)");
+                w.Line("// LogSoftmax + NLL fused (PyTorch's LogSoftmax + NLLLoss): ŷ came from max-subtraction, so ŷ ≤ 0 and e^ŷ never overflows,");
+                w.Line($"// and the log-softmax Jacobian collapses: δ{L} = e^ŷ·Σₖyₖ − y = softmax(z) − y for a target that sums to 1.");
+                w.Line($"float loss = {losses}.LogSoftmaxNegativeLogLikelihood(a{l}, y, {delta});");
+                return;
         }
 
         string call;
@@ -101,6 +111,16 @@ internal sealed class LossEmitter
             case LossKind.KLDivergence:
                 w.Line("// L = Σₖ yₖ·(log yₖ − log ŷₖ)        ∂L/∂ŷ = −y/ŷ");
                 call = $"{losses}.KLDivergence(a{l}, y, {delta})";
+                break;
+            case LossKind.Huber:
+                w.Line($"// L = {over}Σᵢ ℓ(ŷᵢ − yᵢ){meanNote}, ℓ(r) = ½r² where |r| < δ, else δ·(|r| − ½δ), δ = {HuberDeltaText}");
+                w.Line($"// ∂L/∂ŷ = clamp(ŷ − y, −δ, δ){overGrad}");
+                string huberDelta = Float(_context.Spec.HuberDelta);
+                call = scalar ? $"{losses}.Huber(a{l}, {y}, {scale}, {huberDelta}, {delta})" : $"{losses}.Huber(a{l}, {y}, {delta}, {scale}, {huberDelta})";
+                break;
+            case LossKind.NegativeLogLikelihood:
+                w.Line("// L = −Σₖ yₖ·ŷₖ, ŷ taken as log-probabilities        ∂L/∂ŷ = −y");
+                call = $"{losses}.NegativeLogLikelihood(a{l}, y, {delta})";
                 break;
             default:
                 w.Line($"// L = {over}Σᵢ max(0, 1 − yᵢ·ŷᵢ){meanNote}, y ∈ {{−1, +1}}        ∂L/∂ŷ = −y where yᵢ·ŷᵢ < 1, else 0{(mean ? " (then /n)" : "")}");

@@ -17,7 +17,8 @@ internal static class NetworkEmitter
         var body = new SourceWriter();
         MembersEmitter.WriteClassRemarks(body, context, weights);
         body.Line($"[global::System.CodeDom.Compiler.GeneratedCode(\"NetGen\", \"{Version}\")]");
-        body.Open($"partial class {spec.Name} : {(spec.IsTrainable ? "global::NetGen.ITrainableNetwork" : "global::NetGen.INetwork")}");
+        string randomState = MembersEmitter.UsesRandom(context) ? ", global::NetGen.IRandomStateNetwork" : ""; // issue 13: dropout's generator in checkpoints
+        body.Open($"partial class {spec.Name} : {(spec.IsTrainable ? "global::NetGen.ITrainableNetwork" : "global::NetGen.INetwork")}{randomState}");
         MembersEmitter.WriteMembers(body, context);
         MembersEmitter.WriteConstructor(body, context, weights);
         ForwardEmitter.WriteForward(body, context);

@@ -40,7 +40,8 @@ internal static class StateDictNames
         int module = 0;
         foreach (LayerEmitter layer in new EmitContext(spec).Layers)
         {
-            yield return (layer, module.ToString(CultureInfo.InvariantCulture) + ".");
+            // A named layer's tensors are {Name}.weight …; an unnamed one's take its nn.Sequential index.
+            yield return (layer, (layer.Model.Name ?? module.ToString(CultureInfo.InvariantCulture)) + ".");
             module += layer.Modules;
         }
     }

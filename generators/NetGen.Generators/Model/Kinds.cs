@@ -15,6 +15,16 @@ internal enum ActivationKind
     LeakyReLU = 6,
     GELU = 7,
     Softmax = 8,
+    // issue 12
+    ELU = 9,
+    SELU = 10,
+    Softplus = 11,
+    SiLU = 12,
+    Mish = 13,
+    HardTanh = 14,
+    HardSigmoid = 15,
+    HardSwish = 16,
+    LogSoftmax = 17,
 }
 
 /// <summary>Mirror of <c>NetGen.Loss</c>.</summary>
@@ -26,6 +36,9 @@ internal enum LossKind
     CrossEntropy = 3,
     Hinge = 4,
     KLDivergence = 5,
+    // issue 12
+    Huber = 6,
+    NegativeLogLikelihood = 7,
 }
 
 /// <summary>Mirror of <c>NetGen.Reduction</c>.</summary>

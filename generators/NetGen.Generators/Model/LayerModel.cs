@@ -24,6 +24,9 @@ internal abstract record LayerModel(int Index, Shape Input, Shape Output, int Pa
     /// </summary>
     public virtual int StatisticsCount => 0;
 
+    /// <summary>The layer's module name (<c>Name = "fc1"</c> on its attribute), or null for its nn.Sequential index.</summary>
+    public string? Name { get; init; }
+
     /// <summary>Values in one input sample.</summary>
     public int Inputs => Input.Size;
 

@@ -24,6 +24,9 @@ internal sealed record NetworkSpec(
     string HintName,
     AliasNames Aliases)
 {
+    /// <summary>Huber's δ for <see cref="LossKind.Huber"/> (1 unless <c>HuberDelta</c> is set).</summary>
+    public float HuberDelta { get; init; } = 1f;
+
     public int InputSize => Input.Size;
 
     public int OutputSize => Layers[Layers.Count - 1].Units;

@@ -63,6 +63,7 @@ internal static class GeneratedMembers
         if (random)
         {
             yield return new GeneratedMember("_random", GeneratedMemberKind.Value, "dropout's mask generator");
+            yield return new GeneratedMember("RandomState", GeneratedMemberKind.ExplicitINetwork, "IRandomStateNetwork.RandomState");
         }
         yield return new GeneratedMember(".ctor", GeneratedMemberKind.Constructor, "the seeded constructor", "int");
         yield return new GeneratedMember("Forward", GeneratedMemberKind.Method, "the forward pass", ReadOnlySpan, Span);

@@ -48,6 +48,12 @@ internal sealed class NetworkDeclaration
 
     public ReductionKind Reduction { get; private set; } = ReductionKind.Mean;
 
+    /// <summary>Huber's δ (<c>HuberDelta = …</c>, 1 unless set), or null when the value written is not a positive finite float.</summary>
+    public float? HuberDelta { get; private set; } = 1f;
+
+    /// <summary>Whether <c>HuberDelta</c> is written on [Network].</summary>
+    public bool HuberDeltaGiven { get; private set; }
+
     /// <summary>The <c>Weights = "…"</c> file name (trimmed), or null.</summary>
     public string? WeightsPath { get; private set; }
 
@@ -149,7 +155,7 @@ internal sealed class NetworkDeclaration
             }
             if (named.Key == "Loss")
             {
-                if (TryEnum(named.Value, "Loss", (int)LossKind.KLDivergence, out int loss))
+                if (TryEnum(named.Value, "Loss", (int)LossKind.NegativeLogLikelihood, out int loss))
                 {
                     Loss = (LossKind)loss;
                 }
@@ -169,6 +175,19 @@ internal sealed class NetworkDeclaration
                 {
                     Problems.Add(new DiagnosticInfo(DiagnosticDescriptors.InvalidAttributeArgument.Id, LocationInfo.From(NamedExpressionLocation(network, "Weights", cancellationToken)),
                         new EquatableArray<string>(new[] { "Network", "Weights must name a weight file, as in Weights = \"digits.weights.json\"" })));
+                }
+            }
+            else if (named.Key == "HuberDelta")
+            {
+                HuberDeltaGiven = true;
+                if (TryFloat(named.Value, out float delta) && delta > 0f && !float.IsInfinity(delta))
+                {
+                    HuberDelta = delta;
+                }
+                else
+                {
+                    HuberDelta = null;
+                    Problem(AttributeLocations.Named(network, "HuberDelta", cancellationToken), "Network", "HuberDelta must be a positive finite float, as in HuberDelta = 1f");
                 }
             }
             else if (named.Key == "Reduction")
@@ -206,6 +225,14 @@ internal sealed class NetworkDeclaration
         }
         int problems = Problems.Count;
         LayerDeclaration layer = rule.Read(this, attribute, number, cancellationToken);
+        // Name belongs to every layer attribute (NetGen.LayerAttribute), so it is read here, for every kind; the checks are NG1101/NG1102.
+        foreach (KeyValuePair<string, TypedConstant> named in attribute.NamedArguments)
+        {
+            if (named.Key == "Name" && named.Value.Kind == TypedConstantKind.Primitive && named.Value.Value is string text)
+            {
+                layer.Name = text;
+            }
+        }
         if (HasUnbindableArgument(attribute, cancellationToken))
         {
             // The compiler already reports the argument it cannot bind ([Dense(8, Activation.Swish)]: CS0117), and without a
@@ -365,6 +392,9 @@ internal abstract class LayerDeclaration
 
     /// <summary>1-based layer number l, as in a⁽ˡ⁾ ([Input] is 0).</summary>
     public int Number { get; }
+
+    /// <summary>The <c>Name = "…"</c> written on the attribute (every layer attribute has it, from <c>NetGen.LayerAttribute</c>), or null.</summary>
+    public string? Name { get; set; }
 
     /// <summary>The rule that read this layer and builds its model (null for [Input]).</summary>
     public virtual LayerRule? Rule => null;

@@ -85,7 +85,10 @@ internal static class NetworkParser
         string fullName = FullName(type.ContainingNamespace, type.Name);
         var spec = new NetworkSpec(EscapedNamespace(type.ContainingNamespace), Escape(type.Name), fullName, inputShape,
             new EquatableArray<LayerModel>(layers.ToArray()), network.Loss, network.Reduction, HintName(fullName),
-            AliasChooser.Choose(type, context.SemanticModel.Compilation, cancellationToken));
+            AliasChooser.Choose(type, context.SemanticModel.Compilation, cancellationToken))
+        {
+            HuberDelta = network.HuberDelta ?? 1f,
+        };
         WeightsReference? weights = network.WeightsPath is { } path ? new WeightsReference(path, network.WeightsLocation) : null;
         return new ParseResult(spec, new EquatableArray<DiagnosticInfo>(diagnostics.ToArray()), weights);
     }
@@ -159,6 +162,7 @@ internal static class NetworkParser
         InputDeclaration? input = null;
         LayerDeclaration? firstLayer = null;
         bool readable = network.Problems.Count == 0 && !network.HasCompilerError;
+        var names = new Dictionary<string, LayerDeclaration>(System.StringComparer.Ordinal);
         foreach (LayerDeclaration item in network.Items)
         {
             switch (item)
@@ -188,6 +192,7 @@ internal static class NetworkParser
                 default:
                     firstLayer ??= item;
                     item.Rule!.Check(item, diagnostics, cancellationToken);
+                    CheckName(item, names, diagnostics, cancellationToken);
                     break;
             }
         }
@@ -214,9 +219,65 @@ internal static class NetworkParser
             {
                 return null;
             }
-            layers.Add(layer);
+            layers.Add(item.Name is null ? layer : layer with { Name = item.Name });
         }
         return layers;
+    }
+
+    /// <summary>
+    /// NG1101/NG1102: a layer's Name must be a state-dict key PyTorch could have written — Python identifiers, or for a module
+    /// inside another identifiers and indices joined by dots, the first part an identifier (so it never collides with the
+    /// nn.Sequential index of an unnamed layer) — and no two layers may share one.
+    /// </summary>
+    private static void CheckName(LayerDeclaration item, Dictionary<string, LayerDeclaration> names, List<DiagnosticInfo> diagnostics, CancellationToken cancellationToken)
+    {
+        if (item.Name is not { } name)
+        {
+            return;
+        }
+        LocationInfo? where = AttributeLocations.Named(item.Attribute, "Name", cancellationToken);
+        if (NameProblem(name) is { } problem)
+        {
+            diagnostics.Add(Info(DiagnosticDescriptors.LayerNameInvalid, where, item.Describe(), name, problem));
+        }
+        else if (names.TryGetValue(name, out LayerDeclaration? first))
+        {
+            diagnostics.Add(Info(DiagnosticDescriptors.LayerNameRepeated, where, item.Describe(), name, first.Describe()));
+        }
+        else
+        {
+            names.Add(name, item);
+        }
+    }
+
+    /// <summary>Why <paramref name="name"/> is not a valid module name, or null when it is.</summary>
+    internal static string? NameProblem(string name)
+    {
+        if (name.Length == 0)
+        {
+            return "it is empty";
+        }
+        string[] parts = name.Split('.');
+        for (int p = 0; p < parts.Length; p++)
+        {
+            string part = parts[p];
+            if (part.Length == 0)
+            {
+                return "it has an empty part between dots";
+            }
+            foreach (char c in part)
+            {
+                if (!(c is >= 'a' and <= 'z' or >= 'A' and <= 'Z' or >= '0' and <= '9' or '_'))
+                {
+                    return $"'{c}' is not a letter, digit or underscore";
+                }
+            }
+            if (p == 0 && part[0] is >= '0' and <= '9')
+            {
+                return "it starts with a digit, which is how the nn.Sequential indices of unnamed layers look";
+            }
+        }
+        return null;
     }
 
     /// <summary>NG1005–NG1007: members of the class (or inherited ones, or the class name) that a generated member would collide with.</summary>

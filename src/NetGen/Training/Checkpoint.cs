@@ -26,8 +26,11 @@ public static class Checkpoint
 {
     private static ReadOnlySpan<byte> Magic => "NGCKPT\r\n"u8;
 
-    /// <summary>The format version this library writes and reads.</summary>
-    public const int FormatVersion = 1;
+    /// <summary>
+    /// The format version this library writes (2: with the dropout generator's state); it reads 1 and 2. A version-1 file
+    /// (no generator state) loads and leaves the network's generator as it is.
+    /// </summary>
+    public const int FormatVersion = 2;
 
     private const int HashBytes = 32;
     private const int PrefixBytes = 8 + 4 + 8;
@@ -105,6 +108,12 @@ public static class Checkpoint
 
             w.Write(run is not null);
             run?.Write(w);
+            // Version 2: the dropout generator (IRandomStateNetwork), so that a resumed run draws the same masks.
+            w.Write(network is IRandomStateNetwork);
+            if (network is IRandomStateNetwork random)
+            {
+                w.Write(random.RandomState);
+            }
         }
         long total = body.Length + HashBytes;
         byte[] bytes = new byte[total];
@@ -145,9 +154,9 @@ public static class Checkpoint
             throw new CorruptWeightFileException(path, null, "the file is not a NetGen checkpoint (it does not start with NGCKPT).");
         }
         int version = BitConverter.ToInt32(bytes, 8);
-        if (version != FormatVersion)
+        if (version is < 1 or > FormatVersion)
         {
-            throw new CorruptWeightFileException(path, null, $"the checkpoint has format version {version}; this NetGen reads version {FormatVersion}.");
+            throw new CorruptWeightFileException(path, null, $"the checkpoint has format version {version}; this NetGen reads versions 1 to {FormatVersion}.");
         }
         long declared = BitConverter.ToInt64(bytes, 12);
         if (declared > bytes.Length)
@@ -168,7 +177,7 @@ public static class Checkpoint
         {
             using var stream = new MemoryStream(bytes, PrefixBytes, bytes.Length - HashBytes - PrefixBytes, writable: false);
             using var r = new BinaryReader(stream, Encoding.UTF8);
-            var data = CheckpointData.Decode(r, path);
+            var data = CheckpointData.Decode(r, path, version);
             if (stream.Position != stream.Length)
             {
                 throw new CorruptWeightFileException(path, null, $"{stream.Length - stream.Position:N0} bytes follow the checkpoint's content.");
@@ -236,8 +245,9 @@ internal sealed class CheckpointData
     public string[] StateNames { get; private set; } = [];
     public float[][] State { get; private set; } = [];
     public RunState? Run { get; private set; }
+    public ulong? RandomState { get; private set; }
 
-    public static CheckpointData Decode(BinaryReader r, string path)
+    public static CheckpointData Decode(BinaryReader r, string path, int version)
     {
         var d = new CheckpointData(path) { NetworkName = r.ReadString() };
         int layers = r.ReadInt32();
@@ -286,6 +296,10 @@ internal sealed class CheckpointData
         {
             d.Run = RunState.Read(r, path, d.Parameters.Length, d.Statistics.Length);
         }
+        if (version >= 2 && r.ReadBoolean())
+        {
+            d.RandomState = r.ReadUInt64();
+        }
         return d;
     }
 
@@ -330,6 +344,10 @@ internal sealed class CheckpointData
     {
         Parameters.CopyTo(network.Parameters);
         Statistics.CopyTo(network.RunningStatistics);
+        if (RandomState is { } state && network is IRandomStateNetwork random)
+        {
+            random.RandomState = state;
+        }
         network.ZeroGradients();
         optimizer.Restore(StepCount, LearningRate, StateLength, State);
     }

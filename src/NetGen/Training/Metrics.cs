@@ -101,16 +101,16 @@ public static class Metrics
     /// <summary>
     /// Whether a network is a classifier or a regression model, from its <see cref="NetworkAttribute.Loss"/>:
     /// <see cref="Loss.BinaryCrossEntropy"/>, <see cref="Loss.CrossEntropy"/>, <see cref="Loss.Hinge"/> and
-    /// <see cref="Loss.KLDivergence"/> train classifiers; <see cref="Loss.MeanSquaredError"/>, <see cref="Loss.MeanAbsoluteError"/>
+    /// <see cref="Loss.KLDivergence"/> and <see cref="Loss.NegativeLogLikelihood"/> train classifiers; <see cref="Loss.MeanSquaredError"/>, <see cref="Loss.MeanAbsoluteError"/>
     /// (and any other loss) regression models. A network without a loss is a classifier when its output layer is a softmax,
-    /// sigmoid, step or sign, otherwise a regression model.
+    /// log-softmax, sigmoid, step or sign, otherwise a regression model.
     /// </summary>
     public static ModelKind KindOf(INetwork network)
     {
         ArgumentNullException.ThrowIfNull(network);
         if (network is ITrainableNetwork && LossOf(network) is { } loss)
         {
-            return loss is Loss.BinaryCrossEntropy or Loss.CrossEntropy or Loss.Hinge or Loss.KLDivergence
+            return loss is Loss.BinaryCrossEntropy or Loss.CrossEntropy or Loss.Hinge or Loss.KLDivergence or Loss.NegativeLogLikelihood
                 ? ModelKind.Classification
                 : ModelKind.Regression;
         }
@@ -124,7 +124,7 @@ public static class Metrics
                 break;
             }
         }
-        return last is Activation.Softmax or Activation.Sigmoid or Activation.Step or Activation.Sign ? ModelKind.Classification : ModelKind.Regression;
+        return last is Activation.Softmax or Activation.LogSoftmax or Activation.Sigmoid or Activation.Step or Activation.Sign ? ModelKind.Classification : ModelKind.Regression;
     }
 
     /// <summary>The loss a trainable network was declared with (<see cref="ITrainableNetwork.Loss"/>), or null for an inference-only network.</summary>

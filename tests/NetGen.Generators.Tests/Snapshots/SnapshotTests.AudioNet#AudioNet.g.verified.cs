@@ -201,15 +201,12 @@ partial class AudioNet : global::NetGen.ITrainableNetwork
         ReadOnlySpan theta = Parameters;
         Span into = step.IsSgd ? Parameters : Gradients; // where each ∂L/∂θ goes
 
-        // ── Backward pass: ∂L/∂W⁽ˡ⁾ = δ⁽ˡ⁾·a⁽ˡ⁻¹⁾ᵀ, ∂L/∂b⁽ˡ⁾ = δ⁽ˡ⁾ into step, δ⁽ˡ⁻¹⁾ = (W⁽ˡ⁾ᵀ·δ⁽ˡ⁾) ⊙ f′(z⁽ˡ⁻¹⁾) with W⁽ˡ⁾ as it was ──
+        // ── Backward pass: δ⁽ˡ⁻¹⁾ = (W⁽ˡ⁾ᵀ·δ⁽ˡ⁾) ⊙ f′(z⁽ˡ⁻¹⁾) for every layer with θ as it was; ∂L/∂W⁽ˡ⁾ = δ⁽ˡ⁾·a⁽ˡ⁻¹⁾ᵀ, ∂L/∂b⁽ˡ⁾ = δ⁽ˡ⁾ into step after the guard ──
 
         // Layer 3: ∂L/∂W⁽³⁾ = δ⁽³⁾·a⁽²⁾ᵀ        ∂L/∂b⁽³⁾ = δ⁽³⁾
         //          δ⁽²⁾ = (W⁽³⁾ᵀ·δ⁽³⁾) ⊙ f′(z⁽²⁾)        tanh′(z⁽²⁾) = 1 − (a⁽²⁾)²
         V256 delta2 = Activations.TanhBackward(a2,
             Vector256.Create<float>(theta.Slice(88, 8)) * delta3);
-        // per output o: bₒ, then row o of W⁽³⁾ (δₒ·a⁽²⁾, one vector statement per row)
-        step.Apply(ref into[96], delta3);
-        step.Apply(into.Slice(88, 8), delta3 * a2);
 
         // Layer 2: ∂L/∂W⁽²⁾ = δ⁽²⁾·a⁽¹⁾ᵀ        ∂L/∂b⁽²⁾ = δ⁽²⁾
         //          δ⁽¹⁾ = (W⁽²⁾ᵀ·δ⁽²⁾) ⊙ f′(z⁽¹⁾)        tanh′(z⁽¹⁾) = 1 − (a⁽¹⁾)²
@@ -222,6 +219,26 @@ partial class AudioNet : global::NetGen.ITrainableNetwork
             + Vector256.Create<float>(theta.Slice(56, 8)) * delta2[5]
             + Vector256.Create<float>(theta.Slice(64, 8)) * delta2[6]
             + Vector256.Create<float>(theta.Slice(72, 8)) * delta2[7]);
+
+        // Layer 1: ∂L/∂W⁽¹⁾ = δ⁽¹⁾·xᵀ        ∂L/∂b⁽¹⁾ = δ⁽¹⁾
+        //          (the step's terms come after the guard)
+
+        // ── Guard (SGD): each layer's terms are at most η·Σ|δ|·(Σ|input| + 1); all finite and ≤ 2¹⁰⁰, no parameter can become NaN or ±∞ ──
+        // (otherwise, rarely, θ is copied and checked after the step)
+        bool bounded = !step.IsSgd
+            || (global::NetGen.StepGuard.Bounded(global::NetGen.StepGuard.Magnitude(delta3), global::NetGen.StepGuard.Magnitude(a2), step.LearningRate)
+                && global::NetGen.StepGuard.Bounded(global::NetGen.StepGuard.Magnitude(delta2), global::NetGen.StepGuard.Magnitude(a1), step.LearningRate)
+                && global::NetGen.StepGuard.Bounded(global::NetGen.StepGuard.Magnitude(delta1), global::NetGen.StepGuard.Magnitude(x), step.LearningRate));
+        float[]? savedTheta = bounded ? null : global::NetGen.StepGuard.Save(Parameters);
+
+        // ── The parameters' terms: ∂L/∂θ added (Backward) or θ ← θ − η·∂L/∂θ (TrainStep) ──
+
+        // Layer 3: W⁽³⁾ and b⁽³⁾ take their terms, δ⁽³⁾·a⁽²⁾ᵀ and δ⁽³⁾
+        // per output o: bₒ, then row o of W⁽³⁾ (δₒ·a⁽²⁾, one vector statement per row)
+        step.Apply(ref into[96], delta3);
+        step.Apply(into.Slice(88, 8), delta3 * a2);
+
+        // Layer 2: W⁽²⁾ and b⁽²⁾ take their terms, δ⁽²⁾·a⁽¹⁾ᵀ and δ⁽²⁾
         // b⁽²⁾, then W⁽²⁾ row by row (column for one input), one vector each
         step.Apply(into.Slice(80, 8), delta2);
         step.Apply(into.Slice(16, 8), delta2[0] * a1);
@@ -233,10 +250,15 @@ partial class AudioNet : global::NetGen.ITrainableNetwork
         step.Apply(into.Slice(64, 8), delta2[6] * a1);
         step.Apply(into.Slice(72, 8), delta2[7] * a1);
 
-        // Layer 1: ∂L/∂W⁽¹⁾ = δ⁽¹⁾·xᵀ        ∂L/∂b⁽¹⁾ = δ⁽¹⁾
+        // Layer 1: W⁽¹⁾ and b⁽¹⁾ take their terms, δ⁽¹⁾·xᵀ and δ⁽¹⁾
         // b⁽¹⁾, then W⁽¹⁾ row by row (column for one input), one vector each
         step.Apply(into.Slice(8, 8), delta1);
         step.Apply(into.Slice(0, 8), delta1 * x[0]);
+
+        if (savedTheta is not null && global::NetGen.StepGuard.Restore(Parameters, savedTheta, out int badIndex, out float badValue))
+        {
+            global::NetGen.StepGuard.Throw(this, "TrainStep", badIndex, badValue, savedTheta[badIndex], loss);
+        }
 
         return loss;
     }
@@ -348,12 +370,6 @@ partial class AudioNet : global::NetGen.ITrainableNetwork
             Vector256.CopyTo(Vector256.Create<float>(theta.Slice(88, 8)) * delta3[0], delta2.Slice(0, 8));
             Activations.TanhBackward(a2, delta2);
         }
-        for (int b = 0; b < batchSize; b++)
-        {
-            ReadOnlySpan a2 = ba2.Slice(b * 8, 8), delta3 = bd3.Slice(b * 1, 1);
-            step.Apply(ref into[96], delta3[0]);
-            step.Apply(into.Slice(88, 8), delta3[0] * Vector256.Create<float>(a2.Slice(0, 8)));
-        }
 
         // Layer 2: ∂L/∂W⁽²⁾ = Σᵦ δ⁽²⁾·a⁽¹⁾ᵀ        ∂L/∂b⁽²⁾ = Σᵦ δ⁽²⁾        δ⁽¹⁾ = (W⁽²⁾ᵀ·δ⁽²⁾) ⊙ f′(z⁽¹⁾)        tanh′(z⁽¹⁾) = 1 − (a⁽¹⁾)²
         for (int b = 0; b < batchSize; b++)
@@ -363,6 +379,29 @@ partial class AudioNet : global::NetGen.ITrainableNetwork
             Vector256.CopyTo(Vector256.Create<float>(theta.Slice(16, 8)) * delta2[0] + Vector256.Create<float>(theta.Slice(24, 8)) * delta2[1] + Vector256.Create<float>(theta.Slice(32, 8)) * delta2[2] + Vector256.Create<float>(theta.Slice(40, 8)) * delta2[3] + Vector256.Create<float>(theta.Slice(48, 8)) * delta2[4] + Vector256.Create<float>(theta.Slice(56, 8)) * delta2[5] + Vector256.Create<float>(theta.Slice(64, 8)) * delta2[6] + Vector256.Create<float>(theta.Slice(72, 8)) * delta2[7], delta1.Slice(0, 8));
             Activations.TanhBackward(a1, delta1);
         }
+
+        // Layer 1: ∂L/∂W⁽¹⁾ = Σᵦ δ⁽¹⁾·xᵀ        ∂L/∂b⁽¹⁾ = Σᵦ δ⁽¹⁾
+        //          (the step's terms come after the guard)
+
+        // ── Guard (SGD): each layer's terms are at most η·Σ|δ|·(Σ|input| + 1); all finite and ≤ 2¹⁰⁰, no parameter can become NaN or ±∞ ──
+        // (otherwise, rarely, θ is copied and checked after the step)
+        bool bounded = !step.IsSgd
+            || (global::NetGen.StepGuard.Bounded(global::NetGen.StepGuard.Magnitude(bd3), global::NetGen.StepGuard.Magnitude(ba2), step.LearningRate)
+                && global::NetGen.StepGuard.Bounded(global::NetGen.StepGuard.Magnitude(bd2), global::NetGen.StepGuard.Magnitude(ba1), step.LearningRate)
+                && global::NetGen.StepGuard.Bounded(global::NetGen.StepGuard.Magnitude(bd1), global::NetGen.StepGuard.Magnitude(inputs), step.LearningRate));
+        float[]? savedTheta = bounded ? null : global::NetGen.StepGuard.Save(Parameters);
+
+        // ── The parameters' terms, every sample's: ∂L/∂θ added (BackwardBatch) or θ ← θ − (η/B)·Σᵦ ∂Lᵦ/∂θ (TrainStepBatch) ──
+
+        // Layer 3: W⁽³⁾ and b⁽³⁾ take every sample's terms, δ⁽³⁾·a⁽²⁾ᵀ and δ⁽³⁾
+        for (int b = 0; b < batchSize; b++)
+        {
+            ReadOnlySpan a2 = ba2.Slice(b * 8, 8), delta3 = bd3.Slice(b * 1, 1);
+            step.Apply(ref into[96], delta3[0]);
+            step.Apply(into.Slice(88, 8), delta3[0] * Vector256.Create<float>(a2.Slice(0, 8)));
+        }
+
+        // Layer 2: W⁽²⁾ and b⁽²⁾ take every sample's terms, δ⁽²⁾·a⁽¹⁾ᵀ and δ⁽²⁾
         for (int b = 0; b < batchSize; b++)
         {
             ReadOnlySpan a1 = ba1.Slice(b * 8, 8), delta2 = bd2.Slice(b * 8, 8);
@@ -377,7 +416,7 @@ partial class AudioNet : global::NetGen.ITrainableNetwork
             step.Apply(into.Slice(72, 8), delta2[7] * Vector256.Create<float>(a1.Slice(0, 8)));
         }
 
-        // Layer 1: ∂L/∂W⁽¹⁾ = Σᵦ δ⁽¹⁾·xᵀ        ∂L/∂b⁽¹⁾ = Σᵦ δ⁽¹⁾
+        // Layer 1: W⁽¹⁾ and b⁽¹⁾ take every sample's terms, δ⁽¹⁾·xᵀ and δ⁽¹⁾
         for (int b = 0; b < batchSize; b++)
         {
             ReadOnlySpan x = inputs.Slice(b * InputSize, InputSize), delta1 = bd1.Slice(b * 8, 8);
@@ -390,6 +429,11 @@ partial class AudioNet : global::NetGen.ITrainableNetwork
             step.Apply(ref into[5], delta1[5] * x[0]);
             step.Apply(ref into[6], delta1[6] * x[0]);
             step.Apply(ref into[7], delta1[7] * x[0]);
+        }
+
+        if (savedTheta is not null && global::NetGen.StepGuard.Restore(Parameters, savedTheta, out int badIndex, out float badValue))
+        {
+            global::NetGen.StepGuard.Throw(this, "TrainStepBatch", badIndex, badValue, savedTheta[badIndex], total);
         }
 
         return total;

@@ -211,13 +211,34 @@ partial class NormalizedNet : global::NetGen.ITrainableNetwork
         ReadOnlySpan theta = Parameters;
         Span into = step.IsSgd ? Parameters : Gradients; // where each ∂L/∂θ goes
 
-        // ── Backward pass: ∂L/∂W⁽ˡ⁾ = δ⁽ˡ⁾·a⁽ˡ⁻¹⁾ᵀ, ∂L/∂b⁽ˡ⁾ = δ⁽ˡ⁾ into step, δ⁽ˡ⁻¹⁾ = (W⁽ˡ⁾ᵀ·δ⁽ˡ⁾) ⊙ f′(z⁽ˡ⁻¹⁾) with W⁽ˡ⁾ as it was ──
+        // ── Backward pass: δ⁽ˡ⁻¹⁾ = (W⁽ˡ⁾ᵀ·δ⁽ˡ⁾) ⊙ f′(z⁽ˡ⁻¹⁾) for every layer with θ as it was; ∂L/∂W⁽ˡ⁾ = δ⁽ˡ⁾·a⁽ˡ⁻¹⁾ᵀ, ∂L/∂b⁽ˡ⁾ = δ⁽ˡ⁾ into step after the guard ──
 
         // Layer 3: ∂L/∂W⁽³⁾ = δ⁽³⁾·a⁽²⁾ᵀ        ∂L/∂b⁽³⁾ = δ⁽³⁾
         //          δ⁽²⁾ = (W⁽³⁾ᵀ·δ⁽³⁾) ⊙ f′(z⁽²⁾)        ReLU′(z⁽²⁾) = 1 where z⁽²⁾ > 0, else 0
         Vector128.CopyTo(Vector128.Create<float>(theta.Slice(35, 4)) * delta3[0] + Vector128.Create<float>(theta.Slice(40, 4)) * delta3[1] + Vector128.Create<float>(theta.Slice(45, 4)) * delta3[2], delta2.Slice(0, 4));
         delta2[4] = theta[39] * delta3[0] + theta[44] * delta3[1] + theta[49] * delta3[2];
         Activations.ReLUBackward(z2, delta2);
+
+        // Layer 2 · BatchNorm with running statistics (constants): ∂L/∂γ⁽²⁾ = δ⁽²⁾ ⊙ x̂, ∂L/∂β⁽²⁾ = δ⁽²⁾, ∂L/∂a⁽¹⁾ = δ⁽²⁾ ⊙ γ⁽²⁾ / √(σ² + ε)
+        //   (SGD: ∂L/∂γ⁽²⁾, ∂L/∂β⁽²⁾ go to stack scratch, computed with the old γ⁽²⁾, then γ⁽²⁾ and β⁽²⁾ take the step)
+        Span scratch2 = step.IsSgd ? stackalloc float[10] : default;
+        Span dGamma2 = step.IsSgd ? scratch2.Slice(0, 5) : into.Slice(25, 5), dBeta2 = step.IsSgd ? scratch2.Slice(5, 5) : into.Slice(30, 5);
+        BatchNormKernels.InferenceBackward(delta2, a1, theta.Slice(25, 5), new Span(_statistics, 0, 5), new Span(_statistics, 5, 5), 0.001f, dGamma2, dBeta2, delta1);
+
+        // Layer 1: ∂L/∂W⁽¹⁾ = δ⁽¹⁾·xᵀ        ∂L/∂b⁽¹⁾ = δ⁽¹⁾
+        //          (the step's terms come after the guard)
+
+        // ── Guard (SGD): each layer's terms are at most η·Σ|δ|·(Σ|input| + 1); all finite and ≤ 2¹⁰⁰, no parameter can become NaN or ±∞ ──
+        // (otherwise, rarely, θ is copied and checked after the step)
+        bool bounded = !step.IsSgd
+            || (global::NetGen.StepGuard.Bounded(global::NetGen.StepGuard.Magnitude(delta3), global::NetGen.StepGuard.Magnitude(a2), step.LearningRate)
+                && global::NetGen.StepGuard.Bounded(global::NetGen.StepGuard.Magnitude(scratch2), 0f, step.LearningRate)
+                && global::NetGen.StepGuard.Bounded(global::NetGen.StepGuard.Magnitude(delta1), global::NetGen.StepGuard.Magnitude(x), step.LearningRate));
+        float[]? savedTheta = bounded ? null : global::NetGen.StepGuard.Save(Parameters);
+
+        // ── The parameters' terms: ∂L/∂θ added (Backward) or θ ← θ − η·∂L/∂θ (TrainStep) ──
+
+        // Layer 3: W⁽³⁾ and b⁽³⁾ take their terms, δ⁽³⁾·a⁽²⁾ᵀ and δ⁽³⁾
         step.Apply(ref into[50], delta3[0]);
         step.Apply(ref into[51], delta3[1]);
         step.Apply(ref into[52], delta3[2]);
@@ -228,11 +249,7 @@ partial class NormalizedNet : global::NetGen.ITrainableNetwork
         step.Apply(into.Slice(45, 4), delta3[2] * Vector128.Create<float>(a2.Slice(0, 4)));
         step.Apply(ref into[49], delta3[2] * a2[4]);
 
-        // Layer 2 · BatchNorm with running statistics (constants): ∂L/∂γ⁽²⁾ = δ⁽²⁾ ⊙ x̂, ∂L/∂β⁽²⁾ = δ⁽²⁾, ∂L/∂a⁽¹⁾ = δ⁽²⁾ ⊙ γ⁽²⁾ / √(σ² + ε)
-        //   (SGD: ∂L/∂γ⁽²⁾, ∂L/∂β⁽²⁾ go to stack scratch, computed with the old γ⁽²⁾, then γ⁽²⁾ and β⁽²⁾ take the step)
-        Span scratch2 = step.IsSgd ? stackalloc float[10] : default;
-        Span dGamma2 = step.IsSgd ? scratch2.Slice(0, 5) : into.Slice(25, 5), dBeta2 = step.IsSgd ? scratch2.Slice(5, 5) : into.Slice(30, 5);
-        BatchNormKernels.InferenceBackward(delta2, a1, theta.Slice(25, 5), new Span(_statistics, 0, 5), new Span(_statistics, 5, 5), 0.001f, dGamma2, dBeta2, delta1);
+        // Layer 2: γ⁽²⁾ and β⁽²⁾ take the step (SGD; Backward added the gradients already)
         if (step.IsSgd)
         {
             for (int k = 0; k < 5; k++)
@@ -242,7 +259,7 @@ partial class NormalizedNet : global::NetGen.ITrainableNetwork
             }
         }
 
-        // Layer 1: ∂L/∂W⁽¹⁾ = δ⁽¹⁾·xᵀ        ∂L/∂b⁽¹⁾ = δ⁽¹⁾
+        // Layer 1: W⁽¹⁾ and b⁽¹⁾ take their terms, δ⁽¹⁾·xᵀ and δ⁽¹⁾
         // per output o: bₒ, then row o of W⁽¹⁾ (δₒ·x, one vector statement per row)
         step.Apply(ref into[20], delta1[0]);
         step.Apply(into.Slice(0, 4), delta1[0] * Vector128.Create<float>(x));
@@ -254,6 +271,11 @@ partial class NormalizedNet : global::NetGen.ITrainableNetwork
         step.Apply(into.Slice(12, 4), delta1[3] * Vector128.Create<float>(x));
         step.Apply(ref into[24], delta1[4]);
         step.Apply(into.Slice(16, 4), delta1[4] * Vector128.Create<float>(x));
+
+        if (savedTheta is not null && global::NetGen.StepGuard.Restore(Parameters, savedTheta, out int badIndex, out float badValue))
+        {
+            global::NetGen.StepGuard.Throw(this, "TrainStep", badIndex, badValue, savedTheta[badIndex], loss);
+        }
 
         return loss;
     }
@@ -349,6 +371,8 @@ partial class NormalizedNet : global::NetGen.ITrainableNetwork
     /// <summary>Backprop for a batch, as Backprop: each sample's ∂Lᵦ/∂θ goes to <paramref name="step"/> (for SGD, θ ← θ − (η/B)·Σᵦ ∂Lᵦ/∂θ).</summary>
     private float BackpropBatch<TStep>(ReadOnlySpan inputs, ReadOnlySpan targets, int batchSize, Span losses, TStep step) where TStep : struct, global::NetGen.IParameterStep
     {
+        Span statisticsBefore = step.IsSgd ? stackalloc float[10] : default; // put back if the step is refused
+        if (step.IsSgd) new Span(_statistics).CopyTo(statisticsBefore);
         float total = RecordForwardBatch(inputs, targets, batchSize, losses);
         ReadOnlySpan theta = Parameters;
         Span into = step.IsSgd ? Parameters : Gradients; // where each ∂L/∂θ goes
@@ -366,19 +390,6 @@ partial class NormalizedNet : global::NetGen.ITrainableNetwork
             Vector128.CopyTo(Vector128.Create<float>(theta.Slice(35, 4)) * delta3[0] + Vector128.Create<float>(theta.Slice(40, 4)) * delta3[1] + Vector128.Create<float>(theta.Slice(45, 4)) * delta3[2], delta2.Slice(0, 4));
             delta2[4] = theta[39] * delta3[0] + theta[44] * delta3[1] + theta[49] * delta3[2];
             Activations.ReLUBackward(z2, delta2);
-        }
-        for (int b = 0; b < batchSize; b++)
-        {
-            ReadOnlySpan a2 = ba2.Slice(b * 5, 5), delta3 = bd3.Slice(b * 3, 3);
-            step.Apply(ref into[50], delta3[0]);
-            step.Apply(ref into[51], delta3[1]);
-            step.Apply(ref into[52], delta3[2]);
-            step.Apply(into.Slice(35, 4), delta3[0] * Vector128.Create<float>(a2.Slice(0, 4)));
-            step.Apply(ref into[39], delta3[0] * a2[4]);
-            step.Apply(into.Slice(40, 4), delta3[1] * Vector128.Create<float>(a2.Slice(0, 4)));
-            step.Apply(ref into[44], delta3[1] * a2[4]);
-            step.Apply(into.Slice(45, 4), delta3[2] * Vector128.Create<float>(a2.Slice(0, 4)));
-            step.Apply(ref into[49], delta3[2] * a2[4]);
         }
 
         // Layer 2 · BatchNorm, batch statistics: ∂L/∂β = Σᵦ δ, ∂L/∂γ = Σᵦ δ ⊙ x̂,
@@ -399,6 +410,36 @@ partial class NormalizedNet : global::NetGen.ITrainableNetwork
                 BatchNormKernels.InferenceBackward(delta2, a1, theta.Slice(25, 5), new Span(_statistics, 0, 5), new Span(_statistics, 5, 5), 0.001f, dGamma2, dBeta2, delta1);
             }
         }
+
+        // Layer 1: ∂L/∂W⁽¹⁾ = Σᵦ δ⁽¹⁾·xᵀ        ∂L/∂b⁽¹⁾ = Σᵦ δ⁽¹⁾
+        //          (the step's terms come after the guard)
+
+        // ── Guard (SGD): each layer's terms are at most η·Σ|δ|·(Σ|input| + 1); all finite and ≤ 2¹⁰⁰, no parameter can become NaN or ±∞ ──
+        // (otherwise, rarely, θ is copied and checked after the step)
+        bool bounded = !step.IsSgd
+            || (global::NetGen.StepGuard.Bounded(global::NetGen.StepGuard.Magnitude(bd3), global::NetGen.StepGuard.Magnitude(ba2), step.LearningRate)
+                && global::NetGen.StepGuard.Bounded(global::NetGen.StepGuard.Magnitude(scratch2), 0f, step.LearningRate)
+                && global::NetGen.StepGuard.Bounded(global::NetGen.StepGuard.Magnitude(bd1), global::NetGen.StepGuard.Magnitude(inputs), step.LearningRate));
+        float[]? savedTheta = bounded ? null : global::NetGen.StepGuard.Save(Parameters);
+
+        // ── The parameters' terms, every sample's: ∂L/∂θ added (BackwardBatch) or θ ← θ − (η/B)·Σᵦ ∂Lᵦ/∂θ (TrainStepBatch) ──
+
+        // Layer 3: W⁽³⁾ and b⁽³⁾ take every sample's terms, δ⁽³⁾·a⁽²⁾ᵀ and δ⁽³⁾
+        for (int b = 0; b < batchSize; b++)
+        {
+            ReadOnlySpan a2 = ba2.Slice(b * 5, 5), delta3 = bd3.Slice(b * 3, 3);
+            step.Apply(ref into[50], delta3[0]);
+            step.Apply(ref into[51], delta3[1]);
+            step.Apply(ref into[52], delta3[2]);
+            step.Apply(into.Slice(35, 4), delta3[0] * Vector128.Create<float>(a2.Slice(0, 4)));
+            step.Apply(ref into[39], delta3[0] * a2[4]);
+            step.Apply(into.Slice(40, 4), delta3[1] * Vector128.Create<float>(a2.Slice(0, 4)));
+            step.Apply(ref into[44], delta3[1] * a2[4]);
+            step.Apply(into.Slice(45, 4), delta3[2] * Vector128.Create<float>(a2.Slice(0, 4)));
+            step.Apply(ref into[49], delta3[2] * a2[4]);
+        }
+
+        // Layer 2: γ⁽²⁾ and β⁽²⁾ take the step (SGD; Backward added the gradients already)
         if (step.IsSgd)
         {
             for (int k = 0; k < 5; k++)
@@ -408,7 +449,7 @@ partial class NormalizedNet : global::NetGen.ITrainableNetwork
             }
         }
 
-        // Layer 1: ∂L/∂W⁽¹⁾ = Σᵦ δ⁽¹⁾·xᵀ        ∂L/∂b⁽¹⁾ = Σᵦ δ⁽¹⁾
+        // Layer 1: W⁽¹⁾ and b⁽¹⁾ take every sample's terms, δ⁽¹⁾·xᵀ and δ⁽¹⁾
         for (int b = 0; b < batchSize; b++)
         {
             ReadOnlySpan x = inputs.Slice(b * InputSize, InputSize), delta1 = bd1.Slice(b * 5, 5);
@@ -419,6 +460,12 @@ partial class NormalizedNet : global::NetGen.ITrainableNetwork
             step.Apply(into.Slice(8, 4), delta1[2] * Vector128.Create<float>(x.Slice(0, 4)));
             step.Apply(into.Slice(12, 4), delta1[3] * Vector128.Create<float>(x.Slice(0, 4)));
             step.Apply(into.Slice(16, 4), delta1[4] * Vector128.Create<float>(x.Slice(0, 4)));
+        }
+
+        if (savedTheta is not null && global::NetGen.StepGuard.Restore(Parameters, savedTheta, out int badIndex, out float badValue))
+        {
+            statisticsBefore.CopyTo(_statistics);
+            global::NetGen.StepGuard.Throw(this, "TrainStepBatch", badIndex, badValue, savedTheta[badIndex], total);
         }
 
         return total;

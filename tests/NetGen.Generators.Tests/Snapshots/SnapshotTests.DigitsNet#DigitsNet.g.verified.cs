@@ -186,17 +186,36 @@ partial class DigitsNet : global::NetGen.ITrainableNetwork
         ReadOnlySpan theta = Parameters;
         Span into = step.IsSgd ? Parameters : Gradients; // where each ∂L/∂θ goes
 
-        // ── Backward pass: ∂L/∂W⁽ˡ⁾ = δ⁽ˡ⁾·a⁽ˡ⁻¹⁾ᵀ, ∂L/∂b⁽ˡ⁾ = δ⁽ˡ⁾ into step, δ⁽ˡ⁻¹⁾ = (W⁽ˡ⁾ᵀ·δ⁽ˡ⁾) ⊙ f′(z⁽ˡ⁻¹⁾) with W⁽ˡ⁾ as it was ──
+        // ── Backward pass: δ⁽ˡ⁻¹⁾ = (W⁽ˡ⁾ᵀ·δ⁽ˡ⁾) ⊙ f′(z⁽ˡ⁻¹⁾) for every layer with θ as it was; ∂L/∂W⁽ˡ⁾ = δ⁽ˡ⁾·a⁽ˡ⁻¹⁾ᵀ, ∂L/∂b⁽ˡ⁾ = δ⁽ˡ⁾ into step after the guard ──
 
         // Layer 2: ∂L/∂W⁽²⁾ = δ⁽²⁾·a⁽¹⁾ᵀ        ∂L/∂b⁽²⁾ = δ⁽²⁾
         //          δ⁽¹⁾ = (W⁽²⁾ᵀ·δ⁽²⁾) ⊙ f′(z⁽¹⁾)        ReLU′(z⁽¹⁾) = 1 where z⁽¹⁾ > 0, else 0
-        if (step.IsSgd) DenseKernels.BackwardSgd(into.Slice(2080, 320), into.Slice(2400, 10), delta2, a1, delta1, 10, 32, step.LearningRate);
+        if (step.IsSgd) DenseKernels.Propagate(theta.Slice(2080, 320), delta2, delta1, 10, 32);
         else DenseKernels.Backward(theta.Slice(2080, 320), delta2, a1, into.Slice(2080, 320), into.Slice(2400, 10), delta1, 10, 32);
         Activations.ReLUBackward(z1, delta1);
 
         // Layer 1: ∂L/∂W⁽¹⁾ = δ⁽¹⁾·xᵀ        ∂L/∂b⁽¹⁾ = δ⁽¹⁾
+        if (!step.IsSgd) DenseKernels.Backward(theta.Slice(0, 2048), delta1, x, into.Slice(0, 2048), into.Slice(2048, 32), default, 32, 64);
+
+        // ── Guard (SGD): each layer's terms are at most η·Σ|δ|·(Σ|input| + 1); all finite and ≤ 2¹⁰⁰, no parameter can become NaN or ±∞ ──
+        // (otherwise, rarely, θ is copied and checked after the step)
+        bool bounded = !step.IsSgd
+            || (global::NetGen.StepGuard.Bounded(global::NetGen.StepGuard.Magnitude(delta2), global::NetGen.StepGuard.Magnitude(a1), step.LearningRate)
+                && global::NetGen.StepGuard.Bounded(global::NetGen.StepGuard.Magnitude(delta1), global::NetGen.StepGuard.Magnitude(x), step.LearningRate));
+        float[]? savedTheta = bounded ? null : global::NetGen.StepGuard.Save(Parameters);
+
+        // ── The parameters' terms: ∂L/∂θ added (Backward) or θ ← θ − η·∂L/∂θ (TrainStep) ──
+
+        // Layer 2: W⁽²⁾ and b⁽²⁾ take their terms, δ⁽²⁾·a⁽¹⁾ᵀ and δ⁽²⁾
+        if (step.IsSgd) DenseKernels.BackwardSgd(into.Slice(2080, 320), into.Slice(2400, 10), delta2, a1, default, 10, 32, step.LearningRate);
+
+        // Layer 1: W⁽¹⁾ and b⁽¹⁾ take their terms, δ⁽¹⁾·xᵀ and δ⁽¹⁾
         if (step.IsSgd) DenseKernels.BackwardSgd(into.Slice(0, 2048), into.Slice(2048, 32), delta1, x, default, 32, 64, step.LearningRate);
-        else DenseKernels.Backward(theta.Slice(0, 2048), delta1, x, into.Slice(0, 2048), into.Slice(2048, 32), default, 32, 64);
+
+        if (savedTheta is not null && global::NetGen.StepGuard.Restore(Parameters, savedTheta, out int badIndex, out float badValue))
+        {
+            global::NetGen.StepGuard.Throw(this, "TrainStep", badIndex, badValue, savedTheta[badIndex], loss);
+        }
 
         return loss;
     }
@@ -264,14 +283,33 @@ partial class DigitsNet : global::NetGen.ITrainableNetwork
         // ── Backward pass over the batch, from the output layer down ──
 
         // Layer 2: ∂L/∂W⁽²⁾ = Σᵦ δ⁽²⁾·a⁽¹⁾ᵀ        ∂L/∂b⁽²⁾ = Σᵦ δ⁽²⁾        δ⁽¹⁾ = (W⁽²⁾ᵀ·δ⁽²⁾) ⊙ f′(z⁽¹⁾)        ReLU′(z⁽¹⁾) = 1 where z⁽¹⁾ > 0, else 0
-        if (step.IsSgd) DenseKernels.BackwardBatchSgd(into.Slice(2080, 320), into.Slice(2400, 10), bd2, ba1, bd1, batchSize, 10, 32, step.LearningRate);
+        if (step.IsSgd) DenseKernels.PropagateBatchOnly(theta.Slice(2080, 320), bd2, bd1, batchSize, 10, 32);
         else DenseKernels.BackwardBatch(theta.Slice(2080, 320), bd2, ba1, into.Slice(2080, 320), into.Slice(2400, 10), bd1, batchSize, 10, 32);
         // ReLU′(z⁽¹⁾) = 1 where z⁽¹⁾ > 0, else 0, element-wise over the whole batch
         Activations.ReLUBackward(bz1, bd1);
 
         // Layer 1: ∂L/∂W⁽¹⁾ = Σᵦ δ⁽¹⁾·xᵀ        ∂L/∂b⁽¹⁾ = Σᵦ δ⁽¹⁾
+        if (!step.IsSgd) DenseKernels.BackwardBatch(theta.Slice(0, 2048), bd1, inputs, into.Slice(0, 2048), into.Slice(2048, 32), default, batchSize, 32, 64);
+
+        // ── Guard (SGD): each layer's terms are at most η·Σ|δ|·(Σ|input| + 1); all finite and ≤ 2¹⁰⁰, no parameter can become NaN or ±∞ ──
+        // (otherwise, rarely, θ is copied and checked after the step)
+        bool bounded = !step.IsSgd
+            || (global::NetGen.StepGuard.Bounded(global::NetGen.StepGuard.Magnitude(bd2), global::NetGen.StepGuard.Magnitude(ba1), step.LearningRate)
+                && global::NetGen.StepGuard.Bounded(global::NetGen.StepGuard.Magnitude(bd1), global::NetGen.StepGuard.Magnitude(inputs), step.LearningRate));
+        float[]? savedTheta = bounded ? null : global::NetGen.StepGuard.Save(Parameters);
+
+        // ── The parameters' terms, every sample's: ∂L/∂θ added (BackwardBatch) or θ ← θ − (η/B)·Σᵦ ∂Lᵦ/∂θ (TrainStepBatch) ──
+
+        // Layer 2: W⁽²⁾ and b⁽²⁾ take every sample's terms, δ⁽²⁾·a⁽¹⁾ᵀ and δ⁽²⁾
+        if (step.IsSgd) DenseKernels.BackwardBatchSgd(into.Slice(2080, 320), into.Slice(2400, 10), bd2, ba1, default, batchSize, 10, 32, step.LearningRate);
+
+        // Layer 1: W⁽¹⁾ and b⁽¹⁾ take every sample's terms, δ⁽¹⁾·xᵀ and δ⁽¹⁾
         if (step.IsSgd) DenseKernels.BackwardBatchSgd(into.Slice(0, 2048), into.Slice(2048, 32), bd1, inputs, default, batchSize, 32, 64, step.LearningRate);
-        else DenseKernels.BackwardBatch(theta.Slice(0, 2048), bd1, inputs, into.Slice(0, 2048), into.Slice(2048, 32), default, batchSize, 32, 64);
+
+        if (savedTheta is not null && global::NetGen.StepGuard.Restore(Parameters, savedTheta, out int badIndex, out float badValue))
+        {
+            global::NetGen.StepGuard.Throw(this, "TrainStepBatch", badIndex, badValue, savedTheta[badIndex], total);
+        }
 
         return total;
     }

@@ -30,7 +30,7 @@ namespace Demo;
 /// <c>Backward</c> and <c>BackwardBatch</c> follow <c>Training</c> (true unless set, as a fresh PyTorch module).</para>
 /// </remarks>
 [global::System.CodeDom.Compiler.GeneratedCode("NetGen", "0.1.0")]
-partial class KerasMlp : global::NetGen.ITrainableNetwork
+partial class KerasMlp : global::NetGen.ITrainableNetwork, global::NetGen.IRandomStateNetwork
 {
     /// <summary>Values in one input vector, in one output vector, and floats in <see cref="Parameters"/>.</summary>
     public const int InputSize = 10, OutputSize = 1, ParameterCount = 769;
@@ -40,6 +40,8 @@ partial class KerasMlp : global::NetGen.ITrainableNetwork
     private readonly float[] _gradients = Aligned.Allocate(ParameterCount);
     // Dropout's mask generator, continued from the initialisation's seeded stream.
     private global::NetGen.SeededRandom _random;
+    // Its state, which checkpoints save so that a resumed run draws the same masks (issue 13).
+    ulong global::NetGen.IRandomStateNetwork.RandomState { get => _random.State; set => _random.State = value; }
     // Training's records (z⁽ˡ⁾, a⁽ˡ⁾, δ⁽ˡ⁾ not kept in registers) of one sample and of a batch: training belongs to one thread.
     private readonly global::NetGen.Workspace _workspace = new([64, 64, 64, 64, 64, 64], [64, 64, 64, 64, 64, 64, 1, 1, 1]);
 
@@ -210,11 +212,12 @@ partial class KerasMlp : global::NetGen.ITrainableNetwork
     {
         Span z1 = _workspace.Buffer(0, 64), a1 = _workspace.Buffer(1, 64), delta1 = _workspace.Buffer(2, 64);
         Span a2 = _workspace.Buffer(3, 64), mask2 = _workspace.Buffer(4, 64), delta2 = _workspace.Buffer(5, 64);
+        global::NetGen.SeededRandom randomBefore = _random; // put back if the step is refused
         float loss = RecordForward(x, y, Training, z1, a1, a2, mask2, out _, out _, out float delta3);
         ReadOnlySpan theta = Parameters;
         Span into = step.IsSgd ? Parameters : Gradients; // where each ∂L/∂θ goes
 
-        // ── Backward pass: ∂L/∂W⁽ˡ⁾ = δ⁽ˡ⁾·a⁽ˡ⁻¹⁾ᵀ, ∂L/∂b⁽ˡ⁾ = δ⁽ˡ⁾ into step, δ⁽ˡ⁻¹⁾ = (W⁽ˡ⁾ᵀ·δ⁽ˡ⁾) ⊙ f′(z⁽ˡ⁻¹⁾) with W⁽ˡ⁾ as it was ──
+        // ── Backward pass: δ⁽ˡ⁻¹⁾ = (W⁽ˡ⁾ᵀ·δ⁽ˡ⁾) ⊙ f′(z⁽ˡ⁻¹⁾) for every layer with θ as it was; ∂L/∂W⁽ˡ⁾ = δ⁽ˡ⁾·a⁽ˡ⁻¹⁾ᵀ, ∂L/∂b⁽ˡ⁾ = δ⁽ˡ⁾ into step after the guard ──
 
         // Layer 3: ∂L/∂W⁽³⁾ = δ⁽³⁾·a⁽²⁾ᵀ        ∂L/∂b⁽³⁾ = δ⁽³⁾
         //          ∂L/∂a⁽²⁾ = W⁽³⁾ᵀ·δ⁽³⁾
@@ -222,11 +225,6 @@ partial class KerasMlp : global::NetGen.ITrainableNetwork
         Vector512.CopyTo(Vector512.Create<float>(theta.Slice(720, 16)) * delta3, delta2.Slice(16, 16));
         Vector512.CopyTo(Vector512.Create<float>(theta.Slice(736, 16)) * delta3, delta2.Slice(32, 16));
         Vector512.CopyTo(Vector512.Create<float>(theta.Slice(752, 16)) * delta3, delta2.Slice(48, 16));
-        step.Apply(ref into[768], delta3);
-        step.Apply(into.Slice(704, 16), delta3 * Vector512.Create<float>(a2.Slice(0, 16)));
-        step.Apply(into.Slice(720, 16), delta3 * Vector512.Create<float>(a2.Slice(16, 16)));
-        step.Apply(into.Slice(736, 16), delta3 * Vector512.Create<float>(a2.Slice(32, 16)));
-        step.Apply(into.Slice(752, 16), delta3 * Vector512.Create<float>(a2.Slice(48, 16)));
 
         // Layer 2 · Dropout: ∂L/∂a⁽¹⁾ = ∂L/∂a⁽²⁾ ⊙ m⁽²⁾
         DropoutKernels.Backward(delta2, mask2, delta1);
@@ -234,8 +232,32 @@ partial class KerasMlp : global::NetGen.ITrainableNetwork
         Activations.ReLUBackward(z1, delta1);
 
         // Layer 1: ∂L/∂W⁽¹⁾ = δ⁽¹⁾·xᵀ        ∂L/∂b⁽¹⁾ = δ⁽¹⁾
+        if (!step.IsSgd) DenseKernels.Backward(theta.Slice(0, 640), delta1, x, into.Slice(0, 640), into.Slice(640, 64), default, 64, 10);
+
+        // ── Guard (SGD): each layer's terms are at most η·Σ|δ|·(Σ|input| + 1); all finite and ≤ 2¹⁰⁰, no parameter can become NaN or ±∞ ──
+        // (otherwise, rarely, θ is copied and checked after the step)
+        bool bounded = !step.IsSgd
+            || (global::NetGen.StepGuard.Bounded(global::NetGen.StepGuard.Magnitude(delta3), global::NetGen.StepGuard.Magnitude(a2), step.LearningRate)
+                && global::NetGen.StepGuard.Bounded(global::NetGen.StepGuard.Magnitude(delta1), global::NetGen.StepGuard.Magnitude(x), step.LearningRate));
+        float[]? savedTheta = bounded ? null : global::NetGen.StepGuard.Save(Parameters);
+
+        // ── The parameters' terms: ∂L/∂θ added (Backward) or θ ← θ − η·∂L/∂θ (TrainStep) ──
+
+        // Layer 3: W⁽³⁾ and b⁽³⁾ take their terms, δ⁽³⁾·a⁽²⁾ᵀ and δ⁽³⁾
+        step.Apply(ref into[768], delta3);
+        step.Apply(into.Slice(704, 16), delta3 * Vector512.Create<float>(a2.Slice(0, 16)));
+        step.Apply(into.Slice(720, 16), delta3 * Vector512.Create<float>(a2.Slice(16, 16)));
+        step.Apply(into.Slice(736, 16), delta3 * Vector512.Create<float>(a2.Slice(32, 16)));
+        step.Apply(into.Slice(752, 16), delta3 * Vector512.Create<float>(a2.Slice(48, 16)));
+
+        // Layer 1: W⁽¹⁾ and b⁽¹⁾ take their terms, δ⁽¹⁾·xᵀ and δ⁽¹⁾
         if (step.IsSgd) DenseKernels.BackwardSgd(into.Slice(0, 640), into.Slice(640, 64), delta1, x, default, 64, 10, step.LearningRate);
-        else DenseKernels.Backward(theta.Slice(0, 640), delta1, x, into.Slice(0, 640), into.Slice(640, 64), default, 64, 10);
+
+        if (savedTheta is not null && global::NetGen.StepGuard.Restore(Parameters, savedTheta, out int badIndex, out float badValue))
+        {
+            _random = randomBefore;
+            global::NetGen.StepGuard.Throw(this, "TrainStep", badIndex, badValue, savedTheta[badIndex], loss);
+        }
 
         return loss;
     }
@@ -301,6 +323,7 @@ partial class KerasMlp : global::NetGen.ITrainableNetwork
     /// <summary>Backprop for a batch, as Backprop: each sample's ∂Lᵦ/∂θ goes to <paramref name="step"/> (for SGD, θ ← θ − (η/B)·Σᵦ ∂Lᵦ/∂θ).</summary>
     private float BackpropBatch<TStep>(ReadOnlySpan inputs, ReadOnlySpan targets, int batchSize, Span losses, TStep step) where TStep : struct, global::NetGen.IParameterStep
     {
+        global::NetGen.SeededRandom randomBefore = _random; // put back if the step is refused
         float total = RecordForwardBatch(inputs, targets, batchSize, losses);
         ReadOnlySpan theta = Parameters;
         Span into = step.IsSgd ? Parameters : Gradients; // where each ∂L/∂θ goes
@@ -320,6 +343,25 @@ partial class KerasMlp : global::NetGen.ITrainableNetwork
             Vector512.CopyTo(Vector512.Create<float>(theta.Slice(736, 16)) * delta3[0], delta2.Slice(32, 16));
             Vector512.CopyTo(Vector512.Create<float>(theta.Slice(752, 16)) * delta3[0], delta2.Slice(48, 16));
         }
+
+        // Layer 2 · Dropout: ∂L/∂a⁽¹⁾ = ∂L/∂a⁽²⁾ ⊙ m⁽²⁾
+        DropoutKernels.Backward(bd2, bm2, bd1);
+        // ReLU′(z⁽¹⁾) = 1 where z⁽¹⁾ > 0, else 0, element-wise over the whole batch
+        Activations.ReLUBackward(bz1, bd1);
+
+        // Layer 1: ∂L/∂W⁽¹⁾ = Σᵦ δ⁽¹⁾·xᵀ        ∂L/∂b⁽¹⁾ = Σᵦ δ⁽¹⁾
+        if (!step.IsSgd) DenseKernels.BackwardBatch(theta.Slice(0, 640), bd1, inputs, into.Slice(0, 640), into.Slice(640, 64), default, batchSize, 64, 10);
+
+        // ── Guard (SGD): each layer's terms are at most η·Σ|δ|·(Σ|input| + 1); all finite and ≤ 2¹⁰⁰, no parameter can become NaN or ±∞ ──
+        // (otherwise, rarely, θ is copied and checked after the step)
+        bool bounded = !step.IsSgd
+            || (global::NetGen.StepGuard.Bounded(global::NetGen.StepGuard.Magnitude(bd3), global::NetGen.StepGuard.Magnitude(ba2), step.LearningRate)
+                && global::NetGen.StepGuard.Bounded(global::NetGen.StepGuard.Magnitude(bd1), global::NetGen.StepGuard.Magnitude(inputs), step.LearningRate));
+        float[]? savedTheta = bounded ? null : global::NetGen.StepGuard.Save(Parameters);
+
+        // ── The parameters' terms, every sample's: ∂L/∂θ added (BackwardBatch) or θ ← θ − (η/B)·Σᵦ ∂Lᵦ/∂θ (TrainStepBatch) ──
+
+        // Layer 3: W⁽³⁾ and b⁽³⁾ take every sample's terms, δ⁽³⁾·a⁽²⁾ᵀ and δ⁽³⁾
         for (int b = 0; b < batchSize; b++)
         {
             ReadOnlySpan a2 = ba2.Slice(b * 64, 64), delta3 = bd3.Slice(b * 1, 1);
@@ -330,14 +372,14 @@ partial class KerasMlp : global::NetGen.ITrainableNetwork
             step.Apply(into.Slice(752, 16), delta3[0] * Vector512.Create<float>(a2.Slice(48, 16)));
         }
 
-        // Layer 2 · Dropout: ∂L/∂a⁽¹⁾ = ∂L/∂a⁽²⁾ ⊙ m⁽²⁾
-        DropoutKernels.Backward(bd2, bm2, bd1);
-        // ReLU′(z⁽¹⁾) = 1 where z⁽¹⁾ > 0, else 0, element-wise over the whole batch
-        Activations.ReLUBackward(bz1, bd1);
-
-        // Layer 1: ∂L/∂W⁽¹⁾ = Σᵦ δ⁽¹⁾·xᵀ        ∂L/∂b⁽¹⁾ = Σᵦ δ⁽¹⁾
+        // Layer 1: W⁽¹⁾ and b⁽¹⁾ take every sample's terms, δ⁽¹⁾·xᵀ and δ⁽¹⁾
         if (step.IsSgd) DenseKernels.BackwardBatchSgd(into.Slice(0, 640), into.Slice(640, 64), bd1, inputs, default, batchSize, 64, 10, step.LearningRate);
-        else DenseKernels.BackwardBatch(theta.Slice(0, 640), bd1, inputs, into.Slice(0, 640), into.Slice(640, 64), default, batchSize, 64, 10);
+
+        if (savedTheta is not null && global::NetGen.StepGuard.Restore(Parameters, savedTheta, out int badIndex, out float badValue))
+        {
+            _random = randomBefore;
+            global::NetGen.StepGuard.Throw(this, "TrainStepBatch", badIndex, badValue, savedTheta[badIndex], total);
+        }
 
         return total;
     }

@@ -207,18 +207,13 @@ partial class Regressor : global::NetGen.ITrainableNetwork
         ReadOnlySpan theta = Parameters;
         Span into = step.IsSgd ? Parameters : Gradients; // where each ∂L/∂θ goes
 
-        // ── Backward pass: ∂L/∂W⁽ˡ⁾ = δ⁽ˡ⁾·a⁽ˡ⁻¹⁾ᵀ, ∂L/∂b⁽ˡ⁾ = δ⁽ˡ⁾ into step, δ⁽ˡ⁻¹⁾ = (W⁽ˡ⁾ᵀ·δ⁽ˡ⁾) ⊙ f′(z⁽ˡ⁻¹⁾) with W⁽ˡ⁾ as it was ──
+        // ── Backward pass: δ⁽ˡ⁻¹⁾ = (W⁽ˡ⁾ᵀ·δ⁽ˡ⁾) ⊙ f′(z⁽ˡ⁻¹⁾) for every layer with θ as it was; ∂L/∂W⁽ˡ⁾ = δ⁽ˡ⁾·a⁽ˡ⁻¹⁾ᵀ, ∂L/∂b⁽ˡ⁾ = δ⁽ˡ⁾ into step after the guard ──
 
         // Layer 3: ∂L/∂W⁽³⁾ = δ⁽³⁾·a⁽²⁾ᵀ        ∂L/∂b⁽³⁾ = δ⁽³⁾
         //          δ⁽²⁾ = (W⁽³⁾ᵀ·δ⁽³⁾) ⊙ f′(z⁽²⁾)        GELU′(z⁽²⁾) = Φ(z⁽²⁾) + z⁽²⁾·φ(z⁽²⁾)
         V128 delta2 = Activations.GeluBackward(z2,
             Vector128.Create<float>(theta.Slice(44, 4)) * delta3[0]
             + Vector128.Create<float>(theta.Slice(48, 4)) * delta3[1]);
-        // per output o: bₒ, then row o of W⁽³⁾ (δₒ·a⁽²⁾, one vector statement per row)
-        step.Apply(ref into[52], delta3[0]);
-        step.Apply(into.Slice(44, 4), delta3[0] * a2);
-        step.Apply(ref into[53], delta3[1]);
-        step.Apply(into.Slice(48, 4), delta3[1] * a2);
 
         // Layer 2: ∂L/∂W⁽²⁾ = δ⁽²⁾·a⁽¹⁾ᵀ        ∂L/∂b⁽²⁾ = δ⁽²⁾
         //          δ⁽¹⁾ = (W⁽²⁾ᵀ·δ⁽²⁾) ⊙ f′(z⁽¹⁾)        LeakyReLU′(z⁽¹⁾) = 1 where z⁽¹⁾ > 0, else 0.2
@@ -229,6 +224,28 @@ partial class Regressor : global::NetGen.ITrainableNetwork
             theta[23] * delta2[0] + theta[28] * delta2[1] + theta[33] * delta2[2] + theta[38] * delta2[3],
             theta[24] * delta2[0] + theta[29] * delta2[1] + theta[34] * delta2[2] + theta[39] * delta2[3],
             0f, 0f, 0f), 0.2f); // lanes 5–7 unused
+
+        // Layer 1: ∂L/∂W⁽¹⁾ = δ⁽¹⁾·xᵀ        ∂L/∂b⁽¹⁾ = δ⁽¹⁾
+        //          (the step's terms come after the guard)
+
+        // ── Guard (SGD): each layer's terms are at most η·Σ|δ|·(Σ|input| + 1); all finite and ≤ 2¹⁰⁰, no parameter can become NaN or ±∞ ──
+        // (otherwise, rarely, θ is copied and checked after the step)
+        bool bounded = !step.IsSgd
+            || (global::NetGen.StepGuard.Bounded(global::NetGen.StepGuard.Magnitude(delta3), global::NetGen.StepGuard.Magnitude(a2), step.LearningRate)
+                && global::NetGen.StepGuard.Bounded(global::NetGen.StepGuard.Magnitude(delta2), global::NetGen.StepGuard.Magnitude(a1), step.LearningRate)
+                && global::NetGen.StepGuard.Bounded(global::NetGen.StepGuard.Magnitude(delta1), global::NetGen.StepGuard.Magnitude(x), step.LearningRate));
+        float[]? savedTheta = bounded ? null : global::NetGen.StepGuard.Save(Parameters);
+
+        // ── The parameters' terms: ∂L/∂θ added (Backward) or θ ← θ − η·∂L/∂θ (TrainStep) ──
+
+        // Layer 3: W⁽³⁾ and b⁽³⁾ take their terms, δ⁽³⁾·a⁽²⁾ᵀ and δ⁽³⁾
+        // per output o: bₒ, then row o of W⁽³⁾ (δₒ·a⁽²⁾, one vector statement per row)
+        step.Apply(ref into[52], delta3[0]);
+        step.Apply(into.Slice(44, 4), delta3[0] * a2);
+        step.Apply(ref into[53], delta3[1]);
+        step.Apply(into.Slice(48, 4), delta3[1] * a2);
+
+        // Layer 2: W⁽²⁾ and b⁽²⁾ take their terms, δ⁽²⁾·a⁽¹⁾ᵀ and δ⁽²⁾
         step.Apply(into.Slice(40, 4), delta2);
         step.Apply(ref into[20], delta2[0] * a1[0]);
         step.Apply(ref into[21], delta2[0] * a1[1]);
@@ -251,7 +268,7 @@ partial class Regressor : global::NetGen.ITrainableNetwork
         step.Apply(ref into[38], delta2[3] * a1[3]);
         step.Apply(ref into[39], delta2[3] * a1[4]);
 
-        // Layer 1: ∂L/∂W⁽¹⁾ = δ⁽¹⁾·xᵀ        ∂L/∂b⁽¹⁾ = δ⁽¹⁾
+        // Layer 1: W⁽¹⁾ and b⁽¹⁾ take their terms, δ⁽¹⁾·xᵀ and δ⁽¹⁾
         step.Apply(ref into[15], delta1[0]);
         step.Apply(ref into[16], delta1[1]);
         step.Apply(ref into[17], delta1[2]);
@@ -272,6 +289,11 @@ partial class Regressor : global::NetGen.ITrainableNetwork
         step.Apply(ref into[12], delta1[4] * x[0]);
         step.Apply(ref into[13], delta1[4] * x[1]);
         step.Apply(ref into[14], delta1[4] * x[2]);
+
+        if (savedTheta is not null && global::NetGen.StepGuard.Restore(Parameters, savedTheta, out int badIndex, out float badValue))
+        {
+            global::NetGen.StepGuard.Throw(this, "TrainStep", badIndex, badValue, savedTheta[badIndex], loss);
+        }
 
         return loss;
     }
@@ -374,14 +396,6 @@ partial class Regressor : global::NetGen.ITrainableNetwork
             Vector128.CopyTo(Vector128.Create<float>(theta.Slice(44, 4)) * delta3[0] + Vector128.Create<float>(theta.Slice(48, 4)) * delta3[1], delta2.Slice(0, 4));
             Activations.GeluBackward(z2, delta2);
         }
-        for (int b = 0; b < batchSize; b++)
-        {
-            ReadOnlySpan a2 = ba2.Slice(b * 4, 4), delta3 = bd3.Slice(b * 2, 2);
-            step.Apply(ref into[52], delta3[0]);
-            step.Apply(ref into[53], delta3[1]);
-            step.Apply(into.Slice(44, 4), delta3[0] * Vector128.Create<float>(a2.Slice(0, 4)));
-            step.Apply(into.Slice(48, 4), delta3[1] * Vector128.Create<float>(a2.Slice(0, 4)));
-        }
 
         // Layer 2: ∂L/∂W⁽²⁾ = Σᵦ δ⁽²⁾·a⁽¹⁾ᵀ        ∂L/∂b⁽²⁾ = Σᵦ δ⁽²⁾        δ⁽¹⁾ = (W⁽²⁾ᵀ·δ⁽²⁾) ⊙ f′(z⁽¹⁾)        LeakyReLU′(z⁽¹⁾) = 1 where z⁽¹⁾ > 0, else 0.2
         for (int b = 0; b < batchSize; b++)
@@ -392,6 +406,31 @@ partial class Regressor : global::NetGen.ITrainableNetwork
             delta1[4] = theta[24] * delta2[0] + theta[29] * delta2[1] + theta[34] * delta2[2] + theta[39] * delta2[3];
             Activations.LeakyReLUBackward(z1, delta1, 0.2f);
         }
+
+        // Layer 1: ∂L/∂W⁽¹⁾ = Σᵦ δ⁽¹⁾·xᵀ        ∂L/∂b⁽¹⁾ = Σᵦ δ⁽¹⁾
+        //          (the step's terms come after the guard)
+
+        // ── Guard (SGD): each layer's terms are at most η·Σ|δ|·(Σ|input| + 1); all finite and ≤ 2¹⁰⁰, no parameter can become NaN or ±∞ ──
+        // (otherwise, rarely, θ is copied and checked after the step)
+        bool bounded = !step.IsSgd
+            || (global::NetGen.StepGuard.Bounded(global::NetGen.StepGuard.Magnitude(bd3), global::NetGen.StepGuard.Magnitude(ba2), step.LearningRate)
+                && global::NetGen.StepGuard.Bounded(global::NetGen.StepGuard.Magnitude(bd2), global::NetGen.StepGuard.Magnitude(ba1), step.LearningRate)
+                && global::NetGen.StepGuard.Bounded(global::NetGen.StepGuard.Magnitude(bd1), global::NetGen.StepGuard.Magnitude(inputs), step.LearningRate));
+        float[]? savedTheta = bounded ? null : global::NetGen.StepGuard.Save(Parameters);
+
+        // ── The parameters' terms, every sample's: ∂L/∂θ added (BackwardBatch) or θ ← θ − (η/B)·Σᵦ ∂Lᵦ/∂θ (TrainStepBatch) ──
+
+        // Layer 3: W⁽³⁾ and b⁽³⁾ take every sample's terms, δ⁽³⁾·a⁽²⁾ᵀ and δ⁽³⁾
+        for (int b = 0; b < batchSize; b++)
+        {
+            ReadOnlySpan a2 = ba2.Slice(b * 4, 4), delta3 = bd3.Slice(b * 2, 2);
+            step.Apply(ref into[52], delta3[0]);
+            step.Apply(ref into[53], delta3[1]);
+            step.Apply(into.Slice(44, 4), delta3[0] * Vector128.Create<float>(a2.Slice(0, 4)));
+            step.Apply(into.Slice(48, 4), delta3[1] * Vector128.Create<float>(a2.Slice(0, 4)));
+        }
+
+        // Layer 2: W⁽²⁾ and b⁽²⁾ take every sample's terms, δ⁽²⁾·a⁽¹⁾ᵀ and δ⁽²⁾
         for (int b = 0; b < batchSize; b++)
         {
             ReadOnlySpan a1 = ba1.Slice(b * 5, 5), delta2 = bd2.Slice(b * 4, 4);
@@ -406,7 +445,7 @@ partial class Regressor : global::NetGen.ITrainableNetwork
             step.Apply(ref into[39], delta2[3] * a1[4]);
         }
 
-        // Layer 1: ∂L/∂W⁽¹⁾ = Σᵦ δ⁽¹⁾·xᵀ        ∂L/∂b⁽¹⁾ = Σᵦ δ⁽¹⁾
+        // Layer 1: W⁽¹⁾ and b⁽¹⁾ take every sample's terms, δ⁽¹⁾·xᵀ and δ⁽¹⁾
         for (int b = 0; b < batchSize; b++)
         {
             ReadOnlySpan x = inputs.Slice(b * InputSize, InputSize), delta1 = bd1.Slice(b * 5, 5);
@@ -427,6 +466,11 @@ partial class Regressor : global::NetGen.ITrainableNetwork
             step.Apply(ref into[12], delta1[4] * x[0]);
             step.Apply(ref into[13], delta1[4] * x[1]);
             step.Apply(ref into[14], delta1[4] * x[2]);
+        }
+
+        if (savedTheta is not null && global::NetGen.StepGuard.Restore(Parameters, savedTheta, out int badIndex, out float badValue))
+        {
+            global::NetGen.StepGuard.Throw(this, "TrainStepBatch", badIndex, badValue, savedTheta[badIndex], total);
         }
 
         return total;

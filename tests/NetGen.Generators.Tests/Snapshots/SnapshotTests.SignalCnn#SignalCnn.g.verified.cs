@@ -273,14 +273,11 @@ partial class SignalCnn : global::NetGen.ITrainableNetwork
         ReadOnlySpan theta = Parameters;
         Span into = step.IsSgd ? Parameters : Gradients; // where each ∂L/∂θ goes
 
-        // ── Backward pass: ∂L/∂W⁽ˡ⁾ = δ⁽ˡ⁾·a⁽ˡ⁻¹⁾ᵀ, ∂L/∂b⁽ˡ⁾ = δ⁽ˡ⁾ into step, δ⁽ˡ⁻¹⁾ = (W⁽ˡ⁾ᵀ·δ⁽ˡ⁾) ⊙ f′(z⁽ˡ⁻¹⁾) with W⁽ˡ⁾ as it was ──
+        // ── Backward pass: δ⁽ˡ⁻¹⁾ = (W⁽ˡ⁾ᵀ·δ⁽ˡ⁾) ⊙ f′(z⁽ˡ⁻¹⁾) for every layer with θ as it was; ∂L/∂W⁽ˡ⁾ = δ⁽ˡ⁾·a⁽ˡ⁻¹⁾ᵀ, ∂L/∂b⁽ˡ⁾ = δ⁽ˡ⁾ into step after the guard ──
 
         // Layer 6: ∂L/∂W⁽⁶⁾ = δ⁽⁶⁾·a⁽⁵⁾ᵀ        ∂L/∂b⁽⁶⁾ = δ⁽⁶⁾
         //          ∂L/∂a⁽⁵⁾ = W⁽⁶⁾ᵀ·δ⁽⁶⁾
         Vector256.CopyTo(Vector256.Create<float>(theta.Slice(148, 8)) * delta6, delta5.Slice(0, 8));
-        // per output o: bₒ, then row o of W⁽⁶⁾ (δₒ·a⁽⁵⁾, one vector statement per row)
-        step.Apply(ref into[156], delta6);
-        step.Apply(into.Slice(148, 8), delta6 * Vector256.Create<float>(a5));
 
         // Layer 5 · Flatten: ∂L/∂a⁽⁴⁾ = δ⁽⁵⁾ (the same values, shaped back)
         delta5.CopyTo(delta4);
@@ -297,13 +294,6 @@ partial class SignalCnn : global::NetGen.ITrainableNetwork
         Span grad3 = step.IsSgd ? _workspace.Buffer(11, 104) : into.Slice(44, 104);
         if (step.IsSgd) grad3.Clear();
         global::NetGen.Kernels.ConvKernels.Conv1DBackward(theta.Slice(44, 96), a2, delta3, grad3.Slice(0, 96), grad3.Slice(96, 8), delta2, scratch3, 4, 16, 8, 3, 2, 0, 2);
-        if (step.IsSgd)
-        {
-            for (int k = 0; k < 104; k++)
-            {
-                step.Apply(ref into[44 + k], grad3[k]);
-            }
-        }
 
         // Layer 2 · MaxPool1D: ∂L/∂a⁽¹⁾ = 0, then each window's arg-max += δ⁽²⁾[c,i]
         global::NetGen.Kernels.PoolKernels.MaxPool1DBackward(a1, delta2, delta1, 4, 32, 2, 2);
@@ -316,12 +306,43 @@ partial class SignalCnn : global::NetGen.ITrainableNetwork
         Span grad1 = step.IsSgd ? _workspace.Buffer(4, 44) : into.Slice(0, 44);
         if (step.IsSgd) grad1.Clear();
         global::NetGen.Kernels.ConvKernels.Conv1DBackward(theta.Slice(0, 40), x, delta1, grad1.Slice(0, 40), grad1.Slice(40, 4), default, scratch1, 2, 32, 4, 5, 1, 2, 1);
+
+        // ── Guard (SGD): each layer's terms are at most η·Σ|δ|·(Σ|input| + 1); all finite and ≤ 2¹⁰⁰, no parameter can become NaN or ±∞ ──
+        // (otherwise, rarely, θ is copied and checked after the step)
+        bool bounded = !step.IsSgd
+            || (global::NetGen.StepGuard.Bounded(global::NetGen.StepGuard.Magnitude(delta6), global::NetGen.StepGuard.Magnitude(a5), step.LearningRate)
+                && global::NetGen.StepGuard.Bounded(global::NetGen.StepGuard.Magnitude(grad3), 0f, step.LearningRate)
+                && global::NetGen.StepGuard.Bounded(global::NetGen.StepGuard.Magnitude(grad1), 0f, step.LearningRate));
+        float[]? savedTheta = bounded ? null : global::NetGen.StepGuard.Save(Parameters);
+
+        // ── The parameters' terms: ∂L/∂θ added (Backward) or θ ← θ − η·∂L/∂θ (TrainStep) ──
+
+        // Layer 6: W⁽⁶⁾ and b⁽⁶⁾ take their terms, δ⁽⁶⁾·a⁽⁵⁾ᵀ and δ⁽⁶⁾
+        // per output o: bₒ, then row o of W⁽⁶⁾ (δₒ·a⁽⁵⁾, one vector statement per row)
+        step.Apply(ref into[156], delta6);
+        step.Apply(into.Slice(148, 8), delta6 * Vector256.Create<float>(a5));
+
+        // Layer 3: W⁽³⁾ and b⁽³⁾ take the step (SGD; Backward added the gradients already)
+        if (step.IsSgd)
+        {
+            for (int k = 0; k < 104; k++)
+            {
+                step.Apply(ref into[44 + k], grad3[k]);
+            }
+        }
+
+        // Layer 1: W⁽¹⁾ and b⁽¹⁾ take the step (SGD; Backward added the gradients already)
         if (step.IsSgd)
         {
             for (int k = 0; k < 44; k++)
             {
                 step.Apply(ref into[0 + k], grad1[k]);
             }
+        }
+
+        if (savedTheta is not null && global::NetGen.StepGuard.Restore(Parameters, savedTheta, out int badIndex, out float badValue))
+        {
+            global::NetGen.StepGuard.Throw(this, "TrainStep", badIndex, badValue, savedTheta[badIndex], loss);
         }
 
         return loss;
@@ -425,12 +446,6 @@ partial class SignalCnn : global::NetGen.ITrainableNetwork
             Span delta5 = bd5.Slice(b * 8, 8);
             Vector256.CopyTo(Vector256.Create<float>(theta.Slice(148, 8)) * delta6[0], delta5.Slice(0, 8));
         }
-        for (int b = 0; b < batchSize; b++)
-        {
-            ReadOnlySpan a5 = ba5.Slice(b * 8, 8), delta6 = bd6.Slice(b * 1, 1);
-            step.Apply(ref into[156], delta6[0]);
-            step.Apply(into.Slice(148, 8), delta6[0] * Vector256.Create<float>(a5.Slice(0, 8)));
-        }
 
         // Layer 5 · Flatten: ∂L/∂a⁽⁴⁾ = δ⁽⁵⁾ (the same values, shaped back)
         bd5.CopyTo(bd4);
@@ -447,13 +462,6 @@ partial class SignalCnn : global::NetGen.ITrainableNetwork
         Span grad3 = step.IsSgd ? _workspace.Buffer(11, 104) : into.Slice(44, 104);
         if (step.IsSgd) grad3.Clear();
         global::NetGen.Kernels.ConvKernels.Conv1DBackwardBatch(theta.Slice(44, 96), ba2, bd3, grad3.Slice(0, 96), grad3.Slice(96, 8), bd2, _workspace.Buffer(9, 144), batchSize, 4, 16, 8, 3, 2, 0, 2);
-        if (step.IsSgd)
-        {
-            for (int k = 0; k < 104; k++)
-            {
-                step.Apply(ref into[44 + k], grad3[k]);
-            }
-        }
 
         // Layer 2 · MaxPool1D: ∂L/∂a⁽¹⁾ = 0, then each window's arg-max += δ⁽²⁾[c,i]
         global::NetGen.Kernels.PoolKernels.MaxPool1DBackward(ba1, bd2, bd1, batchSize * 4, 32, 2, 2);
@@ -466,12 +474,46 @@ partial class SignalCnn : global::NetGen.ITrainableNetwork
         Span grad1 = step.IsSgd ? _workspace.Buffer(4, 44) : into.Slice(0, 44);
         if (step.IsSgd) grad1.Clear();
         global::NetGen.Kernels.ConvKernels.Conv1DBackwardBatch(theta.Slice(0, 40), inputs, bd1, grad1.Slice(0, 40), grad1.Slice(40, 4), default, _workspace.Buffer(2, 304), batchSize, 2, 32, 4, 5, 1, 2, 1);
+
+        // ── Guard (SGD): each layer's terms are at most η·Σ|δ|·(Σ|input| + 1); all finite and ≤ 2¹⁰⁰, no parameter can become NaN or ±∞ ──
+        // (otherwise, rarely, θ is copied and checked after the step)
+        bool bounded = !step.IsSgd
+            || (global::NetGen.StepGuard.Bounded(global::NetGen.StepGuard.Magnitude(bd6), global::NetGen.StepGuard.Magnitude(ba5), step.LearningRate)
+                && global::NetGen.StepGuard.Bounded(global::NetGen.StepGuard.Magnitude(grad3), 0f, step.LearningRate)
+                && global::NetGen.StepGuard.Bounded(global::NetGen.StepGuard.Magnitude(grad1), 0f, step.LearningRate));
+        float[]? savedTheta = bounded ? null : global::NetGen.StepGuard.Save(Parameters);
+
+        // ── The parameters' terms, every sample's: ∂L/∂θ added (BackwardBatch) or θ ← θ − (η/B)·Σᵦ ∂Lᵦ/∂θ (TrainStepBatch) ──
+
+        // Layer 6: W⁽⁶⁾ and b⁽⁶⁾ take every sample's terms, δ⁽⁶⁾·a⁽⁵⁾ᵀ and δ⁽⁶⁾
+        for (int b = 0; b < batchSize; b++)
+        {
+            ReadOnlySpan a5 = ba5.Slice(b * 8, 8), delta6 = bd6.Slice(b * 1, 1);
+            step.Apply(ref into[156], delta6[0]);
+            step.Apply(into.Slice(148, 8), delta6[0] * Vector256.Create<float>(a5.Slice(0, 8)));
+        }
+
+        // Layer 3: W⁽³⁾ and b⁽³⁾ take the step (SGD; Backward added the gradients already)
+        if (step.IsSgd)
+        {
+            for (int k = 0; k < 104; k++)
+            {
+                step.Apply(ref into[44 + k], grad3[k]);
+            }
+        }
+
+        // Layer 1: W⁽¹⁾ and b⁽¹⁾ take the step (SGD; Backward added the gradients already)
         if (step.IsSgd)
         {
             for (int k = 0; k < 44; k++)
             {
                 step.Apply(ref into[0 + k], grad1[k]);
             }
+        }
+
+        if (savedTheta is not null && global::NetGen.StepGuard.Restore(Parameters, savedTheta, out int badIndex, out float badValue))
+        {
+            global::NetGen.StepGuard.Throw(this, "TrainStepBatch", badIndex, badValue, savedTheta[badIndex], total);
         }
 
         return total;

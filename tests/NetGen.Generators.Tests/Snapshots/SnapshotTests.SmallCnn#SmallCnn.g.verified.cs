@@ -272,11 +272,11 @@ partial class SmallCnn : global::NetGen.ITrainableNetwork
         ReadOnlySpan theta = Parameters;
         Span into = step.IsSgd ? Parameters : Gradients; // where each ∂L/∂θ goes
 
-        // ── Backward pass: ∂L/∂W⁽ˡ⁾ = δ⁽ˡ⁾·a⁽ˡ⁻¹⁾ᵀ, ∂L/∂b⁽ˡ⁾ = δ⁽ˡ⁾ into step, δ⁽ˡ⁻¹⁾ = (W⁽ˡ⁾ᵀ·δ⁽ˡ⁾) ⊙ f′(z⁽ˡ⁻¹⁾) with W⁽ˡ⁾ as it was ──
+        // ── Backward pass: δ⁽ˡ⁻¹⁾ = (W⁽ˡ⁾ᵀ·δ⁽ˡ⁾) ⊙ f′(z⁽ˡ⁻¹⁾) for every layer with θ as it was; ∂L/∂W⁽ˡ⁾ = δ⁽ˡ⁾·a⁽ˡ⁻¹⁾ᵀ, ∂L/∂b⁽ˡ⁾ = δ⁽ˡ⁾ into step after the guard ──
 
         // Layer 6: ∂L/∂W⁽⁶⁾ = δ⁽⁶⁾·a⁽⁵⁾ᵀ        ∂L/∂b⁽⁶⁾ = δ⁽⁶⁾
         //          ∂L/∂a⁽⁵⁾ = W⁽⁶⁾ᵀ·δ⁽⁶⁾
-        if (step.IsSgd) DenseKernels.BackwardSgd(into.Slice(336, 80), into.Slice(416, 10), delta6, a5, delta5, 10, 8, step.LearningRate);
+        if (step.IsSgd) DenseKernels.Propagate(theta.Slice(336, 80), delta6, delta5, 10, 8);
         else DenseKernels.Backward(theta.Slice(336, 80), delta6, a5, into.Slice(336, 80), into.Slice(416, 10), delta5, 10, 8);
 
         // Layer 5 · Flatten: ∂L/∂a⁽⁴⁾ = δ⁽⁵⁾ (the same values, shaped back)
@@ -294,13 +294,6 @@ partial class SmallCnn : global::NetGen.ITrainableNetwork
         Span grad3 = step.IsSgd ? _workspace.Buffer(11, 296) : into.Slice(40, 296);
         if (step.IsSgd) grad3.Clear();
         global::NetGen.Kernels.ConvKernels.Conv2DBackward(theta.Slice(40, 288), a2, delta3, grad3.Slice(0, 288), grad3.Slice(288, 8), delta2, scratch3, 4, 4, 4, 8, 3, 2, 0);
-        if (step.IsSgd)
-        {
-            for (int k = 0; k < 296; k++)
-            {
-                step.Apply(ref into[40 + k], grad3[k]);
-            }
-        }
 
         // Layer 2 · MaxPool2D: ∂L/∂a⁽¹⁾ = 0, then each window's arg-max += δ⁽²⁾[c,i,j]
         global::NetGen.Kernels.PoolKernels.MaxPool2DBackward(a1, delta2, delta1, 4, 8, 8, 2, 2);
@@ -313,12 +306,41 @@ partial class SmallCnn : global::NetGen.ITrainableNetwork
         Span grad1 = step.IsSgd ? _workspace.Buffer(4, 40) : into.Slice(0, 40);
         if (step.IsSgd) grad1.Clear();
         global::NetGen.Kernels.ConvKernels.Conv2DBackward(theta.Slice(0, 36), x, delta1, grad1.Slice(0, 36), grad1.Slice(36, 4), default, scratch1, 1, 8, 8, 4, 3, 1, 1);
+
+        // ── Guard (SGD): each layer's terms are at most η·Σ|δ|·(Σ|input| + 1); all finite and ≤ 2¹⁰⁰, no parameter can become NaN or ±∞ ──
+        // (otherwise, rarely, θ is copied and checked after the step)
+        bool bounded = !step.IsSgd
+            || (global::NetGen.StepGuard.Bounded(global::NetGen.StepGuard.Magnitude(delta6), global::NetGen.StepGuard.Magnitude(a5), step.LearningRate)
+                && global::NetGen.StepGuard.Bounded(global::NetGen.StepGuard.Magnitude(grad3), 0f, step.LearningRate)
+                && global::NetGen.StepGuard.Bounded(global::NetGen.StepGuard.Magnitude(grad1), 0f, step.LearningRate));
+        float[]? savedTheta = bounded ? null : global::NetGen.StepGuard.Save(Parameters);
+
+        // ── The parameters' terms: ∂L/∂θ added (Backward) or θ ← θ − η·∂L/∂θ (TrainStep) ──
+
+        // Layer 6: W⁽⁶⁾ and b⁽⁶⁾ take their terms, δ⁽⁶⁾·a⁽⁵⁾ᵀ and δ⁽⁶⁾
+        if (step.IsSgd) DenseKernels.BackwardSgd(into.Slice(336, 80), into.Slice(416, 10), delta6, a5, default, 10, 8, step.LearningRate);
+
+        // Layer 3: W⁽³⁾ and b⁽³⁾ take the step (SGD; Backward added the gradients already)
+        if (step.IsSgd)
+        {
+            for (int k = 0; k < 296; k++)
+            {
+                step.Apply(ref into[40 + k], grad3[k]);
+            }
+        }
+
+        // Layer 1: W⁽¹⁾ and b⁽¹⁾ take the step (SGD; Backward added the gradients already)
         if (step.IsSgd)
         {
             for (int k = 0; k < 40; k++)
             {
                 step.Apply(ref into[0 + k], grad1[k]);
             }
+        }
+
+        if (savedTheta is not null && global::NetGen.StepGuard.Restore(Parameters, savedTheta, out int badIndex, out float badValue))
+        {
+            global::NetGen.StepGuard.Throw(this, "TrainStep", badIndex, badValue, savedTheta[badIndex], loss);
         }
 
         return loss;
@@ -415,7 +437,7 @@ partial class SmallCnn : global::NetGen.ITrainableNetwork
         // ── Backward pass over the batch, from the output layer down ──
 
         // Layer 6: ∂L/∂W⁽⁶⁾ = Σᵦ δ⁽⁶⁾·a⁽⁵⁾ᵀ        ∂L/∂b⁽⁶⁾ = Σᵦ δ⁽⁶⁾        ∂L/∂a⁽⁵⁾ = W⁽⁶⁾ᵀ·δ⁽⁶⁾
-        if (step.IsSgd) DenseKernels.BackwardBatchSgd(into.Slice(336, 80), into.Slice(416, 10), bd6, ba5, bd5, batchSize, 10, 8, step.LearningRate);
+        if (step.IsSgd) DenseKernels.PropagateBatchOnly(theta.Slice(336, 80), bd6, bd5, batchSize, 10, 8);
         else DenseKernels.BackwardBatch(theta.Slice(336, 80), bd6, ba5, into.Slice(336, 80), into.Slice(416, 10), bd5, batchSize, 10, 8);
 
         // Layer 5 · Flatten: ∂L/∂a⁽⁴⁾ = δ⁽⁵⁾ (the same values, shaped back)
@@ -433,13 +455,6 @@ partial class SmallCnn : global::NetGen.ITrainableNetwork
         Span grad3 = step.IsSgd ? _workspace.Buffer(11, 296) : into.Slice(40, 296);
         if (step.IsSgd) grad3.Clear();
         global::NetGen.Kernels.ConvKernels.Conv2DBackwardBatch(theta.Slice(40, 288), ba2, bd3, grad3.Slice(0, 288), grad3.Slice(288, 8), bd2, _workspace.Buffer(9, 72), batchSize, 4, 4, 4, 8, 3, 2, 0);
-        if (step.IsSgd)
-        {
-            for (int k = 0; k < 296; k++)
-            {
-                step.Apply(ref into[40 + k], grad3[k]);
-            }
-        }
 
         // Layer 2 · MaxPool2D: ∂L/∂a⁽¹⁾ = 0, then each window's arg-max += δ⁽²⁾[c,i,j]
         global::NetGen.Kernels.PoolKernels.MaxPool2DBackward(ba1, bd2, bd1, batchSize * 4, 8, 8, 2, 2);
@@ -452,12 +467,41 @@ partial class SmallCnn : global::NetGen.ITrainableNetwork
         Span grad1 = step.IsSgd ? _workspace.Buffer(4, 40) : into.Slice(0, 40);
         if (step.IsSgd) grad1.Clear();
         global::NetGen.Kernels.ConvKernels.Conv2DBackwardBatch(theta.Slice(0, 36), inputs, bd1, grad1.Slice(0, 36), grad1.Slice(36, 4), default, _workspace.Buffer(2, 668), batchSize, 1, 8, 8, 4, 3, 1, 1);
+
+        // ── Guard (SGD): each layer's terms are at most η·Σ|δ|·(Σ|input| + 1); all finite and ≤ 2¹⁰⁰, no parameter can become NaN or ±∞ ──
+        // (otherwise, rarely, θ is copied and checked after the step)
+        bool bounded = !step.IsSgd
+            || (global::NetGen.StepGuard.Bounded(global::NetGen.StepGuard.Magnitude(bd6), global::NetGen.StepGuard.Magnitude(ba5), step.LearningRate)
+                && global::NetGen.StepGuard.Bounded(global::NetGen.StepGuard.Magnitude(grad3), 0f, step.LearningRate)
+                && global::NetGen.StepGuard.Bounded(global::NetGen.StepGuard.Magnitude(grad1), 0f, step.LearningRate));
+        float[]? savedTheta = bounded ? null : global::NetGen.StepGuard.Save(Parameters);
+
+        // ── The parameters' terms, every sample's: ∂L/∂θ added (BackwardBatch) or θ ← θ − (η/B)·Σᵦ ∂Lᵦ/∂θ (TrainStepBatch) ──
+
+        // Layer 6: W⁽⁶⁾ and b⁽⁶⁾ take every sample's terms, δ⁽⁶⁾·a⁽⁵⁾ᵀ and δ⁽⁶⁾
+        if (step.IsSgd) DenseKernels.BackwardBatchSgd(into.Slice(336, 80), into.Slice(416, 10), bd6, ba5, default, batchSize, 10, 8, step.LearningRate);
+
+        // Layer 3: W⁽³⁾ and b⁽³⁾ take the step (SGD; Backward added the gradients already)
+        if (step.IsSgd)
+        {
+            for (int k = 0; k < 296; k++)
+            {
+                step.Apply(ref into[40 + k], grad3[k]);
+            }
+        }
+
+        // Layer 1: W⁽¹⁾ and b⁽¹⁾ take the step (SGD; Backward added the gradients already)
         if (step.IsSgd)
         {
             for (int k = 0; k < 40; k++)
             {
                 step.Apply(ref into[0 + k], grad1[k]);
             }
+        }
+
+        if (savedTheta is not null && global::NetGen.StepGuard.Restore(Parameters, savedTheta, out int badIndex, out float badValue))
+        {
+            global::NetGen.StepGuard.Throw(this, "TrainStepBatch", badIndex, badValue, savedTheta[badIndex], total);
         }
 
         return total;

@@ -172,22 +172,41 @@ partial class XorNet : global::NetGen.ITrainableNetwork
         ReadOnlySpan theta = Parameters;
         Span into = step.IsSgd ? Parameters : Gradients; // where each ∂L/∂θ goes
 
-        // ── Backward pass: ∂L/∂W⁽ˡ⁾ = δ⁽ˡ⁾·a⁽ˡ⁻¹⁾ᵀ, ∂L/∂b⁽ˡ⁾ = δ⁽ˡ⁾ into step, δ⁽ˡ⁻¹⁾ = (W⁽ˡ⁾ᵀ·δ⁽ˡ⁾) ⊙ f′(z⁽ˡ⁻¹⁾) with W⁽ˡ⁾ as it was ──
+        // ── Backward pass: δ⁽ˡ⁻¹⁾ = (W⁽ˡ⁾ᵀ·δ⁽ˡ⁾) ⊙ f′(z⁽ˡ⁻¹⁾) for every layer with θ as it was; ∂L/∂W⁽ˡ⁾ = δ⁽ˡ⁾·a⁽ˡ⁻¹⁾ᵀ, ∂L/∂b⁽ˡ⁾ = δ⁽ˡ⁾ into step after the guard ──
 
         // Layer 2: ∂L/∂W⁽²⁾ = δ⁽²⁾·a⁽¹⁾ᵀ        ∂L/∂b⁽²⁾ = δ⁽²⁾
         //          δ⁽¹⁾ = (W⁽²⁾ᵀ·δ⁽²⁾) ⊙ f′(z⁽¹⁾)        tanh′(z⁽¹⁾) = 1 − (a⁽¹⁾)²
         V128 delta1 = Activations.TanhBackward(a1,
             Vector128.Create<float>(theta.Slice(12, 4)) * delta2);
+
+        // Layer 1: ∂L/∂W⁽¹⁾ = δ⁽¹⁾·xᵀ        ∂L/∂b⁽¹⁾ = δ⁽¹⁾
+        //          (the step's terms come after the guard)
+
+        // ── Guard (SGD): each layer's terms are at most η·Σ|δ|·(Σ|input| + 1); all finite and ≤ 2¹⁰⁰, no parameter can become NaN or ±∞ ──
+        // (otherwise, rarely, θ is copied and checked after the step)
+        bool bounded = !step.IsSgd
+            || (global::NetGen.StepGuard.Bounded(global::NetGen.StepGuard.Magnitude(delta2), global::NetGen.StepGuard.Magnitude(a1), step.LearningRate)
+                && global::NetGen.StepGuard.Bounded(global::NetGen.StepGuard.Magnitude(delta1), global::NetGen.StepGuard.Magnitude(x), step.LearningRate));
+        float[]? savedTheta = bounded ? null : global::NetGen.StepGuard.Save(Parameters);
+
+        // ── The parameters' terms: ∂L/∂θ added (Backward) or θ ← θ − η·∂L/∂θ (TrainStep) ──
+
+        // Layer 2: W⁽²⁾ and b⁽²⁾ take their terms, δ⁽²⁾·a⁽¹⁾ᵀ and δ⁽²⁾
         // per output o: bₒ, then row o of W⁽²⁾ (δₒ·a⁽¹⁾, one vector statement per row)
         step.Apply(ref into[16], delta2);
         step.Apply(into.Slice(12, 4), delta2 * a1);
 
-        // Layer 1: ∂L/∂W⁽¹⁾ = δ⁽¹⁾·xᵀ        ∂L/∂b⁽¹⁾ = δ⁽¹⁾
+        // Layer 1: W⁽¹⁾ and b⁽¹⁾ take their terms, δ⁽¹⁾·xᵀ and δ⁽¹⁾
         // b⁽¹⁾, then W⁽¹⁾ two rows at a time: (δ₀·x₀, δ₀·x₁, δ₁·x₀, δ₁·x₁) and the same for δ₂, δ₃
         step.Apply(into.Slice(8, 4), delta1);
         V128 xPairs = Vector128.Create(x[0], x[1], x[0], x[1]);
         step.Apply(into.Slice(0, 4), Lanes.LowPairs(delta1) * xPairs);
         step.Apply(into.Slice(4, 4), Lanes.HighPairs(delta1) * xPairs);
+
+        if (savedTheta is not null && global::NetGen.StepGuard.Restore(Parameters, savedTheta, out int badIndex, out float badValue))
+        {
+            global::NetGen.StepGuard.Throw(this, "TrainStep", badIndex, badValue, savedTheta[badIndex], loss);
+        }
 
         return loss;
     }
@@ -272,6 +291,20 @@ partial class XorNet : global::NetGen.ITrainableNetwork
             Vector128.CopyTo(Vector128.Create<float>(theta.Slice(12, 4)) * delta2[0], delta1.Slice(0, 4));
             Activations.TanhBackward(a1, delta1);
         }
+
+        // Layer 1: ∂L/∂W⁽¹⁾ = Σᵦ δ⁽¹⁾·xᵀ        ∂L/∂b⁽¹⁾ = Σᵦ δ⁽¹⁾
+        //          (the step's terms come after the guard)
+
+        // ── Guard (SGD): each layer's terms are at most η·Σ|δ|·(Σ|input| + 1); all finite and ≤ 2¹⁰⁰, no parameter can become NaN or ±∞ ──
+        // (otherwise, rarely, θ is copied and checked after the step)
+        bool bounded = !step.IsSgd
+            || (global::NetGen.StepGuard.Bounded(global::NetGen.StepGuard.Magnitude(bd2), global::NetGen.StepGuard.Magnitude(ba1), step.LearningRate)
+                && global::NetGen.StepGuard.Bounded(global::NetGen.StepGuard.Magnitude(bd1), global::NetGen.StepGuard.Magnitude(inputs), step.LearningRate));
+        float[]? savedTheta = bounded ? null : global::NetGen.StepGuard.Save(Parameters);
+
+        // ── The parameters' terms, every sample's: ∂L/∂θ added (BackwardBatch) or θ ← θ − (η/B)·Σᵦ ∂Lᵦ/∂θ (TrainStepBatch) ──
+
+        // Layer 2: W⁽²⁾ and b⁽²⁾ take every sample's terms, δ⁽²⁾·a⁽¹⁾ᵀ and δ⁽²⁾
         for (int b = 0; b < batchSize; b++)
         {
             ReadOnlySpan a1 = ba1.Slice(b * 4, 4), delta2 = bd2.Slice(b * 1, 1);
@@ -279,7 +312,7 @@ partial class XorNet : global::NetGen.ITrainableNetwork
             step.Apply(into.Slice(12, 4), delta2[0] * Vector128.Create<float>(a1.Slice(0, 4)));
         }
 
-        // Layer 1: ∂L/∂W⁽¹⁾ = Σᵦ δ⁽¹⁾·xᵀ        ∂L/∂b⁽¹⁾ = Σᵦ δ⁽¹⁾
+        // Layer 1: W⁽¹⁾ and b⁽¹⁾ take every sample's terms, δ⁽¹⁾·xᵀ and δ⁽¹⁾
         for (int b = 0; b < batchSize; b++)
         {
             ReadOnlySpan x = inputs.Slice(b * InputSize, InputSize), delta1 = bd1.Slice(b * 4, 4);
@@ -292,6 +325,11 @@ partial class XorNet : global::NetGen.ITrainableNetwork
             step.Apply(ref into[5], delta1[2] * x[1]);
             step.Apply(ref into[6], delta1[3] * x[0]);
             step.Apply(ref into[7], delta1[3] * x[1]);
+        }
+
+        if (savedTheta is not null && global::NetGen.StepGuard.Restore(Parameters, savedTheta, out int badIndex, out float badValue))
+        {
+            global::NetGen.StepGuard.Throw(this, "TrainStepBatch", badIndex, badValue, savedTheta[badIndex], total);
         }
 
         return total;

@@ -154,6 +154,19 @@ internal sealed class ChannelBatchNormEmitter : LayerEmitter
         w.Line($"{Span} scratch{l} = step.IsSgd ? stackalloc float[{Int(2 * _layer.Channels)}] : default;");
         w.Line($"{Span} dGamma{l} = step.IsSgd ? scratch{l}.Slice(0, {C}) : into.Slice({Int(_layer.GammaOffset)}, {C}), dBeta{l} = step.IsSgd ? scratch{l}.Slice({C}, {C}) : into.Slice({Int(_layer.BetaOffset)}, {C});");
         kernels(w);
+    }
+
+    // ── The guarded SGD step (issue 13): the gradients are in scratch; γ and β take the step after the guard ──
+
+    public override bool DefersStep => true;
+
+    public override string? StepBound(bool batch) =>
+        $"global::NetGen.StepGuard.Bounded(global::NetGen.StepGuard.Magnitude(scratch{Index}), 0f, step.LearningRate)";
+
+    public override void WriteStep(SourceWriter w)
+    {
+        int l = Index;
+        w.Line($"// Layer {Int(l)}: γ{L} and β{L} take the step (SGD; Backward added the gradients already)");
         w.Open("if (step.IsSgd)");
         w.Open($"for (int k = 0; k < {C}; k++)");
         w.Line($"step.Apply(ref into[{Int(_layer.GammaOffset)} + k], dGamma{l}[k]);");
@@ -161,6 +174,8 @@ internal sealed class ChannelBatchNormEmitter : LayerEmitter
         w.Close();
         w.Close();
     }
+
+    public override void WriteStepBatch(SourceWriter w) => WriteStep(w);
 
     // ── Training, a batch ────────────────────────────────────────────────────────────────────
 

@@ -162,11 +162,6 @@ internal abstract class ConvolutionEmitter : LayerEmitter
         string call = batch ? $"{Name}BackwardBatch" : $"{Name}Backward";
         string batchArgument = batch ? "batchSize, " : "";
         w.Line($"{Kernels}.{call}({W}, {input}, {delta}, grad{l}.Slice(0, {Int(WeightCount)}), grad{l}.Slice({Int(WeightCount)}, {Int(Filters)}), {gradInput}, {scratch}, {batchArgument}{ShapeArguments});");
-        w.Open("if (step.IsSgd)");
-        w.Open($"for (int k = 0; k < {Int(Model.ParameterCount)}; k++)");
-        w.Line($"step.Apply(ref into[{Int(WeightOffset)} + k], grad{l}[k]);");
-        w.Close();
-        w.Close();
         if (batch)
         {
             Previous?.F.WriteBatchBackward(w, Previous.Units);
@@ -189,6 +184,26 @@ internal abstract class ConvolutionEmitter : LayerEmitter
 
     public override void WriteBackwardBatch(SourceWriter w) =>
         WriteBackward(w, $"bd{Index}", BatchInName, Previous is null ? "default" : $"bd{Index - 1}", batch: true);
+
+    // ── The guarded SGD step (issue 13): the gradients are in the workspace; θ takes the step after the guard ──
+
+    public override bool DefersStep => true;
+
+    public override string? StepBound(bool batch) =>
+        $"global::NetGen.StepGuard.Bounded(global::NetGen.StepGuard.Magnitude(grad{Index}), 0f, step.LearningRate)";
+
+    public override void WriteStep(SourceWriter w)
+    {
+        int l = Index;
+        w.Line($"// Layer {Int(l)}: W{L} and b{L} take the step (SGD; Backward added the gradients already)");
+        w.Open("if (step.IsSgd)");
+        w.Open($"for (int k = 0; k < {Int(Model.ParameterCount)}; k++)");
+        w.Line($"step.Apply(ref into[{Int(WeightOffset)} + k], grad{l}[k]);");
+        w.Close();
+        w.Close();
+    }
+
+    public override void WriteStepBatch(SourceWriter w) => WriteStep(w);
 }
 
 /// <summary>[Conv2D(filters, k, f)] on an image: C, H, W, F, k, s, p as the kernels' shape arguments.</summary>

@@ -230,9 +230,16 @@ internal sealed partial class DenseEmitter : LayerEmitter
         }
         if (!IsUnrolled)
         {
-            string gradInput = Previous is not null ? $"delta{l - 1}" : "default";
-            w.Line($"if (step.IsSgd) {Kernels}.BackwardSgd({IntoW}, {IntoB}, delta{l}, {InName}, {gradInput}, {Shape}, step.LearningRate);");
-            w.Line($"else {Kernels}.Backward({W}, delta{l}, {InName}, {IntoW}, {IntoB}, {gradInput}, {Shape});");
+            // SGD: only δ⁽ˡ⁻¹⁾ now; W and b take the step after the guard (WriteStep). Backward: both at once.
+            if (Previous is not null)
+            {
+                w.Line($"if (step.IsSgd) {Kernels}.Propagate({W}, delta{l}, delta{l - 1}, {Shape});");
+                w.Line($"else {Kernels}.Backward({W}, delta{l}, {InName}, {IntoW}, {IntoB}, delta{l - 1}, {Shape});");
+            }
+            else
+            {
+                w.Line($"if (!step.IsSgd) {Kernels}.Backward({W}, delta{l}, {InName}, {IntoW}, {IntoB}, default, {Shape});");
+            }
             Previous?.F.WriteSpanBackward(w, $"delta{l - 1}");
             return;
         }
@@ -240,7 +247,44 @@ internal sealed partial class DenseEmitter : LayerEmitter
         {
             WriteUnrolledPropagation(w, form);
         }
-        WriteUnrolledUpdate(w, form, InputElement(Context.RecordForm), InputLanes(Context.RecordForm));
+        else
+        {
+            w.Line("//          (the step's terms come after the guard)");
+        }
+    }
+
+    // ── The guarded SGD step (issue 13): every δ first, then the guard, then the terms ──────────
+
+    public override bool DefersStep => true;
+
+    public override string? StepBound(bool batch) => batch
+        ? $"global::NetGen.StepGuard.Bounded(global::NetGen.StepGuard.Magnitude(bd{Index}), global::NetGen.StepGuard.Magnitude({BatchInName}), step.LearningRate)"
+        : $"global::NetGen.StepGuard.Bounded(global::NetGen.StepGuard.Magnitude(delta{Index}), global::NetGen.StepGuard.Magnitude({InName}), step.LearningRate)";
+
+    public override void WriteStep(SourceWriter w)
+    {
+        int l = Index;
+        w.Line($"// Layer {Int(l)}: W{L} and b{L} take their terms, δ{L}·{A(l - 1)}ᵀ and δ{L}");
+        if (!IsUnrolled)
+        {
+            w.Line($"if (step.IsSgd) {Kernels}.BackwardSgd({IntoW}, {IntoB}, delta{l}, {InName}, default, {Shape}, step.LearningRate);");
+            return;
+        }
+        WriteUnrolledUpdate(w, Context.RecordForm(this), InputElement(Context.RecordForm), InputLanes(Context.RecordForm));
+    }
+
+    public override void WriteStepBatch(SourceWriter w)
+    {
+        int l = Index;
+        w.Line($"// Layer {Int(l)}: W{L} and b{L} take every sample's terms, δ{L}·{A(l - 1)}ᵀ and δ{L}");
+        if (!IsUnrolled)
+        {
+            w.Line($"if (step.IsSgd) {Kernels}.BackwardBatchSgd({IntoW}, {IntoB}, bd{l}, {BatchInName}, default, batchSize, {Shape}, step.LearningRate);");
+            return;
+        }
+        OpenRows(w, Context, (Previous, "a", true), (this, "delta", true));
+        WriteSpanUpdate(w, o => $"delta{l}[{Int(o)}]", $"delta{l}", i => $"{InName}[{Int(i)}]", InName);
+        w.Close();
     }
 
     // ── Training, a batch ────────────────────────────────────────────────────────────────────
@@ -269,22 +313,31 @@ internal sealed partial class DenseEmitter : LayerEmitter
         string gradInput = Previous is null ? "default" : $"bd{l - 1}";
         if (!IsUnrolled)
         {
-            w.Line($"if (step.IsSgd) {Kernels}.BackwardBatchSgd({IntoW}, {IntoB}, bd{l}, {BatchInName}, {gradInput}, batchSize, {Shape}, step.LearningRate);");
-            w.Line($"else {Kernels}.BackwardBatch({W}, bd{l}, {BatchInName}, {IntoW}, {IntoB}, {gradInput}, batchSize, {Shape});");
+            // SGD: only δ⁽ˡ⁻¹⁾ now; W and b take the step after the guard (WriteStepBatch). Backward: both at once.
+            if (Previous is not null)
+            {
+                w.Line($"if (step.IsSgd) {Kernels}.PropagateBatchOnly({W}, bd{l}, {gradInput}, batchSize, {Shape});");
+                w.Line($"else {Kernels}.BackwardBatch({W}, bd{l}, {BatchInName}, {IntoW}, {IntoB}, {gradInput}, batchSize, {Shape});");
+            }
+            else
+            {
+                w.Line($"if (!step.IsSgd) {Kernels}.BackwardBatch({W}, bd{l}, {BatchInName}, {IntoW}, {IntoB}, default, batchSize, {Shape});");
+            }
             Previous?.F.WriteBatchBackward(w, Previous.Units);
             return;
         }
         if (Previous is { } previous)
         {
-            // Every sample's δ⁽ˡ⁻¹⁾ with W as it was, then every sample's term of the parameters' step.
+            // Every sample's δ⁽ˡ⁻¹⁾ with W as it was; the parameters' terms come after the guard.
             OpenRows(w, Context, PreviousRows(previous, (this, "delta", true)));
             WritePropagationSpan(w, $"delta{l - 1}", o => $"delta{l}[{Int(o)}]");
             previous.F.WriteSpanBackward(w, $"delta{l - 1}");
             w.Close();
         }
-        OpenRows(w, Context, (Previous, "a", true), (this, "delta", true));
-        WriteSpanUpdate(w, o => $"delta{l}[{Int(o)}]", $"delta{l}", i => $"{InName}[{Int(i)}]", InName);
-        w.Close();
+        else
+        {
+            w.Line("//          (the step's terms come after the guard)");
+        }
     }
 
     /// <summary>The rows the previous layer's f′ reads (its a or z) and its δ, after <paramref name="rows"/>.</summary>

@@ -179,6 +179,33 @@ internal abstract class LayerEmitter
         yield return ($"bd{Index}", Units);
     }
 
+    // ── The guarded SGD step (issue 13) ──────────────────────────────────────────────────────
+
+    /// <summary>
+    /// The layer hands no term to <c>step</c> in <see cref="WriteBackward"/>/<see cref="WriteBackwardBatch"/> when
+    /// <c>step.IsSgd</c>: it computes δ⁽ˡ⁻¹⁾ (and any gradient it keeps in scratch) with θ as it was, and its terms are written
+    /// by <see cref="WriteStep"/>/<see cref="WriteStepBatch"/>, after every layer's δ is known and the guard
+    /// (<see cref="StepBound"/>, NetGen.StepGuard) has checked them. True by default for a layer without parameters. A kind
+    /// with parameters that leaves it false steps during backprop; the network's TrainStep then saves θ before every step.
+    /// </summary>
+    public virtual bool DefersStep => Model.ParameterCount == 0;
+
+    /// <summary>The layer's step terms for one sample (<c>step.Apply</c> into <c>into</c>), after the guard.</summary>
+    public virtual void WriteStep(SourceWriter w)
+    {
+    }
+
+    /// <summary>The layer's step terms for a batch, after the guard.</summary>
+    public virtual void WriteStepBatch(SourceWriter w)
+    {
+    }
+
+    /// <summary>
+    /// The guard's check of the layer's terms, a <c>NetGen.StepGuard.Bounded(…)</c> expression on its δ and input (or its
+    /// scratch gradients), or null when it has no parameters.
+    /// </summary>
+    public virtual string? StepBound(bool batch) => null;
+
     // ── State dict ───────────────────────────────────────────────────────────────────────────
 
     /// <summary>The layer's tensors in the equivalent PyTorch nn.Sequential, under module prefix <paramref name="prefix"/> ("0.").</summary>

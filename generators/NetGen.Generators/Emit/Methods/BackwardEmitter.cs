@@ -132,11 +132,27 @@ internal static class BackwardEmitter
 
         SourceWriter body = w.Child(1);
         body.Line();
-        body.Line("// ── Backward pass: ∂L/∂W⁽ˡ⁾ = δ⁽ˡ⁾·a⁽ˡ⁻¹⁾ᵀ, ∂L/∂b⁽ˡ⁾ = δ⁽ˡ⁾ into step, δ⁽ˡ⁻¹⁾ = (W⁽ˡ⁾ᵀ·δ⁽ˡ⁾) ⊙ f′(z⁽ˡ⁻¹⁾) with W⁽ˡ⁾ as it was ──");
+        body.Line("// ── Backward pass: δ⁽ˡ⁻¹⁾ = (W⁽ˡ⁾ᵀ·δ⁽ˡ⁾) ⊙ f′(z⁽ˡ⁻¹⁾) for every layer with θ as it was; ∂L/∂W⁽ˡ⁾ = δ⁽ˡ⁾·a⁽ˡ⁻¹⁾ᵀ, ∂L/∂b⁽ˡ⁾ = δ⁽ˡ⁾ into step after the guard ──");
         for (int l = context.Layers.Count; l >= 1; l--)
         {
             body.Line();
             context.Layers[l - 1].WriteBackward(body);
+        }
+        bool guarded = context.Spec.ParameterCount > 0;
+        if (guarded)
+        {
+            StepGuardEmitter.WriteCheck(body, context, batch: false);
+            body.Line();
+            body.Line("// ── The parameters' terms: ∂L/∂θ added (Backward) or θ ← θ − η·∂L/∂θ (TrainStep) ──");
+            for (int l = context.Layers.Count; l >= 1; l--)
+            {
+                if (context.Layers[l - 1].Model.ParameterCount > 0)
+                {
+                    body.Line();
+                    context.Layers[l - 1].WriteStep(body);
+                }
+            }
+            StepGuardEmitter.WriteAfterStep(body, context, batch: false, "TrainStep", "loss");
         }
         body.Line();
         body.Line("return loss;");
@@ -174,6 +190,10 @@ internal static class BackwardEmitter
             {
                 w.Line($"{context[Alias.Span]} {string.Join(", ", spans)};");
             }
+        }
+        if (guarded)
+        {
+            StepGuardEmitter.WriteBeforeForward(w, context, batch: false);
         }
         w.Line($"float loss = {RecordCall(context, "x", "y", "Training", record =>
             record.Type is null ? record.Name : body.Mentions(record.Name) ? $"out {record.Type} {record.Name}" : "out _")};");

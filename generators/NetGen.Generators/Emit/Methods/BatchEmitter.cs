@@ -114,12 +114,32 @@ internal static class BatchEmitter
             body.Line();
             context.Layers[l - 1].WriteBackwardBatch(body);
         }
+        bool guarded = context.Spec.ParameterCount > 0;
+        if (guarded)
+        {
+            StepGuardEmitter.WriteCheck(body, context, batch: true);
+            body.Line();
+            body.Line("// ── The parameters' terms, every sample's: ∂L/∂θ added (BackwardBatch) or θ ← θ − (η/B)·Σᵦ ∂Lᵦ/∂θ (TrainStepBatch) ──");
+            for (int l = context.Layers.Count; l >= 1; l--)
+            {
+                if (context.Layers[l - 1].Model.ParameterCount > 0)
+                {
+                    body.Line();
+                    context.Layers[l - 1].WriteStepBatch(body);
+                }
+            }
+            StepGuardEmitter.WriteAfterStep(body, context, batch: true, "TrainStepBatch", "total");
+        }
         body.Line();
         body.Line("return total;");
 
         w.Line();
         w.Line("/// <summary>Backprop for a batch, as Backprop: each sample's ∂Lᵦ/∂θ goes to <paramref name=\"step\"/> (for SGD, θ ← θ − (η/B)·Σᵦ ∂Lᵦ/∂θ).</summary>");
         w.Open($"private float BackpropBatch<TStep>({readOnlySpan} inputs, {readOnlySpan} targets, int batchSize, {span} losses, TStep step) where TStep : struct, global::NetGen.IParameterStep");
+        if (guarded)
+        {
+            StepGuardEmitter.WriteBeforeForward(w, context, batch: true);
+        }
         w.Line("float total = RecordForwardBatch(inputs, targets, batchSize, losses);");
         if (body.Mentions("theta"))
         {

@@ -63,6 +63,8 @@ internal static class MembersEmitter
         {
             w.Line("// Dropout's mask generator, continued from the initialisation's seeded stream.");
             w.Line("private global::NetGen.SeededRandom _random;");
+            w.Line("// Its state, which checkpoints save so that a resumed run draws the same masks (issue 13).");
+            w.Line("ulong global::NetGen.IRandomStateNetwork.RandomState { get => _random.State; set => _random.State = value; }");
         }
         if (spec.IsTrainable)
         {
@@ -100,7 +102,13 @@ internal static class MembersEmitter
         w.Line("{");
         foreach (LayerEmitter layer in context.Layers)
         {
-            w.Line($"    new({layer.LayerInfo}){layer.LayerInfoInitializer},");
+            // The kind's own init members (KernelSize …) and, for a named layer, Name (every kind: NetGen.LayerAttribute).
+            string initializer = layer.LayerInfoInitializer;
+            if (layer.Model.Name is { } name)
+            {
+                initializer = initializer.Length == 0 ? $" {{ Name = \"{name}\" }}" : initializer.Substring(0, initializer.Length - 2) + $", Name = \"{name}\" }}";
+            }
+            w.Line($"    new({layer.LayerInfo}){initializer},");
         }
         w.Line("});");
         w.Line($"global::System.Collections.Generic.IReadOnlyList<{layerInfo}> global::NetGen.INetwork.Layers => Layers;");
@@ -116,7 +124,7 @@ internal static class MembersEmitter
         }
     }
 
-    private static bool UsesRandom(EmitContext context)
+    internal static bool UsesRandom(EmitContext context)
     {
         foreach (LayerEmitter layer in context.Layers)
         {

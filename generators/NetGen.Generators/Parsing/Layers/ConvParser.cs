@@ -53,13 +53,13 @@ internal sealed class Pool2DDeclaration : LayerDeclaration
     /// <summary>The stride as written (0: the size).</summary>
     public int Stride { get; }
 
-    public string Name => Max ? "MaxPool2D" : "AvgPool2D";
+    public string KindName => Max ? "MaxPool2D" : "AvgPool2D";
 
     public override LayerRule Rule => Max ? Pool2DRule.MaxInstance : Pool2DRule.AvgInstance;
 
     public override int? Width(int? incoming) => null;
 
-    public override string Describe() => base.Describe() + " (" + Name + ")";
+    public override string Describe() => base.Describe() + " (" + KindName + ")";
 }
 
 /// <summary><c>[Flatten]</c>: keeps the values.</summary>
@@ -231,14 +231,14 @@ internal sealed class Pool2DRule : LayerRule
         var p = (Pool2DDeclaration)layer;
         if (p.Size is <= 0)
         {
-            diagnostics.Add(Info(DiagnosticDescriptors.SizeNotPositive, AttributeLocations.Argument(p.Attribute, 0, cancellationToken), $"{p.Name} layer {Int(p.Number)}", Int(p.Size.Value)));
+            diagnostics.Add(Info(DiagnosticDescriptors.SizeNotPositive, AttributeLocations.Argument(p.Attribute, 0, cancellationToken), $"{p.KindName} layer {Int(p.Number)}", Int(p.Size.Value)));
         }
     }
 
     public override LayerModel? Build(LayerDeclaration layer, LayerBuilder builder, List<DiagnosticInfo> diagnostics, CancellationToken cancellationToken)
     {
         var p = (Pool2DDeclaration)layer;
-        if (!SpatialRules.NeedsImage(p, p.Name, builder, diagnostics, cancellationToken))
+        if (!SpatialRules.NeedsImage(p, p.KindName, builder, diagnostics, cancellationToken))
         {
             return null;
         }
@@ -247,14 +247,14 @@ internal sealed class Pool2DRule : LayerRule
         int ho = Pool2DLayer.OutputLength(input.Height, size, stride), wo = Pool2DLayer.OutputLength(input.Width, size, stride);
         if (ho <= 0 || wo <= 0)
         {
-            diagnostics.Add(Info(DiagnosticDescriptors.OutputSizeNotPositive, AttributeLocations.Argument(p.Attribute, 0, cancellationToken), $"{p.Name} layer {Int(p.Number)}",
+            diagnostics.Add(Info(DiagnosticDescriptors.OutputSizeNotPositive, AttributeLocations.Argument(p.Attribute, 0, cancellationToken), $"{p.KindName} layer {Int(p.Number)}",
                 $"a {Int(size)}×{Int(size)} window does not fit its {Int(input.Height)}×{Int(input.Width)} input"));
             return null;
         }
         int width = input.Channels * ho * wo;
         if (builder.Fits(0, width) is { } reason)
         {
-            diagnostics.Add(Info(DiagnosticDescriptors.NetworkTooLarge, AttributeLocations.Attribute(p.Attribute, cancellationToken), $"{p.Name} layer {Int(p.Number)}", reason));
+            diagnostics.Add(Info(DiagnosticDescriptors.NetworkTooLarge, AttributeLocations.Attribute(p.Attribute, cancellationToken), $"{p.KindName} layer {Int(p.Number)}", reason));
             return null;
         }
         DropRule.Report2D(diagnostics, p.Attribute, $"{p.Name} layer {Int(p.Number)}", input, size, stride, 0, ho, wo, cancellationToken);

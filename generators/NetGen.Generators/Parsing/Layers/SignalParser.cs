@@ -57,13 +57,13 @@ internal sealed class Pool1DDeclaration : LayerDeclaration
     /// <summary>The stride as written (0: the size).</summary>
     public int Stride { get; }
 
-    public string Name => Max ? "MaxPool1D" : "AvgPool1D";
+    public string KindName => Max ? "MaxPool1D" : "AvgPool1D";
 
     public override LayerRule Rule => Max ? Pool1DRule.MaxInstance : Pool1DRule.AvgInstance;
 
     public override int? Width(int? incoming) => null;
 
-    public override string Describe() => base.Describe() + " (" + Name + ")";
+    public override string Describe() => base.Describe() + " (" + KindName + ")";
 }
 
 /// <summary><c>[GlobalAvgPool]</c>: one value per channel.</summary>
@@ -207,14 +207,14 @@ internal sealed class Pool1DRule : LayerRule
         var p = (Pool1DDeclaration)layer;
         if (p.Size is <= 0)
         {
-            diagnostics.Add(Info(DiagnosticDescriptors.SizeNotPositive, AttributeLocations.Argument(p.Attribute, 0, cancellationToken), $"{p.Name} layer {Int(p.Number)}", Int(p.Size.Value)));
+            diagnostics.Add(Info(DiagnosticDescriptors.SizeNotPositive, AttributeLocations.Argument(p.Attribute, 0, cancellationToken), $"{p.KindName} layer {Int(p.Number)}", Int(p.Size.Value)));
         }
     }
 
     public override LayerModel? Build(LayerDeclaration layer, LayerBuilder builder, List<DiagnosticInfo> diagnostics, CancellationToken cancellationToken)
     {
         var p = (Pool1DDeclaration)layer;
-        if (!SignalRules.NeedsSignal(p, p.Name, builder, diagnostics, cancellationToken))
+        if (!SignalRules.NeedsSignal(p, p.KindName, builder, diagnostics, cancellationToken))
         {
             return null;
         }
@@ -223,17 +223,17 @@ internal sealed class Pool1DRule : LayerRule
         int lo = Pool2DLayer.OutputLength(input.Height, size, stride);
         if (lo <= 0)
         {
-            diagnostics.Add(Info(DiagnosticDescriptors.OutputSizeNotPositive, AttributeLocations.Argument(p.Attribute, 0, cancellationToken), $"{p.Name} layer {Int(p.Number)}",
+            diagnostics.Add(Info(DiagnosticDescriptors.OutputSizeNotPositive, AttributeLocations.Argument(p.Attribute, 0, cancellationToken), $"{p.KindName} layer {Int(p.Number)}",
                 $"a window of {Int(size)} does not fit its input of length {Int(input.Height)}"));
             return null;
         }
         int width = input.Channels * lo;
         if (builder.Fits(0, width) is { } reason)
         {
-            diagnostics.Add(Info(DiagnosticDescriptors.NetworkTooLarge, AttributeLocations.Attribute(p.Attribute, cancellationToken), $"{p.Name} layer {Int(p.Number)}", reason));
+            diagnostics.Add(Info(DiagnosticDescriptors.NetworkTooLarge, AttributeLocations.Attribute(p.Attribute, cancellationToken), $"{p.KindName} layer {Int(p.Number)}", reason));
             return null;
         }
-        DropRule.Report(diagnostics, p.Attribute, $"{p.Name} layer {Int(p.Number)}", "samples", input.Height, size, stride, 0, 1, lo, cancellationToken);
+        DropRule.Report(diagnostics, p.Attribute, $"{p.KindName} layer {Int(p.Number)}", "samples", input.Height, size, stride, 0, 1, lo, cancellationToken);
         return builder.Add(new Pool1DLayer(p.Number, input, Shape.Signal(input.Channels, lo), builder.ParameterOffset, _max, size, stride), width);
     }
 }

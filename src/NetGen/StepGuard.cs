@@ -1,0 +1,157 @@
+using System;
+using System.ComponentModel;
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
+using NetGen.Training;
+
+namespace NetGen;
+
+/// <summary>
+/// The non-finite guard of a generated network's fused SGD step (<c>TrainStep</c>, <c>TrainStepBatch</c>). Called by
+/// generated code only.
+/// </summary>
+/// <remarks>
+/// <para>The generated step computes every layer's δ first (with the parameters as they were), then the guard, then applies
+/// the step. Every term the step adds to a parameter is η/B·δₒ·aᵢ (a weight) or η/B·δₒ (a bias), so per layer each is at
+/// most <c>η·Σ|δ|·(Σ|a| + 1)</c> over the layer's δ and inputs of all the batch's samples (and a layer whose gradients are
+/// computed first, batch norm or a convolution, bounds them by <c>η·Σ|g|</c>). When that bound is finite and at most
+/// <see cref="Limit"/> = 2¹⁰⁰ for every layer, no finite parameter can become NaN or ±∞: a finite float moved by less than
+/// half the spacing of floats near <see cref="float.MaxValue"/> (2¹⁰³) rounds to a finite float, and the kernels' partial
+/// sums stay below the bound. A NaN or ±∞ anywhere in δ or a makes a sum NaN or ∞, and the comparison false. So the check
+/// costs one pass over the layers' δ and inputs, and no read of θ.</para>
+/// <para>When the bound fails (a NaN/∞ value, or a step of 10³⁰, which is divergence in practice), the step is exact instead:
+/// θ is copied (<see cref="Save"/>), the step applied, and <see cref="Restore"/> finds a parameter the step made NaN or ±∞,
+/// puts every parameter back bit for bit, and the generated code restores the running statistics and the dropout
+/// generator and calls <see cref="Throw"/>. A parameter that was NaN/±∞ before the step is not the step's doing and is not
+/// reported.</para>
+/// </remarks>
+[EditorBrowsable(EditorBrowsableState.Never)]
+public static class StepGuard
+{
+    /// <summary>2¹⁰⁰: the largest step term (and partial sum) the fast check accepts.</summary>
+    public const float Limit = 1.2676506E+30f;
+
+    /// <summary>|v|.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static float Magnitude(float value) => MathF.Abs(value);
+
+    /// <summary>Σ|vᵢ| over the lanes (unused lanes are zero).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static float Magnitude(Vector128<float> values) => Vector128.Sum(Vector128.Abs(values));
+
+    /// <summary>Σ|vᵢ| over the lanes (unused lanes are zero).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static float Magnitude(Vector256<float> values) => Vector256.Sum(Vector256.Abs(values));
+
+    /// <summary>Σ|vᵢ| over the lanes (unused lanes are zero).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static float Magnitude(Vector512<float> values) => Vector512.Sum(Vector512.Abs(values));
+
+    /// <summary>Σ|vᵢ|: NaN if any value is NaN, ∞ if any is ±∞ (or the sum overflows).</summary>
+    public static float Magnitude(ReadOnlySpan<float> values)
+    {
+        ref float v = ref MemoryMarshal.GetReference(values);
+        int n = values.Length, i = 0;
+        if (Vector256.IsHardwareAccelerated && n >= Vector256<float>.Count)
+        {
+            Vector256<float> sum = Vector256<float>.Zero;
+            for (; i <= n - Vector256<float>.Count; i += Vector256<float>.Count)
+            {
+                sum += Vector256.Abs(Vector256.LoadUnsafe(ref v, (nuint)i));
+            }
+            float total = Vector256.Sum(sum);
+            for (; i < n; i++)
+            {
+                total += MathF.Abs(Unsafe.Add(ref v, i));
+            }
+            return total;
+        }
+        if (Vector128.IsHardwareAccelerated && n >= Vector128<float>.Count)
+        {
+            Vector128<float> sum = Vector128<float>.Zero;
+            for (; i <= n - Vector128<float>.Count; i += Vector128<float>.Count)
+            {
+                sum += Vector128.Abs(Vector128.LoadUnsafe(ref v, (nuint)i));
+            }
+            float total = Vector128.Sum(sum);
+            for (; i < n; i++)
+            {
+                total += MathF.Abs(Unsafe.Add(ref v, i));
+            }
+            return total;
+        }
+        float scalar = 0f;
+        for (; i < n; i++)
+        {
+            scalar += MathF.Abs(Unsafe.Add(ref v, i));
+        }
+        return scalar;
+    }
+
+    /// <summary>
+    /// True when a layer's step terms are bounded: <c>max(η, 1)·Σ|δ|·(Σ|a| + 1) ≤ 2¹⁰⁰</c> (false for NaN or ∞). For a layer
+    /// whose gradients g are computed before the step, pass Σ|g| as <paramref name="delta"/> and 0 as <paramref name="input"/>.
+    /// </summary>
+    /// <param name="delta">Σ|δ| of the layer (all samples).</param>
+    /// <param name="input">Σ|a| of the layer's input (all samples).</param>
+    /// <param name="learningRate">η.</param>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static bool Bounded(float delta, float input, float learningRate) => MathF.Max(learningRate, 1f) * (delta * (input + 1f)) <= Limit;
+
+    /// <summary>A copy of θ before a step whose bound failed (the rare, exact path).</summary>
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    public static float[] Save(ReadOnlySpan<float> parameters) => parameters.ToArray();
+
+    /// <summary>
+    /// After a step taken on the exact path: finds the first parameter the step made NaN or ±∞ (that was finite in
+    /// <paramref name="saved"/>); if there is one, puts every parameter back from <paramref name="saved"/> and returns true.
+    /// </summary>
+    /// <param name="parameters">θ after the step.</param>
+    /// <param name="saved">θ before the step.</param>
+    /// <param name="index">The parameter's index, or −1.</param>
+    /// <param name="after">The value the step gave it.</param>
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    public static bool Restore(Span<float> parameters, float[] saved, out int index, out float after)
+    {
+        ArgumentNullException.ThrowIfNull(saved);
+        index = -1;
+        after = 0f;
+        for (int i = 0; i < parameters.Length; i++)
+        {
+            if (!float.IsFinite(parameters[i]) && float.IsFinite(saved[i]))
+            {
+                index = i;
+                after = parameters[i];
+                break;
+            }
+        }
+        if (index < 0)
+        {
+            return false;
+        }
+        saved.AsSpan(0, parameters.Length).CopyTo(parameters);
+        return true;
+    }
+
+    /// <summary>Throws the <see cref="NonFiniteException"/> of a step that <see cref="Restore"/> undid.</summary>
+    /// <param name="network">The network (its type name and layers name the parameter).</param>
+    /// <param name="method"><c>TrainStep</c> or <c>TrainStepBatch</c>.</param>
+    /// <param name="index">The parameter's index.</param>
+    /// <param name="after">The value the step would have given it.</param>
+    /// <param name="before">Its value, unchanged.</param>
+    /// <param name="loss">The step's loss.</param>
+    /// <exception cref="NonFiniteException">Always.</exception>
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    public static void Throw(INetwork network, string method, int index, float after, float before, float loss)
+    {
+        ArgumentNullException.ThrowIfNull(network);
+        string where = NonFinite.Describe(network.Layers, index, out LayerInfo? layer);
+        throw new NonFiniteException(
+            $"{network.GetType().Name}.{method} would make {where} {after} (it is {before}; the loss was {loss}): its gradient, or " +
+            "the step η·∂L/∂θ, is NaN or ±∞. Nothing was applied: the parameters, the running statistics and the dropout " +
+            "generator are as they were. A NaN/∞ gradient comes from a NaN/∞ input or target (check the data) or from a " +
+            "diverging network (lower the learning rate, clip the gradients or scale the inputs).",
+            0, 0, null, layer, index, TrainingHistory.Empty);
+    }
+}
