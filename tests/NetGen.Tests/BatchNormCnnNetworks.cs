@@ -52,3 +52,14 @@ public sealed partial class ConvDropout;
 [Flatten]
 [Dense(2)]
 public sealed partial class ConvNoDropout;
+
+/// <summary>Named modules on the 1-D kinds and a per-channel batch norm (PyTorch's <c>self.conv1 = nn.Conv1d(…)</c>).</summary>
+[Network(Loss = Loss.MeanSquaredError)]
+[Input(2, 12)]
+[Conv1D(3, 3, Name = "conv1")]
+[BatchNorm(Activation.ReLU, Name = "bn1")]
+[MaxPool1D(2, Name = "pool")]
+[GlobalAvgPool(Name = "gap")]
+[Flatten]
+[Dense(2, Name = "head")]
+public sealed partial class NamedSignalNet;

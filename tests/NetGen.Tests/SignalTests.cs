@@ -46,6 +46,15 @@ public class SignalTests
     }
 
     [Fact]
+    public void NamedLayers_NameTheirTensors()
+    {
+        Assert.Equal(
+            new[] { "conv1.weight [3, 2, 3]", "conv1.bias [3]", "bn1.weight [3]", "bn1.bias [3]", "bn1.running_mean [3]", "bn1.running_var [3]", "head.weight [2, 3]", "head.bias [2]" },
+            StateDict.Tensors(new NamedSignalNet()).Select(t => $"{t.Name} {t.ShapeText}"));
+        Assert.Equal(new[] { "conv1", "bn1", "pool", "gap", null, "head" }, NamedSignalNet.Layers.Select(l => l.Name));
+    }
+
+    [Fact]
     public void Conv1D_DefaultInit_UsesFanInOfChannelsTimesTaps()
     {
         var net = new Conv1DStack(3);
