@@ -257,7 +257,7 @@ internal sealed class Pool2DRule : LayerRule
             diagnostics.Add(Info(DiagnosticDescriptors.NetworkTooLarge, AttributeLocations.Attribute(p.Attribute, cancellationToken), $"{p.KindName} layer {Int(p.Number)}", reason));
             return null;
         }
-        DropRule.Report2D(diagnostics, p.Attribute, $"{p.Name} layer {Int(p.Number)}", input, size, stride, 0, ho, wo, cancellationToken);
+        DropRule.Report2D(diagnostics, p.Attribute, $"{p.KindName} layer {Int(p.Number)}", input, size, stride, 0, ho, wo, cancellationToken);
         return builder.Add(new Pool2DLayer(p.Number, input, Shape.Image(input.Channels, ho, wo), builder.ParameterOffset, _max, size, stride), width);
     }
 }
