@@ -343,3 +343,47 @@ public sealed class GlobalAvgPoolAttribute : LayerAttribute
 public sealed class FlattenAttribute : LayerAttribute
 {
 }
+
+// ── Recurrent layers (issue 10) ──────────────────────────────────────────────────────────────
+
+/// <summary>
+/// A gated recurrent unit over time, PyTorch's <c>nn.GRU(inputs, hidden, num_layers = Layers)</c> with a batch of one:
+/// per time step and stacked layer, <c>r = σ(W_ir·x + b_ir + W_hr·h + b_hr)</c>, <c>z = σ(W_iz·x + b_iz + W_hz·h + b_hz)</c>,
+/// <c>n = tanh(W_in·x + b_in + r ⊙ (W_hn·h + b_hn))</c>, <c>h′ = (1 − z) ⊙ n + z ⊙ h</c>; its output at each step is the top
+/// layer's h′. Parameters per stacked layer k, PyTorch's state dict: <c>weight_ih_l{k}</c> <c>[3H, in]</c>,
+/// <c>weight_hh_l{k}</c> <c>[3H, H]</c>, <c>bias_ih_l{k}</c> <c>[3H]</c>, <c>bias_hh_l{k}</c> <c>[3H]</c> (gates r, z, n).
+/// A network with a recurrent layer streams: it gets <c>Step</c>, <c>ResetState</c>, <c>ForwardSequence</c> and (with a loss)
+/// <c>BackwardSequence</c>; a Dense layer after it is applied at every time step.
+/// </summary>
+[AttributeUsage(AttributeTargets.Class, AllowMultiple = true, Inherited = false)]
+public sealed class GRUAttribute : LayerAttribute
+{
+    /// <summary>Declares a GRU with <paramref name="hidden"/> units per stacked layer.</summary>
+    public GRUAttribute(int hidden) => Hidden = hidden;
+
+    /// <summary>Hidden units H (PyTorch's <c>hidden_size</c>): the layer's output size.</summary>
+    public int Hidden { get; }
+
+    /// <summary>Stacked layers (PyTorch's <c>num_layers</c>), layer k &gt; 0 fed by layer k − 1's h; 1 unless set.</summary>
+    public int Layers { get; set; } = 1;
+}
+
+/// <summary>
+/// A long short-term memory layer over time, PyTorch's <c>nn.LSTM(inputs, hidden, num_layers = Layers)</c> with a batch of
+/// one: per time step and stacked layer, gates <c>i = σ(…)</c>, <c>f = σ(…)</c>, <c>g = tanh(…)</c>, <c>o = σ(…)</c> of
+/// <c>W_i·x + b_i + W_h·h + b_h</c>, then <c>c′ = f ⊙ c + i ⊙ g</c>, <c>h′ = o ⊙ tanh(c′)</c>; its output at each step is the top
+/// layer's h′. Parameters per stacked layer k, PyTorch's state dict: <c>weight_ih_l{k}</c> <c>[4H, in]</c>,
+/// <c>weight_hh_l{k}</c> <c>[4H, H]</c>, <c>bias_ih_l{k}</c> <c>[4H]</c>, <c>bias_hh_l{k}</c> <c>[4H]</c> (gates i, f, g, o).
+/// </summary>
+[AttributeUsage(AttributeTargets.Class, AllowMultiple = true, Inherited = false)]
+public sealed class LSTMAttribute : LayerAttribute
+{
+    /// <summary>Declares an LSTM with <paramref name="hidden"/> units per stacked layer.</summary>
+    public LSTMAttribute(int hidden) => Hidden = hidden;
+
+    /// <summary>Hidden units H (PyTorch's <c>hidden_size</c>): the layer's output size.</summary>
+    public int Hidden { get; }
+
+    /// <summary>Stacked layers (PyTorch's <c>num_layers</c>), layer k &gt; 0 fed by layer k − 1's h; 1 unless set.</summary>
+    public int Layers { get; set; } = 1;
+}

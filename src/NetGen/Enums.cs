@@ -115,6 +115,18 @@ public enum LayerKind
     GlobalAvgPool = 16,
     /// <summary>Flatten, <see cref="FlattenAttribute"/>: no parameters, the values unchanged.</summary>
     Flatten = 17,
+
+    // issue 10: recurrent layers
+    /// <summary>
+    /// A (stacked) GRU, <see cref="GRUAttribute"/>: per stacked layer k, PyTorch's <c>weight_ih_l{k}</c> (3H × in),
+    /// <c>weight_hh_l{k}</c> (3H × H), <c>bias_ih_l{k}</c>, <c>bias_hh_l{k}</c> (3H each).
+    /// </summary>
+    GRU = 20,
+    /// <summary>
+    /// A (stacked) LSTM, <see cref="LSTMAttribute"/>: per stacked layer k, PyTorch's <c>weight_ih_l{k}</c> (4H × in),
+    /// <c>weight_hh_l{k}</c> (4H × H), <c>bias_ih_l{k}</c>, <c>bias_hh_l{k}</c> (4H each).
+    /// </summary>
+    LSTM = 21,
 }
 
 /// <summary>How a dense layer's weights are initialised (biases always start at 0), with PyTorch's <c>torch.nn.init</c> formulas.</summary>

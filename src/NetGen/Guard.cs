@@ -75,4 +75,28 @@ public static class Guard
     [DoesNotReturn]
     private static void ThrowLearningRate(float learningRate) =>
         throw new ArgumentOutOfRangeException(nameof(learningRate), learningRate, "The learning rate must be a positive finite number.");
+
+    // issue 10: sequences
+
+    /// <summary>
+    /// The checks of a sequence method (ForwardSequence, BackwardSequence): <paramref name="steps"/> at least
+    /// <paramref name="minimumSteps"/>, and two spans of exactly <c>steps × size</c> values.
+    /// </summary>
+    /// <param name="inputs">The inputs span's length.</param>
+    /// <param name="second">The outputs' or targets' span length.</param>
+    /// <param name="secondName">That span's name.</param>
+    /// <param name="steps">The number of time steps.</param>
+    /// <param name="minimumSteps">0 for inference, 1 for a loss.</param>
+    /// <param name="inputSize">The network's InputSize.</param>
+    /// <param name="outputSize">The network's OutputSize.</param>
+    /// <param name="network">The network's name, for the messages.</param>
+    public static void Sequence(int inputs, int second, string secondName, int steps, int minimumSteps, int inputSize, int outputSize, string network)
+    {
+        if (steps < minimumSteps)
+        {
+            throw new ArgumentOutOfRangeException(nameof(steps), steps, $"{network} needs at least {minimumSteps} time step{(minimumSteps == 1 ? "" : "s")} here.");
+        }
+        Length(inputs, steps * inputSize, nameof(inputs), network, "InputSize × steps");
+        Length(second, steps * outputSize, secondName, network, "OutputSize × steps");
+    }
 }

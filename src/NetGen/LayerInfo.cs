@@ -40,6 +40,31 @@ public sealed record LayerInfo(
     /// </summary>
     public int KernelSize { get; init; }
 
+    /// <summary>A recurrent layer's stacked layers (PyTorch's <c>num_layers</c>); 0 for other kinds (issue 10).</summary>
+    public int StackedLayers { get; init; }
+
+    /// <summary>
+    /// A recurrent layer's parameters by state-dict tensor: for stacked layer k, where <c>weight_ih_l{k}</c> starts and its
+    /// shape, then <c>weight_hh_l{k}</c>, <c>bias_ih_l{k}</c>, <c>bias_hh_l{k}</c> follow it (PyTorch's order). Empty for other kinds.
+    /// </summary>
+    public IEnumerable<(string Name, int Offset, int Rows, int Columns)> RecurrentTensors()
+    {
+        int gates = Kind == LayerKind.GRU ? 3 : Kind == LayerKind.LSTM ? 4 : 0;
+        int offset = WeightOffset, h = Outputs, rows = gates * h;
+        for (int k = 0; gates > 0 && k < StackedLayers; k++)
+        {
+            int n = k == 0 ? Inputs : h;
+            yield return ($"weight_ih_l{k}", offset, rows, n);
+            offset += rows * n;
+            yield return ($"weight_hh_l{k}", offset, rows, h);
+            offset += rows * h;
+            yield return ($"bias_ih_l{k}", offset, rows, 0);
+            offset += rows;
+            yield return ($"bias_hh_l{k}", offset, rows, 0);
+            offset += rows;
+        }
+    }
+
     /// <summary>Where the layer's parameters start (its weight).</summary>
     public int ParameterOffset => WeightOffset;
 
@@ -82,6 +107,18 @@ public sealed record LayerInfo(
             int f = i / taps, t = i % taps;
             return $"W{l}[{f}, {t / k}, {t % k}]";
         }
+        if (Kind is LayerKind.GRU or LayerKind.LSTM)
+        {
+            foreach ((string name, int offset, int rows, int columns) in RecurrentTensors())
+            {
+                int size = rows * Math.Max(columns, 1);
+                if (parameterIndex < offset + size)
+                {
+                    int at = parameterIndex - offset;
+                    return columns == 0 ? $"{name}{l}[{at}]" : $"{name}{l}[{at / columns}, {at % columns}]";
+                }
+            }
+        }
         return i < WeightCount ? $"W{l}[{i / Inputs}, {i % Inputs}]" : $"b{l}[{i - WeightCount}]";
     }
 
@@ -123,6 +160,7 @@ public sealed record LayerInfo(
         LayerKind.MaxPool1D => $"layer {Index} (MaxPool1D {KernelSize}, {Inputs} → {Outputs} values)",
         LayerKind.AvgPool1D => $"layer {Index} (AvgPool1D {KernelSize}, {Inputs} → {Outputs} values)",
         LayerKind.GlobalAvgPool => $"layer {Index} (GlobalAvgPool, {Inputs} → {Outputs} values)",
+        LayerKind.GRU or LayerKind.LSTM => $"layer {Index} ({Kind} {Inputs} → {Outputs}{(StackedLayers > 1 ? $", {StackedLayers} stacked layers" : "")})",
         _ => (WeightCount == Outputs ? $"layer {Index} (BatchNorm, {Outputs} features" : $"layer {Index} (BatchNorm, {WeightCount} channels of {Outputs / WeightCount}")
             + (Activation == Activation.Identity ? ")" : $", {Activation})"),
     };

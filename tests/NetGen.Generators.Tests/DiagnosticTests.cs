@@ -354,4 +354,42 @@ public class DiagnosticTests
     [InlineData("[Network][Input(1, 4, 4)][MaxPool2D([|0|])][Flatten][Dense(1)]")]
     public void NG2003_ConvolutionSizes_PointAtTheArgument(string attributes) =>
         Expect($"using NetGen;\n{attributes}\npublic partial class Net;\n", "NG2003");
+
+    // issue 10: recurrent layers
+    [Theory]
+    [InlineData("[Network][Input(1)][GRU([|0|])][Dense(1)]", "GRU layer 1 has hidden size 0; a recurrent layer needs at least 1 hidden unit")]
+    [InlineData("[Network][Input(1)][Dense(4)][LSTM([|-3|], Layers = 2)]", "LSTM layer 2 has hidden size -3; a recurrent layer needs at least 1 hidden unit")]
+    public void NG2201_HiddenSizeNotPositive_PointsAtTheSize(string attributes, string message)
+    {
+        Diagnostic d = Expect($"using NetGen;\n{attributes}\npublic partial class Net;\n", "NG2201");
+        Assert.Equal(message, d.GetMessage());
+    }
+
+    [Theory]
+    [InlineData("[Network][Input(1)][GRU(8, [|Layers = 0|])][Dense(1)]", "GRU layer 1 has Layers = 0; a recurrent layer has at least 1 stacked layer")]
+    [InlineData("[Network][Input(2)][LSTM(4, [|Layers = -1|])]", "LSTM layer 1 has Layers = -1; a recurrent layer has at least 1 stacked layer")]
+    public void NG2202_StackedLayersNotPositive_PointsAtLayers(string attributes, string message)
+    {
+        Diagnostic d = Expect($"using NetGen;\n{attributes}\npublic partial class Net;\n", "NG2202");
+        Assert.Equal(message, d.GetMessage());
+    }
+
+    [Theory]
+    [InlineData("[Network][Input(2, 50)][[|GRU(8)|]][Dense(1)]", "GRU layer 1 receives a 2×50 signal; a recurrent layer reads one vector per time step: declare [Input(n)] with the n values of one step")]
+    [InlineData("[Network][Input(1, 4, 4)][[|LSTM(8)|]]", "LSTM layer 1 receives a 1×4×4 image; a recurrent layer reads one vector per time step: declare [Input(n)] with the n values of one step")]
+    public void NG2203_RecurrentAfterImageOrSignal_PointsAtTheAttribute(string attributes, string message)
+    {
+        Diagnostic d = Expect($"using NetGen;\n{attributes}\npublic partial class Net;\n", "NG2203");
+        Assert.Equal(message, d.GetMessage());
+    }
+
+    [Theory]
+    [InlineData("[Network][Input(1)][GRU(8)][[|Dropout(0.2)|]][Dense(1)]", "[Dropout(0.2)] cannot be in a network with a recurrent layer ([GRU(8)]): only Dense layers (applied at every time step), GRU and LSTM run step by step")]
+    [InlineData("[Network][Input(4)][[|BatchNorm|]][LSTM(3, Layers = 2)]", "[BatchNorm] cannot be in a network with a recurrent layer ([LSTM(3, Layers = 2)]): only Dense layers (applied at every time step), GRU and LSTM run step by step")]
+    [InlineData("[Network][Input(16)][[|Flatten|]][GRU(4)]", "[Flatten] cannot be in a network with a recurrent layer ([GRU(4)]): only Dense layers (applied at every time step), GRU and LSTM run step by step")]
+    public void NG2204_LayerThatDoesNotStream_PointsAtIt(string attributes, string message)
+    {
+        Diagnostic d = Expect($"using NetGen;\n{attributes}\npublic partial class Net;\n", "NG2204");
+        Assert.Equal(message, d.GetMessage());
+    }
 }

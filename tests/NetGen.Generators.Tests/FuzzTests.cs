@@ -229,6 +229,14 @@ public class FuzzTests(ITestOutputHelper output)
                 items.Add(ConvLayer(r));
             }
         }
+        if (r.Next(100) < 12)
+        {
+            // Recurrent layers (issue 10): GRU/LSTM with sizes that fit or not, after a vector, an image or other kinds.
+            for (int c = r.Next(1, 3); c > 0; c--)
+            {
+                items.Insert(r.Next(items.Count + 1), RecurrentLayer(r));
+            }
+        }
         for (int l = 0; l < layers; l++)
         {
             items.Add(Dense(r));
@@ -275,6 +283,18 @@ public class FuzzTests(ITestOutputHelper output)
         6 => "[Conv2D(2)]",
         7 => "[MaxPool2D(2, Stride = -1)]",
         _ => "[Flatten]",
+    };
+
+    private static string RecurrentLayer(Random r) => r.Next(8) switch
+    {
+        0 => $"[GRU({r.Next(-1, 6)})]",
+        1 => $"[LSTM({r.Next(-1, 6)}, Layers = {r.Next(-1, 4)})]",
+        2 => $"[GRU({r.Next(1, 9)}, Layers = {r.Next(1, 4)})]",
+        3 => "[LSTM(3)]",
+        4 => "[GRU]",
+        5 => "[LSTM(\"4\")]",
+        6 => "[GRU(2, Layers = int.MaxValue)]",
+        _ => "[LSTM(int.MaxValue)]",
     };
 
     private static string TrainingLayer(Random r) => r.Next(12) switch

@@ -133,4 +133,17 @@ public class SnapshotTests
         [Dense(1)]
         public partial class SignalCnn;
         """), "SignalCnn.g");
+
+    // issue 10: a streaming network, read as a learner reads it (the gate equations, the BPTT recursion, State and Step).
+    [Fact]
+    public void GruStream() => Snapshot.Verify(Generate("""
+        using NetGen;
+        namespace Demo;
+
+        [Network(Loss = Loss.MeanSquaredError)]
+        [Input(1)]
+        [GRU(8)]
+        [Dense(1)]
+        public partial class AmpModel;
+        """), "AmpModel.g");
 }

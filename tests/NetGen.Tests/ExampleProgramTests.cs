@@ -111,4 +111,19 @@ public class ExampleProgramTests
         Assert.Equal(2, exit);
         Assert.Contains("use s5, s6 or s7", output);
     }
+
+    // issue 10
+    [Fact]
+    public void Amp_LearnsTheDistortion_ThenStreamsItFasterThanRealTime_WithoutAllocating()
+    {
+        (int exit, string output) = Run("Amp");
+        Assert.True(exit == 0, output);
+        Assert.Contains("epoch 12", output);
+        string Value(string prefix) => output.Split('\n').Single(l => l.StartsWith(prefix, StringComparison.Ordinal))[prefix.Length..].Trim();
+        float esr = float.Parse(Value("error-to-signal ratio on unseen playing: "), CultureInfo.InvariantCulture);
+        Assert.True(esr < 0.02f, $"ESR {esr}");
+        float realTime = float.Parse(Value("real-time factor at 48 kHz: ×"), CultureInfo.InvariantCulture);
+        Assert.True(realTime > 1f, $"real-time factor {realTime}");
+        Assert.Contains(", 0 bytes allocated", output);
+    }
 }

@@ -348,8 +348,7 @@ public class StreamingSurfaceTests
         using JsonDocument doc = JsonDocument.Parse(File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "Fixtures", "pytorch-recurrent", "networks.json")));
         JsonElement c = doc.RootElement.GetProperty("networks")[0];
         Assert.Equal("gru8x2_dense1", c.GetProperty("name").GetString());
-        Assert.Equal(GruDenseNet.Hidden, c.GetProperty("hidden_size").GetInt32());
-        Assert.Equal(GruDenseNet.GruLayers, c.GetProperty("layers").GetInt32());
+        Assert.Equal("[Input(1)][GRU(8, Layers = 2)][Dense(1)]", c.GetProperty("declaration").GetString());
         int steps = c.GetProperty("steps").GetInt32();
         float[] theta = PyTorchFixtureTests.Floats(c.GetProperty("parameters"));
         float[] x = PyTorchFixtureTests.Floats(c.GetProperty("inputs")), target = PyTorchFixtureTests.Floats(c.GetProperty("targets"));

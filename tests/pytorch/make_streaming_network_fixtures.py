@@ -1,24 +1,27 @@
 #!/usr/bin/python3
-"""PyTorch reference values for whole streaming networks of issue 10: recurrent layers followed by a Linear at every step.
+"""PyTorch reference values for whole streaming networks of issue 10: recurrent layers and Linear layers applied at every step.
 
 HOW TO RUN (from the repository root):
 
     /usr/bin/python3 tests/pytorch/make_streaming_network_fixtures.py
 
-Writes tests/NetGen.Tests/Fixtures/pytorch-recurrent/networks.json. Deterministic: every case draws from a torch.Generator
-seeded with crc32(name), so re-running rewrites the file byte-identically (on the same PyTorch build).
+Writes tests/NetGen.Tests/Fixtures/pytorch-recurrent/networks.json and gru3_state_dict.json. Deterministic: every case draws
+from a torch.Generator seeded with crc32(name), so re-running rewrites the files byte-identically (on the same PyTorch build).
 
 WHAT IT WRITES
 
-"networks": each case is nn.GRU (batch_first, batch of one, zero initial state) followed by nn.Linear applied to the top
-layer's h at every time step, in float64 on float32 draws: name, input_size, hidden_size, layers, outputs_size, steps;
-"parameters" = the network's θ in NetGen's layout (the GRU's state dict weight_ih_l{k}, weight_hh_l{k}, bias_ih_l{k},
-bias_hh_l{k} per layer, then the Linear's weight [out, H] and bias), with "names" and "shapes"; "inputs" [steps, in];
-"outputs" [steps, out]; "targets" [steps, out]; "loss" = nn.MSELoss() (reduction 'mean' over [steps, out]); "gradients" =
-dL/dθ after backpropagation through time, in the parameters' layout.
+"networks": each case is a chain of modules named "0", "1", … as NetGen numbers an nn.Sequential (a Linear's activation is
+a module of its own; nn.GRU / nn.LSTM are batch_first with a batch of one and a zero initial state, and pass on their output
+sequence), in float64 on float32 draws: name, input_size, steps, loss, "modules" (the NetGen declaration it mirrors);
+"parameters" = θ in NetGen's layout (the modules' state dicts in order: weight_ih_l{k}, weight_hh_l{k}, bias_ih_l{k},
+bias_hh_l{k} per stacked layer, a Linear's weight [out, in] then bias), with "names" and "shapes"; "inputs" [steps, in];
+"outputs" [steps, out]; "targets" [steps, out]; "loss" (reduction 'mean': MSELoss and BCELoss over [steps, out],
+CrossEntropyLoss with probability targets over the steps); "gradients" = dL/dθ after backpropagation through time.
 
-CHECKS (asserted before writing): torch.autograd.gradcheck of θ -> loss through the written-out GRU equations, which
-agree with nn.GRU + nn.Linear to 1e-12.
+gru3_state_dict.json: an nn.GRU(2, 6, num_layers=3)'s state dict in NetGen's weight-file format (netgen-weights), under the
+names a NetGen [Input(2)][GRU(6, Layers = 3)] network gives it ("0.weight_ih_l0", …), with the outputs for "inputs".
+
+CHECKS (asserted before writing): torch.autograd.gradcheck of θ -> loss for every case.
 """
 
 import json
@@ -27,6 +30,7 @@ import zlib
 
 import torch
 from torch import nn
+from torch.nn.utils import stateless
 
 ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
 OUT = os.path.join(ROOT, "tests", "NetGen.Tests", "Fixtures", "pytorch-recurrent")
@@ -43,58 +47,103 @@ def flat(t):
     return [float(v) for v in t.detach().reshape(-1).tolist()]
 
 
-def case(name, input_size, hidden, layers, outputs, steps):
+class Chain(nn.Module):
+    """nn.Sequential that also takes recurrent modules (it keeps their output sequence and drops the final state)."""
+
+    def __init__(self, modules):
+        super().__init__()
+        for i, m in enumerate(modules):
+            self.add_module(str(i), m)
+
+    def forward(self, x):
+        for m in self.children():
+            x = m(x)
+            if isinstance(x, tuple):
+                x = x[0]
+        return x
+
+
+def case(name, input_size, steps, loss, modules, declaration):
     g = torch.Generator().manual_seed(zlib.crc32(name.encode()))
-    gru = nn.GRU(input_size, hidden, num_layers=layers, batch_first=True)
-    linear = nn.Linear(hidden, outputs)
-    named = list(gru.named_parameters()) + [("linear.weight", linear.weight), ("linear.bias", linear.bias)]
+    net = Chain(modules)
+    named = list(net.named_parameters())
     with torch.no_grad():
         for _, p in named:
             p.copy_(draw(g, *p.shape, scale=0.5))
     x = draw(g, 1, steps, input_size)
-    y = draw(g, 1, steps, outputs)
+    out_size = net(x).shape[-1]
+    if loss == "CrossEntropy":
+        y = torch.softmax(3 * draw(g, 1, steps, out_size), dim=-1).to(torch.float32).to(torch.float64)
+    elif loss == "BinaryCrossEntropy":
+        y = (draw(g, 1, steps, out_size) > 0).to(torch.float64)
+    else:
+        y = draw(g, 1, steps, out_size)
+
+    def loss_of(pred):
+        if loss == "MeanSquaredError":
+            return nn.functional.mse_loss(pred, y)
+        if loss == "BinaryCrossEntropy":
+            return nn.functional.binary_cross_entropy(pred, y)
+        # Softmax output: CrossEntropyLoss on the logits (the Softmax module is the chain's last), probability targets
+        return -(y * torch.log(pred)).sum(-1).mean()
 
     def functional(*params):
-        # the written-out GRU equations (PyTorch's gate order r, z, n), so gradcheck sees θ as inputs
-        state = {n: v for (n, _), v in zip(named, params)}
-        h = [torch.zeros(hidden) for _ in range(layers)]
-        ys = []
-        for t in range(steps):
-            inp = x[0, t]
-            for k in range(layers):
-                wih, whh = state[f"weight_ih_l{k}"], state[f"weight_hh_l{k}"]
-                bih, bhh = state[f"bias_ih_l{k}"], state[f"bias_hh_l{k}"]
-                gi, gh = wih @ inp + bih, whh @ h[k] + bhh
-                r = torch.sigmoid(gi[:hidden] + gh[:hidden])
-                z = torch.sigmoid(gi[hidden:2 * hidden] + gh[hidden:2 * hidden])
-                n = torch.tanh(gi[2 * hidden:] + r * gh[2 * hidden:])
-                h[k] = (1 - z) * n + z * h[k]
-                inp = h[k]
-            ys.append(state["linear.weight"] @ inp + state["linear.bias"])
-        return nn.functional.mse_loss(torch.stack(ys).unsqueeze(0), y)
+        return loss_of(stateless.functional_call(net, {n: p for (n, _), p in zip(named, params)}, (x,)))
 
     params = [p.detach().clone().requires_grad_(True) for _, p in named]
     assert torch.autograd.gradcheck(functional, params)
-    out, _ = gru(x)
-    pred = linear(out)
-    loss = nn.functional.mse_loss(pred, y)
-    assert abs(float(loss) - float(functional(*params))) < 1e-12
-    grads = torch.autograd.grad(loss, [p for _, p in named])
+    pred = net(x)
+    value = loss_of(pred)
+    grads = torch.autograd.grad(value, [p for _, p in named])
     return {
-        "name": name, "input_size": input_size, "hidden_size": hidden, "layers": layers, "outputs_size": outputs,
-        "steps": steps,
+        "name": name, "declaration": declaration, "input_size": input_size, "output_size": out_size, "steps": steps, "loss_kind": loss,
         "names": [n for n, _ in named], "shapes": [list(p.shape) for _, p in named],
         "parameters": [v for _, p in named for v in flat(p)],
-        "inputs": flat(x), "outputs": flat(pred), "targets": flat(y), "loss": float(loss),
+        "inputs": flat(x), "outputs": flat(pred), "targets": flat(y), "loss": float(value),
         "gradients": [v for gr in grads for v in flat(gr)],
     }
 
 
+def gru3_state_dict():
+    g = torch.Generator().manual_seed(zlib.crc32(b"gru3_state_dict"))
+    gru = nn.GRU(2, 6, num_layers=3, batch_first=True)
+    with torch.no_grad():
+        for p in gru.parameters():
+            p.copy_(draw(g, *p.shape, scale=0.5))
+    x = draw(g, 1, 25, 2)
+    out, _ = gru(x)
+    tensors = [{"name": "0." + n, "dtype": "F32", "shape": list(p.shape), "data": flat(p.to(torch.float32))}
+               for n, p in gru.state_dict().items()]
+    return {"format": "netgen-weights", "version": 1, "tensors": tensors}, {"inputs": flat(x), "outputs": flat(out), "steps": 25}
+
+
 def main():
-    cases = [case("gru8x2_dense1", 1, 8, 2, 1, 20)]
+    cases = [
+        case("gru8x2_dense1", 1, 20, "MeanSquaredError",
+             [nn.GRU(1, 8, num_layers=2, batch_first=True), nn.Linear(8, 1)], "[Input(1)][GRU(8, Layers = 2)][Dense(1)]"),
+        case("gru4_alone", 2, 15, "MeanSquaredError",
+             [nn.GRU(2, 4, batch_first=True)], "[Input(2)][GRU(4)]"),
+        case("lstm5_alone", 3, 12, "MeanSquaredError",
+             [nn.LSTM(3, 5, batch_first=True)], "[Input(3)][LSTM(5)]"),
+        case("lstm6x2_dense3tanh_dense2", 3, 14, "MeanSquaredError",
+             [nn.LSTM(3, 6, num_layers=2, batch_first=True), nn.Linear(6, 3), nn.Tanh(), nn.Linear(3, 2)],
+             "[Input(3)][LSTM(6, Layers = 2)][Dense(3, Activation.Tanh)][Dense(2)]"),
+        case("dense4relu_gru5_lstm4x2_dense1sigmoid", 2, 10, "BinaryCrossEntropy",
+             [nn.Linear(2, 4), nn.ReLU(), nn.GRU(4, 5, batch_first=True), nn.LSTM(5, 4, num_layers=2, batch_first=True),
+              nn.Linear(4, 1), nn.Sigmoid()],
+             "[Input(2)][Dense(4, Activation.ReLU)][GRU(5)][LSTM(4, Layers = 2)][Dense(1, Activation.Sigmoid)]"),
+        case("lstm7_dense3softmax", 2, 9, "CrossEntropy",
+             [nn.LSTM(2, 7, batch_first=True), nn.Linear(7, 3), nn.Softmax(dim=-1)],
+             "[Input(2)][LSTM(7)][Dense(3, Activation.Softmax)]"),
+    ]
     os.makedirs(OUT, exist_ok=True)
     with open(os.path.join(OUT, "networks.json"), "w") as f:
         json.dump({"networks": cases}, f, indent=1)
+        f.write("\n")
+    weights, reference = gru3_state_dict()
+    weights["reference"] = reference
+    with open(os.path.join(OUT, "gru3_state_dict.json"), "w") as f:
+        json.dump(weights, f, indent=1)
         f.write("\n")
 
 

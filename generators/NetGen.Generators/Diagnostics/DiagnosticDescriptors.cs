@@ -244,6 +244,31 @@ internal static class DiagnosticDescriptors
         "{0} never reads {1} of its {2} input: the windows at this stride stop before them (as in PyTorch, the output length rounds down)",
         "An output length is ⌊(n + 2·padding − span)/stride⌋ + 1; when the division has a remainder the last input positions are read by no window, so their values never reach the output. Change the size, stride or padding so that the windows tile the input, or suppress the warning if dropping them is intended.");
 
+    // issue 10: recurrent layers (NG2201–NG2219)
+    public static readonly DiagnosticDescriptor RecurrentHiddenNotPositive = Create(
+        "NG2201", Shape, DiagnosticSeverity.Error,
+        "Recurrent layer needs a positive hidden size",
+        "{0} has hidden size {1}; a recurrent layer needs at least 1 hidden unit",
+        "[GRU(hidden)] and [LSTM(hidden)] take PyTorch's hidden_size: the number of values in h, the layer's output at each time step. It must be at least 1.");
+
+    public static readonly DiagnosticDescriptor RecurrentLayersNotPositive = Create(
+        "NG2202", Shape, DiagnosticSeverity.Error,
+        "Recurrent layer needs at least one stacked layer",
+        "{0} has Layers = {1}; a recurrent layer has at least 1 stacked layer",
+        "Layers is PyTorch's num_layers: how many GRU or LSTM layers are stacked, each fed by the one below. It must be at least 1 (the default).");
+
+    public static readonly DiagnosticDescriptor RecurrentNeedsVector = Create(
+        "NG2203", Shape, DiagnosticSeverity.Error,
+        "Recurrent layer needs a vector per time step",
+        "{0} receives a {1}; a recurrent layer reads one vector per time step: declare [Input(n)] with the n values of one step",
+        "A GRU or LSTM reads one frame of n values per time step (a sequence is steps × n values, row-major). An image or a channels × length signal is not a frame: declare [Input(n)] for the frame.");
+
+    public static readonly DiagnosticDescriptor NotInSequence = Create(
+        "NG2204", Shape, DiagnosticSeverity.Error,
+        "Layer cannot be used in a network with recurrent layers",
+        "{0} cannot be in a network with a recurrent layer ({1}): only Dense layers (applied at every time step), GRU and LSTM run step by step",
+        "A network with a GRU or LSTM streams: every layer runs once per time step, on one frame, with state only in the recurrent layers. Dropout, batch norm, convolutions, pooling and flatten are not supported in such a network.");
+
     // ── issue 12: layer names (NG1101–NG1119) ──
 
     public static readonly DiagnosticDescriptor LayerNameRepeated = Create(
@@ -330,6 +355,11 @@ internal static class DiagnosticDescriptors
         [DenseNeedsFlatten.Id] = DenseNeedsFlatten,
         [NeedsSignal.Id] = NeedsSignal,
         [PositionsDropped.Id] = PositionsDropped,
+        // issue 10
+        [RecurrentHiddenNotPositive.Id] = RecurrentHiddenNotPositive,
+        [RecurrentLayersNotPositive.Id] = RecurrentLayersNotPositive,
+        [RecurrentNeedsVector.Id] = RecurrentNeedsVector,
+        [NotInSequence.Id] = NotInSequence,
     };
 
     /// <summary>Every descriptor in the catalogue.</summary>

@@ -39,7 +39,26 @@ internal sealed class EmitContext
         }
         Layers = layers;
         Loss = spec.Loss is { } loss ? new LossEmitter(this, loss) : null;
-        if (spec.IsTrainable)
+        if (spec.IsTrainable && spec.IsStreaming)
+        {
+            // issue 10: the sequence methods' buffers (rows per time step) and the gradient scratch of TrainStep.
+            _fixed.Add("g", 0);
+            FixedLengths.Add(spec.ParameterCount);
+            foreach (LayerEmitter layer in layers)
+            {
+                foreach ((string name, int length) in layer.SequenceFixedBuffers())
+                {
+                    _fixed.Add(name, _fixed.Count);
+                    FixedLengths.Add(length);
+                }
+                foreach ((string name, int row) in layer.SequenceBuffers())
+                {
+                    _rows.Add(name, _rows.Count);
+                    RowLengths.Add(row);
+                }
+            }
+        }
+        else if (spec.IsTrainable)
         {
             foreach (LayerEmitter layer in layers)
             {
@@ -115,6 +134,15 @@ internal sealed class EmitContext
 
     /// <summary><c>_workspace.Rows(i, batchSize)</c>: the batch buffer a layer registered as <paramref name="name"/>.</summary>
     public string BatchBuffer(string name) => $"_workspace.Rows({Notation.Int(_rows[name])}, batchSize)";
+
+    /// <summary><c>_workspace.Rows(i, steps)</c>: the sequence buffer a layer registered as <paramref name="name"/> (issue 10).</summary>
+    public string SequenceBuffer(string name) => $"_workspace.Rows({Notation.Int(_rows[name])}, steps)";
+
+    /// <summary>The names of every registered sequence buffer, in order.</summary>
+    public IEnumerable<string> SequenceBufferNames => _rows.Keys;
+
+    /// <summary>The names of every registered fixed buffer, in order.</summary>
+    public IEnumerable<string> FixedBufferNames => _fixed.Keys;
 
     /// <summary>
     /// Forward keeps a layer in registers when it is unrolled, fits one vector, is not softmax, and its consumer is unrolled

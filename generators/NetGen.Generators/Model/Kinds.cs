@@ -64,6 +64,10 @@ internal enum LayerKindSpec
     AvgPool1D = 15,
     GlobalAvgPool = 16,
     Flatten = 17,
+
+    // issue 10
+    GRU = 20,
+    LSTM = 21,
 }
 
 /// <summary>Mirror of <c>NetGen.WeightInit</c>.</summary>

@@ -24,6 +24,15 @@ internal abstract record LayerModel(int Index, Shape Input, Shape Output, int Pa
     /// </summary>
     public virtual int StatisticsCount => 0;
 
+    /// <summary>
+    /// Floats of streaming state the layer keeps between time steps (a recurrent layer's h, an LSTM's c), in the network's
+    /// caller-owned <c>State</c>; 0 for stateless layers (issue 10).
+    /// </summary>
+    public virtual int StateCount => 0;
+
+    /// <summary>Floats of the packed copy of the layer's θ that its streaming kernels read (issue 10); 0 if none.</summary>
+    public virtual int PackedCount => 0;
+
     /// <summary>The layer's module name (<c>Name = "fc1"</c> on its attribute), or null for its nn.Sequential index.</summary>
     public string? Name { get; init; }
 

@@ -55,4 +55,37 @@ internal sealed record NetworkSpec(
             return count;
         }
     }
+
+    // issue 10: streaming
+
+    /// <summary>Floats of one stream's state (every recurrent layer's h, an LSTM's c); 0: the network does not stream.</summary>
+    public int StateCount
+    {
+        get
+        {
+            int count = 0;
+            foreach (LayerModel layer in Layers)
+            {
+                count += layer.StateCount;
+            }
+            return count;
+        }
+    }
+
+    /// <summary>Floats of the packed weights the recurrent kernels read.</summary>
+    public int PackedCount
+    {
+        get
+        {
+            int count = 0;
+            foreach (LayerModel layer in Layers)
+            {
+                count += layer.PackedCount;
+            }
+            return count;
+        }
+    }
+
+    /// <summary>A network with recurrent layers: Step, ResetState, State, ForwardSequence, BackwardSequence.</summary>
+    public bool IsStreaming => StateCount > 0;
 }

@@ -34,12 +34,13 @@ internal static class GeneratedMembers
 
     public static IEnumerable<GeneratedMember> For(bool trainable, IReadOnlyList<LayerKindSpec> layers)
     {
-        bool statistics = false, random = false;
+        bool statistics = false, random = false, streams = false;
         foreach (LayerKindSpec kind in layers)
         {
             LayerRule rule = LayerRules.ForKind(kind);
             statistics |= rule.HasStatistics;
             random |= rule.UsesRandom;
+            streams |= rule.Streams;
         }
         yield return new GeneratedMember("InputSize", GeneratedMemberKind.Value, "the input size constant");
         yield return new GeneratedMember("OutputSize", GeneratedMemberKind.Value, "the output size constant");
@@ -68,6 +69,22 @@ internal static class GeneratedMembers
         yield return new GeneratedMember(".ctor", GeneratedMemberKind.Constructor, "the seeded constructor", "int");
         yield return new GeneratedMember("Forward", GeneratedMemberKind.Method, "the forward pass", ReadOnlySpan, Span);
         yield return new GeneratedMember("ForwardBatch", GeneratedMemberKind.Method, "the batched forward pass", ReadOnlySpan, Span, "int");
+        if (streams)
+        {
+            // issue 10: the streaming surface (StepEmitter)
+            yield return new GeneratedMember("StateCount", GeneratedMemberKind.Value, "the state size constant");
+            yield return new GeneratedMember("StateCount", GeneratedMemberKind.ExplicitINetwork, "IStreamingNetwork.StateCount");
+            yield return new GeneratedMember("State", GeneratedMemberKind.Value, "the caller-owned stream state type");
+            yield return new GeneratedMember("_state", GeneratedMemberKind.Value, "the instance's stream state");
+            yield return new GeneratedMember("_packed", GeneratedMemberKind.Value, "the packed recurrent weights");
+            yield return new GeneratedMember("_packedStale", GeneratedMemberKind.Value, "the packed weights' stale flag");
+            yield return new GeneratedMember("ResetState", GeneratedMemberKind.Method, "resets the stream");
+            yield return new GeneratedMember("Step", GeneratedMemberKind.Method, "one time step of the instance's stream", ReadOnlySpan, Span);
+            yield return new GeneratedMember("Step", GeneratedMemberKind.Value, "one time step of a caller's stream (its State)");
+            yield return new GeneratedMember("ForwardSequence", GeneratedMemberKind.Method, "the forward pass over a sequence", ReadOnlySpan, Span, "int");
+            yield return new GeneratedMember("StepCore", GeneratedMemberKind.Value, "the time step every inference path runs");
+            yield return new GeneratedMember("Repack", GeneratedMemberKind.Value, "packs the recurrent weights");
+        }
         if (!trainable)
         {
             yield break;
@@ -84,6 +101,17 @@ internal static class GeneratedMembers
         yield return new GeneratedMember("BackwardBatch", GeneratedMemberKind.Method, "the mini-batch backward pass", ReadOnlySpan, ReadOnlySpan, "int", Span);
         yield return new GeneratedMember("TrainStep", GeneratedMemberKind.Method, "the fused SGD step", ReadOnlySpan, ReadOnlySpan, "float");
         yield return new GeneratedMember("TrainStepBatch", GeneratedMemberKind.Method, "the fused mini-batch SGD step", ReadOnlySpan, ReadOnlySpan, "int", "float", Span);
+        if (streams)
+        {
+            yield return new GeneratedMember("BackwardSequence", GeneratedMemberKind.Method, "backprop through time", ReadOnlySpan, ReadOnlySpan, "int");
+            yield return new GeneratedMember("BackwardSequence", GeneratedMemberKind.Value, "truncated backprop through time from a caller's State");
+            yield return new GeneratedMember("EvaluateSequence", GeneratedMemberKind.Method, "the loss over a sequence", ReadOnlySpan, ReadOnlySpan, Span, "int");
+            yield return new GeneratedMember("EvaluateCore", GeneratedMemberKind.Value, "one step and its loss");
+            yield return new GeneratedMember("BatchCore", GeneratedMemberKind.Value, "the batch of one-step sequences");
+            yield return new GeneratedMember("Descend", GeneratedMemberKind.Value, "the SGD update");
+            yield return new GeneratedMember("BackwardSequenceCore", GeneratedMemberKind.Value, "the recorded sequence and its backward pass");
+            yield break;
+        }
         // The private forward passes that keep z⁽ˡ⁾ and a⁽ˡ⁾ for backprop and the backprop passes: their parameters depend on
         // the layers (or are generic), so any member of the same name collides.
         yield return new GeneratedMember("RecordForward", GeneratedMemberKind.Value, "the forward pass kept for backprop");

@@ -204,6 +204,7 @@ internal static class NetworkParser
         {
             diagnostics.Add(Info(DiagnosticDescriptors.NoLayers, nameLocation, network.Type.Name));
         }
+        SequenceRules.Check(network.Layers, diagnostics, cancellationToken);   // issue 10: NG2204
         if (diagnostics.Count > before || !readable || input?.Size is null)
         {
             return null;

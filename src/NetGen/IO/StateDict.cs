@@ -48,6 +48,15 @@ public static class StateDict
                         layer.WeightCount / (layer.BiasCount * layer.KernelSize), layer.KernelSize));
                     tensors.Add(new StateTensor(prefix + "bias", TensorBuffer.Parameters, layer.BiasOffset, layer.BiasCount));
                     break;
+                case LayerKind.GRU or LayerKind.LSTM:
+                    // issue 10: PyTorch's nn.GRU / nn.LSTM names, stacked layer after stacked layer
+                    foreach ((string name, int offset, int rows, int columns) in layer.RecurrentTensors())
+                    {
+                        tensors.Add(columns == 0
+                            ? new StateTensor(prefix + name, TensorBuffer.Parameters, offset, rows)
+                            : new StateTensor(prefix + name, TensorBuffer.Parameters, offset, rows, columns));
+                    }
+                    break;
                 case LayerKind.BatchNorm:
                     // One γ, β, mean and variance per feature (BatchNorm1d on vectors) or per channel (BatchNorm2d/1d after a convolution).
                     int features = layer.WeightCount;

@@ -206,6 +206,67 @@ internal abstract class LayerEmitter
     /// </summary>
     public virtual string? StepBound(bool batch) => null;
 
+    // ── Sequences: networks with recurrent layers (issue 10) ─────────────────────────────────
+    // Only kinds whose rule has InSequences (NG2204 keeps the others out of such networks) are asked for these.
+    // Names: the step reads x (or a{l-1}) and the state span s, θ from theta and the packed weights from packed; the
+    // sequence methods keep layer l's output sequence in sa{l} ([steps, units], row-major) and ∂L/∂(that output) in sd{l}.
+
+    /// <summary>Floats of the layer's state in the network's State (its StateCount).</summary>
+    public int StateCount => Model.StateCount;
+
+    /// <summary>The last layer's z⁽ᴸ⁾ is a span of its own in the step and sequence methods (f is not the identity).</summary>
+    public virtual bool SequenceKeepsZ => false;
+
+    /// <summary>Packs the layer's θ for its streaming kernels (from <c>theta</c> into <c>packed</c>); nothing for layers without packed weights.</summary>
+    public virtual void WritePack(SourceWriter w)
+    {
+    }
+
+    /// <summary>One time step: from <see cref="InName"/> to <c>a{l}</c> (to <c>output</c> for the last layer, through the span <c>z{l}</c> when f is not identity).</summary>
+    public virtual void WriteTimeStep(SourceWriter w) => throw NotInSequences();
+
+    /// <summary>The workspace buffers of the sequence methods: (name, floats per time step).</summary>
+    public virtual IEnumerable<(string Name, int Row)> SequenceBuffers() => throw NotInSequences();
+
+    /// <summary>The workspace buffers of the sequence methods that do not grow with the steps: (name, floats).</summary>
+    public virtual IEnumerable<(string Name, int Length)> SequenceFixedBuffers()
+    {
+        yield break;
+    }
+
+    /// <summary>The recorded forward pass over a sequence: from <c>inputs</c> or <c>sa{l-1}</c> into <c>sa{l}</c> (state in <c>s</c>).</summary>
+    public virtual void WriteSequenceRecord(SourceWriter w) => throw NotInSequences();
+
+    /// <summary>Backprop through time for the layer: from <c>sd{l}</c> into <c>sd{l-1}</c> (then the previous f′), adding ∂L/∂θ into <c>grad</c>.</summary>
+    public virtual void WriteSequenceBackward(SourceWriter w) => throw NotInSequences();
+
+    /// <summary>The name of the layer's input sequence in the sequence methods.</summary>
+    protected string SequenceInName => Index == 1 ? "inputs" : $"sa{Index - 1}";
+
+    /// <summary>After ∂L/∂a⁽ˡ⁻¹⁾ is written into <c>sd{l-1}</c>: the previous layer's f′ over the whole sequence.</summary>
+    protected void WritePreviousSequenceDerivative(SourceWriter w)
+    {
+        if (Previous is not { } previous || previous.F.IsIdentity)
+        {
+            return;
+        }
+        int p = previous.Index;
+        w.Line($"// {previous.F.Derivative}, at every step");
+        if (previous.F.IsElementWise)
+        {
+            previous.F.WriteSpanBackward(w, $"sd{p}", $"sa{p}", $"sz{p}");
+            return;
+        }
+        string n = Int(previous.Units);
+        w.Open("for (int t = 0; t < steps; t++)");
+        w.Line($"{Span} a{p} = sa{p}.Slice(t * {n}, {n}), delta{p} = sd{p}.Slice(t * {n}, {n});");
+        previous.F.WriteSpanBackward(w, $"delta{p}");
+        w.Close();
+    }
+
+    private System.InvalidOperationException NotInSequences() =>
+        new($"{GetType().Name} does not run step by step; NG2204 keeps it out of networks with recurrent layers.");
+
     // ── State dict ───────────────────────────────────────────────────────────────────────────
 
     /// <summary>The layer's tensors in the equivalent PyTorch nn.Sequential, under module prefix <paramref name="prefix"/> ("0.").</summary>
@@ -317,6 +378,8 @@ internal static class LayerEmitters
         Pool1DLayer pool1D => new Pool1DEmitter(pool1D, context),
         GlobalAvgPoolLayer global => new GlobalAvgPoolEmitter(global, context),
         ChannelBatchNormLayer channelBatchNorm => new ChannelBatchNormEmitter(channelBatchNorm, context),
+        // issue 10
+        RecurrentLayer recurrent => new RecurrentEmitter(recurrent, context),
         _ => throw new System.ArgumentException("No emitter for " + layer.GetType().Name, nameof(layer)),
     };
 }

@@ -23,6 +23,10 @@ internal static class EmbeddedEmitter
             w.Line($"/// <summary>The batch-norm running statistics baked in from <c>{NetworkEmitter.Xml(weights.FileName)}</c> (the layout of <see cref=\"RunningStatistics\"/>).</summary>");
             WriteEmbeddedSpan(w, context, "EmbeddedRunningStatistics", "EmbeddedStatisticBytes", tensors, statistics: true, weights.Statistics);
         }
+        if (spec.IsStreaming)
+        {
+            return;   // issue 10: a streaming network runs its embedded weights through Step (the constructor copies them)
+        }
         w.Line();
         w.Line("/// <summary>");
         w.Line("/// Computes ŷ for one input vector with the embedded weights (<see cref=\"EmbeddedParameters\"/>), in inference mode: no instance,");

@@ -68,12 +68,29 @@ internal static class MembersEmitter
         }
         if (spec.IsTrainable)
         {
-            w.Line("// Training's records (z⁽ˡ⁾, a⁽ˡ⁾, δ⁽ˡ⁾ not kept in registers) of one sample and of a batch: training belongs to one thread.");
+            w.Line(spec.IsStreaming
+                ? "// Training's records: ∂L/∂θ of TrainStep, and per time step the hidden states, gates and δ (grown to the longest sequence)."
+                : "// Training's records (z⁽ˡ⁾, a⁽ˡ⁾, δ⁽ˡ⁾ not kept in registers) of one sample and of a batch: training belongs to one thread.");
             w.Line($"private readonly global::NetGen.Workspace _workspace = new([{string.Join(", ", context.FixedLengths)}], [{string.Join(", ", context.RowLengths)}]);");
         }
         w.Line();
         w.Line("/// <inheritdoc/>");
-        w.Line($"public {span} Parameters => {aligned}.Span(_parameters, ParameterCount);");
+        if (spec.IsStreaming)
+        {
+            // issue 10: the recurrent kernels read a packed copy of θ; a read of Parameters may be a write, so it marks the copy stale.
+            w.Line("/// <remarks>Every read marks the recurrent layers' packed weights stale, so a write through the returned span is seen by the");
+            w.Line("/// next step; read <c>Parameters</c> again after a step rather than keeping the span across it.</remarks>");
+            w.Open($"public {span} Parameters");
+            w.Open("get");
+            w.Line("_packedStale = true;");
+            w.Line($"return {aligned}.Span(_parameters, ParameterCount);");
+            w.Close();
+            w.Close();
+        }
+        else
+        {
+            w.Line($"public {span} Parameters => {aligned}.Span(_parameters, ParameterCount);");
+        }
         if (spec.IsTrainable)
         {
             w.Line("/// <inheritdoc/>");

@@ -38,6 +38,9 @@ internal sealed class DenseRule : LayerRule
 
     public override LayerKindSpec Kind => LayerKindSpec.Dense;
 
+    /// <summary>After (or before) a recurrent layer a Dense layer is applied at every time step, as nn.Linear on [steps, in].</summary>
+    public override bool InSequences => true;
+
     public override LayerDeclaration Read(NetworkDeclaration reader, AttributeData attribute, int number, CancellationToken cancellationToken)
     {
         HashSet<string> unbound = reader.CheckNamedArgumentsBound(attribute, "Dense", cancellationToken);

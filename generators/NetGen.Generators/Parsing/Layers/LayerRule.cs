@@ -23,6 +23,12 @@ internal abstract class LayerRule
     /// <summary>Whether the kind keeps saved untrained state (the network then has <c>RunningStatistics</c>).</summary>
     public virtual bool HasStatistics => false;
 
+    /// <summary>Whether the kind can be a layer of a network with recurrent layers (applied at every time step); issue 10.</summary>
+    public virtual bool InSequences => false;
+
+    /// <summary>Whether the kind keeps state between time steps (the network then streams: Step, State, sequences); issue 10.</summary>
+    public virtual bool Streams => false;
+
     /// <summary>Whether the kind draws random numbers after construction (the network then keeps its generator).</summary>
     public virtual bool UsesRandom => false;
 
@@ -48,7 +54,8 @@ internal static class LayerRules
 {
     public static readonly LayerRule[] All = { DenseRule.Instance, DropoutRule.Instance, BatchNormRule.Instance,
         /* issue 9 */ Conv2DRule.Instance, Pool2DRule.MaxInstance, Pool2DRule.AvgInstance, FlattenRule.Instance,
-        Conv1DRule.Instance, Pool1DRule.MaxInstance, Pool1DRule.AvgInstance, GlobalAvgPoolRule.Instance };
+        Conv1DRule.Instance, Pool1DRule.MaxInstance, Pool1DRule.AvgInstance, GlobalAvgPoolRule.Instance,
+        /* issue 10 */ RecurrentRule.GruInstance, RecurrentRule.LstmInstance };
 
     public static LayerRule? ForAttribute(string? metadataName)
     {
@@ -98,6 +105,12 @@ internal sealed class LayerBuilder
     /// <summary>Where the next layer's statistics start.</summary>
     public int StatisticsOffset { get; private set; }
 
+    /// <summary>Where the next recurrent layer's state starts in the network's State (issue 10).</summary>
+    public int StateOffset { get; private set; }
+
+    /// <summary>Where the next recurrent layer's packed weights start (issue 10).</summary>
+    public int PackedOffset { get; private set; }
+
     private long _totalWidth;
 
     /// <summary>Null when a layer with these parameters and this output width fits; else why not (for NG2006).</summary>
@@ -118,6 +131,8 @@ internal sealed class LayerBuilder
     {
         ParameterOffset += layer.ParameterCount;
         StatisticsOffset += layer.StatisticsCount;
+        StateOffset += layer.StateCount;
+        PackedOffset += layer.PackedCount;
         _totalWidth += width;
         Shape = layer.Output;
         return layer;
