@@ -32,6 +32,10 @@ public static class Program
         {
             return ConvBenchmarks.Run();
         }
+        if (args.Length > 0 && args[0] == "lenet")
+        {
+            return LeNetBenchmark.Run(args[1..]);
+        }
         if (args.Length > 0 && args[0] == "rtneural")
         {
             return RTNeuralCompare.RunAlone(args[1..]);

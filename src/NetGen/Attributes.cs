@@ -252,6 +252,90 @@ public sealed class AvgPool2DAttribute : LayerAttribute
 }
 
 /// <summary>
+/// A 1-D convolution over a fixed-length signal, PyTorch's <c>nn.Conv1d(inChannels, filters, kernelSize, stride, padding,
+/// dilation)</c>, then the activation: <c>z[f,i] = b[f] + Σ_{c,u} W[f,c,u]·a[c, i·s+u·d−p]</c> (cross-correlation, taps
+/// outside the input read 0). W is <c>[filters, inChannels, kernelSize]</c> row-major (<c>nn.Conv1d.weight</c>'s layout),
+/// then b of <c>filters</c> values. The input must be a signal (<c>[Input(channels, length)]</c> or a previous 1-D
+/// convolution or pooling); the output is <c>filters × Lo</c> with <c>Lo = ⌊(L + 2p − d·(k − 1) − 1)/s⌋ + 1</c>.
+/// </summary>
+[AttributeUsage(AttributeTargets.Class, AllowMultiple = true, Inherited = false)]
+public sealed class Conv1DAttribute : LayerAttribute
+{
+    /// <summary>Declares a 1-D convolution with <paramref name="filters"/> output channels and <paramref name="kernelSize"/> taps.</summary>
+    public Conv1DAttribute(int filters, int kernelSize, Activation activation = Activation.Identity)
+    {
+        Filters = filters;
+        KernelSize = kernelSize;
+        Activation = activation;
+    }
+
+    /// <summary>Output channels.</summary>
+    public int Filters { get; }
+
+    /// <summary>Kernel taps.</summary>
+    public int KernelSize { get; }
+
+    /// <summary>The activation applied to z.</summary>
+    public Activation Activation { get; }
+
+    /// <summary>Step between output positions; 1 unless set.</summary>
+    public int Stride { get; set; } = 1;
+
+    /// <summary>Zeros added at each end of the signal; 0 unless set.</summary>
+    public int Padding { get; set; }
+
+    /// <summary>Spacing between the kernel's taps (<c>d</c>: tap u reads position <c>i·s + u·d − p</c>); 1 unless set.</summary>
+    public int Dilation { get; set; } = 1;
+
+    /// <summary>The slope for negative inputs of <see cref="Activation.LeakyReLU"/>; 0.01 (PyTorch's default) unless set.</summary>
+    public float NegativeSlope { get; set; } = 0.01f;
+}
+
+/// <summary>
+/// 1-D max pooling, PyTorch's <c>nn.MaxPool1d(size, stride)</c>: <c>y[c,i] = max_{u &lt; size} x[c, i·s+u]</c>, no padding,
+/// <c>Lo = ⌊(L − size)/s⌋ + 1</c>. Backward routes δ to each window's arg-max (the first maximum).
+/// </summary>
+[AttributeUsage(AttributeTargets.Class, AllowMultiple = true, Inherited = false)]
+public sealed class MaxPool1DAttribute : LayerAttribute
+{
+    /// <summary>Declares max pooling over windows of <paramref name="size"/> samples.</summary>
+    public MaxPool1DAttribute(int size) => Size = size;
+
+    /// <summary>Window length.</summary>
+    public int Size { get; }
+
+    /// <summary>Step between windows; 0 (the default) means <see cref="Size"/>, as PyTorch's <c>stride=None</c>.</summary>
+    public int Stride { get; set; }
+}
+
+/// <summary>
+/// 1-D average pooling, PyTorch's <c>nn.AvgPool1d(size, stride)</c>: <c>y[c,i] = (1/size)·Σ_{u &lt; size} x[c, i·s+u]</c>, no
+/// padding, <c>Lo = ⌊(L − size)/s⌋ + 1</c>.
+/// </summary>
+[AttributeUsage(AttributeTargets.Class, AllowMultiple = true, Inherited = false)]
+public sealed class AvgPool1DAttribute : LayerAttribute
+{
+    /// <summary>Declares average pooling over windows of <paramref name="size"/> samples.</summary>
+    public AvgPool1DAttribute(int size) => Size = size;
+
+    /// <summary>Window length.</summary>
+    public int Size { get; }
+
+    /// <summary>Step between windows; 0 (the default) means <see cref="Size"/>, as PyTorch's <c>stride=None</c>.</summary>
+    public int Stride { get; set; }
+}
+
+/// <summary>
+/// Global average pooling, PyTorch's <c>nn.AdaptiveAvgPool2d(1)</c> after an image (or <c>nn.AdaptiveAvgPool1d(1)</c> after a
+/// signal): each channel's mean, <c>y[c] = (1/n)·Σ_q x[c, q]</c> over its n positions. The output keeps the rank with
+/// size-1 positions (<c>C × 1 × 1</c> or <c>C × 1</c>), as PyTorch's, so a Dense layer after it needs <c>[Flatten]</c>.
+/// </summary>
+[AttributeUsage(AttributeTargets.Class, AllowMultiple = true, Inherited = false)]
+public sealed class GlobalAvgPoolAttribute : LayerAttribute
+{
+}
+
+/// <summary>
 /// Flattens an image or signal into a vector of its values in CHW order (PyTorch's <c>nn.Flatten()</c>, <c>torch.flatten</c>
 /// from dimension 1): no arithmetic, no parameters; the values keep their places.
 /// </summary>

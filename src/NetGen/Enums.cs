@@ -112,6 +112,14 @@ public enum LayerKind
     MaxPool2D = 12,
     /// <summary>2-D average pooling, <see cref="AvgPool2DAttribute"/>: no parameters.</summary>
     AvgPool2D = 13,
+    /// <summary>A 1-D convolution, <see cref="Conv1DAttribute"/>: parameters W (filters × channels × k) then b.</summary>
+    Conv1D = 11,
+    /// <summary>1-D max pooling, <see cref="MaxPool1DAttribute"/>: no parameters.</summary>
+    MaxPool1D = 14,
+    /// <summary>1-D average pooling, <see cref="AvgPool1DAttribute"/>: no parameters.</summary>
+    AvgPool1D = 15,
+    /// <summary>Global average pooling, <see cref="GlobalAvgPoolAttribute"/>: each channel's mean; no parameters.</summary>
+    GlobalAvgPool = 16,
     /// <summary>Flatten, <see cref="FlattenAttribute"/>: no parameters, the values unchanged.</summary>
     Flatten = 17,
 

@@ -35,8 +35,8 @@ public sealed record LayerInfo(
     public string? Name { get; init; }
 
     /// <summary>
-    /// A convolution's kernel size k (its W is <c>filters × channels × k × k</c>, filters = <see cref="BiasCount"/>); a pooling
-    /// layer's window size; 0 for other kinds.
+    /// A convolution's kernel size k (its W is <c>filters × channels × k × k</c> for Conv2D, <c>filters × channels × k</c> for
+    /// Conv1D, filters = <see cref="BiasCount"/>); a pooling layer's window size; 0 for other kinds.
     /// </summary>
     public int KernelSize { get; init; }
 
@@ -103,6 +103,16 @@ public sealed record LayerInfo(
             int f = i / taps, t = i % taps;
             return $"W{l}[{f}, {t / (k * k)}, {t / k % k}, {t % k}]";
         }
+        if (Kind == LayerKind.Conv1D)
+        {
+            if (i >= WeightCount)
+            {
+                return $"b{l}[{i - WeightCount}]";
+            }
+            int k = KernelSize, taps = WeightCount / BiasCount;
+            int f = i / taps, t = i % taps;
+            return $"W{l}[{f}, {t / k}, {t % k}]";
+        }
         if (Kind is LayerKind.GRU or LayerKind.LSTM)
         {
             foreach ((string name, int offset, int rows, int columns) in RecurrentTensors())
@@ -152,9 +162,12 @@ public sealed record LayerInfo(
         LayerKind.MaxPool2D => $"layer {Index} (MaxPool2D {KernelSize}×{KernelSize}, {Inputs} → {Outputs} values)",
         LayerKind.AvgPool2D => $"layer {Index} (AvgPool2D {KernelSize}×{KernelSize}, {Inputs} → {Outputs} values)",
         LayerKind.Flatten => $"layer {Index} (Flatten, {Outputs} values)",
+        LayerKind.Conv1D => $"layer {Index} (Conv1D {BiasCount} filters of {KernelSize}, {Inputs} → {Outputs} values, {Activation})",
+        LayerKind.MaxPool1D => $"layer {Index} (MaxPool1D {KernelSize}, {Inputs} → {Outputs} values)",
+        LayerKind.AvgPool1D => $"layer {Index} (AvgPool1D {KernelSize}, {Inputs} → {Outputs} values)",
+        LayerKind.GlobalAvgPool => $"layer {Index} (GlobalAvgPool, {Inputs} → {Outputs} values)",
         LayerKind.GRU or LayerKind.LSTM => $"layer {Index} ({Kind} {Inputs} → {Outputs}{(StackedLayers > 1 ? $", {StackedLayers} stacked layers" : "")})",
-        _ => Activation == Activation.Identity
-            ? $"layer {Index} (BatchNorm, {Outputs} features)"
-            : $"layer {Index} (BatchNorm, {Outputs} features, {Activation})",
+        _ => (WeightCount == Outputs ? $"layer {Index} (BatchNorm, {Outputs} features" : $"layer {Index} (BatchNorm, {WeightCount} channels of {Outputs / WeightCount}")
+            + (Activation == Activation.Identity ? ")" : $", {Activation})"),
     };
 }

@@ -50,8 +50,8 @@ public static class NetworkExtensions
             int count = layer.ParameterCount;
             if (layer.Kind == LayerKind.BatchNorm)
             {
-                count += 2 * layer.Outputs;
-                statistics += 2 * layer.Outputs;
+                count += 2 * layer.WeightCount; // running mean and variance: one per feature, or per channel after a convolution
+                statistics += 2 * layer.WeightCount;
             }
             rows.Add(($"{kind}_{seen[layer.Kind]} ({type})", Shape(layer.Outputs), count.ToString("N0", CultureInfo.InvariantCulture)));
         }

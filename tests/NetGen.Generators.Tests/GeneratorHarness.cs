@@ -23,7 +23,7 @@ internal static class GeneratorHarness
     });
 
     /// <summary>Every analyzer shipped in the generator assembly.</summary>
-    public static ImmutableArray<DiagnosticAnalyzer> Analyzers { get; } = [new Diagnostics.NetworkAnalyzer(), new Diagnostics.SpanLengthAnalyzer()];
+    public static ImmutableArray<DiagnosticAnalyzer> Analyzers { get; } = [new Diagnostics.NetworkAnalyzer(), new Diagnostics.SpanLengthAnalyzer(), new Diagnostics.ShapeWarningAnalyzer()];
 
     public static CSharpCompilation Compile(params string[] sources) => Compile(OutputKind.DynamicallyLinkedLibrary, sources);
 

@@ -183,6 +183,8 @@ public class IncrementalityTests
     [InlineData("[Network(Loss = Loss.CrossEntropy)][Input(3)][Dense(5, Activation.ReLU)][Dense(4)][Dense(2, Activation.Softmax)]", true, "Dense,Dense,Dense")]
     [InlineData("[Network(Loss = Loss.MeanSquaredError)][Input(3)][Dense(5)][BatchNorm(Activation.ReLU)][Dropout(0.2)][Dense(2)]", true, "Dense,BatchNorm,Dropout,Dense")]
     [InlineData("[Network(Loss = Loss.CrossEntropy)][Input(1, 8, 8)][Conv2D(2, 3, Activation.ReLU)][MaxPool2D(2)][AvgPool2D(1)][Flatten][Dense(2, Activation.Softmax)]", true, "Conv2D,MaxPool2D,AvgPool2D,Flatten,Dense")]
+    [InlineData("[Network(Loss = Loss.MeanSquaredError)][Input(2, 16)][Conv1D(3, 3, Activation.Tanh, Dilation = 2)][MaxPool1D(2)][AvgPool1D(2)][GlobalAvgPool][Flatten][Dense(2)]", true, "Conv1D,MaxPool1D,AvgPool1D,GlobalAvgPool,Flatten,Dense")]
+    [InlineData("[Network(Loss = Loss.MeanSquaredError)][Input(2, 6, 6)][Conv2D(3, 3)][BatchNorm(Activation.ReLU)][Dropout(0.5)][Flatten][Dense(2)]", true, "Conv2D,BatchNorm,Dropout,Flatten,Dense")]
     // issue 10: streaming networks
     [InlineData("[Network(Loss = Loss.MeanSquaredError)][Input(1)][GRU(8, Layers = 2)][Dense(4, Activation.Tanh)][Dense(1)]", true, "GRU,Dense,Dense")]
     [InlineData("[Network][Input(2)][Dense(3)][LSTM(4)]", false, "Dense,LSTM")]

@@ -118,6 +118,22 @@ public class SnapshotTests
         public partial class SmallCnn;
         """), "SmallCnn.g");
 
+    [Fact]
+    public void SignalCnn() => Snapshot.Verify(Generate("""
+        using NetGen;
+        namespace Demo;
+
+        [Network(Loss = Loss.MeanSquaredError)]
+        [Input(2, 32)]
+        [Conv1D(4, 5, Activation.ReLU, Padding = 2)]
+        [MaxPool1D(2)]
+        [Conv1D(8, 3, Activation.Tanh, Stride = 2, Dilation = 2)]
+        [GlobalAvgPool]
+        [Flatten]
+        [Dense(1)]
+        public partial class SignalCnn;
+        """), "SignalCnn.g");
+
     // issue 10: a streaming network, read as a learner reads it (the gate equations, the BPTT recursion, State and Step).
     [Fact]
     public void GruStream() => Snapshot.Verify(Generate("""

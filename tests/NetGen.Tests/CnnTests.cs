@@ -17,6 +17,11 @@ public class CnnTests
         ["lenet5"] = () => new LeNet5(1),
         ["strided_cnn"] = () => new StridedCnn(1),
         ["odd_cnn"] = () => new OddCnn(1),
+        ["conv1d_stack"] = () => new Conv1DStack(1),
+        ["strided_conv1d"] = () => new StridedConv1D(1),
+        ["conv1d_alone"] = () => new Conv1DAlone(1),
+        ["pool1d_first"] = () => new Pool1DFirst(1),
+        ["gap_cnn"] = () => new GapCnn(1),
     };
 
     private static JsonElement Load(string name) =>

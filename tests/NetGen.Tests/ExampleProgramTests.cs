@@ -57,6 +57,46 @@ public class ExampleProgramTests
     }
 
     [Fact]
+    public void DigitsCnn_ShowsProgress_ReachesNinetyNinePercent_WritesPlotsAndModel()
+    {
+        // issue 9: `dotnet run --project examples/Digits -- cnn`, its default seed.
+        string model = Path.Combine(Path.GetTempPath(), "netgen-digits-cnn-" + Guid.NewGuid().ToString("N"));
+        try
+        {
+            (int exit, string output) = Run("Digits", "cnn", "--export", model);
+            Assert.True(exit == 0, output);
+            Assert.Contains("DigitsCnn: 1×8×8 → conv 32", output);
+            Assert.Contains("epoch   1/40", output);
+            string line = output.Split('\n').Single(l => l.StartsWith("test accuracy: ", StringComparison.Ordinal));
+            float accuracy = float.Parse(line["test accuracy: ".Length..].Trim(), CultureInfo.InvariantCulture);
+            Assert.True(accuracy >= 0.99f, $"test accuracy {accuracy} < 0.99");
+            foreach (string plot in new[] { "cnn-loss.png", "cnn-confusion.png" })
+            {
+                string path = Path.Combine(RepoPaths.Root, "examples", "Digits", "bin", RepoPaths.Configuration, "net10.0", "plots", plot);
+                byte[] png = File.ReadAllBytes(path);
+                Assert.True(png.Length > 1000 && png[1] == 'P' && png[2] == 'N' && png[3] == 'G', $"{path} is not a PNG");
+            }
+            Assert.True(new FileInfo(Path.Combine(model, "digits-cnn.safetensors")).Length > 62_250 * 4); // 62 250 parameters
+            Assert.True(File.Exists(Path.Combine(model, "digits-cnn.weights.json")));
+        }
+        finally
+        {
+            if (Directory.Exists(model))
+            {
+                Directory.Delete(model, recursive: true);
+            }
+        }
+    }
+
+    [Fact]
+    public void Digits_RejectsAnOddArgumentList()
+    {
+        (int exit, string output) = Run("Digits", "cnn", "--seed");
+        Assert.Equal(2, exit);
+        Assert.Contains("expected mlp or cnn first", output);
+    }
+
+    [Fact]
     public void Xor_LearnsAllFourCases()
     {
         (int exit, string output) = Run("Xor");

@@ -232,11 +232,17 @@ internal static class DiagnosticDescriptors
         "{0} after a {1} needs [Flatten] first",
         "A Dense layer reads a vector; after a convolution or pooling layer the values are channels × height × width, so put [Flatten] between them to say how the image becomes a vector (PyTorch's nn.Flatten).");
 
-    public static readonly DiagnosticDescriptor BatchNormAfterConvolution = Create(
-        "NG2104", Shape, DiagnosticSeverity.Error,
-        "BatchNorm after a convolution is not supported",
-        "{0} after a {1}: per-channel batch norm after a convolution is not supported yet; put [BatchNorm] after [Flatten] (per feature) or remove it",
-        "After a convolution or pooling layer PyTorch's BatchNorm2d keeps one mean and variance per channel; NetGen's [BatchNorm] keeps one per value (BatchNorm1d), which would silently train a different network.");
+    public static readonly DiagnosticDescriptor NeedsSignal = Create(
+        "NG2105", Shape, DiagnosticSeverity.Error,
+        "1-D convolution or pooling needs a signal input",
+        "{0} needs a signal (channels × length) but receives {1}",
+        "Conv1D, MaxPool1D and AvgPool1D slide along a fixed-length signal: declare [Input(channels, length)] and put them before [Flatten] and any Dense layer.");
+
+    public static readonly DiagnosticDescriptor PositionsDropped = Create(
+        "NG2106", Shape, DiagnosticSeverity.Warning,
+        "Pooling or stride leaves input positions out",
+        "{0} never reads {1} of its {2} input: the windows at this stride stop before them (as in PyTorch, the output length rounds down)",
+        "An output length is ⌊(n + 2·padding − span)/stride⌋ + 1; when the division has a remainder the last input positions are read by no window, so their values never reach the output. Change the size, stride or padding so that the windows tile the input, or suppress the warning if dropping them is intended.");
 
     // issue 10: recurrent layers (NG2201–NG2219)
     public static readonly DiagnosticDescriptor RecurrentHiddenNotPositive = Create(
@@ -347,7 +353,8 @@ internal static class DiagnosticDescriptors
         [OutputSizeNotPositive.Id] = OutputSizeNotPositive,
         [ConvNeedsImage.Id] = ConvNeedsImage,
         [DenseNeedsFlatten.Id] = DenseNeedsFlatten,
-        [BatchNormAfterConvolution.Id] = BatchNormAfterConvolution,
+        [NeedsSignal.Id] = NeedsSignal,
+        [PositionsDropped.Id] = PositionsDropped,
         // issue 10
         [RecurrentHiddenNotPositive.Id] = RecurrentHiddenNotPositive,
         [RecurrentLayersNotPositive.Id] = RecurrentLayersNotPositive,

@@ -58,8 +58,12 @@ internal enum LayerKindSpec
 
     // issue 9
     Conv2D = 10,
+    Conv1D = 11,
     MaxPool2D = 12,
     AvgPool2D = 13,
+    MaxPool1D = 14,
+    AvgPool1D = 15,
+    GlobalAvgPool = 16,
     Flatten = 17,
 
     // issue 10

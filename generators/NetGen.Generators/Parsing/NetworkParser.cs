@@ -75,6 +75,8 @@ internal static class NetworkParser
         CheckOnOneDeclaration(network, declaration, cancellationToken, diagnostics);
         List<LayerModel>? layers = BuildLayers(network, nameLocation, cancellationToken, diagnostics, out Shape inputShape);
         CheckMembers(context.SemanticModel.Compilation, type, declaration, network, nameLocation, cancellationToken, diagnostics);
+        // NG2106 (a warning) is the analyzer's to report, where #pragma and .editorconfig can suppress it.
+        diagnostics.RemoveAll(d => d.Id == DiagnosticDescriptors.PositionsDropped.Id);
         if (diagnostics.Count > 0 || layers is null || network.HasCompilerError)
         {
             return Result(null, diagnostics);
@@ -153,7 +155,7 @@ internal static class NetworkParser
     /// The shape rules (NG2001–NG2006): one [Input] first, at least one layer, positive sizes, sensible totals. Returns the
     /// layers with offsets resolved, or null when they cannot be built.
     /// </summary>
-    private static List<LayerModel>? BuildLayers(NetworkDeclaration network, LocationInfo? nameLocation, CancellationToken cancellationToken, List<DiagnosticInfo> diagnostics, out Shape inputShape)
+    internal static List<LayerModel>? BuildLayers(NetworkDeclaration network, LocationInfo? nameLocation, CancellationToken cancellationToken, List<DiagnosticInfo> diagnostics, out Shape inputShape)
     {
         inputShape = Shape.Vector(0);
         int before = diagnostics.Count;

@@ -52,6 +52,11 @@ public static class StateDict
                     tensors.Add(new StateTensor(prefix + "weight", TensorBuffer.Parameters, layer.WeightOffset, filters, layer.WeightCount / (filters * k * k), k, k));
                     tensors.Add(new StateTensor(prefix + "bias", TensorBuffer.Parameters, layer.BiasOffset, filters));
                     break;
+                case LayerKind.Conv1D:
+                    tensors.Add(new StateTensor(prefix + "weight", TensorBuffer.Parameters, layer.WeightOffset, layer.BiasCount,
+                        layer.WeightCount / (layer.BiasCount * layer.KernelSize), layer.KernelSize));
+                    tensors.Add(new StateTensor(prefix + "bias", TensorBuffer.Parameters, layer.BiasOffset, layer.BiasCount));
+                    break;
                 case LayerKind.GRU or LayerKind.LSTM:
                     // issue 10: PyTorch's nn.GRU / nn.LSTM names, stacked layer after stacked layer
                     foreach ((string name, int offset, int rows, int columns) in layer.RecurrentTensors())
@@ -62,11 +67,13 @@ public static class StateDict
                     }
                     break;
                 case LayerKind.BatchNorm:
-                    tensors.Add(new StateTensor(prefix + "weight", TensorBuffer.Parameters, layer.WeightOffset, layer.Outputs));
-                    tensors.Add(new StateTensor(prefix + "bias", TensorBuffer.Parameters, layer.BiasOffset, layer.Outputs));
-                    tensors.Add(new StateTensor(prefix + "running_mean", TensorBuffer.RunningStatistics, statistics, layer.Outputs));
-                    tensors.Add(new StateTensor(prefix + "running_var", TensorBuffer.RunningStatistics, statistics + layer.Outputs, layer.Outputs));
-                    statistics += 2 * layer.Outputs;
+                    // One γ, β, mean and variance per feature (BatchNorm1d on vectors) or per channel (BatchNorm2d/1d after a convolution).
+                    int features = layer.WeightCount;
+                    tensors.Add(new StateTensor(prefix + "weight", TensorBuffer.Parameters, layer.WeightOffset, features));
+                    tensors.Add(new StateTensor(prefix + "bias", TensorBuffer.Parameters, layer.BiasOffset, features));
+                    tensors.Add(new StateTensor(prefix + "running_mean", TensorBuffer.RunningStatistics, statistics, features));
+                    tensors.Add(new StateTensor(prefix + "running_var", TensorBuffer.RunningStatistics, statistics + features, features));
+                    statistics += 2 * features;
                     break;
             }
             module += Modules(layer);
@@ -96,7 +103,8 @@ public static class StateDict
     /// layer one, plus its activation's unless identity.
     /// </summary>
     private static int Modules(LayerInfo layer) =>
-        layer.Kind is LayerKind.Dropout or LayerKind.MaxPool2D or LayerKind.AvgPool2D or LayerKind.Flatten || layer.Activation == Activation.Identity ? 1 : 2;
+        layer.Kind is LayerKind.Dropout or LayerKind.MaxPool2D or LayerKind.AvgPool2D or LayerKind.Flatten
+            or LayerKind.MaxPool1D or LayerKind.AvgPool1D or LayerKind.GlobalAvgPool || layer.Activation == Activation.Identity ? 1 : 2;
 
     /// <summary>A layer's module name: its <see cref="LayerInfo.Name"/>, else its index in the equivalent <c>nn.Sequential</c>.</summary>
     private static string ModuleName(LayerInfo layer, int sequentialIndex) =>

@@ -25,7 +25,9 @@ internal sealed class FlattenEmitter : LayerEmitter
     public override void WriteHeader(SourceWriter w)
     {
         w.Line($"// Layer {Int(Index)} · Flatten · {_layer.Input} → {Int(Units)} (no parameters)");
-        w.Line($"//   {OutputName}[c·H·W + i·W + j] = {A(Index - 1)}[c,i,j]   (the same values in the same order)");
+        w.Line(_layer.Input.Rank == 2
+            ? $"//   {OutputName}[c·L + i] = {A(Index - 1)}[c,i]   (the same values in the same order)"
+            : $"//   {OutputName}[c·H·W + i·W + j] = {A(Index - 1)}[c,i,j]   (the same values in the same order)");
     }
 
     public override void WriteForward(SourceWriter w, string? statistics)

@@ -380,6 +380,10 @@ internal static class LayerEmitters
         Conv2DLayer conv => new Conv2DEmitter(conv, context),
         Pool2DLayer pool => new Pool2DEmitter(pool, context),
         FlattenLayer flatten => new FlattenEmitter(flatten, context),
+        Conv1DLayer conv1D => new Conv1DEmitter(conv1D, context),
+        Pool1DLayer pool1D => new Pool1DEmitter(pool1D, context),
+        GlobalAvgPoolLayer global => new GlobalAvgPoolEmitter(global, context),
+        ChannelBatchNormLayer channelBatchNorm => new ChannelBatchNormEmitter(channelBatchNorm, context),
         // issue 10
         RecurrentLayer recurrent => new RecurrentEmitter(recurrent, context),
         _ => throw new System.ArgumentException("No emitter for " + layer.GetType().Name, nameof(layer)),

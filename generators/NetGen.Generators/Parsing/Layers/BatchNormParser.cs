@@ -87,9 +87,16 @@ internal sealed class BatchNormRule : LayerRule
         var b = (BatchNormDeclaration)layer;
         if (builder.Shape.Rank > 1)
         {
-            diagnostics.Add(Info(DiagnosticDescriptors.BatchNormAfterConvolution, AttributeLocations.Attribute(b.Attribute, cancellationToken), $"BatchNorm layer {Int(b.Number)}",
-                builder.Shape + (builder.Shape.Rank == 3 ? " image" : " signal")));
-            return null;
+            // After a convolution or pooling layer: per channel (BatchNorm2d on an image, BatchNorm1d on a signal).
+            int channels = builder.Shape.Channels;
+            if (builder.Fits(2L * channels, builder.Shape.Size) is not null)
+            {
+                diagnostics.Add(Info(DiagnosticDescriptors.NetworkTooLarge, AttributeLocations.Attribute(b.Attribute, cancellationToken), $"BatchNorm layer {Int(b.Number)}",
+                    "the network would exceed NetGen's size limits"));
+                return null;
+            }
+            return builder.Add(new ChannelBatchNormLayer(b.Number, builder.Shape, builder.ParameterOffset, new ActivationModel(b.Activation!.Value, b.NegativeSlope!.Value),
+                b.Momentum, b.Epsilon, builder.StatisticsOffset), builder.Shape.Size);
         }
         int features = builder.Shape.Size;
         if (builder.Fits(2L * features, features) is not null)

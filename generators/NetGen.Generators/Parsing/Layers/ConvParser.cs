@@ -195,6 +195,7 @@ internal sealed class Conv2DRule : LayerRule
             diagnostics.Add(Info(DiagnosticDescriptors.NetworkTooLarge, AttributeLocations.Argument(c.Attribute, 0, cancellationToken), $"Conv2D layer {Int(c.Number)}", reason));
             return null;
         }
+        DropRule.Report2D(diagnostics, c.Attribute, $"Conv2D layer {Int(c.Number)}", input, k, c.Stride, c.Padding, ho, wo, cancellationToken);
         return builder.Add(new Conv2DLayer(c.Number, input, Shape.Image(filters, ho, wo), builder.ParameterOffset,
             new ActivationModel(c.Activation!.Value, c.NegativeSlope!.Value), k, c.Stride, c.Padding), (int)width);
     }
@@ -256,6 +257,7 @@ internal sealed class Pool2DRule : LayerRule
             diagnostics.Add(Info(DiagnosticDescriptors.NetworkTooLarge, AttributeLocations.Attribute(p.Attribute, cancellationToken), $"{p.KindName} layer {Int(p.Number)}", reason));
             return null;
         }
+        DropRule.Report2D(diagnostics, p.Attribute, $"{p.KindName} layer {Int(p.Number)}", input, size, stride, 0, ho, wo, cancellationToken);
         return builder.Add(new Pool2DLayer(p.Number, input, Shape.Image(input.Channels, ho, wo), builder.ParameterOffset, _max, size, stride), width);
     }
 }
