@@ -251,6 +251,30 @@ class AmpModel(nn.Sequential):
         _packedStale = false;
     }
 
+    /// <summary>One input of AmpModel as a fixed-size value: exactly <see cref="InputSize"/> floats, indexable and convertible to a span.</summary>
+    /// <remarks>A buffer of another network's input is another type, so passing it to this network's <c>Forward</c> does not compile.</remarks>
+    [global::System.Runtime.CompilerServices.InlineArray(InputSize)]
+    public struct InputBuffer
+    {
+        private float _element;
+    }
+
+    /// <summary>One output of AmpModel as a fixed-size value: exactly <see cref="OutputSize"/> floats, indexable and convertible to a span.</summary>
+    [global::System.Runtime.CompilerServices.InlineArray(OutputSize)]
+    public struct OutputBuffer
+    {
+        private float _element;
+    }
+
+    /// <summary>Forward on typed buffers: the shapes are checked by the compiler; the same values as the span overload, 0 bytes allocated.</summary>
+    /// <param name="input">The input (passed by reference, not copied).</param>
+    /// <param name="output">Receives the output.</param>
+    public void Forward(in InputBuffer input, out OutputBuffer output)
+    {
+        output = default;
+        Forward((ReadOnlySpan)input, (Span)output);
+    }
+
     // ── Training through time ──
 
     /// <summary>
