@@ -34,6 +34,19 @@ public sealed partial class RtMixedNamed;
 public sealed partial class RtCnn;
 #pragma warning restore NG2106
 
+/// <summary>A signal input: a dilated, padded Conv1D, per-channel batch norm, both 1-D poolings, global average pooling, flatten.</summary>
+[Network(Loss = Loss.CrossEntropy)]
+[Input(2, 18)]
+[Conv1D(4, 3, Activation.ReLU, Padding = 1, Dilation = 2)]
+[BatchNorm]
+[MaxPool1D(2)]
+[Conv1D(3, 2, Activation.Tanh, Stride = 2)]
+[AvgPool1D(2, Stride = 1)]
+[GlobalAvgPool]
+[Flatten]
+[Dense(3, Activation.Softmax)]
+public sealed partial class RtSignal;
+
 /// <summary>Step and Sign, which PyTorch has no module for: the source defines them.</summary>
 [Network]
 [Input(3)]

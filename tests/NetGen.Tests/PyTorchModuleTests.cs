@@ -23,6 +23,7 @@ public class PyTorchModuleTests
         [nameof(RtSequential)] = () => new RtSequential(3),
         [nameof(RtMixedNamed)] = () => new RtMixedNamed(4),
         [nameof(RtCnn)] = () => new RtCnn(5),
+        [nameof(RtSignal)] = () => new RtSignal(7),
         [nameof(RtStepSign)] = () => new RtStepSign(6),
     };
 
@@ -34,6 +35,7 @@ public class PyTorchModuleTests
         [nameof(RtSequential)] = RtSequential.PyTorchModule,
         [nameof(RtMixedNamed)] = RtMixedNamed.PyTorchModule,
         [nameof(RtCnn)] = RtCnn.PyTorchModule,
+        [nameof(RtSignal)] = RtSignal.PyTorchModule,
         [nameof(RtStepSign)] = RtStepSign.PyTorchModule,
     };
 
