@@ -145,6 +145,37 @@ public static class StepGuard
         return true;
     }
 
+    /// <summary>
+    /// The exact check of an element-wise step θᵢ ← θᵢ − η·gᵢ (a streaming network's <c>TrainStep</c>/<c>TrainStepBatch</c>,
+    /// whose gradients are all in a buffer before the step), called when the bound fails: throws the
+    /// <see cref="NonFiniteException"/> naming the first finite parameter the step would make NaN or ±∞, before anything is
+    /// applied; returns when the step keeps every finite parameter finite (it is then applied, bit for bit as unchecked).
+    /// </summary>
+    /// <param name="network">The network (its type name and layers name the parameter).</param>
+    /// <param name="method"><c>TrainStep</c> or <c>TrainStepBatch</c>.</param>
+    /// <param name="parameters">θ, unchanged.</param>
+    /// <param name="gradients">g, as long as θ.</param>
+    /// <param name="learningRate">η (already divided by the batch size).</param>
+    /// <param name="loss">The step's loss.</param>
+    /// <exception cref="NonFiniteException">When the step would make a finite parameter NaN or ±∞.</exception>
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    public static void CheckDescent(INetwork network, string method, ReadOnlySpan<float> parameters, ReadOnlySpan<float> gradients, float learningRate, float loss)
+    {
+        ArgumentNullException.ThrowIfNull(network);
+        if (gradients.Length != parameters.Length)
+        {
+            throw new ArgumentException($"gradients has {gradients.Length} values; expected {parameters.Length} (one per parameter).", nameof(gradients));
+        }
+        for (int i = 0; i < parameters.Length; i++)
+        {
+            float before = parameters[i], after = before - learningRate * gradients[i];
+            if (!float.IsFinite(after) && float.IsFinite(before))
+            {
+                Throw(network, method, i, after, before, loss);
+            }
+        }
+    }
+
     /// <summary>Throws the <see cref="NonFiniteException"/> of a step that <see cref="Restore"/> undid.</summary>
     /// <param name="network">The network (its type name and layers name the parameter).</param>
     /// <param name="method"><c>TrainStep</c> or <c>TrainStepBatch</c>.</param>

@@ -221,6 +221,30 @@ partial class AmpModel : global::NetGen.ISequenceTrainable
         _packedStale = false;
     }
 
+    /// <summary>One input of AmpModel as a fixed-size value: exactly <see cref="InputSize"/> floats, indexable and convertible to a span.</summary>
+    /// <remarks>A buffer of another network's input is another type, so passing it to this network's <c>Forward</c> does not compile.</remarks>
+    [global::System.Runtime.CompilerServices.InlineArray(InputSize)]
+    public struct InputBuffer
+    {
+        private float _element;
+    }
+
+    /// <summary>One output of AmpModel as a fixed-size value: exactly <see cref="OutputSize"/> floats, indexable and convertible to a span.</summary>
+    [global::System.Runtime.CompilerServices.InlineArray(OutputSize)]
+    public struct OutputBuffer
+    {
+        private float _element;
+    }
+
+    /// <summary>Forward on typed buffers: the shapes are checked by the compiler; the same values as the span overload, 0 bytes allocated.</summary>
+    /// <param name="input">The input (passed by reference, not copied).</param>
+    /// <param name="output">Receives the output.</param>
+    public void Forward(in InputBuffer input, out OutputBuffer output)
+    {
+        output = default;
+        Forward((ReadOnlySpan)input, (Span)output);
+    }
+
     // ── Training through time ──
 
     /// <summary>
@@ -334,7 +358,7 @@ partial class AmpModel : global::NetGen.ISequenceTrainable
         g.Clear();
         State state = default;
         float loss = BackwardSequenceCore(ref state, input, target, 1, g);
-        Descend(g, learningRate);
+        Descend(g, learningRate, loss, nameof(TrainStep));
         return loss;
     }
 
@@ -350,7 +374,7 @@ partial class AmpModel : global::NetGen.ISequenceTrainable
         Span g = _workspace.Buffer(0, 273);
         g.Clear();
         float sum = BatchCore(inputs, targets, batchSize, losses, g);
-        Descend(g, learningRate / batchSize);
+        Descend(g, learningRate / batchSize, sum, nameof(TrainStepBatch));
         return sum;
     }
 
@@ -371,10 +395,16 @@ partial class AmpModel : global::NetGen.ISequenceTrainable
         return sum;
     }
 
-    /// <summary>θ ← θ − η·g; the packed weights are then stale.</summary>
-    private void Descend(ReadOnlySpan g, float learningRate)
+    /// <summary>θ ← θ − η·g unless it would make a parameter NaN/±∞ (then θ is untouched and NonFiniteException names it); the packed weights are then stale.</summary>
+    private void Descend(ReadOnlySpan g, float learningRate, float loss, string method)
     {
         Span theta = Aligned.Span(_parameters, ParameterCount);
+        // Each term is η·gᵢ: when max(η, 1)·Σ|g| ≤ 2¹⁰⁰ no finite θᵢ can turn NaN/±∞ (a NaN/∞ in g fails the test too);
+        // otherwise every θᵢ − η·gᵢ is checked before anything is applied.
+        if (!global::NetGen.StepGuard.Bounded(global::NetGen.StepGuard.Magnitude(g), 0f, learningRate))
+        {
+            global::NetGen.StepGuard.CheckDescent(this, method, theta, g, learningRate, loss);
+        }
         for (int i = 0; i < theta.Length; i++)
         {
             theta[i] -= learningRate * g[i];

@@ -269,7 +269,7 @@ internal static class StepEmitter
         w.Line("g.Clear();");
         w.Line("State state = default;");
         w.Line("float loss = BackwardSequenceCore(ref state, input, target, 1, g);");
-        w.Line("Descend(g, learningRate);");
+        w.Line("Descend(g, learningRate, loss, nameof(TrainStep));");
         w.Line("return loss;");
         w.Close();
         w.Line();
@@ -282,7 +282,7 @@ internal static class StepEmitter
         w.Line($"{span} g = {context.FixedBuffer("g")};");
         w.Line("g.Clear();");
         w.Line("float sum = BatchCore(inputs, targets, batchSize, losses, g);");
-        w.Line("Descend(g, learningRate / batchSize);");
+        w.Line("Descend(g, learningRate / batchSize, sum, nameof(TrainStepBatch));");
         w.Line("return sum;");
         w.Close();
         w.Line();
@@ -302,9 +302,14 @@ internal static class StepEmitter
         w.Close();
         w.Line();
 
-        w.Line("/// <summary>θ ← θ − η·g; the packed weights are then stale.</summary>");
-        w.Open($"private void Descend({readOnlySpan} g, float learningRate)");
+        w.Line("/// <summary>θ ← θ − η·g unless it would make a parameter NaN/±∞ (then θ is untouched and NonFiniteException names it); the packed weights are then stale.</summary>");
+        w.Open($"private void Descend({readOnlySpan} g, float learningRate, float loss, string method)");
         w.Line($"{span} theta = {aligned}.Span(_parameters, ParameterCount);");
+        w.Line("// Each term is η·gᵢ: when max(η, 1)·Σ|g| ≤ 2¹⁰⁰ no finite θᵢ can turn NaN/±∞ (a NaN/∞ in g fails the test too);");
+        w.Line("// otherwise every θᵢ − η·gᵢ is checked before anything is applied.");
+        w.Open("if (!global::NetGen.StepGuard.Bounded(global::NetGen.StepGuard.Magnitude(g), 0f, learningRate))");
+        w.Line("global::NetGen.StepGuard.CheckDescent(this, method, theta, g, learningRate, loss);");
+        w.Close();
         w.Open("for (int i = 0; i < theta.Length; i++)");
         w.Line("theta[i] -= learningRate * g[i];");
         w.Close();
