@@ -396,19 +396,10 @@ partial class AmpModel : global::NetGen.ISequenceTrainable
     }
 
     /// <summary>θ ← θ − η·g unless it would make a parameter NaN/±∞ (then θ is untouched and NonFiniteException names it); the packed weights are then stale.</summary>
-    private void Descend(ReadOnlySpan g, float learningRate, float loss, string method)
+    private void Descend(Span g, float learningRate, float loss, string method)
     {
-        Span theta = Aligned.Span(_parameters, ParameterCount);
-        // Each term is η·gᵢ: when max(η, 1)·Σ|g| ≤ 2¹⁰⁰ no finite θᵢ can turn NaN/±∞ (a NaN/∞ in g fails the test too);
-        // otherwise every θᵢ − η·gᵢ is checked before anything is applied.
-        if (!global::NetGen.StepGuard.Bounded(global::NetGen.StepGuard.Magnitude(g), 0f, learningRate))
-        {
-            global::NetGen.StepGuard.CheckDescent(this, method, theta, g, learningRate, loss);
-        }
-        for (int i = 0; i < theta.Length; i++)
-        {
-            theta[i] -= learningRate * g[i];
-        }
+        // One pass writes every θᵢ − η·gᵢ into g (a scratch buffer) and checks that all are finite; only then is g copied to θ.
+        global::NetGen.StepGuard.Descend(this, method, Aligned.Span(_parameters, ParameterCount), g, learningRate, loss);
         _packedStale = true;
     }
 

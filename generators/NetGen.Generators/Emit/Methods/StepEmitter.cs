@@ -303,16 +303,9 @@ internal static class StepEmitter
         w.Line();
 
         w.Line("/// <summary>θ ← θ − η·g unless it would make a parameter NaN/±∞ (then θ is untouched and NonFiniteException names it); the packed weights are then stale.</summary>");
-        w.Open($"private void Descend({readOnlySpan} g, float learningRate, float loss, string method)");
-        w.Line($"{span} theta = {aligned}.Span(_parameters, ParameterCount);");
-        w.Line("// Each term is η·gᵢ: when max(η, 1)·Σ|g| ≤ 2¹⁰⁰ no finite θᵢ can turn NaN/±∞ (a NaN/∞ in g fails the test too);");
-        w.Line("// otherwise every θᵢ − η·gᵢ is checked before anything is applied.");
-        w.Open("if (!global::NetGen.StepGuard.Bounded(global::NetGen.StepGuard.Magnitude(g), 0f, learningRate))");
-        w.Line("global::NetGen.StepGuard.CheckDescent(this, method, theta, g, learningRate, loss);");
-        w.Close();
-        w.Open("for (int i = 0; i < theta.Length; i++)");
-        w.Line("theta[i] -= learningRate * g[i];");
-        w.Close();
+        w.Open($"private void Descend({span} g, float learningRate, float loss, string method)");
+        w.Line("// One pass writes every θᵢ − η·gᵢ into g (a scratch buffer) and checks that all are finite; only then is g copied to θ.");
+        w.Line($"global::NetGen.StepGuard.Descend(this, method, {aligned}.Span(_parameters, ParameterCount), g, learningRate, loss);");
         w.Line("_packedStale = true;");
         w.Close();
         w.Line();
