@@ -145,6 +145,82 @@ public static class StepGuard
         return true;
     }
 
+    /// <summary>
+    /// The guarded step θᵢ ← θᵢ − η·gᵢ of a network whose gradients are all in a scratch buffer before the step (a streaming
+    /// network's <c>TrainStep</c>/<c>TrainStepBatch</c>): one vectorised pass computes every new θᵢ into
+    /// <paramref name="gradients"/> (the same bits as <c>θᵢ -= η·gᵢ</c>: a product, then a difference) and whether all are
+    /// finite; only then are they copied into θ. Otherwise θ is untouched and the first finite parameter the step would
+    /// make NaN or ±∞ is reported (<see cref="NonFiniteException"/>); a parameter that was NaN/±∞ before is not the step's
+    /// doing, and if there is no other the step is applied.
+    /// </summary>
+    /// <param name="network">The network (its type name and layers name the parameter).</param>
+    /// <param name="method"><c>TrainStep</c> or <c>TrainStepBatch</c>.</param>
+    /// <param name="parameters">θ.</param>
+    /// <param name="gradients">g, as long as θ; overwritten with θ − η·g.</param>
+    /// <param name="learningRate">η (already divided by the batch size).</param>
+    /// <param name="loss">The step's loss (for the message).</param>
+    /// <exception cref="NonFiniteException">When the step would make a finite parameter NaN or ±∞; θ is unchanged.</exception>
+    public static void Descend(INetwork network, string method, Span<float> parameters, Span<float> gradients, float learningRate, float loss)
+    {
+        ArgumentNullException.ThrowIfNull(network);
+        if (gradients.Length != parameters.Length)
+        {
+            throw new ArgumentException($"gradients has {gradients.Length} values; expected {parameters.Length} (one per parameter).", nameof(gradients));
+        }
+        ref float p = ref MemoryMarshal.GetReference(parameters);
+        ref float g = ref MemoryMarshal.GetReference(gradients);
+        int n = parameters.Length, i = 0;
+        bool finite = true;
+        // after·0 is ±0 for a finite value and NaN for NaN/±∞, so the sum of them is 0 exactly when every new θᵢ is finite.
+        if (Vector256.IsHardwareAccelerated && n >= Vector256<float>.Count)
+        {
+            Vector256<float> eta = Vector256.Create(learningRate), check = Vector256<float>.Zero;
+            for (; i <= n - Vector256<float>.Count; i += Vector256<float>.Count)
+            {
+                Vector256<float> after = Vector256.LoadUnsafe(ref p, (nuint)i) - eta * Vector256.LoadUnsafe(ref g, (nuint)i);
+                after.StoreUnsafe(ref g, (nuint)i);
+                check += after * Vector256<float>.Zero;
+            }
+            finite = Vector256.EqualsAll(check, Vector256<float>.Zero);
+        }
+        else if (Vector128.IsHardwareAccelerated && n >= Vector128<float>.Count)
+        {
+            Vector128<float> eta = Vector128.Create(learningRate), check = Vector128<float>.Zero;
+            for (; i <= n - Vector128<float>.Count; i += Vector128<float>.Count)
+            {
+                Vector128<float> after = Vector128.LoadUnsafe(ref p, (nuint)i) - eta * Vector128.LoadUnsafe(ref g, (nuint)i);
+                after.StoreUnsafe(ref g, (nuint)i);
+                check += after * Vector128<float>.Zero;
+            }
+            finite = Vector128.EqualsAll(check, Vector128<float>.Zero);
+        }
+        float tail = 0f;
+        for (; i < n; i++)
+        {
+            float after = Unsafe.Add(ref p, i) - learningRate * Unsafe.Add(ref g, i);
+            Unsafe.Add(ref g, i) = after;
+            tail += after * 0f;
+        }
+        if (!finite || tail != 0f)
+        {
+            CheckDescent(network, method, parameters, gradients, loss);
+        }
+        gradients.CopyTo(parameters);
+    }
+
+    /// <summary>The slow half of <see cref="Descend"/>: throws for the first finite θᵢ whose new value is NaN/±∞.</summary>
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static void CheckDescent(INetwork network, string method, ReadOnlySpan<float> parameters, ReadOnlySpan<float> after, float loss)
+    {
+        for (int i = 0; i < parameters.Length; i++)
+        {
+            if (!float.IsFinite(after[i]) && float.IsFinite(parameters[i]))
+            {
+                Throw(network, method, i, after[i], parameters[i], loss);
+            }
+        }
+    }
+
     /// <summary>Throws the <see cref="NonFiniteException"/> of a step that <see cref="Restore"/> undid.</summary>
     /// <param name="network">The network (its type name and layers name the parameter).</param>
     /// <param name="method"><c>TrainStep</c> or <c>TrainStepBatch</c>.</param>

@@ -28,10 +28,10 @@ public sealed record TrainerOptions
     /// <summary>A learning-rate schedule applied at the start of each epoch, from the optimizer's rate when training starts.</summary>
     public LearningRateSchedule? Schedule { get; init; }
 
-    /// <summary>λ₁ of the L1 penalty <c>λ₁·Σ|w|</c> on dense weights (see <see cref="Regularization"/>); 0 unless set.</summary>
+    /// <summary>λ₁ of the L1 penalty <c>λ₁·Σ|w|</c> on dense and recurrent weights (see <see cref="Regularization"/>); 0 unless set.</summary>
     public float L1 { get; init; }
 
-    /// <summary>λ₂ of the L2 penalty <c>λ₂·Σw²</c> on dense weights (see <see cref="Regularization"/>); 0 unless set.</summary>
+    /// <summary>λ₂ of the L2 penalty <c>λ₂·Σw²</c> on dense and recurrent weights (see <see cref="Regularization"/>); 0 unless set.</summary>
     public float L2 { get; init; }
 
     /// <summary>Clip each step's gradient to this 2-norm (<see cref="GradientClipping.ClipByNorm"/>); off unless set.</summary>

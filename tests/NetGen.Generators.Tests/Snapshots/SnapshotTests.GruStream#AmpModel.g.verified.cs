@@ -388,7 +388,7 @@ class AmpModel(nn.Sequential):
         g.Clear();
         State state = default;
         float loss = BackwardSequenceCore(ref state, input, target, 1, g);
-        Descend(g, learningRate);
+        Descend(g, learningRate, loss, nameof(TrainStep));
         return loss;
     }
 
@@ -404,7 +404,7 @@ class AmpModel(nn.Sequential):
         Span g = _workspace.Buffer(0, 273);
         g.Clear();
         float sum = BatchCore(inputs, targets, batchSize, losses, g);
-        Descend(g, learningRate / batchSize);
+        Descend(g, learningRate / batchSize, sum, nameof(TrainStepBatch));
         return sum;
     }
 
@@ -425,14 +425,11 @@ class AmpModel(nn.Sequential):
         return sum;
     }
 
-    /// <summary>θ ← θ − η·g; the packed weights are then stale.</summary>
-    private void Descend(ReadOnlySpan g, float learningRate)
+    /// <summary>θ ← θ − η·g unless it would make a parameter NaN/±∞ (then θ is untouched and NonFiniteException names it); the packed weights are then stale.</summary>
+    private void Descend(Span g, float learningRate, float loss, string method)
     {
-        Span theta = Aligned.Span(_parameters, ParameterCount);
-        for (int i = 0; i < theta.Length; i++)
-        {
-            theta[i] -= learningRate * g[i];
-        }
+        // One pass writes every θᵢ − η·gᵢ into g (a scratch buffer) and checks that all are finite; only then is g copied to θ.
+        global::NetGen.StepGuard.Descend(this, method, Aligned.Span(_parameters, ParameterCount), g, learningRate, loss);
         _packedStale = true;
     }
 

@@ -269,7 +269,7 @@ internal static class StepEmitter
         w.Line("g.Clear();");
         w.Line("State state = default;");
         w.Line("float loss = BackwardSequenceCore(ref state, input, target, 1, g);");
-        w.Line("Descend(g, learningRate);");
+        w.Line("Descend(g, learningRate, loss, nameof(TrainStep));");
         w.Line("return loss;");
         w.Close();
         w.Line();
@@ -282,7 +282,7 @@ internal static class StepEmitter
         w.Line($"{span} g = {context.FixedBuffer("g")};");
         w.Line("g.Clear();");
         w.Line("float sum = BatchCore(inputs, targets, batchSize, losses, g);");
-        w.Line("Descend(g, learningRate / batchSize);");
+        w.Line("Descend(g, learningRate / batchSize, sum, nameof(TrainStepBatch));");
         w.Line("return sum;");
         w.Close();
         w.Line();
@@ -302,12 +302,10 @@ internal static class StepEmitter
         w.Close();
         w.Line();
 
-        w.Line("/// <summary>θ ← θ − η·g; the packed weights are then stale.</summary>");
-        w.Open($"private void Descend({readOnlySpan} g, float learningRate)");
-        w.Line($"{span} theta = {aligned}.Span(_parameters, ParameterCount);");
-        w.Open("for (int i = 0; i < theta.Length; i++)");
-        w.Line("theta[i] -= learningRate * g[i];");
-        w.Close();
+        w.Line("/// <summary>θ ← θ − η·g unless it would make a parameter NaN/±∞ (then θ is untouched and NonFiniteException names it); the packed weights are then stale.</summary>");
+        w.Open($"private void Descend({span} g, float learningRate, float loss, string method)");
+        w.Line("// One pass writes every θᵢ − η·gᵢ into g (a scratch buffer) and checks that all are finite; only then is g copied to θ.");
+        w.Line($"global::NetGen.StepGuard.Descend(this, method, {aligned}.Span(_parameters, ParameterCount), g, learningRate, loss);");
         w.Line("_packedStale = true;");
         w.Close();
         w.Line();
