@@ -8,11 +8,17 @@ namespace NetGen.Generators.Emit;
 /// [BatchNorm(f)]: batch statistics in training mode (which needs a batch: one-sample training methods refuse it), running
 /// statistics in inference, learnable γ and β; then f.
 /// </summary>
-internal sealed class BatchNormEmitter : LayerEmitter
+internal sealed class BatchNormEmitter : GammaBetaEmitter
 {
     private readonly BatchNormLayer _layer;
 
     public BatchNormEmitter(BatchNormLayer layer, EmitContext context) : base(layer, context) => _layer = layer;
+
+    protected override int Count => Units;
+
+    protected override int GammaOffset => _layer.GammaOffset;
+
+    protected override int BetaOffset => _layer.BetaOffset;
 
     public override bool BehavesDifferentlyInTraining => true;
 
@@ -136,50 +142,7 @@ internal sealed class BatchNormEmitter : LayerEmitter
         WritePreviousDerivative(w, $"delta{l - 1}");
     }
 
-    /// <summary>
-    /// ∂L/∂γ and ∂L/∂β (<c>dGamma{l}</c>, <c>dBeta{l}</c>) by <paramref name="kernels"/>: straight into ∂L/∂θ when accumulating;
-    /// for an SGD step into stack scratch first (computed with the old γ), then both take the step.
-    /// </summary>
-    private void WriteGradients(SourceWriter w, System.Action<SourceWriter> kernels)
-    {
-        int l = Index;
-        w.Line($"//   (SGD: ∂L/∂γ{L}, ∂L/∂β{L} go to stack scratch, computed with the old γ{L}, then γ{L} and β{L} take the step)");
-        w.Line($"{Span} scratch{l} = step.IsSgd ? stackalloc float[{Int(2 * Units)}] : default;");
-        w.Line($"{Span} dGamma{l} = step.IsSgd ? scratch{l}.Slice(0, {N}) : into.Slice({Int(_layer.GammaOffset)}, {N}), dBeta{l} = step.IsSgd ? scratch{l}.Slice({N}, {N}) : into.Slice({Int(_layer.BetaOffset)}, {N});");
-        kernels(w);
-    }
-
-    // ── The guarded SGD step (issue 13): the gradients are in scratch; γ and β take the step after the guard ──
-
-    public override bool DefersStep => true;
-
-    public override string? StepBound(bool batch) =>
-        $"global::NetGen.StepGuard.Bounded(global::NetGen.StepGuard.Magnitude(scratch{Index}), 0f, step.LearningRate)";
-
-    public override void WriteStep(SourceWriter w)
-    {
-        int l = Index;
-        w.Line($"// Layer {Int(l)}: γ{L} and β{L} take the step (SGD; Backward added the gradients already)");
-        w.Open("if (step.IsSgd)");
-        w.Open($"for (int k = 0; k < {N}; k++)");
-        w.Line($"step.Apply(ref into[{Int(_layer.GammaOffset)} + k], dGamma{l}[k]);");
-        w.Line($"step.Apply(ref into[{Int(_layer.BetaOffset)} + k], dBeta{l}[k]);");
-        w.Close();
-        w.Close();
-    }
-
-    public override void WriteStepBatch(SourceWriter w) => WriteStep(w);
-
     // ── Training, a batch ────────────────────────────────────────────────────────────────────
-
-    public override IEnumerable<(string Name, int Row)> BatchBuffers()
-    {
-        foreach ((string, int) buffer in base.BatchBuffers())
-        {
-            yield return buffer;
-        }
-        yield return ($"bx{Index}", Units);
-    }
 
     public override void WriteRecordBatch(SourceWriter w)
     {

@@ -9,13 +9,19 @@ namespace NetGen.Generators.Emit;
 /// the batch and every position of the channel (PyTorch's BatchNorm2d on images, BatchNorm1d on signals), by
 /// <c>NetGen.Kernels.ChannelBatchNormKernels</c>; then f. Training mode needs a batch, as for the per-feature form.
 /// </summary>
-internal sealed class ChannelBatchNormEmitter : LayerEmitter
+internal sealed class ChannelBatchNormEmitter : GammaBetaEmitter
 {
     private const string Kernels = "global::NetGen.Kernels.ChannelBatchNormKernels";
 
     private readonly ChannelBatchNormLayer _layer;
 
     public ChannelBatchNormEmitter(ChannelBatchNormLayer layer, EmitContext context) : base(layer, context) => _layer = layer;
+
+    protected override int Count => _layer.Channels;
+
+    protected override int GammaOffset => _layer.GammaOffset;
+
+    protected override int BetaOffset => _layer.BetaOffset;
 
     public override bool BehavesDifferentlyInTraining => true;
 
@@ -146,50 +152,7 @@ internal sealed class ChannelBatchNormEmitter : LayerEmitter
         WritePreviousDerivative(w, $"delta{l - 1}");
     }
 
-    /// <summary>
-    /// ∂L/∂γ and ∂L/∂β (<c>dGamma{l}</c>, <c>dBeta{l}</c>) by <paramref name="kernels"/>: straight into ∂L/∂θ when accumulating;
-    /// for an SGD step into stack scratch first (computed with the old γ), then both take the step.
-    /// </summary>
-    private void WriteGradients(SourceWriter w, System.Action<SourceWriter> kernels)
-    {
-        int l = Index;
-        w.Line($"//   (SGD: ∂L/∂γ{L}, ∂L/∂β{L} go to stack scratch, computed with the old γ{L}, then γ{L} and β{L} take the step)");
-        w.Line($"{Span} scratch{l} = step.IsSgd ? stackalloc float[{Int(2 * _layer.Channels)}] : default;");
-        w.Line($"{Span} dGamma{l} = step.IsSgd ? scratch{l}.Slice(0, {C}) : into.Slice({Int(_layer.GammaOffset)}, {C}), dBeta{l} = step.IsSgd ? scratch{l}.Slice({C}, {C}) : into.Slice({Int(_layer.BetaOffset)}, {C});");
-        kernels(w);
-    }
-
-    // ── The guarded SGD step (issue 13): the gradients are in scratch; γ and β take the step after the guard ──
-
-    public override bool DefersStep => true;
-
-    public override string? StepBound(bool batch) =>
-        $"global::NetGen.StepGuard.Bounded(global::NetGen.StepGuard.Magnitude(scratch{Index}), 0f, step.LearningRate)";
-
-    public override void WriteStep(SourceWriter w)
-    {
-        int l = Index;
-        w.Line($"// Layer {Int(l)}: γ{L} and β{L} take the step (SGD; Backward added the gradients already)");
-        w.Open("if (step.IsSgd)");
-        w.Open($"for (int k = 0; k < {C}; k++)");
-        w.Line($"step.Apply(ref into[{Int(_layer.GammaOffset)} + k], dGamma{l}[k]);");
-        w.Line($"step.Apply(ref into[{Int(_layer.BetaOffset)} + k], dBeta{l}[k]);");
-        w.Close();
-        w.Close();
-    }
-
-    public override void WriteStepBatch(SourceWriter w) => WriteStep(w);
-
     // ── Training, a batch ────────────────────────────────────────────────────────────────────
-
-    public override IEnumerable<(string Name, int Row)> BatchBuffers()
-    {
-        foreach ((string, int) buffer in base.BatchBuffers())
-        {
-            yield return buffer;
-        }
-        yield return ($"bx{Index}", Units);
-    }
 
     public override void WriteRecordBatch(SourceWriter w)
     {

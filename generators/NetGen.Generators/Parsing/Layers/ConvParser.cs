@@ -7,17 +7,29 @@ using NetGen.Generators.Model;
 
 namespace NetGen.Generators.Parsing;
 
-/// <summary><c>[Conv2D(filters, kernelSize, activation, Stride = …, Padding = …, NegativeSlope = …)]</c>; null values could not be read.</summary>
-internal sealed class Conv2DDeclaration : ActivationLayerDeclaration
+/// <summary>
+/// <c>[Conv2D(filters, kernelSize, activation, Stride = …, Padding = …)]</c> or <c>[Conv1D(…, Dilation = …)]</c> (Dilation 1 for
+/// Conv2D), with <c>NegativeSlope</c>; null values could not be read.
+/// </summary>
+internal sealed class ConvolutionDeclaration : ActivationLayerDeclaration
 {
-    public Conv2DDeclaration(AttributeData attribute, int number, int? filters, int? kernelSize, ActivationKind? activation, bool activationGiven, float? negativeSlope, int stride, int padding)
+    private readonly LayerRule _rule;
+
+    public ConvolutionDeclaration(AttributeData attribute, int number, LayerRule rule, string kindName, int? filters, int? kernelSize, ActivationKind? activation,
+        bool activationGiven, float? negativeSlope, int stride, int padding, int dilation)
         : base(attribute, number, activation, activationGiven, 2, negativeSlope)
     {
+        _rule = rule;
+        KindName = kindName;
         Filters = filters;
         KernelSize = kernelSize;
         Stride = stride;
         Padding = padding;
+        Dilation = dilation;
     }
+
+    /// <summary>"Conv2D" or "Conv1D".</summary>
+    public string KindName { get; }
 
     public int? Filters { get; }
 
@@ -27,24 +39,46 @@ internal sealed class Conv2DDeclaration : ActivationLayerDeclaration
 
     public int Padding { get; }
 
-    public override LayerRule Rule => Conv2DRule.Instance;
+    public int Dilation { get; }
+
+    public override LayerRule Rule => _rule;
 
     /// <summary>Unknown to the analyzers (it depends on the input's shape).</summary>
     public override int? Width(int? incoming) => null;
 
     public override string Describe() =>
-        base.Describe() + (Filters is { } f ? " (Conv2D " + f.ToString(CultureInfo.InvariantCulture) + ")" : " (Conv2D)");
+        base.Describe() + (Filters is { } f ? " (" + KindName + " " + f.ToString(CultureInfo.InvariantCulture) + ")" : " (" + KindName + ")");
+
+    /// <summary>NG diagnostics for a filter count or kernel size ≤ 0.</summary>
+    public void CheckSizes(List<DiagnosticInfo> diagnostics, CancellationToken cancellationToken)
+    {
+        if (Filters is <= 0)
+        {
+            diagnostics.Add(LayerRule.Info(DiagnosticDescriptors.SizeNotPositive, AttributeLocations.Argument(Attribute, 0, cancellationToken), $"{KindName} layer {LayerRule.Int(Number)}", LayerRule.Int(Filters.Value)));
+        }
+        else if (KernelSize is <= 0)
+        {
+            diagnostics.Add(LayerRule.Info(DiagnosticDescriptors.SizeNotPositive, AttributeLocations.Argument(Attribute, 1, cancellationToken), $"{KindName} layer {LayerRule.Int(Number)}'s kernel", LayerRule.Int(KernelSize.Value)));
+        }
+    }
 }
 
-/// <summary><c>[MaxPool2D(size, Stride = …)]</c> or <c>[AvgPool2D(size, Stride = …)]</c>.</summary>
-internal sealed class Pool2DDeclaration : LayerDeclaration
+/// <summary><c>[MaxPool2D(size, Stride = …)]</c>, <c>[AvgPool2D(…)]</c>, <c>[MaxPool1D(…)]</c> or <c>[AvgPool1D(…)]</c>.</summary>
+internal sealed class PoolDeclaration : LayerDeclaration
 {
-    public Pool2DDeclaration(AttributeData attribute, int number, bool max, int? size, int stride) : base(attribute, number)
+    private readonly LayerRule _rule;
+
+    public PoolDeclaration(AttributeData attribute, int number, LayerRule rule, string kindName, bool max, int? size, int stride) : base(attribute, number)
     {
+        _rule = rule;
+        KindName = kindName;
         Max = max;
         Size = size;
         Stride = stride;
     }
+
+    /// <summary>"MaxPool2D", "AvgPool2D", "MaxPool1D" or "AvgPool1D".</summary>
+    public string KindName { get; }
 
     public bool Max { get; }
 
@@ -53,13 +87,20 @@ internal sealed class Pool2DDeclaration : LayerDeclaration
     /// <summary>The stride as written (0: the size).</summary>
     public int Stride { get; }
 
-    public string KindName => Max ? "MaxPool2D" : "AvgPool2D";
-
-    public override LayerRule Rule => Max ? Pool2DRule.MaxInstance : Pool2DRule.AvgInstance;
+    public override LayerRule Rule => _rule;
 
     public override int? Width(int? incoming) => null;
 
     public override string Describe() => base.Describe() + " (" + KindName + ")";
+
+    /// <summary>NG diagnostic for a window size ≤ 0.</summary>
+    public void CheckSize(List<DiagnosticInfo> diagnostics, CancellationToken cancellationToken)
+    {
+        if (Size is <= 0)
+        {
+            diagnostics.Add(LayerRule.Info(DiagnosticDescriptors.SizeNotPositive, AttributeLocations.Argument(Attribute, 0, cancellationToken), $"{KindName} layer {LayerRule.Int(Number)}", LayerRule.Int(Size.Value)));
+        }
+    }
 }
 
 /// <summary><c>[Flatten]</c>: keeps the values.</summary>
@@ -156,25 +197,17 @@ internal sealed class Conv2DRule : LayerRule
         }
         float? slope = reader.ReadSlope(attribute, unbound, "Conv2D", cancellationToken);
         Dictionary<string, int> named = SpatialRules.ReadNamedInts(reader, attribute, unbound, "Conv2D", cancellationToken, ("Stride", 1, 1), ("Padding", 0, 0));
-        return new Conv2DDeclaration(attribute, number, filters, kernel, activation, activationGiven, slope, named["Stride"], named["Padding"]);
+        return new ConvolutionDeclaration(attribute, number, this, "Conv2D", filters, kernel, activation, activationGiven, slope, named["Stride"], named["Padding"], 1);
     }
 
     public override void Check(LayerDeclaration layer, List<DiagnosticInfo> diagnostics, CancellationToken cancellationToken)
     {
-        var c = (Conv2DDeclaration)layer;
-        if (c.Filters is <= 0)
-        {
-            diagnostics.Add(Info(DiagnosticDescriptors.SizeNotPositive, AttributeLocations.Argument(c.Attribute, 0, cancellationToken), $"Conv2D layer {Int(c.Number)}", Int(c.Filters.Value)));
-        }
-        else if (c.KernelSize is <= 0)
-        {
-            diagnostics.Add(Info(DiagnosticDescriptors.SizeNotPositive, AttributeLocations.Argument(c.Attribute, 1, cancellationToken), $"Conv2D layer {Int(c.Number)}'s kernel", Int(c.KernelSize.Value)));
-        }
+        ((ConvolutionDeclaration)layer).CheckSizes(diagnostics, cancellationToken);
     }
 
     public override LayerModel? Build(LayerDeclaration layer, LayerBuilder builder, List<DiagnosticInfo> diagnostics, CancellationToken cancellationToken)
     {
-        var c = (Conv2DDeclaration)layer;
+        var c = (ConvolutionDeclaration)layer;
         if (!SpatialRules.NeedsImage(c, "Conv2D", builder, diagnostics, cancellationToken))
         {
             return null;
@@ -223,21 +256,17 @@ internal sealed class Pool2DRule : LayerRule
         HashSet<string> unbound = reader.CheckNamedArgumentsBound(attribute, Name, cancellationToken);
         int? size = reader.ReadInt(attribute, 0, Name, $"expected a constant int window size, as in [{Name}(2)]", cancellationToken);
         Dictionary<string, int> named = SpatialRules.ReadNamedInts(reader, attribute, unbound, Name, cancellationToken, ("Stride", 1, 0));
-        return new Pool2DDeclaration(attribute, number, _max, size, named["Stride"]);
+        return new PoolDeclaration(attribute, number, this, Name, _max, size, named["Stride"]);
     }
 
     public override void Check(LayerDeclaration layer, List<DiagnosticInfo> diagnostics, CancellationToken cancellationToken)
     {
-        var p = (Pool2DDeclaration)layer;
-        if (p.Size is <= 0)
-        {
-            diagnostics.Add(Info(DiagnosticDescriptors.SizeNotPositive, AttributeLocations.Argument(p.Attribute, 0, cancellationToken), $"{p.KindName} layer {Int(p.Number)}", Int(p.Size.Value)));
-        }
+        ((PoolDeclaration)layer).CheckSize(diagnostics, cancellationToken);
     }
 
     public override LayerModel? Build(LayerDeclaration layer, LayerBuilder builder, List<DiagnosticInfo> diagnostics, CancellationToken cancellationToken)
     {
-        var p = (Pool2DDeclaration)layer;
+        var p = (PoolDeclaration)layer;
         if (!SpatialRules.NeedsImage(p, p.KindName, builder, diagnostics, cancellationToken))
         {
             return null;

@@ -43,10 +43,10 @@ internal abstract class LayerRule
     /// <summary>The model record, or null with a diagnostic when the layer does not fit (NG2006).</summary>
     public abstract LayerModel? Build(LayerDeclaration layer, LayerBuilder builder, List<DiagnosticInfo> diagnostics, CancellationToken cancellationToken);
 
-    protected static DiagnosticInfo Info(DiagnosticDescriptor descriptor, LocationInfo? location, params string[] arguments) =>
+    internal static DiagnosticInfo Info(DiagnosticDescriptor descriptor, LocationInfo? location, params string[] arguments) =>
         new(descriptor.Id, location, new EquatableArray<string>(arguments));
 
-    protected static string Int(int value) => value.ToString(CultureInfo.InvariantCulture);
+    internal static string Int(int value) => value.ToString(CultureInfo.InvariantCulture);
 }
 
 /// <summary>The layer kinds NetGen knows, one rule each.</summary>

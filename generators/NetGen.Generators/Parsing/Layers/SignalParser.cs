@@ -7,65 +7,6 @@ using NetGen.Generators.Model;
 
 namespace NetGen.Generators.Parsing;
 
-/// <summary><c>[Conv1D(filters, kernelSize, activation, Stride = …, Padding = …, Dilation = …, NegativeSlope = …)]</c>; null values could not be read.</summary>
-internal sealed class Conv1DDeclaration : ActivationLayerDeclaration
-{
-    public Conv1DDeclaration(AttributeData attribute, int number, int? filters, int? kernelSize, ActivationKind? activation, bool activationGiven, float? negativeSlope,
-        int stride, int padding, int dilation)
-        : base(attribute, number, activation, activationGiven, 2, negativeSlope)
-    {
-        Filters = filters;
-        KernelSize = kernelSize;
-        Stride = stride;
-        Padding = padding;
-        Dilation = dilation;
-    }
-
-    public int? Filters { get; }
-
-    public int? KernelSize { get; }
-
-    public int Stride { get; }
-
-    public int Padding { get; }
-
-    public int Dilation { get; }
-
-    public override LayerRule Rule => Conv1DRule.Instance;
-
-    /// <summary>Unknown to the analyzers (it depends on the input's shape).</summary>
-    public override int? Width(int? incoming) => null;
-
-    public override string Describe() =>
-        base.Describe() + (Filters is { } f ? " (Conv1D " + f.ToString(CultureInfo.InvariantCulture) + ")" : " (Conv1D)");
-}
-
-/// <summary><c>[MaxPool1D(size, Stride = …)]</c> or <c>[AvgPool1D(size, Stride = …)]</c>.</summary>
-internal sealed class Pool1DDeclaration : LayerDeclaration
-{
-    public Pool1DDeclaration(AttributeData attribute, int number, bool max, int? size, int stride) : base(attribute, number)
-    {
-        Max = max;
-        Size = size;
-        Stride = stride;
-    }
-
-    public bool Max { get; }
-
-    public int? Size { get; }
-
-    /// <summary>The stride as written (0: the size).</summary>
-    public int Stride { get; }
-
-    public string KindName => Max ? "MaxPool1D" : "AvgPool1D";
-
-    public override LayerRule Rule => Max ? Pool1DRule.MaxInstance : Pool1DRule.AvgInstance;
-
-    public override int? Width(int? incoming) => null;
-
-    public override string Describe() => base.Describe() + " (" + KindName + ")";
-}
-
 /// <summary><c>[GlobalAvgPool]</c>: one value per channel.</summary>
 internal sealed class GlobalAvgPoolDeclaration : LayerDeclaration
 {
@@ -131,25 +72,17 @@ internal sealed class Conv1DRule : LayerRule
         }
         float? slope = reader.ReadSlope(attribute, unbound, "Conv1D", cancellationToken);
         Dictionary<string, int> named = SpatialRules.ReadNamedInts(reader, attribute, unbound, "Conv1D", cancellationToken, ("Stride", 1, 1), ("Padding", 0, 0), ("Dilation", 1, 1));
-        return new Conv1DDeclaration(attribute, number, filters, kernel, activation, activationGiven, slope, named["Stride"], named["Padding"], named["Dilation"]);
+        return new ConvolutionDeclaration(attribute, number, this, "Conv1D", filters, kernel, activation, activationGiven, slope, named["Stride"], named["Padding"], named["Dilation"]);
     }
 
     public override void Check(LayerDeclaration layer, List<DiagnosticInfo> diagnostics, CancellationToken cancellationToken)
     {
-        var c = (Conv1DDeclaration)layer;
-        if (c.Filters is <= 0)
-        {
-            diagnostics.Add(Info(DiagnosticDescriptors.SizeNotPositive, AttributeLocations.Argument(c.Attribute, 0, cancellationToken), $"Conv1D layer {Int(c.Number)}", Int(c.Filters.Value)));
-        }
-        else if (c.KernelSize is <= 0)
-        {
-            diagnostics.Add(Info(DiagnosticDescriptors.SizeNotPositive, AttributeLocations.Argument(c.Attribute, 1, cancellationToken), $"Conv1D layer {Int(c.Number)}'s kernel", Int(c.KernelSize.Value)));
-        }
+        ((ConvolutionDeclaration)layer).CheckSizes(diagnostics, cancellationToken);
     }
 
     public override LayerModel? Build(LayerDeclaration layer, LayerBuilder builder, List<DiagnosticInfo> diagnostics, CancellationToken cancellationToken)
     {
-        var c = (Conv1DDeclaration)layer;
+        var c = (ConvolutionDeclaration)layer;
         if (!SignalRules.NeedsSignal(c, "Conv1D", builder, diagnostics, cancellationToken))
         {
             return null;
@@ -199,21 +132,17 @@ internal sealed class Pool1DRule : LayerRule
         HashSet<string> unbound = reader.CheckNamedArgumentsBound(attribute, Name, cancellationToken);
         int? size = reader.ReadInt(attribute, 0, Name, $"expected a constant int window size, as in [{Name}(2)]", cancellationToken);
         Dictionary<string, int> named = SpatialRules.ReadNamedInts(reader, attribute, unbound, Name, cancellationToken, ("Stride", 1, 0));
-        return new Pool1DDeclaration(attribute, number, _max, size, named["Stride"]);
+        return new PoolDeclaration(attribute, number, this, Name, _max, size, named["Stride"]);
     }
 
     public override void Check(LayerDeclaration layer, List<DiagnosticInfo> diagnostics, CancellationToken cancellationToken)
     {
-        var p = (Pool1DDeclaration)layer;
-        if (p.Size is <= 0)
-        {
-            diagnostics.Add(Info(DiagnosticDescriptors.SizeNotPositive, AttributeLocations.Argument(p.Attribute, 0, cancellationToken), $"{p.KindName} layer {Int(p.Number)}", Int(p.Size.Value)));
-        }
+        ((PoolDeclaration)layer).CheckSize(diagnostics, cancellationToken);
     }
 
     public override LayerModel? Build(LayerDeclaration layer, LayerBuilder builder, List<DiagnosticInfo> diagnostics, CancellationToken cancellationToken)
     {
-        var p = (Pool1DDeclaration)layer;
+        var p = (PoolDeclaration)layer;
         if (!SignalRules.NeedsSignal(p, p.KindName, builder, diagnostics, cancellationToken))
         {
             return null;
