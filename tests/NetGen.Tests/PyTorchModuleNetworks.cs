@@ -53,3 +53,15 @@ public sealed partial class RtSignal;
 [Dense(4, Activation.Step)]
 [Dense(2, Activation.Sign)]
 public sealed partial class RtStepSign;
+
+/// <summary>
+/// Issue 10b: a streaming network with causal convolutions around a GRU; its module is one sequence (batch, time, channels),
+/// so the script feeds it NetGen's frames as one sequence and compares ForwardSequence's outputs.
+/// </summary>
+[Network(Loss = Loss.MeanSquaredError)]
+[Input(2)]
+[Conv1D(4, 3, Activation.Tanh)]
+[GRU(3)]
+[Conv1D(3, 2, Activation.ReLU, Dilation = 2)]
+[Dense(1)]
+public sealed partial class RtCausal;

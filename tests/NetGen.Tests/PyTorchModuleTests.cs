@@ -25,6 +25,7 @@ public class PyTorchModuleTests
         [nameof(RtCnn)] = () => new RtCnn(5),
         [nameof(RtSignal)] = () => new RtSignal(7),
         [nameof(RtStepSign)] = () => new RtStepSign(6),
+        [nameof(RtCausal)] = () => new RtCausal(8),   // issue 10b: one sequence of frames
     };
 
     private static readonly Dictionary<string, string> s_sources = new()
@@ -37,6 +38,7 @@ public class PyTorchModuleTests
         [nameof(RtCnn)] = RtCnn.PyTorchModule,
         [nameof(RtSignal)] = RtSignal.PyTorchModule,
         [nameof(RtStepSign)] = RtStepSign.PyTorchModule,
+        [nameof(RtCausal)] = RtCausal.PyTorchModule,
     };
 
     internal static string Directory => Path.Combine(RepoPaths.Root, "tests", "pytorch", "modules");
@@ -72,11 +74,21 @@ public class PyTorchModuleTests
         byte[] bytes = stream.ToArray();
         float[][] inputs = Inputs(net, name);
         float[][] outputs = [.. inputs.Select(x => { var y = new float[net.OutputSize]; net.Forward(x, y); return y; })];
+        bool sequence = net is IStreamingNetwork;
+        if (net is IStreamingNetwork streaming)
+        {
+            // A streaming network's module reads a sequence: the inputs are its frames in order, the outputs ForwardSequence's.
+            inputs = Inputs(net, name, 8);
+            var y = new float[inputs.Length * net.OutputSize];
+            streaming.ForwardSequence([.. inputs.SelectMany(x => x)], y, inputs.Length);
+            outputs = [.. y.Chunk(net.OutputSize)];
+        }
         string safetensors = Path.Combine(Directory, name + ".netgen.safetensors"), json = Path.Combine(Directory, name + ".netgen.json");
         if (Write)
         {
             File.WriteAllBytes(safetensors, bytes);
-            File.WriteAllText(json, JsonSerializer.Serialize(new { name, inputs, outputs }, new JsonSerializerOptions { WriteIndented = true }) + "\n");
+            object document = sequence ? new { name, sequence, inputs, outputs } : new { name, inputs, outputs };
+            File.WriteAllText(json, JsonSerializer.Serialize(document, new JsonSerializerOptions { WriteIndented = true }) + "\n");
             return;
         }
         Assert.Equal(File.ReadAllBytes(safetensors), bytes);
@@ -155,9 +167,9 @@ public class PyTorchModuleTests
         return net;
     }
 
-    private static float[][] Inputs(INetwork net, string name)
+    private static float[][] Inputs(INetwork net, string name, int count = 3)
     {
         var random = new SeededRandom(name.Length * 101 + 7);
-        return [.. Enumerable.Range(0, 3).Select(_ => Enumerable.Range(0, net.InputSize).Select(_ => 2f * random.NextSingle() - 1f).ToArray())];
+        return [.. Enumerable.Range(0, count).Select(_ => Enumerable.Range(0, net.InputSize).Select(_ => 2f * random.NextSingle() - 1f).ToArray())];
     }
 }

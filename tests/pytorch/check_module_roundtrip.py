@@ -17,6 +17,9 @@ PyTorchModule constant, written verbatim):
 3. saves the module's own state_dict() (float32) as <Name>.pytorch.safetensors: NetGen's test PyTorchsFile_LoadsBack
    loads it into the C# class and finds the same parameters and statistics (the trip back).
 
+For a streaming network (GRU, LSTM, causal Conv1D) <Name>.netgen.json has "sequence": true, its inputs are the frames of
+one sequence and its outputs NetGen's ForwardSequence: the module runs them as a batch of one (batch, time, channels).
+
 Sources without a NetGen file are built and run on a zero input (for a recurrent module: an unbatched sequence of 2 steps). The script exits with status 1 on any mismatch.
 """
 
@@ -47,7 +50,9 @@ def input_size(model):
             return module.in_features
         if isinstance(module, torch.nn.RNNBase):
             return module.input_size
-    raise ValueError("no nn.Linear, nn.GRU or nn.LSTM to read the input size from")
+        if isinstance(module, torch.nn.Conv1d):
+            return module.in_channels
+    raise ValueError("no nn.Linear, nn.GRU, nn.LSTM or nn.Conv1d to read the input size from")
 
 
 def check(name):
@@ -66,7 +71,8 @@ def check(name):
     x = torch.tensor(doc["inputs"], dtype=torch.float32).double()
     expected = torch.tensor(doc["outputs"], dtype=torch.float64)
     with torch.no_grad():
-        actual = model(x)
+        # A streaming network's inputs are the frames of one sequence: a batch of one (batch, time, channels).
+        actual = model(x.unsqueeze(0))[0] if doc.get("sequence") else model(x)
     error = (actual - expected).abs()
     tolerance = ABSOLUTE + RELATIVE * expected.abs()
     assert bool((error <= tolerance).all()), f"{name}: outputs differ by up to {error.max().item():.3g}"

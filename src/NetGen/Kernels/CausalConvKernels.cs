@@ -198,6 +198,7 @@ public static class CausalConvKernels
     /// <param name="filters">Output channels per frame.</param>
     /// <param name="kernelSize">Taps k.</param>
     /// <param name="dilation">Spacing d of the taps in frames.</param>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]   // the generated code passes constant shapes: the checks and loop bounds fold
     public static void PackedStep(ReadOnlySpan<float> packed, ReadOnlySpan<float> x, Span<float> history, Span<float> z, Span<float> window,
         int channels, int filters, int kernelSize, int dilation = 1)
     {
@@ -236,6 +237,7 @@ public static class CausalConvKernels
         }
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static void PackedStepCore(ref float packed, ref float x, Span<float> history, ref float z, ref float window, int channels, int filters, int kernelSize, int dilation)
     {
         int frames = (kernelSize - 1) * dilation;
@@ -307,11 +309,16 @@ public static class CausalConvKernels
         }
         if (frames > 0)
         {
-            MemoryMarshal.CreateReadOnlySpan(ref x, channels).CopyTo(history.Slice(position * channels, channels));
+            ref float oldest = ref Unsafe.Add(ref ring, position * channels);
+            for (int c = 0; c < channels; c++)
+            {
+                Unsafe.Add(ref oldest, c) = Unsafe.Add(ref x, c);
+            }
             positionSlot = position + 1 == frames ? 0 : position + 1;
         }
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static void CheckPacked(ReadOnlySpan<float> packed, Span<float> history, Span<float> window, int channels, int filters, int kernelSize, int dilation)
     {
         CheckShape(channels, filters, kernelSize, dilation);
