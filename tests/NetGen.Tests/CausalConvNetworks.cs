@@ -48,3 +48,12 @@ public sealed partial class CausalLstmCausal;
 [Conv1D(3, 3, Activation.ReLU, Dilation = 2, Name = "tcn")]
 [Dense(1, Name = "head")]
 public sealed partial class NamedCausalConv;
+
+/// <summary>The TCN-style stack with PyTorch's weights (causal_tcn_state_dict.json) embedded at compile time: StepEmbedded.</summary>
+[Network(Weights = "causal_tcn_state_dict.json")]
+[Input(2)]
+[Conv1D(4, 3, Activation.Tanh)]
+[Conv1D(5, 3, Activation.Tanh, Dilation = 2)]
+[Conv1D(3, 2, Activation.Sigmoid, Dilation = 4)]
+[Dense(1)]
+public sealed partial class EmbeddedCausalTcn;

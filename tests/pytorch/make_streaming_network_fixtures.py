@@ -21,6 +21,7 @@ CrossEntropyLoss with probability targets over the steps); "gradients" = dL/dθ 
 causal_networks.json (issue 10b): the same for networks with the causal streaming Conv1D (CausalConv1d below: nn.Conv1d on the
 sequence left-padded by (k - 1)*dilation zeros), alone, stacked with dilations 1, 2, 4 and mixed with GRU, LSTM and Linear;
 its cases also have "stepped_outputs": output t computed by PyTorch from the frames 0..t only (what a stream sees).
+causal_tcn_state_dict.json: the dilated stack's parameters as a NetGen weight file (embedded at compile time by a test network).
 
 gru3_state_dict.json: an nn.GRU(2, 6, num_layers=3)'s state dict in NetGen's weight-file format (netgen-weights), under the
 names a NetGen [Input(2)][GRU(6, Layers = 3)] network gives it ("0.weight_ih_l0", …), with the outputs for "inputs".
@@ -180,6 +181,18 @@ def main():
         f.write("\n")
     with open(os.path.join(OUT, "causal_networks.json"), "w") as f:
         json.dump({"networks": causal}, f, indent=1)
+        f.write("\n")
+    # The TCN case's weights as a NetGen weight file, for a network that embeds them at compile time (StepEmbedded).
+    tcn = causal[1]
+    tensors, at = [], 0
+    for n, shape in zip(tcn["names"], tcn["shapes"]):
+        count = 1
+        for d in shape:
+            count *= d
+        tensors.append({"name": n, "dtype": "F32", "shape": shape, "data": tcn["parameters"][at:at + count]})
+        at += count
+    with open(os.path.join(OUT, "causal_tcn_state_dict.json"), "w") as f:
+        json.dump({"format": "netgen-weights", "version": 1, "tensors": tensors}, f, indent=1)
         f.write("\n")
     weights, reference = gru3_state_dict()
     weights["reference"] = reference

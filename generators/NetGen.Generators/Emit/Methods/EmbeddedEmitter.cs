@@ -25,7 +25,8 @@ internal static class EmbeddedEmitter
         }
         if (spec.IsStreaming)
         {
-            return;   // issue 10: a streaming network runs its embedded weights through Step (the constructor copies them)
+            WriteStepEmbedded(w, context);   // issue 10b: the static step on the embedded weights
+            return;
         }
         w.Line();
         w.Line("/// <summary>");
@@ -86,4 +87,70 @@ internal static class EmbeddedEmitter
         w.Line("};");
     }
 
+
+    /// <summary>
+    /// A streaming network with embedded weights (issue 10b): <c>StepEmbedded(ref State, input, output)</c>, a static step that reads
+    /// <c>EmbeddedParameters</c> and a packed copy of them made once, so a real-time callback needs no instance. Its body is the
+    /// instance's <c>StepCore</c>, written again over the embedded θ.
+    /// </summary>
+    private static void WriteStepEmbedded(SourceWriter w, EmitContext context)
+    {
+        NetworkSpec spec = context.Spec;
+        string span = context[Alias.Span], readOnlySpan = context[Alias.ReadOnlySpan], aligned = context[Alias.Aligned];
+        bool z = context.Output.SequenceKeepsZ;
+        string zName = $"z{context.Output.Index}";
+        SourceWriter body = w.Child(1);
+        foreach (LayerEmitter layer in context.Layers)
+        {
+            layer.WriteTimeStep(body);
+        }
+        SourceWriter pack = w.Child(1);
+        foreach (LayerEmitter layer in context.Layers)
+        {
+            layer.WritePack(pack);
+        }
+        w.Line();
+        w.Line("// EmbeddedParameters packed for the streaming kernels, made once by the first StepEmbedded (its only allocation).");
+        w.Line("private static float[]? s_embeddedPacked;");
+        w.Line();
+        w.Line("/// <summary>");
+        w.Line("/// Advances the stream whose state is <paramref name=\"state\"/> one time step with the embedded weights");
+        w.Line("/// (<see cref=\"EmbeddedParameters\"/>): no instance, safe to call from any number of threads at once, one state per stream.");
+        w.Line("/// Allocates nothing after the first call, which packs the embedded weights for the kernels once. Gives the bits of");
+        w.Line("/// <c>Step(ref state, …)</c> on an instance made with the embedded weights.");
+        w.Line("/// </summary>");
+        w.Line("/// <param name=\"state\">The stream's state, updated in place (<c>default</c> is the zero state).</param>");
+        w.Line("/// <param name=\"input\">The frame x, <see cref=\"InputSize\"/> values.</param>");
+        w.Line("/// <param name=\"output\">Receives ŷ, <see cref=\"OutputSize\"/> values.</param>");
+        w.Line("/// <exception cref=\"global::System.ArgumentException\">A span has the wrong length.</exception>");
+        w.Open($"public static void StepEmbedded(ref State state, {readOnlySpan} input, {span} output)");
+        MembersEmitter.WriteGuards(w, context, "input", "output");
+        if (body.Mentions("theta"))
+        {
+            w.Line($"{readOnlySpan} theta = EmbeddedParameters;");
+        }
+        if (body.Mentions("packed"))
+        {
+            w.Line($"{readOnlySpan} packed = s_embeddedPacked ?? PackEmbedded();");
+        }
+        if (z)
+        {
+            w.Line($"{span} {zName} = stackalloc float[OutputSize];");
+        }
+        w.Line($"{readOnlySpan} x = input;");
+        w.Line($"{span} s = state;");
+        w.Append(body);
+        w.Close();
+        w.Line();
+        w.Line("/// <summary>Packs the embedded θ for the streaming kernels once (two threads that race pack equal copies; either is kept).</summary>");
+        w.Line("[global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]");
+        w.Open("private static float[] PackEmbedded()");
+        w.Line($"{readOnlySpan} theta = EmbeddedParameters;");
+        w.Line($"float[] copy = {aligned}.Allocate({Int(spec.PackedCount)});");
+        w.Line($"{span} packed = copy;");
+        w.Append(pack);
+        w.Line("s_embeddedPacked = copy;");
+        w.Line("return copy;");
+        w.Close();
+    }
 }
