@@ -174,19 +174,19 @@ public class CausalConvKernelTests
         Assert.Equal(f + c * k * f, packed.Length);
         CausalConvKernels.Pack(w, b, packed, c, f, k);
         float[] plain = new float[CausalConvKernels.HistoryLength(c, k, d)], fast = new float[plain.Length];
-        float[] zPlain = new float[f], zFast = new float[f], window = new float[c * k];
+        float[] zPlain = new float[f], zFast = new float[f];
         var outputs = new float[40 * f];
         for (int t = 0; t < 40; t++)
         {
             CausalConvKernels.Step(w, b, x.AsSpan(t * c, c), plain, zPlain, c, f, k, d);
-            CausalConvKernels.PackedStep(packed, x.AsSpan(t * c, c), fast, zFast, window, c, f, k, d);
+            CausalConvKernels.PackedStep(packed, x.AsSpan(t * c, c), fast, zFast, c, f, k, d);
             Assert.Equal(zPlain, zFast);
             Assert.Equal(plain, fast);
             zPlain.CopyTo(outputs, t * f);
         }
         var history = new float[plain.Length];
         var sequence = new float[outputs.Length];
-        CausalConvKernels.PackedForwardSequence(packed, x, history, sequence, window, 40, c, f, k, d);
+        CausalConvKernels.PackedForwardSequence(packed, x, history, sequence, 40, c, f, k, d);
         Assert.Equal(outputs, sequence);
         Assert.Equal(plain, history);
     }
@@ -197,18 +197,18 @@ public class CausalConvKernelTests
         const int C = 1, F = 12, K = 5;
         var packed = new float[CausalConvKernels.PackedLength(C, F, K)];
         var history = new float[CausalConvKernels.HistoryLength(C, K)];
-        float[] x = [0.5f], z = new float[F], window = new float[C * K];
-        CausalConvKernels.PackedStep(packed, x, history, z, window, C, F, K);
+        float[] x = [0.5f], z = new float[F];
+        CausalConvKernels.PackedStep(packed, x, history, z, C, F, K);
         Assert.Equal(0, Allocations.Minimum(() =>
         {
             for (int i = 0; i < 1000; i++)
             {
-                CausalConvKernels.PackedStep(packed, x, history, z, window, C, F, K);
+                CausalConvKernels.PackedStep(packed, x, history, z, C, F, K);
             }
         }));
-        Assert.Equal("packed", Assert.Throws<ArgumentException>(() => CausalConvKernels.PackedStep(packed.AsSpan(1), x, history, z, window, C, F, K)).ParamName);
-        Assert.Equal("window", Assert.Throws<ArgumentException>(() => CausalConvKernels.PackedStep(packed, x, history, z, new float[4], C, F, K)).ParamName);
-        Assert.Equal("z", Assert.Throws<ArgumentException>(() => CausalConvKernels.PackedStep(packed, x, history, new float[11], window, C, F, K)).ParamName);
+        Assert.Equal("packed", Assert.Throws<ArgumentException>(() => CausalConvKernels.PackedStep(packed.AsSpan(1), x, history, z, C, F, K)).ParamName);
+        Assert.Equal("history", Assert.Throws<ArgumentException>(() => CausalConvKernels.PackedStep(packed, x, new float[4], z, C, F, K)).ParamName);
+        Assert.Equal("z", Assert.Throws<ArgumentException>(() => CausalConvKernels.PackedStep(packed, x, history, new float[11], C, F, K)).ParamName);
         Assert.Equal("packed", Assert.Throws<ArgumentException>(() => CausalConvKernels.Pack(new float[F * C * K], new float[F], new float[3], C, F, K)).ParamName);
     }
 }

@@ -185,28 +185,27 @@ public static class CausalConvKernels
     }
 
     /// <summary>
-    /// <see cref="Step"/> on weights packed by <see cref="Pack"/>, vectorised across the filters: the k·C taps of this step are
-    /// gathered into <paramref name="window"/> (tap (c, u) reads frame t − (k − 1 − u)·d), then each block of 8 (or 4) filters is
-    /// one chain of fused multiply-adds over the taps in the order of <see cref="Step"/>, so it gives <see cref="Step"/>'s bits.
+    /// <see cref="Step"/> on weights packed by <see cref="Pack"/>, vectorised across the filters: each block of 8 (or 4) filters is
+    /// one chain of fused multiply-adds over the taps (c, u) in the order of <see cref="Step"/> (tap u of channel c reads frame
+    /// t − (k − 1 − u)·d from the ring, or this frame for u = k − 1), so it gives <see cref="Step"/>'s bits.
     /// </summary>
     /// <param name="packed">Weights packed by <see cref="Pack"/>.</param>
     /// <param name="x">This step's frame, <paramref name="channels"/> floats.</param>
     /// <param name="history">The state, <see cref="HistoryLength"/> floats, updated.</param>
     /// <param name="z">The output frame, <paramref name="filters"/> floats.</param>
-    /// <param name="window">Scratch for the taps, <c>channels·k</c> floats.</param>
     /// <param name="channels">Input channels per frame.</param>
     /// <param name="filters">Output channels per frame.</param>
     /// <param name="kernelSize">Taps k.</param>
     /// <param name="dilation">Spacing d of the taps in frames.</param>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]   // the generated code passes constant shapes: the checks and loop bounds fold
-    public static void PackedStep(ReadOnlySpan<float> packed, ReadOnlySpan<float> x, Span<float> history, Span<float> z, Span<float> window,
+    public static void PackedStep(ReadOnlySpan<float> packed, ReadOnlySpan<float> x, Span<float> history, Span<float> z,
         int channels, int filters, int kernelSize, int dilation = 1)
     {
-        CheckPacked(packed, history, window, channels, filters, kernelSize, dilation);
+        CheckPacked(packed, history, channels, filters, kernelSize, dilation);
         CheckLength(x.Length, channels, nameof(x));
         CheckLength(z.Length, filters, nameof(z));
         PackedStepCore(ref MemoryMarshal.GetReference(packed), ref MemoryMarshal.GetReference(x), history, ref MemoryMarshal.GetReference(z),
-            ref MemoryMarshal.GetReference(window), channels, filters, kernelSize, dilation);
+            channels, filters, kernelSize, dilation);
     }
 
     /// <summary><paramref name="steps"/> frames through <see cref="PackedStep"/> in order (the same bits as step after step).</summary>
@@ -214,31 +213,30 @@ public static class CausalConvKernels
     /// <param name="inputs">Frames, <c>steps × channels</c>.</param>
     /// <param name="history">The state, updated.</param>
     /// <param name="outputs">Output frames, <c>steps × filters</c>.</param>
-    /// <param name="window">Scratch for the taps, <c>channels·k</c> floats.</param>
     /// <param name="steps">Time steps.</param>
     /// <param name="channels">Input channels per frame.</param>
     /// <param name="filters">Output channels per frame.</param>
     /// <param name="kernelSize">Taps k.</param>
     /// <param name="dilation">Spacing d of the taps in frames.</param>
-    public static void PackedForwardSequence(ReadOnlySpan<float> packed, ReadOnlySpan<float> inputs, Span<float> history, Span<float> outputs, Span<float> window,
+    public static void PackedForwardSequence(ReadOnlySpan<float> packed, ReadOnlySpan<float> inputs, Span<float> history, Span<float> outputs,
         int steps, int channels, int filters, int kernelSize, int dilation = 1)
     {
         if (steps < 0)
         {
             throw new ArgumentOutOfRangeException(nameof(steps), steps, "The number of time steps must not be negative.");
         }
-        CheckPacked(packed, history, window, channels, filters, kernelSize, dilation);
+        CheckPacked(packed, history, channels, filters, kernelSize, dilation);
         CheckLength(inputs.Length, steps * channels, nameof(inputs));
         CheckLength(outputs.Length, steps * filters, nameof(outputs));
         for (int t = 0; t < steps; t++)
         {
             PackedStepCore(ref MemoryMarshal.GetReference(packed), ref Unsafe.Add(ref MemoryMarshal.GetReference(inputs), t * channels), history,
-                ref Unsafe.Add(ref MemoryMarshal.GetReference(outputs), t * filters), ref MemoryMarshal.GetReference(window), channels, filters, kernelSize, dilation);
+                ref Unsafe.Add(ref MemoryMarshal.GetReference(outputs), t * filters), channels, filters, kernelSize, dilation);
         }
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void PackedStepCore(ref float packed, ref float x, Span<float> history, ref float z, ref float window, int channels, int filters, int kernelSize, int dilation)
+    private static void PackedStepCore(ref float packed, ref float x, Span<float> history, ref float z, int channels, int filters, int kernelSize, int dilation)
     {
         int frames = (kernelSize - 1) * dilation;
         ref float ring = ref MemoryMarshal.GetReference(history);
@@ -248,26 +246,8 @@ public static class CausalConvKernels
         {
             throw new ArgumentException($"history holds the ring position {position}, outside 0..{Math.Max(frames, 1) - 1}: it is not a state of this convolution.", nameof(history));
         }
-        // The window: tap (c, u) at c·k + u; taps u < k − 1 read the ring (frame t − (k − 1 − u)·d), tap k − 1 this frame.
-        int taps = channels * kernelSize;
-        for (int u = 0; u < kernelSize - 1; u++)
-        {
-            int slot = position - (kernelSize - 1 - u) * dilation;
-            if (slot < 0)
-            {
-                slot += frames;
-            }
-            ref float frame = ref Unsafe.Add(ref ring, slot * channels);
-            for (int c = 0; c < channels; c++)
-            {
-                Unsafe.Add(ref window, c * kernelSize + u) = Unsafe.Add(ref frame, c);
-            }
-        }
-        for (int c = 0; c < channels; c++)
-        {
-            Unsafe.Add(ref window, c * kernelSize + kernelSize - 1) = Unsafe.Add(ref x, c);
-        }
-        // z[f] = b[f] + Σ_i Wᵀ[i, f]·window[i], eight (then four, then one) filters at a time.
+        // z[f] = b[f] + Σ_{c,u} Wᵀ[c·k + u, f]·(tap u of channel c), eight (then four, then one) filters at a time; tap u < k − 1
+        // reads the ring (frame t − (k − 1 − u)·d), tap k − 1 this frame.
         ref float weights = ref Unsafe.Add(ref packed, filters);
         int f0 = 0;
         if (Vector256.IsHardwareAccelerated)
@@ -275,11 +255,14 @@ public static class CausalConvKernels
             for (; f0 + 8 <= filters; f0 += 8)
             {
                 Vector256<float> acc = Vector256.LoadUnsafe(ref packed, (nuint)f0);
-                for (int i = 0; i < taps; i++)
+                for (int c = 0; c < channels; c++)
                 {
-                    Vector256<float> wv = Vector256.LoadUnsafe(ref weights, (nuint)(i * filters + f0));
-                    Vector256<float> xv = Vector256.Create(Unsafe.Add(ref window, i));
-                    acc = FastMath.HasFusedMultiplyAdd ? Vector256.FusedMultiplyAdd(wv, xv, acc) : wv * xv + acc;
+                    for (int u = 0; u < kernelSize; u++)
+                    {
+                        Vector256<float> wv = Vector256.LoadUnsafe(ref weights, (nuint)((c * kernelSize + u) * filters + f0));
+                        Vector256<float> xv = Vector256.Create(Tap(ref ring, ref x, c, u, position, channels, kernelSize, dilation, frames));
+                        acc = FastMath.HasFusedMultiplyAdd ? Vector256.FusedMultiplyAdd(wv, xv, acc) : wv * xv + acc;
+                    }
                 }
                 acc.StoreUnsafe(ref z, (nuint)f0);
             }
@@ -289,11 +272,14 @@ public static class CausalConvKernels
             for (; f0 + 4 <= filters; f0 += 4)
             {
                 Vector128<float> acc = Vector128.LoadUnsafe(ref packed, (nuint)f0);
-                for (int i = 0; i < taps; i++)
+                for (int c = 0; c < channels; c++)
                 {
-                    Vector128<float> wv = Vector128.LoadUnsafe(ref weights, (nuint)(i * filters + f0));
-                    Vector128<float> xv = Vector128.Create(Unsafe.Add(ref window, i));
-                    acc = FastMath.HasFusedMultiplyAdd ? Vector128.FusedMultiplyAdd(wv, xv, acc) : wv * xv + acc;
+                    for (int u = 0; u < kernelSize; u++)
+                    {
+                        Vector128<float> wv = Vector128.LoadUnsafe(ref weights, (nuint)((c * kernelSize + u) * filters + f0));
+                        Vector128<float> xv = Vector128.Create(Tap(ref ring, ref x, c, u, position, channels, kernelSize, dilation, frames));
+                        acc = FastMath.HasFusedMultiplyAdd ? Vector128.FusedMultiplyAdd(wv, xv, acc) : wv * xv + acc;
+                    }
                 }
                 acc.StoreUnsafe(ref z, (nuint)f0);
             }
@@ -301,9 +287,12 @@ public static class CausalConvKernels
         for (; f0 < filters; f0++)
         {
             float acc = Unsafe.Add(ref packed, f0);
-            for (int i = 0; i < taps; i++)
+            for (int c = 0; c < channels; c++)
             {
-                acc = FastMath.MultiplyAdd(Unsafe.Add(ref weights, i * filters + f0), Unsafe.Add(ref window, i), acc);
+                for (int u = 0; u < kernelSize; u++)
+                {
+                    acc = FastMath.MultiplyAdd(Unsafe.Add(ref weights, (c * kernelSize + u) * filters + f0), Tap(ref ring, ref x, c, u, position, channels, kernelSize, dilation, frames), acc);
+                }
             }
             Unsafe.Add(ref z, f0) = acc;
         }
@@ -318,13 +307,28 @@ public static class CausalConvKernels
         }
     }
 
+    /// <summary>Tap u of channel c: this frame's x[c] for u = k − 1, else the ring's frame (k − 1 − u)·d steps back.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void CheckPacked(ReadOnlySpan<float> packed, Span<float> history, Span<float> window, int channels, int filters, int kernelSize, int dilation)
+    private static float Tap(ref float ring, ref float x, int c, int u, int position, int channels, int kernelSize, int dilation, int frames)
+    {
+        if (u == kernelSize - 1)
+        {
+            return Unsafe.Add(ref x, c);
+        }
+        int slot = position - (kernelSize - 1 - u) * dilation;
+        if (slot < 0)
+        {
+            slot += frames;
+        }
+        return Unsafe.Add(ref ring, slot * channels + c);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void CheckPacked(ReadOnlySpan<float> packed, Span<float> history, int channels, int filters, int kernelSize, int dilation)
     {
         CheckShape(channels, filters, kernelSize, dilation);
         CheckLength(packed.Length, PackedLength(channels, filters, kernelSize), nameof(packed));
         CheckLength(history.Length, HistoryLength(channels, kernelSize, dilation), nameof(history));
-        CheckLength(window.Length, channels * kernelSize, nameof(window));
     }
 
     private static void StepCore(ref float w, ref float b, ref float x, Span<float> history, ref float z, int channels, int filters, int kernelSize, int dilation)

@@ -254,8 +254,7 @@ class CausalTcn(nn.Sequential):
         //   History: the last 2 frames of x ((k − 1)·d), a ring in the state with its write position in the slot after it;
         //   tap u reads the frame (2 − u) steps back, then this frame overwrites the oldest and the position moves on.
         Span a1 = stackalloc float[4];
-        Span window1 = stackalloc float[3];   // this step's taps x[c, t − (2 − u)], at c·k + u
-        global::NetGen.Kernels.CausalConvKernels.PackedStep(packed.Slice(0, 16), x, s.Slice(0, 3), a1, window1, 1, 4, 3, 1);
+        global::NetGen.Kernels.CausalConvKernels.PackedStep(packed.Slice(0, 16), x, s.Slice(0, 3), a1, 1, 4, 3, 1);
         Activations.Tanh(a1, a1);
         // Layer 2 · causal Conv1D 4 → 4 filters of 2 taps, dilation 2, one frame per step · tanh
         //   z⁽²⁾[f,t] = b⁽²⁾[f] + Σ_{c,u} W⁽²⁾[f,c,u]·a⁽¹⁾[c, t − (1 − u)·2]   (c < 4, u < 2; frames before the stream's first read 0)
@@ -264,8 +263,7 @@ class CausalTcn(nn.Sequential):
         //   History: the last 2 frames of a⁽¹⁾ ((k − 1)·d), a ring in the state with its write position in the slot after it;
         //   tap u reads the frame (1 − u)·2 steps back, then this frame overwrites the oldest and the position moves on.
         Span a2 = stackalloc float[4];
-        Span window2 = stackalloc float[8];   // this step's taps a⁽¹⁾[c, t − (1 − u)·2], at c·k + u
-        global::NetGen.Kernels.CausalConvKernels.PackedStep(packed.Slice(16, 36), a1, s.Slice(3, 9), a2, window2, 4, 4, 2, 2);
+        global::NetGen.Kernels.CausalConvKernels.PackedStep(packed.Slice(16, 36), a1, s.Slice(3, 9), a2, 4, 4, 2, 2);
         Activations.Tanh(a2, a2);
         // Layer 3 · GRU 4 → 6, θ = θ[52..268)
         //   per stacked layer k (input a⁽²⁾ for k = 0): weight_ih_l{k} = [W_i…], weight_hh_l{k} = [W_h…], biases b_i…, b_h…, gates in PyTorch's order
@@ -513,8 +511,7 @@ class CausalTcn(nn.Sequential):
         // From the stream's history (copied: backprop reads the frames before the sequence from it and holds them constant).
         Span history1 = s.Slice(0, 3);
         history1.CopyTo(past1);
-        Span window1 = stackalloc float[3];
-        global::NetGen.Kernels.CausalConvKernels.PackedForwardSequence(packed.Slice(0, 16), inputs, history1, sz1, window1, steps, 1, 4, 3, 1);
+        global::NetGen.Kernels.CausalConvKernels.PackedForwardSequence(packed.Slice(0, 16), inputs, history1, sz1, steps, 1, 4, 3, 1);
         Activations.Tanh(sz1, sa1);
 
         // Layer 2 · causal Conv1D 4 → 4 filters of 2 taps, dilation 2, one frame per step · tanh
@@ -526,8 +523,7 @@ class CausalTcn(nn.Sequential):
         // From the stream's history (copied: backprop reads the frames before the sequence from it and holds them constant).
         Span history2 = s.Slice(3, 9);
         history2.CopyTo(past2);
-        Span window2 = stackalloc float[8];
-        global::NetGen.Kernels.CausalConvKernels.PackedForwardSequence(packed.Slice(16, 36), sa1, history2, sz2, window2, steps, 4, 4, 2, 2);
+        global::NetGen.Kernels.CausalConvKernels.PackedForwardSequence(packed.Slice(16, 36), sa1, history2, sz2, steps, 4, 4, 2, 2);
         Activations.Tanh(sz2, sa2);
 
         // Layer 3 · GRU 4 → 6, θ = θ[52..268)

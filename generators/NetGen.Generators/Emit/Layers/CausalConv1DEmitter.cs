@@ -93,8 +93,7 @@ internal sealed class CausalConv1DEmitter : LayerEmitter
             target = $"a{l}";
             w.Line($"{Span} a{l} = stackalloc float[{Int(Units)}];");
         }
-        w.Line($"{Span} window{l} = stackalloc float[{Int(_layer.Taps)}];   // this step's taps {A(Index - 1)}[c, t − {Lag}], at c·k + u");
-        w.Line($"{Kernels}.PackedStep({Packed}, {InName}, {History}, {target}, window{l}, {Sizes});");
+        w.Line($"{Kernels}.PackedStep({Packed}, {InName}, {History}, {target}, {Sizes});");
         F.WriteSpan(w, target, IsLast ? "output" : target);
     }
 
@@ -123,8 +122,7 @@ internal sealed class CausalConv1DEmitter : LayerEmitter
         w.Line("// From the stream's history (copied: backprop reads the frames before the sequence from it and holds them constant).");
         w.Line($"{Span} history{l} = {History};");
         w.Line($"history{l}.CopyTo(past{l});");
-        w.Line($"{Span} window{l} = stackalloc float[{Int(_layer.Taps)}];");
-        w.Line($"{Kernels}.PackedForwardSequence({Packed}, {SequenceInName}, history{l}, {z}, window{l}, steps, {Sizes});");
+        w.Line($"{Kernels}.PackedForwardSequence({Packed}, {SequenceInName}, history{l}, {z}, steps, {Sizes});");
         if (KeepsZ)
         {
             F.WriteRows(w, z, $"sa{l}", "steps", Units);

@@ -36,7 +36,7 @@ internal static class MembersEmitter
         }
         if (weights is not null)
         {
-            w.Line($"/// <para>Trained weights embedded at compile time from <c>{NetworkEmitter.Xml(weights.FileName)}</c>: see <c>EmbeddedParameters</c> and <c>ForwardEmbedded</c>.</para>");
+            w.Line($"/// <para>Trained weights embedded at compile time from <c>{NetworkEmitter.Xml(weights.FileName)}</c>: see <c>EmbeddedParameters</c> and <c>{(context.Spec.IsStreaming ? "StepEmbedded" : "ForwardEmbedded")}</c>.</para>");
         }
         w.Line("/// </remarks>");
     }

@@ -46,15 +46,15 @@ internal static class CausalConv1DRule
             return null;
         }
         long parameters = (long)filters * channels * k + filters;
-        // Its output frame and the step's window of C·k taps are on the stack.
-        if (builder.Fits(2 * parameters, (long)filters + (long)channels * k) is { } reason)
+        // θ and its packed copy; the output frame is on the stack.
+        if (builder.Fits(2 * parameters, filters) is { } reason)
         {
             diagnostics.Add(LayerRule.Info(DiagnosticDescriptors.NetworkTooLarge, AttributeLocations.Argument(c.Attribute, 0, cancellationToken), layer, reason));
             return null;
         }
         var model = new CausalConv1DLayer(c.Number, builder.Shape, Shape.Vector(filters), builder.ParameterOffset,
             new ActivationModel(c.Activation!.Value, c.NegativeSlope!.Value), k, d, builder.StateOffset, builder.PackedOffset);
-        return builder.Add(model, filters + channels * k);
+        return builder.Add(model, filters);
     }
 
     private static string Int(int value) => value.ToString(CultureInfo.InvariantCulture);
