@@ -38,3 +38,14 @@ public sealed partial class RtNormalized;
 [Input(2)]
 [Normalization]
 public sealed partial class NormalizationOnly;
+
+/// <summary>
+/// <see cref="NormalizedNet"/> with weights and an adapted mean and variance embedded from a weights file (exact eighths and
+/// sixteenths): the parameterless constructor is adapted.
+/// </summary>
+[Network(Loss = Loss.CrossEntropy, Weights = "normalized_net.weights.json")]
+[Input(3)]
+[Normalization]
+[Dense(4, Activation.Tanh)]
+[Dense(2, Activation.Softmax)]
+public sealed partial class EmbeddedNormalizedNet;

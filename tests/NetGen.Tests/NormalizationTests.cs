@@ -327,3 +327,29 @@ public class NormalizationTests
         Assert.Equal([3f, 7f, 1000003f, 2f, 0f, 2f], net.RunningStatistics.ToArray());
     }
 }
+
+/// <summary>Issue 13: the adapted mean and variance embedded at compile time with the weights.</summary>
+public class EmbeddedNormalizationTests
+{
+    [Fact]
+    public void EmbeddedWeights_CarryTheMeanAndVariance_TheNetworkIsAdapted_AndInfersLikeALoadedOne()
+    {
+        Assert.Equal([5.84375f, 3.0625f, 3.75f, 0.6875f, 0.1875f, 3.125f], EmbeddedNormalizedNet.EmbeddedRunningStatistics.ToArray());
+        var embedded = new EmbeddedNormalizedNet();
+        Assert.True(embedded.IsAdapted);
+        Assert.Equal(EmbeddedNormalizedNet.EmbeddedRunningStatistics.ToArray(), embedded.RunningStatistics.ToArray());
+        Assert.False(new EmbeddedNormalizedNet(seed: 1).IsAdapted);
+
+        var loaded = new NormalizedNet();
+        WeightsJson.Load(loaded, Path.Combine(WeightFiles.FixtureDirectory, "normalized_net.weights.json"));
+        Assert.True(loaded.IsAdapted);
+        Assert.Equal(loaded.Parameters.ToArray(), embedded.Parameters.ToArray());
+        float[] x = [6.1f, 2.8f, 4.7f];
+        float[] a = new float[2], b = new float[2], c = new float[2];
+        loaded.Forward(x, a);
+        embedded.Forward(x, b);
+        EmbeddedNormalizedNet.ForwardEmbedded(x, c);
+        Assert.Equal(a, b);
+        Assert.Equal(a, c);
+    }
+}

@@ -40,6 +40,5 @@ internal static class AdaptEmitter
         w.Line($"{kernels}.Adapt(rows, InputSize, {layer.Mean()}, {layer.Variance()}, \"{name}\", nameof(rows));");
         w.Line("IsAdapted = true;");
         w.Close();
-        w.Line();
     }
 }

@@ -32,8 +32,15 @@ internal sealed class NormalizationRule : LayerRule
 
     public override bool HasStatistics => true;
 
-    public override LayerDeclaration Read(NetworkDeclaration reader, AttributeData attribute, int number, CancellationToken cancellationToken) =>
-        new NormalizationDeclaration(attribute, number);
+    public override LayerDeclaration Read(NetworkDeclaration reader, AttributeData attribute, int number, CancellationToken cancellationToken)
+    {
+        if (attribute.AttributeConstructor is null)
+        {
+            reader.Problem(AttributeLocations.Attribute(attribute, cancellationToken), "Normalization",
+                "it takes no arguments (Adapt measures the mean and variance): write [Normalization]");
+        }
+        return new NormalizationDeclaration(attribute, number);
+    }
 
     /// <summary>NG1201: Adapt measures the raw input, so the layer must be the first.</summary>
     public override void Check(LayerDeclaration layer, List<DiagnosticInfo> diagnostics, CancellationToken cancellationToken)
