@@ -65,43 +65,63 @@ public static class NormalizationKernels
             throw new ArgumentException(string.Create(CultureInfo.InvariantCulture,
                 $"{network}.Adapt needs whole rows of {features} values (InputSize), at least one; {parameterName} has {rows.Length} values."), parameterName);
         }
+        Span<double> means = features <= 256 ? stackalloc double[features] : new double[features];
+        Span<double> variances = features <= 256 ? stackalloc double[features] : new double[features];
+        if (!TryMoments(rows, features, means, variances, out int r, out int f))
+        {
+            throw new ArgumentException(string.Create(CultureInfo.InvariantCulture,
+                $"{network}.Adapt: {parameterName}'s row {r} has {rows[r * features + f]} at feature {f}; the normalisation measures finite values only, so its mean and variance were left unchanged."),
+                parameterName);
+        }
+        for (int j = 0; j < features; j++)
+        {
+            mean[j] = (float)means[j];
+            variance[j] = (float)variances[j];
+        }
+    }
+
+    /// <summary>
+    /// Each feature's mean and population variance over whole rows, in double precision and two passes (the mean, then the
+    /// squared deviations from it); false, with the first NaN/∞'s row and feature, when a value is not finite. Shared by
+    /// <c>Adapt</c> and <see cref="StandardScaler.Fit"/>.
+    /// </summary>
+    internal static bool TryMoments(ReadOnlySpan<float> rows, int features, Span<double> mean, Span<double> variance, out int row, out int feature)
+    {
         int count = rows.Length / features;
-        Span<double> sums = features <= 256 ? stackalloc double[features] : new double[features];
-        sums.Clear();
+        mean.Clear();
+        variance.Clear();
         for (int r = 0; r < count; r++)
         {
-            ReadOnlySpan<float> row = rows.Slice(r * features, features);
+            ReadOnlySpan<float> x = rows.Slice(r * features, features);
             for (int j = 0; j < features; j++)
             {
-                if (!float.IsFinite(row[j]))
+                if (!float.IsFinite(x[j]))
                 {
-                    throw new ArgumentException(string.Create(CultureInfo.InvariantCulture,
-                        $"{network}.Adapt: {parameterName}'s row {r} has {row[j]} at feature {j}; the normalisation measures finite values only, so its mean and variance were left unchanged."),
-                        parameterName);
+                    (row, feature) = (r, j);
+                    return false;
                 }
-                sums[j] += row[j];
+                mean[j] += x[j];
             }
         }
-        Span<double> squares = features <= 256 ? stackalloc double[features] : new double[features];
-        squares.Clear();
         for (int j = 0; j < features; j++)
         {
-            sums[j] /= count;
+            mean[j] /= count;
         }
         for (int r = 0; r < count; r++)
         {
-            ReadOnlySpan<float> row = rows.Slice(r * features, features);
+            ReadOnlySpan<float> x = rows.Slice(r * features, features);
             for (int j = 0; j < features; j++)
             {
-                double d = row[j] - sums[j];
-                squares[j] += d * d;
+                double d = x[j] - mean[j];
+                variance[j] += d * d;
             }
         }
         for (int j = 0; j < features; j++)
         {
-            mean[j] = (float)sums[j];
-            variance[j] = (float)(squares[j] / count);
+            variance[j] /= count;
         }
+        (row, feature) = (-1, -1);
+        return true;
     }
 
     /// <summary><see cref="Adapt(ReadOnlySpan{float}, int, Span{float}, Span{float}, string, string)"/> on a dataset's inputs.</summary>
