@@ -26,6 +26,7 @@ public class PyTorchModuleTests
         [nameof(RtSignal)] = () => new RtSignal(7),
         [nameof(RtStepSign)] = () => new RtStepSign(6),
         [nameof(RtCausal)] = () => new RtCausal(8),   // issue 10b: one sequence of frames
+        [nameof(RtNormalized)] = () => new RtNormalized(8), // issue 13: [Normalization]'s buffers
     };
 
     private static readonly Dictionary<string, string> s_sources = new()
@@ -39,6 +40,7 @@ public class PyTorchModuleTests
         [nameof(RtSignal)] = RtSignal.PyTorchModule,
         [nameof(RtStepSign)] = RtStepSign.PyTorchModule,
         [nameof(RtCausal)] = RtCausal.PyTorchModule,
+        [nameof(RtNormalized)] = RtNormalized.PyTorchModule,
     };
 
     internal static string Directory => Path.Combine(RepoPaths.Root, "tests", "pytorch", "modules");

@@ -261,7 +261,7 @@ public static class CausalConvKernels
                     {
                         Vector256<float> wv = Vector256.LoadUnsafe(ref weights, (nuint)((c * kernelSize + u) * filters + f0));
                         Vector256<float> xv = Vector256.Create(Tap(ref ring, ref x, c, u, position, channels, kernelSize, dilation, frames));
-                        acc = FastMath.HasFusedMultiplyAdd ? Vector256.FusedMultiplyAdd(wv, xv, acc) : wv * xv + acc;
+                        acc = VectorMath.Fma(wv, xv, acc);   // fused exactly where FastMath.MultiplyAdd is: a lane gives the scalar step's bits
                     }
                 }
                 acc.StoreUnsafe(ref z, (nuint)f0);
@@ -278,7 +278,7 @@ public static class CausalConvKernels
                     {
                         Vector128<float> wv = Vector128.LoadUnsafe(ref weights, (nuint)((c * kernelSize + u) * filters + f0));
                         Vector128<float> xv = Vector128.Create(Tap(ref ring, ref x, c, u, position, channels, kernelSize, dilation, frames));
-                        acc = FastMath.HasFusedMultiplyAdd ? Vector128.FusedMultiplyAdd(wv, xv, acc) : wv * xv + acc;
+                        acc = VectorMath.Fma(wv, xv, acc);   // fused exactly where FastMath.MultiplyAdd is: a lane gives the scalar step's bits
                     }
                 }
                 acc.StoreUnsafe(ref z, (nuint)f0);
