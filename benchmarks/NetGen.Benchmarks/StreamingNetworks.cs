@@ -1,0 +1,24 @@
+using NetGen;
+
+namespace NetGen.Benchmarks;
+
+/// <summary>S1 of the streaming benchmark: 1 → GRU 8 → Dense 1 (RTNeural's typical amp model).</summary>
+[Network(Loss = Loss.MeanSquaredError)]
+[Input(1)]
+[GRU(8)]
+[Dense(1)]
+public sealed partial class S1Gru8;
+
+/// <summary>S2 of the streaming benchmark: 1 → LSTM 16 → Dense 1.</summary>
+[Network(Loss = Loss.MeanSquaredError)]
+[Input(1)]
+[LSTM(16)]
+[Dense(1)]
+public sealed partial class S2Lstm16;
+
+/// <summary>S3 of the streaming benchmark: four stacked GRU 8 (PyTorch's num_layers = 4), then Dense 1.</summary>
+[Network(Loss = Loss.MeanSquaredError)]
+[Input(1)]
+[GRU(8, Layers = 4)]
+[Dense(1)]
+public sealed partial class S3Gru8x4;
