@@ -136,8 +136,7 @@ public static class StreamingCompare
                             }
                         }
                     }
-                    RTNeuralCompare.Timing instance = Time(s.PassInstance, quick);
-                    RTNeuralCompare.Timing state = Time(s.PassState, quick);
+                    (RTNeuralCompare.Timing instance, RTNeuralCompare.Timing state) = Time(s.PassInstance, s.PassState, quick);
                     // Training moves θ: time it on θ's copy and put θ back, so every run streams the written weights.
                     float[] theta = s.Net.Parameters.ToArray();
                     double netTrain = TimeTraining(s.Net, input, target, quick);
@@ -337,27 +336,36 @@ public static class StreamingCompare
 
     // ----- NetGen's timing ---------------------------------------------------------------------------------------------------
 
-    /// <summary>The external program's loop: warm up, then rounds of one pass over the samples; median and fastest ns per sample.</summary>
-    private static RTNeuralCompare.Timing Time(Action pass, bool quick)
+    /// <summary>
+    /// The external program's loop for two passes (the instance's state and a caller-owned state), their rounds alternating so
+    /// that both see the same load: warm up, then rounds of one pass over the samples; median and fastest ns per sample.
+    /// </summary>
+    private static (RTNeuralCompare.Timing First, RTNeuralCompare.Timing Second) Time(Action first, Action second, bool quick)
     {
         var sw = Stopwatch.StartNew();
         while (sw.Elapsed.TotalMilliseconds < (quick ? 300 : 600))
         {
-            pass(); // past tiered compilation (tier 1 with PGO)
+            first(); // past tiered compilation (tier 1 with PGO)
+            second();
         }
         int rounds = quick ? 21 : 201;
-        double minSeconds = quick ? 0.05 : 0.4;
-        var times = new List<double>();
+        double minSeconds = quick ? 0.1 : 0.8;
+        var times = new[] { new List<double>(), new List<double>() };
         sw.Restart();
-        while (times.Count < rounds || sw.Elapsed.TotalSeconds < minSeconds)
+        while (times[0].Count < rounds || sw.Elapsed.TotalSeconds < minSeconds)
         {
-            long t0 = Stopwatch.GetTimestamp();
-            pass();
-            long t1 = Stopwatch.GetTimestamp();
-            times.Add((t1 - t0) * 1e9 / Stopwatch.Frequency / Samples);
+            for (int k = 0; k < 2; k++)
+            {
+                Action pass = k == 0 ? first : second;
+                long t0 = Stopwatch.GetTimestamp();
+                pass();
+                long t1 = Stopwatch.GetTimestamp();
+                times[k].Add((t1 - t0) * 1e9 / Stopwatch.Frequency / Samples);
+            }
         }
-        times.Sort();
-        return new RTNeuralCompare.Timing(times[times.Count / 2], times[0]);
+        times[0].Sort();
+        times[1].Sort();
+        return (new RTNeuralCompare.Timing(times[0][times[0].Count / 2], times[0][0]), new RTNeuralCompare.Timing(times[1][times[1].Count / 2], times[1][0]));
     }
 
     /// <summary>One SGD step on the training sequence (BackwardSequence, then Sgd.Step, which clears the gradients): median ns.</summary>
