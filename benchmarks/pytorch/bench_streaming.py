@@ -93,11 +93,6 @@ def read_workload(path):
             if act != "identity":
                 raise ValueError(f"{path}: this script streams identity dense heads only, not {act}")
             layers.append((kind, n, m, r.matrix(m, n), r.vector(m)))
-        elif kind == "conv1d":
-            cin, cout, k, d, act = r.int(), r.int(), r.int(), r.int(), r.word()
-            if act != "identity":
-                raise ValueError(f"{path}: this script streams identity convolutions only, not {act}")
-            layers.append((kind, cin, cout, k, d, r.matrix(cout * cin, k).reshape(cout, cin, k), r.vector(cout)))
         else:
             raise ValueError(f"{path}: unknown layer kind {kind}")
     if r.word() != "samples":
@@ -113,36 +108,27 @@ def read_workload(path):
 
 class Net(nn.Module):
     """The workload: consecutive recurrent layers of one kind and size become one module with num_layers (PyTorch's own
-    stacking, one call per step), then the dense head. Streams with forward(x, state) → (y, state)."""
+    stacking, one call per step), then the dense head."""
 
     def __init__(self, layers):
         super().__init__()
         rec = [l for l in layers if l[0] in ("gru", "lstm")]
-        conv = [l for l in layers if l[0] == "conv1d"]
         dense = [l for l in layers if l[0] == "dense"]
-        if len(dense) != 1 or layers[-1][0] != "dense" or len(rec) + len(conv) + 1 != len(layers) or (rec and conv) or len(conv) > 1:
-            raise ValueError("this script handles (recurrent layers of one kind)* or one conv1d, then one dense layer")
-        self.kind = rec[0][0] if rec else "conv1d"
-        if rec:
-            if any(l[0] != self.kind or l[2] != rec[0][2] for l in rec):
-                raise ValueError("stacked recurrent layers must share kind and size")
-            cls = nn.GRU if self.kind == "gru" else nn.LSTM
-            self.hidden = rec[0][2]
-            self.layers = len(rec)
-            self.rnn = cls(rec[0][1], self.hidden, num_layers=len(rec))
-            with torch.no_grad():
-                for k, (_, _, _, wih, whh, bih, bhh) in enumerate(rec):
-                    getattr(self.rnn, f"weight_ih_l{k}").copy_(wih)
-                    getattr(self.rnn, f"weight_hh_l{k}").copy_(whh)
-                    getattr(self.rnn, f"bias_ih_l{k}").copy_(bih)
-                    getattr(self.rnn, f"bias_hh_l{k}").copy_(bhh)
-        else:
-            _, cin, cout, k, d, w, b = conv[0]
-            self.conv = nn.Conv1d(cin, cout, k, dilation=d)
-            self.history = (k - 1) * d + 1
-            with torch.no_grad():
-                self.conv.weight.copy_(w)
-                self.conv.bias.copy_(b)
+        if not rec or len(dense) != 1 or layers[-1][0] != "dense" or len(rec) + 1 != len(layers):
+            raise ValueError("this script handles recurrent layers of one kind, then one dense layer")
+        self.kind = rec[0][0]
+        if any(l[0] != self.kind or l[2] != rec[0][2] for l in rec):
+            raise ValueError("stacked recurrent layers must share kind and size")
+        cls = nn.GRU if self.kind == "gru" else nn.LSTM
+        self.hidden = rec[0][2]
+        self.layers = len(rec)
+        self.rnn = cls(rec[0][1], self.hidden, num_layers=len(rec))
+        with torch.no_grad():
+            for k, (_, _, _, wih, whh, bih, bhh) in enumerate(rec):
+                getattr(self.rnn, f"weight_ih_l{k}").copy_(wih)
+                getattr(self.rnn, f"weight_hh_l{k}").copy_(whh)
+                getattr(self.rnn, f"bias_ih_l{k}").copy_(bih)
+                getattr(self.rnn, f"bias_hh_l{k}").copy_(bhh)
         _, n, m, w, b = dense[0]
         self.head = nn.Linear(n, m)
         with torch.no_grad():
@@ -150,8 +136,6 @@ class Net(nn.Module):
             self.head.bias.copy_(b)
 
     def zero_state(self):
-        if self.kind == "conv1d":
-            return (torch.zeros(1, self.conv.in_channels, self.history), torch.zeros(1))
         h = torch.zeros(self.layers, 1, self.hidden)
         return (h, torch.zeros_like(h) if self.kind == "lstm" else torch.zeros(1))
 
@@ -176,21 +160,8 @@ class LstmStep(nn.Module):
         return self.head(y), h, c
 
 
-class ConvStep(nn.Module):
-    """Causal streaming convolution: the window of the last (k − 1)·d + 1 frames, shifted by one each step."""
-
-    def __init__(self, net):
-        super().__init__()
-        self.conv, self.head = net.conv, net.head
-
-    def forward(self, x, window, unused):
-        window = torch.cat((window[:, :, 1:], x.reshape(1, -1, 1)), dim=2)
-        y = self.conv(window).reshape(1, 1, -1)
-        return self.head(y), window, unused
-
-
 def step_module(net):
-    return {"gru": GruStep, "lstm": LstmStep, "conv1d": ConvStep}[net.kind](net).eval()
+    return (GruStep if net.kind == "gru" else LstmStep)(net).eval()
 
 
 def stream(step, net, xs):
@@ -233,14 +204,13 @@ def main():
         xs = [inputs[t].reshape(1, 1, -1).contiguous() for t in range(inputs.shape[0])]
         with torch.inference_mode():
             eager = step_module(net)
-            h, c = net.zero_state()
             scripted = torch.jit.freeze(torch.jit.script(step_module(net)))
             for form, step in (("eager", eager), ("TorchScript", scripted)):
                 y = stream(step, net, xs)
                 print(f"outputs {name} {form} " + " ".join(fmt(v) for v in y.tolist()))
                 median, fastest = time_stream(step, net, xs[:STREAM_SAMPLES])
                 print(f"result {name} {form} {median:.1f} {fastest:.1f}", flush=True)
-        if targets is not None and net.kind != "conv1d":
+        if targets is not None:
             train(name, layers, inputs[: targets.shape[0]], targets)
 
 
