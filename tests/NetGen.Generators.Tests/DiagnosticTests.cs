@@ -384,9 +384,9 @@ public class DiagnosticTests
     }
 
     [Theory]
-    [InlineData("[Network][Input(1)][GRU(8)][[|Dropout(0.2)|]][Dense(1)]", "[Dropout(0.2)] cannot be in a network with a recurrent layer ([GRU(8)]): only Dense layers (applied at every time step), GRU and LSTM run step by step")]
-    [InlineData("[Network][Input(4)][[|BatchNorm|]][LSTM(3, Layers = 2)]", "[BatchNorm] cannot be in a network with a recurrent layer ([LSTM(3, Layers = 2)]): only Dense layers (applied at every time step), GRU and LSTM run step by step")]
-    [InlineData("[Network][Input(16)][[|Flatten|]][GRU(4)]", "[Flatten] cannot be in a network with a recurrent layer ([GRU(4)]): only Dense layers (applied at every time step), GRU and LSTM run step by step")]
+    [InlineData("[Network][Input(1)][GRU(8)][[|Dropout(0.2)|]][Dense(1)]", "[Dropout(0.2)] cannot be in a network with a streaming layer ([GRU(8)]): only Dense layers (applied at every time step), causal Conv1D, GRU and LSTM run step by step")]
+    [InlineData("[Network][Input(4)][[|BatchNorm|]][LSTM(3, Layers = 2)]", "[BatchNorm] cannot be in a network with a streaming layer ([LSTM(3, Layers = 2)]): only Dense layers (applied at every time step), causal Conv1D, GRU and LSTM run step by step")]
+    [InlineData("[Network][Input(16)][[|Flatten|]][GRU(4)]", "[Flatten] cannot be in a network with a streaming layer ([GRU(4)]): only Dense layers (applied at every time step), causal Conv1D, GRU and LSTM run step by step")]
     public void NG2204_LayerThatDoesNotStream_PointsAtIt(string attributes, string message)
     {
         Diagnostic d = Expect($"using NetGen;\n{attributes}\npublic partial class Net;\n", "NG2204");

@@ -188,7 +188,10 @@ public class IncrementalityTests
     // issue 10: streaming networks
     [InlineData("[Network(Loss = Loss.MeanSquaredError)][Input(1)][GRU(8, Layers = 2)][Dense(4, Activation.Tanh)][Dense(1)]", true, "GRU,Dense,Dense")]
     [InlineData("[Network][Input(2)][Dense(3)][LSTM(4)]", false, "Dense,LSTM")]
-    public void GeneratedMembers_MatchWhatTheEmitterWrites(string attributes, bool trainable, string layers)
+    // issue 10b: a causal streaming Conv1D (a Conv1D after [Input(n)] streams)
+    [InlineData("[Network(Loss = Loss.MeanSquaredError)][Input(1)][Conv1D(4, 3, Activation.Tanh, Dilation = 2)][GRU(3)][Dense(1)]", true, "Conv1D,GRU,Dense", true)]
+    [InlineData("[Network][Input(2)][Conv1D(4, 3)]", false, "Conv1D", true)]
+    public void GeneratedMembers_MatchWhatTheEmitterWrites(string attributes, bool trainable, string layers, bool frames = false)
     {
         FullRun run = GeneratorHarness.RunAll($"using NetGen;\n{attributes}\npublic partial class Net;\n");
         SyntaxTree generated = run.Run.Results.Single().GeneratedSources.Single().SyntaxTree;
@@ -217,7 +220,7 @@ public class IncrementalityTests
                 _ => ["unexpected " + member.Kind()],
             });
         }
-        IEnumerable<string> listed = GeneratedMembers.For(trainable, layers.Split(',').Select(Enum.Parse<Model.LayerKindSpec>).ToList()).Select(m => m.Kind switch
+        IEnumerable<string> listed = GeneratedMembers.For(trainable, layers.Split(',').Select(Enum.Parse<Model.LayerKindSpec>).ToList(), frames).Select(m => m.Kind switch
         {
             GeneratedMemberKind.Constructor or GeneratedMemberKind.Method => $"{m.Kind} {m.Name}({string.Join(", ", m.ParameterTypes)})",
             _ => $"{m.Kind} {m.Name}",

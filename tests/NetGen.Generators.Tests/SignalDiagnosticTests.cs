@@ -16,8 +16,12 @@ public class SignalDiagnosticTests
         Assert.Equal(message, Expect(Net(attributes), "NG2101").GetMessage());
 
     [Theory]
-    [InlineData("[Network][Input(64)][[|Conv1D(4, 3)|]][Flatten][Dense(1)]",
-        "Conv1D layer 1 needs a signal (channels × length) but receives a vector of 64 values from [Input(64)]; for a fixed-length signal declare [Input(1, 64)] (a streaming Conv1D over one frame per call is not available)")]
+    [InlineData("[Network][Input(64)][[|MaxPool1D(2)|]][Dense(1)]",
+        "MaxPool1D layer 1 needs a signal (channels × length) but receives a frame of 64 values from [Input(64)]; MaxPool1D has no streaming form (pooling over time needs the whole signal; only Conv1D streams over frames): for a fixed-length signal declare [Input(1, 64)]")]
+    [InlineData("[Network][Input(4)][Dense(3)][[|AvgPool1D(2)|]]",
+        "AvgPool1D layer 2 needs a signal (channels × length) but receives a vector of 3 values (after a Dense layer; over [Input(4)]'s frames AvgPool1D has no streaming form: pooling over time needs the whole signal)")]
+    [InlineData("[Network][Input(2, 10)][Flatten][[|Conv1D(2, 3)|]][Dense(1)]",
+        "Conv1D layer 2 needs a signal (channels × length) but receives a vector of 20 values (after a Dense layer or [Flatten])")]
     [InlineData("[Network][Input(3, 8, 8)][[|MaxPool1D(2)|]][Flatten][Dense(1)]",
         "MaxPool1D layer 1 needs a signal (channels × length) but receives an image of 3×8×8 (use the 2-D kinds for images)")]
     [InlineData("[Network][Input(2, 10)][Flatten][[|AvgPool1D(2)|]][Dense(1)]",

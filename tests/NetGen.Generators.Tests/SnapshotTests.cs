@@ -146,4 +146,20 @@ public class SnapshotTests
         [Dense(1)]
         public partial class AmpModel;
         """), "AmpModel.g");
+
+    // issue 10b: a causal streaming convolution stack into a GRU, read as a learner reads it (the convolution's formula, the
+    // ring of past frames, the BPTT comment that gathers a frame's δ from the k later outputs).
+    [Fact]
+    public void CausalConvStream() => Snapshot.Verify(Generate("""
+        using NetGen;
+        namespace Demo;
+
+        [Network(Loss = Loss.MeanSquaredError)]
+        [Input(1)]
+        [Conv1D(4, 3, Activation.Tanh)]
+        [Conv1D(4, 2, Activation.Tanh, Dilation = 2)]
+        [GRU(6)]
+        [Dense(1)]
+        public partial class CausalTcn;
+        """), "CausalTcn.g");
 }

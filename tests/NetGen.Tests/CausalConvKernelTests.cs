@@ -156,4 +156,59 @@ public class CausalConvKernelTests
         Assert.Equal(before, history);
         Assert.All(z, v => Assert.Equal(0f, v));
     }
+
+    /// <summary>The packed, vectorised step (what generated networks call) gives the plain step's bits for every filter tail.</summary>
+    [Theory]
+    [InlineData(1, 1, 5, 1)]
+    [InlineData(1, 12, 5, 1)]
+    [InlineData(3, 4, 3, 2)]
+    [InlineData(2, 17, 2, 3)]
+    [InlineData(5, 9, 1, 1)]
+    [InlineData(4, 20, 4, 5)]
+    public void PackedStep_IsThePlainStep_BitForBit(int c, int f, int k, int d)
+    {
+        var rng = new SeededRandom(c * 1000 + f * 10 + k);
+        float[] w = RecurrentKernelTests.Draw(ref rng, f * c * k, 1f), b = RecurrentKernelTests.Draw(ref rng, f, 1f);
+        float[] x = RecurrentKernelTests.Draw(ref rng, 40 * c, 2f);
+        var packed = new float[CausalConvKernels.PackedLength(c, f, k)];
+        Assert.Equal(f + c * k * f, packed.Length);
+        CausalConvKernels.Pack(w, b, packed, c, f, k);
+        float[] plain = new float[CausalConvKernels.HistoryLength(c, k, d)], fast = new float[plain.Length];
+        float[] zPlain = new float[f], zFast = new float[f], window = new float[c * k];
+        var outputs = new float[40 * f];
+        for (int t = 0; t < 40; t++)
+        {
+            CausalConvKernels.Step(w, b, x.AsSpan(t * c, c), plain, zPlain, c, f, k, d);
+            CausalConvKernels.PackedStep(packed, x.AsSpan(t * c, c), fast, zFast, window, c, f, k, d);
+            Assert.Equal(zPlain, zFast);
+            Assert.Equal(plain, fast);
+            zPlain.CopyTo(outputs, t * f);
+        }
+        var history = new float[plain.Length];
+        var sequence = new float[outputs.Length];
+        CausalConvKernels.PackedForwardSequence(packed, x, history, sequence, window, 40, c, f, k, d);
+        Assert.Equal(outputs, sequence);
+        Assert.Equal(plain, history);
+    }
+
+    [Fact]
+    public void PackedStep_AllocatesNothing_AndRefusesWrongLengths()
+    {
+        const int C = 1, F = 12, K = 5;
+        var packed = new float[CausalConvKernels.PackedLength(C, F, K)];
+        var history = new float[CausalConvKernels.HistoryLength(C, K)];
+        float[] x = [0.5f], z = new float[F], window = new float[C * K];
+        CausalConvKernels.PackedStep(packed, x, history, z, window, C, F, K);
+        Assert.Equal(0, Allocations.Minimum(() =>
+        {
+            for (int i = 0; i < 1000; i++)
+            {
+                CausalConvKernels.PackedStep(packed, x, history, z, window, C, F, K);
+            }
+        }));
+        Assert.Equal("packed", Assert.Throws<ArgumentException>(() => CausalConvKernels.PackedStep(packed.AsSpan(1), x, history, z, window, C, F, K)).ParamName);
+        Assert.Equal("window", Assert.Throws<ArgumentException>(() => CausalConvKernels.PackedStep(packed, x, history, z, new float[4], C, F, K)).ParamName);
+        Assert.Equal("z", Assert.Throws<ArgumentException>(() => CausalConvKernels.PackedStep(packed, x, history, new float[11], window, C, F, K)).ParamName);
+        Assert.Equal("packed", Assert.Throws<ArgumentException>(() => CausalConvKernels.Pack(new float[F * C * K], new float[F], new float[3], C, F, K)).ParamName);
+    }
 }

@@ -5,7 +5,7 @@ HOW TO RUN (from the repository root):
 
     /usr/bin/python3 tests/pytorch/make_streaming_network_fixtures.py
 
-Writes tests/NetGen.Tests/Fixtures/pytorch-recurrent/networks.json and gru3_state_dict.json. Deterministic: every case draws
+Writes tests/NetGen.Tests/Fixtures/pytorch-recurrent/networks.json, causal_networks.json and gru3_state_dict.json. Deterministic: every case draws
 from a torch.Generator seeded with crc32(name), so re-running rewrites the files byte-identically (on the same PyTorch build).
 
 WHAT IT WRITES
@@ -17,6 +17,10 @@ sequence), in float64 on float32 draws: name, input_size, steps, loss, "modules"
 bias_hh_l{k} per stacked layer, a Linear's weight [out, in] then bias), with "names" and "shapes"; "inputs" [steps, in];
 "outputs" [steps, out]; "targets" [steps, out]; "loss" (reduction 'mean': MSELoss and BCELoss over [steps, out],
 CrossEntropyLoss with probability targets over the steps); "gradients" = dL/dθ after backpropagation through time.
+
+causal_networks.json (issue 10b): the same for networks with the causal streaming Conv1D (CausalConv1d below: nn.Conv1d on the
+sequence left-padded by (k - 1)*dilation zeros), alone, stacked with dilations 1, 2, 4 and mixed with GRU, LSTM and Linear;
+its cases also have "stepped_outputs": output t computed by PyTorch from the frames 0..t only (what a stream sees).
 
 gru3_state_dict.json: an nn.GRU(2, 6, num_layers=3)'s state dict in NetGen's weight-file format (netgen-weights), under the
 names a NetGen [Input(2)][GRU(6, Layers = 3)] network gives it ("0.weight_ih_l0", …), with the outputs for "inputs".
@@ -47,6 +51,15 @@ def flat(t):
     return [float(v) for v in t.detach().reshape(-1).tolist()]
 
 
+class CausalConv1d(nn.Conv1d):
+    """nn.Conv1d made causal over (batch, time, channels): (k - 1)*dilation zeros padded before the first frame (issue 10b's
+    streaming [Conv1D] after [Input(n)]); the parameters are nn.Conv1d's."""
+
+    def forward(self, x):
+        x = nn.functional.pad(x.transpose(1, 2), ((self.kernel_size[0] - 1) * self.dilation[0], 0))
+        return super().forward(x).transpose(1, 2)
+
+
 class Chain(nn.Module):
     """nn.Sequential that also takes recurrent modules (it keeps their output sequence and drops the final state)."""
 
@@ -63,7 +76,7 @@ class Chain(nn.Module):
         return x
 
 
-def case(name, input_size, steps, loss, modules, declaration):
+def case(name, input_size, steps, loss, modules, declaration, stepped=False):
     g = torch.Generator().manual_seed(zlib.crc32(name.encode()))
     net = Chain(modules)
     named = list(net.named_parameters())
@@ -95,7 +108,12 @@ def case(name, input_size, steps, loss, modules, declaration):
     pred = net(x)
     value = loss_of(pred)
     grads = torch.autograd.grad(value, [p for _, p in named])
-    return {
+    extra = {}
+    if stepped:
+        # Streamed: output t computed from the frames 0..t only (the prefix), which a causal network must equal.
+        extra["stepped_outputs"] = [v for t in range(steps) for v in flat(net(x[:, :t + 1])[0, t])]
+        assert torch.allclose(torch.tensor(extra["stepped_outputs"]), pred.detach().reshape(-1), atol=1e-12, rtol=0), name
+    return extra | {
         "name": name, "declaration": declaration, "input_size": input_size, "output_size": out_size, "steps": steps, "loss_kind": loss,
         "names": [n for n, _ in named], "shapes": [list(p.shape) for _, p in named],
         "parameters": [v for _, p in named for v in flat(p)],
@@ -136,9 +154,32 @@ def main():
              [nn.LSTM(2, 7, batch_first=True), nn.Linear(7, 3), nn.Softmax(dim=-1)],
              "[Input(2)][LSTM(7)][Dense(3, Activation.Softmax)]"),
     ]
+    # issue 10b: the causal streaming Conv1D alone (the streaming benchmark's 12 filters of 5 taps), a dilated TCN-style stack,
+    # and mixed with GRU and Linear layers in both orders.
+    causal = [
+        case("causal12k5", 1, 16, "MeanSquaredError",
+             [CausalConv1d(1, 12, 5)], "[Input(1)][Conv1D(12, 5)]", stepped=True),
+        case("causal_tcn_d1_d2_d4_dense1", 2, 24, "MeanSquaredError",
+             [CausalConv1d(2, 4, 3), nn.Tanh(), CausalConv1d(4, 5, 3, dilation=2), nn.Tanh(), CausalConv1d(5, 3, 2, dilation=4),
+              nn.Sigmoid(), nn.Linear(3, 1)],
+             "[Input(2)][Conv1D(4, 3, Activation.Tanh)][Conv1D(5, 3, Activation.Tanh, Dilation = 2)][Conv1D(3, 2, Activation.Sigmoid, Dilation = 4)][Dense(1)]",
+             stepped=True),
+        case("causal6k3tanh_gru5_dense1", 1, 14, "MeanSquaredError",
+             [CausalConv1d(1, 6, 3), nn.Tanh(), nn.GRU(6, 5, batch_first=True), nn.Linear(5, 1)],
+             "[Input(1)][Conv1D(6, 3, Activation.Tanh)][GRU(5)][Dense(1)]", stepped=True),
+        case("gru4_causal3k2d2tanh_dense2", 2, 12, "MeanSquaredError",
+             [nn.GRU(2, 4, batch_first=True), CausalConv1d(4, 3, 2, dilation=2), nn.Tanh(), nn.Linear(3, 2)],
+             "[Input(2)][GRU(4)][Conv1D(3, 2, Activation.Tanh, Dilation = 2)][Dense(2)]", stepped=True),
+        case("causal3k1_lstm4_causal1k4sigmoid", 3, 10, "BinaryCrossEntropy",
+             [CausalConv1d(3, 3, 1), nn.LSTM(3, 4, batch_first=True), CausalConv1d(4, 1, 4), nn.Sigmoid()],
+             "[Input(3)][Conv1D(3, 1)][LSTM(4)][Conv1D(1, 4, Activation.Sigmoid)]", stepped=True),
+    ]
     os.makedirs(OUT, exist_ok=True)
     with open(os.path.join(OUT, "networks.json"), "w") as f:
         json.dump({"networks": cases}, f, indent=1)
+        f.write("\n")
+    with open(os.path.join(OUT, "causal_networks.json"), "w") as f:
+        json.dump({"networks": causal}, f, indent=1)
         f.write("\n")
     weights, reference = gru3_state_dict()
     weights["reference"] = reference

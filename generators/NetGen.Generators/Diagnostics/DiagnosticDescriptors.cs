@@ -266,8 +266,27 @@ internal static class DiagnosticDescriptors
     public static readonly DiagnosticDescriptor NotInSequence = Create(
         "NG2204", Shape, DiagnosticSeverity.Error,
         "Layer cannot be used in a network with recurrent layers",
-        "{0} cannot be in a network with a recurrent layer ({1}): only Dense layers (applied at every time step), GRU and LSTM run step by step",
-        "A network with a GRU or LSTM streams: every layer runs once per time step, on one frame, with state only in the recurrent layers. Dropout, batch norm, convolutions, pooling and flatten are not supported in such a network.");
+        "{0} cannot be in a network with a streaming layer ({1}): only Dense layers (applied at every time step), causal Conv1D, GRU and LSTM run step by step",
+        "A network with a GRU, an LSTM or a Conv1D after [Input(n)] streams: every layer runs once per time step, on one frame, with state only in the recurrent layers and the causal convolutions' history. Dropout, batch norm, 2-D convolutions, pooling and flatten are not supported in such a network.");
+
+    // issue 10b: the causal streaming Conv1D (NG2205–NG2212)
+    public static readonly DiagnosticDescriptor CausalConvStride = Create(
+        "NG2205", Shape, DiagnosticSeverity.Error,
+        "Streaming Conv1D needs stride 1",
+        "{0} streams over [Input(n)]'s frames, one output frame per input frame, so its Stride must be 1, not {1}",
+        "After [Input(n)] a Conv1D is causal and streaming: each time step reads one frame and writes one. A stride would skip output steps, which a stream cannot do; remove Stride (subsample the output yourself if you need to), or declare [Input(channels, length)] for the fixed-length form.");
+
+    public static readonly DiagnosticDescriptor CausalConvPadding = Create(
+        "NG2206", Shape, DiagnosticSeverity.Error,
+        "Streaming Conv1D pads itself",
+        "{0} streams over [Input(n)]'s frames, so its Padding must be 0, not {1}: the causal form already reads (k − 1)·Dilation = {2} zero frames before the first",
+        "After [Input(n)] a Conv1D is causal: step t reads frames t − (k − 1)·d … t, the frames before the stream's start being zeros — PyTorch's nn.Conv1d on the sequence left-padded by (k − 1)·d. Symmetric padding would read future frames; remove Padding.");
+
+    public static readonly DiagnosticDescriptor CausalConvStateTooLarge = Create(
+        "NG2207", Shape, DiagnosticSeverity.Error,
+        "Streaming Conv1D history is too large",
+        "{0} keeps the last {1} frames of {2} values, which makes the network's State {3} floats, more than {4}",
+        "A streaming network's State is a fixed-size value (kept on the stack by ForwardSequence and by callers); each causal Conv1D adds its last (k − 1)·Dilation input frames to it. Use a smaller kernel, dilation or channel count, or a fixed-length [Input(channels, length)] form.");
 
     // ── issue 12: layer names (NG1101–NG1119) ──
 
@@ -360,6 +379,10 @@ internal static class DiagnosticDescriptors
         [RecurrentLayersNotPositive.Id] = RecurrentLayersNotPositive,
         [RecurrentNeedsVector.Id] = RecurrentNeedsVector,
         [NotInSequence.Id] = NotInSequence,
+        // issue 10b
+        [CausalConvStride.Id] = CausalConvStride,
+        [CausalConvPadding.Id] = CausalConvPadding,
+        [CausalConvStateTooLarge.Id] = CausalConvStateTooLarge,
     };
 
     /// <summary>Every descriptor in the catalogue.</summary>

@@ -129,12 +129,16 @@ public sealed class NetworkAnalyzer : DiagnosticAnalyzer
     private static int? OutputWidth(NetworkDeclaration network)
     {
         int? width = null;
+        bool frames = false;
         foreach (LayerDeclaration item in network.Items)
         {
+            frames |= item is InputDeclaration { Dimensions.Length: 1 };
             width = item switch
             {
                 InputDeclaration i when width is null => i.Size,
                 DenseDeclaration d => d.Units,
+                RecurrentDeclaration r => r.Hidden,                                        // issue 10: h per step
+                ConvolutionDeclaration { Rule: Conv1DRule } c when frames => c.Filters,    // issue 10b: the causal form's frame
                 _ => width,
             };
         }

@@ -32,7 +32,10 @@ internal static class GeneratedMembers
     private const string ReadOnlySpan = "System.ReadOnlySpan<float>";
     private const string Span = "System.Span<float>";
 
-    public static IEnumerable<GeneratedMember> For(bool trainable, IReadOnlyList<LayerKindSpec> layers)
+    /// <param name="trainable">The network has a loss.</param>
+    /// <param name="layers">The layers' kinds.</param>
+    /// <param name="frames">The network's [Input] is one vector, so a Conv1D is the causal streaming form (issue 10b).</param>
+    public static IEnumerable<GeneratedMember> For(bool trainable, IReadOnlyList<LayerKindSpec> layers, bool frames = false)
     {
         bool statistics = false, random = false, streams = false;
         foreach (LayerKindSpec kind in layers)
@@ -40,7 +43,7 @@ internal static class GeneratedMembers
             LayerRule rule = LayerRules.ForKind(kind);
             statistics |= rule.HasStatistics;
             random |= rule.UsesRandom;
-            streams |= rule.Streams;
+            streams |= rule.Streams || frames && kind == LayerKindSpec.Conv1D;
         }
         yield return new GeneratedMember("InputSize", GeneratedMemberKind.Value, "the input size constant");
         yield return new GeneratedMember("OutputSize", GeneratedMemberKind.Value, "the output size constant");

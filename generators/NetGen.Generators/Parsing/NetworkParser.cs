@@ -204,7 +204,7 @@ internal static class NetworkParser
         {
             diagnostics.Add(Info(DiagnosticDescriptors.NoLayers, nameLocation, network.Type.Name));
         }
-        SequenceRules.Check(network.Layers, diagnostics, cancellationToken);   // issue 10: NG2204
+        SequenceRules.Check(network.Layers, input?.Dimensions.Length == 1, diagnostics, cancellationToken);   // issue 10: NG2204
         if (diagnostics.Count > before || !readable || input?.Size is null)
         {
             return null;
@@ -299,7 +299,8 @@ internal static class NetworkParser
         LocationInfo? nameLocation, CancellationToken cancellationToken, List<DiagnosticInfo> diagnostics)
     {
         var kinds = network.Layers.Select(l => l.Rule!.Kind).ToList();
-        var generated = GeneratedMembers.For(network.Loss is not null, kinds).ToList();
+        bool frames = network.Items.OfType<InputDeclaration>().FirstOrDefault()?.Dimensions.Length == 1;
+        var generated = GeneratedMembers.For(network.Loss is not null, kinds, frames).ToList();
         if (type.Name == "var")
         {
             diagnostics.Add(Info(DiagnosticDescriptors.ClassNameConflict, nameLocation, type.Name, "implicitly typed locals ('var x = …')"));

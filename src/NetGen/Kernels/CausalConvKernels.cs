@@ -1,6 +1,7 @@
 using System;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
 
 namespace NetGen.Kernels;
 
@@ -150,6 +151,173 @@ public static class CausalConvKernels
                 }
             }
         }
+    }
+
+    // ── The packed form the generated streaming networks call (SIMD across the filters) ─────────────────────────
+
+    /// <summary>Floats of the packed weights <see cref="Pack"/> writes: the biases, then W transposed to <c>[channels·k, filters]</c>.</summary>
+    public static int PackedLength(int channels, int filters, int kernelSize)
+    {
+        CheckShape(channels, filters, kernelSize, 1);
+        return checked(filters + channels * kernelSize * filters);
+    }
+
+    /// <summary>
+    /// Packs W <c>[filters, channels, k]</c> and b for <see cref="PackedStep"/>: <c>packed[0..F) = b</c>, then
+    /// <c>packed[F + (c·k + u)·F + f] = W[f, c, u]</c>, so that one tap's weights for every filter are contiguous (one vector load
+    /// per tap and block of filters).
+    /// </summary>
+    public static void Pack(ReadOnlySpan<float> w, ReadOnlySpan<float> b, Span<float> packed, int channels, int filters, int kernelSize)
+    {
+        CheckShape(channels, filters, kernelSize, 1);
+        CheckLength(w.Length, checked(filters * channels * kernelSize), nameof(w));
+        CheckLength(b.Length, filters, nameof(b));
+        CheckLength(packed.Length, PackedLength(channels, filters, kernelSize), nameof(packed));
+        b.CopyTo(packed);
+        int taps = channels * kernelSize;
+        for (int f = 0; f < filters; f++)
+        {
+            for (int i = 0; i < taps; i++)
+            {
+                packed[filters + i * filters + f] = w[f * taps + i];
+            }
+        }
+    }
+
+    /// <summary>
+    /// <see cref="Step"/> on weights packed by <see cref="Pack"/>, vectorised across the filters: the k·C taps of this step are
+    /// gathered into <paramref name="window"/> (tap (c, u) reads frame t − (k − 1 − u)·d), then each block of 8 (or 4) filters is
+    /// one chain of fused multiply-adds over the taps in the order of <see cref="Step"/>, so it gives <see cref="Step"/>'s bits.
+    /// </summary>
+    /// <param name="packed">Weights packed by <see cref="Pack"/>.</param>
+    /// <param name="x">This step's frame, <paramref name="channels"/> floats.</param>
+    /// <param name="history">The state, <see cref="HistoryLength"/> floats, updated.</param>
+    /// <param name="z">The output frame, <paramref name="filters"/> floats.</param>
+    /// <param name="window">Scratch for the taps, <c>channels·k</c> floats.</param>
+    /// <param name="channels">Input channels per frame.</param>
+    /// <param name="filters">Output channels per frame.</param>
+    /// <param name="kernelSize">Taps k.</param>
+    /// <param name="dilation">Spacing d of the taps in frames.</param>
+    public static void PackedStep(ReadOnlySpan<float> packed, ReadOnlySpan<float> x, Span<float> history, Span<float> z, Span<float> window,
+        int channels, int filters, int kernelSize, int dilation = 1)
+    {
+        CheckPacked(packed, history, window, channels, filters, kernelSize, dilation);
+        CheckLength(x.Length, channels, nameof(x));
+        CheckLength(z.Length, filters, nameof(z));
+        PackedStepCore(ref MemoryMarshal.GetReference(packed), ref MemoryMarshal.GetReference(x), history, ref MemoryMarshal.GetReference(z),
+            ref MemoryMarshal.GetReference(window), channels, filters, kernelSize, dilation);
+    }
+
+    /// <summary><paramref name="steps"/> frames through <see cref="PackedStep"/> in order (the same bits as step after step).</summary>
+    /// <param name="packed">Weights packed by <see cref="Pack"/>.</param>
+    /// <param name="inputs">Frames, <c>steps × channels</c>.</param>
+    /// <param name="history">The state, updated.</param>
+    /// <param name="outputs">Output frames, <c>steps × filters</c>.</param>
+    /// <param name="window">Scratch for the taps, <c>channels·k</c> floats.</param>
+    /// <param name="steps">Time steps.</param>
+    /// <param name="channels">Input channels per frame.</param>
+    /// <param name="filters">Output channels per frame.</param>
+    /// <param name="kernelSize">Taps k.</param>
+    /// <param name="dilation">Spacing d of the taps in frames.</param>
+    public static void PackedForwardSequence(ReadOnlySpan<float> packed, ReadOnlySpan<float> inputs, Span<float> history, Span<float> outputs, Span<float> window,
+        int steps, int channels, int filters, int kernelSize, int dilation = 1)
+    {
+        if (steps < 0)
+        {
+            throw new ArgumentOutOfRangeException(nameof(steps), steps, "The number of time steps must not be negative.");
+        }
+        CheckPacked(packed, history, window, channels, filters, kernelSize, dilation);
+        CheckLength(inputs.Length, steps * channels, nameof(inputs));
+        CheckLength(outputs.Length, steps * filters, nameof(outputs));
+        for (int t = 0; t < steps; t++)
+        {
+            PackedStepCore(ref MemoryMarshal.GetReference(packed), ref Unsafe.Add(ref MemoryMarshal.GetReference(inputs), t * channels), history,
+                ref Unsafe.Add(ref MemoryMarshal.GetReference(outputs), t * filters), ref MemoryMarshal.GetReference(window), channels, filters, kernelSize, dilation);
+        }
+    }
+
+    private static void PackedStepCore(ref float packed, ref float x, Span<float> history, ref float z, ref float window, int channels, int filters, int kernelSize, int dilation)
+    {
+        int frames = (kernelSize - 1) * dilation;
+        ref float ring = ref MemoryMarshal.GetReference(history);
+        ref int positionSlot = ref Unsafe.As<float, int>(ref Unsafe.Add(ref ring, frames * channels));
+        int position = positionSlot;
+        if ((uint)position >= (uint)Math.Max(frames, 1))
+        {
+            throw new ArgumentException($"history holds the ring position {position}, outside 0..{Math.Max(frames, 1) - 1}: it is not a state of this convolution.", nameof(history));
+        }
+        // The window: tap (c, u) at c·k + u; taps u < k − 1 read the ring (frame t − (k − 1 − u)·d), tap k − 1 this frame.
+        int taps = channels * kernelSize;
+        for (int u = 0; u < kernelSize - 1; u++)
+        {
+            int slot = position - (kernelSize - 1 - u) * dilation;
+            if (slot < 0)
+            {
+                slot += frames;
+            }
+            ref float frame = ref Unsafe.Add(ref ring, slot * channels);
+            for (int c = 0; c < channels; c++)
+            {
+                Unsafe.Add(ref window, c * kernelSize + u) = Unsafe.Add(ref frame, c);
+            }
+        }
+        for (int c = 0; c < channels; c++)
+        {
+            Unsafe.Add(ref window, c * kernelSize + kernelSize - 1) = Unsafe.Add(ref x, c);
+        }
+        // z[f] = b[f] + Σ_i Wᵀ[i, f]·window[i], eight (then four, then one) filters at a time.
+        ref float weights = ref Unsafe.Add(ref packed, filters);
+        int f0 = 0;
+        if (Vector256.IsHardwareAccelerated)
+        {
+            for (; f0 + 8 <= filters; f0 += 8)
+            {
+                Vector256<float> acc = Vector256.LoadUnsafe(ref packed, (nuint)f0);
+                for (int i = 0; i < taps; i++)
+                {
+                    Vector256<float> wv = Vector256.LoadUnsafe(ref weights, (nuint)(i * filters + f0));
+                    Vector256<float> xv = Vector256.Create(Unsafe.Add(ref window, i));
+                    acc = FastMath.HasFusedMultiplyAdd ? Vector256.FusedMultiplyAdd(wv, xv, acc) : wv * xv + acc;
+                }
+                acc.StoreUnsafe(ref z, (nuint)f0);
+            }
+        }
+        if (Vector128.IsHardwareAccelerated)
+        {
+            for (; f0 + 4 <= filters; f0 += 4)
+            {
+                Vector128<float> acc = Vector128.LoadUnsafe(ref packed, (nuint)f0);
+                for (int i = 0; i < taps; i++)
+                {
+                    Vector128<float> wv = Vector128.LoadUnsafe(ref weights, (nuint)(i * filters + f0));
+                    Vector128<float> xv = Vector128.Create(Unsafe.Add(ref window, i));
+                    acc = FastMath.HasFusedMultiplyAdd ? Vector128.FusedMultiplyAdd(wv, xv, acc) : wv * xv + acc;
+                }
+                acc.StoreUnsafe(ref z, (nuint)f0);
+            }
+        }
+        for (; f0 < filters; f0++)
+        {
+            float acc = Unsafe.Add(ref packed, f0);
+            for (int i = 0; i < taps; i++)
+            {
+                acc = FastMath.MultiplyAdd(Unsafe.Add(ref weights, i * filters + f0), Unsafe.Add(ref window, i), acc);
+            }
+            Unsafe.Add(ref z, f0) = acc;
+        }
+        if (frames > 0)
+        {
+            MemoryMarshal.CreateReadOnlySpan(ref x, channels).CopyTo(history.Slice(position * channels, channels));
+            positionSlot = position + 1 == frames ? 0 : position + 1;
+        }
+    }
+
+    private static void CheckPacked(ReadOnlySpan<float> packed, Span<float> history, Span<float> window, int channels, int filters, int kernelSize, int dilation)
+    {
+        CheckShape(channels, filters, kernelSize, dilation);
+        CheckLength(packed.Length, PackedLength(channels, filters, kernelSize), nameof(packed));
+        CheckLength(history.Length, HistoryLength(channels, kernelSize, dilation), nameof(history));
+        CheckLength(window.Length, channels * kernelSize, nameof(window));
     }
 
     private static void StepCore(ref float w, ref float b, ref float x, Span<float> history, ref float z, int channels, int filters, int kernelSize, int dilation)

@@ -386,6 +386,7 @@ internal static class LayerEmitters
         ChannelBatchNormLayer channelBatchNorm => new ChannelBatchNormEmitter(channelBatchNorm, context),
         // issue 10
         RecurrentLayer recurrent => new RecurrentEmitter(recurrent, context),
+        CausalConv1DLayer causal => new CausalConv1DEmitter(causal, context),   // issue 10b
         _ => throw new System.ArgumentException("No emitter for " + layer.GetType().Name, nameof(layer)),
     };
 }

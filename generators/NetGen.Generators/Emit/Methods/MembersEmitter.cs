@@ -78,7 +78,7 @@ internal static class MembersEmitter
         if (spec.IsStreaming)
         {
             // issue 10: the recurrent kernels read a packed copy of θ; a read of Parameters may be a write, so it marks the copy stale.
-            w.Line("/// <remarks>Every read marks the recurrent layers' packed weights stale, so a write through the returned span is seen by the");
+            w.Line($"/// <remarks>Every read marks the {StepEmitter.StreamingLayers(context)}' packed weights stale, so a write through the returned span is seen by the");
             w.Line("/// next step; read <c>Parameters</c> again after a step rather than keeping the span across it.</remarks>");
             w.Open($"public {span} Parameters");
             w.Open("get");

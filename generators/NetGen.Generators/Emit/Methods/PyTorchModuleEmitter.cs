@@ -58,12 +58,13 @@ internal static class PyTorchModuleEmitter
             }
         }
         int index = 0;
-        bool step = false, sign = false, gru = false, lstm = false;
+        bool step = false, sign = false, gru = false, lstm = false, causal = false;
         foreach (LayerEmitter layer in context.Layers)
         {
             modules.Add((StateDictNames.Module(layer.Model, index), layer.PyTorchModule));
             gru |= layer.PyTorchModule.StartsWith("SequenceGRU(", System.StringComparison.Ordinal);
             lstm |= layer.PyTorchModule.StartsWith("SequenceLSTM(", System.StringComparison.Ordinal);
+            causal |= layer.PyTorchModule.StartsWith("CausalConv1d(", System.StringComparison.Ordinal);   // issue 10b
             if (layer.F.PyTorchModule is { } activation)
             {
                 string path = StateDictNames.ActivationModule(layer.Model, index);
@@ -108,6 +109,15 @@ internal static class PyTorchModuleEmitter
                 py.Append("    the parameters are nn.").Append(kind).Append("'s (weight_ih_l0, …). Input (batch, time, features), from a zero state.\"\"\"\n\n");
                 py.Append("    def forward(self, x):\n        return super().forward(x)[0]\n\n");
             }
+        }
+        if (causal)
+        {
+            py.Append("\nclass CausalConv1d(nn.Conv1d):\n");
+            py.Append("    \"\"\"nn.Conv1d made causal over sequences (batch, time, channels): (k - 1)·dilation zeros are padded before the first\n");
+            py.Append("    frame, so output t reads frames t - (k - 1 - u)·dilation only; the parameters are nn.Conv1d's (weight, bias).\"\"\"\n\n");
+            py.Append("    def forward(self, x):\n");
+            py.Append("        x = nn.functional.pad(x.transpose(1, 2), ((self.kernel_size[0] - 1) * self.dilation[0], 0))\n");
+            py.Append("        return super().forward(x).transpose(1, 2)\n\n");
         }
         Shape input = spec.Input;
         string reshape = input.Rank > 1 ? $"x.reshape(-1, {string.Join(", ", Dimensions(input))})" : "";

@@ -22,9 +22,10 @@ internal static class StepEmitter
         NetworkSpec spec = context.Spec;
         string span = context[Alias.Span], readOnlySpan = context[Alias.ReadOnlySpan], aligned = context[Alias.Aligned];
         string name = spec.Name;
-        w.Line("// ── Streaming: one stream's state, and the recurrent layers' weights packed for their kernels ──");
+        string layers = StreamingLayers(context);   // "recurrent layers", "causal convolutions" or both (issue 10b)
+        w.Line($"// ── Streaming: one stream's state, and the {layers}' weights packed for their kernels ──");
         w.Line();
-        w.Line("/// <summary>Floats of one stream's <see cref=\"State\"/>: every recurrent layer's h (and an LSTM's c), layer after layer.</summary>");
+        w.Line($"/// <summary>Floats of one stream's <see cref=\"State\"/>: {StateContents(context)}, layer after layer.</summary>");
         w.Line($"public const int StateCount = {Int(spec.StateCount)};");
         w.Line("int global::NetGen.IStreamingNetwork.StateCount => StateCount;");
         w.Line();
@@ -40,7 +41,9 @@ internal static class StepEmitter
         w.Line();
         w.Line("// The instance's own stream (Step(input, output), ResetState).");
         w.Line("private State _state;");
-        w.Line("// θ of the recurrent layers packed for RecurrentKernels (gate columns fused), and whether θ changed since the last");
+        w.Line(layers == "recurrent layers"
+            ? "// θ of the recurrent layers packed for RecurrentKernels (gate columns fused), and whether θ changed since the last"
+            : $"// θ of the {layers} packed for their kernels ({(layers == "causal convolutions" ? "" : "gate columns fused, ")}b then W as [c·k + u, f]), and whether θ changed since the last");
         w.Line("// packing: every read of Parameters and every method that writes θ sets it; Step and the sequence methods repack first.");
         w.Line($"private readonly float[] _packed = {aligned}.Allocate({Int(spec.PackedCount)});");
         w.Line("private volatile bool _packedStale = true;");
@@ -140,7 +143,7 @@ internal static class StepEmitter
         {
             layer.WriteTimeStep(body);
         }
-        w.Line("/// <summary>One time step through every layer: x → ŷ, the recurrent layers' state in <paramref name=\"state\"/>.</summary>");
+        w.Line($"/// <summary>One time step through every layer: x → ŷ, the {layers}' state in <paramref name=\"state\"/>.</summary>");
         w.Open($"private void StepCore(ref State state, {readOnlySpan} x, {span} output{(z ? $", {span} {zName}" : "")})");
         WriteLocals(w, context, body);
         w.Line($"{span} s = state;");
@@ -153,7 +156,7 @@ internal static class StepEmitter
         {
             layer.WritePack(pack);
         }
-        w.Line("/// <summary>Packs the recurrent layers' θ for their kernels, then clears the stale flag (after the copy is complete).</summary>");
+        w.Line($"/// <summary>Packs the {layers}' θ for their kernels, then clears the stale flag (after the copy is complete).</summary>");
         w.Line("[global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]");
         w.Open("private void Repack()");
         w.Line($"{readOnlySpan} theta = {aligned}.Span(_parameters, ParameterCount);");
@@ -395,6 +398,25 @@ internal static class StepEmitter
             w.Line($"{context[Alias.ReadOnlySpan]} packed = _packed;");
         }
     }
+
+    /// <summary>What keeps state in this network, for the comments: "recurrent layers", "causal convolutions" or both.</summary>
+    internal static string StreamingLayers(EmitContext context)
+    {
+        bool recurrent = false, convolutions = false;
+        foreach (LayerEmitter layer in context.Layers)
+        {
+            recurrent |= layer is RecurrentEmitter;
+            convolutions |= layer is CausalConv1DEmitter;
+        }
+        return convolutions ? (recurrent ? "recurrent layers and causal convolutions" : "causal convolutions") : "recurrent layers";
+    }
+
+    private static string StateContents(EmitContext context) => StreamingLayers(context) switch
+    {
+        "recurrent layers" => "every recurrent layer's h (and an LSTM's c)",
+        "causal convolutions" => "every causal convolution's last (k − 1)·d input frames and ring position",
+        _ => "every recurrent layer's h (and an LSTM's c) and every causal convolution's last (k − 1)·d input frames and ring position",
+    };
 
     private static void WriteRepackCheck(SourceWriter w)
     {

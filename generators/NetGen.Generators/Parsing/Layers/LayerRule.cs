@@ -94,7 +94,14 @@ internal sealed class LayerBuilder
     /// <summary>Largest parameter count NetGen generates (400 MB of float32).</summary>
     public const long MaxParameters = 100_000_000;
 
-    public LayerBuilder(Shape input) => Shape = input;
+    public LayerBuilder(Shape input)
+    {
+        Shape = input;
+        NetworkInput = input;
+    }
+
+    /// <summary>The network's <c>[Input]</c>: a vector there means one frame per time step when a layer streams (issue 10's causal Conv1D).</summary>
+    public Shape NetworkInput { get; }
 
     /// <summary>The shape the next layer receives.</summary>
     public Shape Shape { get; private set; }

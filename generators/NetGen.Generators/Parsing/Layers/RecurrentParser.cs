@@ -125,17 +125,19 @@ internal sealed class RecurrentRule : LayerRule
 }
 
 /// <summary>
-/// NG2204: a network with a recurrent layer runs every layer once per time step, so its other layers must be kinds that do
-/// (<see cref="LayerRule.InSequences"/>: Dense). Dropout, batch norm, convolutions, pooling and flatten are reported.
+/// NG2204: a network with a recurrent layer (or a causal Conv1D after [Input(n)]) runs every layer once per time step, so its
+/// other layers must be kinds that do (<see cref="LayerRule.InSequences"/>: Dense, Conv1D). Dropout, batch norm, 2-D
+/// convolutions, pooling and flatten are reported.
 /// </summary>
 internal static class SequenceRules
 {
-    public static void Check(IEnumerable<LayerDeclaration> layers, List<DiagnosticInfo> diagnostics, CancellationToken cancellationToken)
+    /// <param name="frames">The network's [Input] is one vector: a Conv1D then streams too (issue 10b's causal form).</param>
+    public static void Check(IEnumerable<LayerDeclaration> layers, bool frames, List<DiagnosticInfo> diagnostics, CancellationToken cancellationToken)
     {
-        RecurrentDeclaration? recurrent = null;
+        LayerDeclaration? recurrent = null;
         foreach (LayerDeclaration layer in layers)
         {
-            recurrent ??= layer as RecurrentDeclaration;
+            recurrent ??= layer is RecurrentDeclaration || frames && layer is ConvolutionDeclaration { Rule: Conv1DRule } ? layer : null;
         }
         if (recurrent is null)
         {

@@ -34,8 +34,10 @@ internal static class SignalRules
         string what = builder.Shape.Rank == 3
             ? "an image of " + builder.Shape + " (use the 2-D kinds for images)"
             : layer.Number == 1
-                ? $"a vector of {builder.Shape} values from [Input({builder.Shape})]; for a fixed-length signal declare [Input(1, {builder.Shape})] (a streaming {kind} over one frame per call is not available)"
-                : "a vector of " + builder.Shape + " values (after a Dense layer or [Flatten])";
+                ? $"a frame of {builder.Shape} values from [Input({builder.Shape})]; {kind} has no streaming form (pooling over time needs the whole signal; only Conv1D streams over frames): for a fixed-length signal declare [Input(1, {builder.Shape})]"
+                : builder.NetworkInput.Rank == 1
+                    ? $"a vector of {builder.Shape} values (after a Dense layer; over [Input({builder.NetworkInput})]'s frames {kind} has no streaming form: pooling over time needs the whole signal)"
+                    : "a vector of " + builder.Shape + " values (after a Dense layer or [Flatten])";
         diagnostics.Add(new DiagnosticInfo(DiagnosticDescriptors.NeedsSignal.Id, AttributeLocations.Attribute(layer.Attribute, cancellationToken),
             new EquatableArray<string>(new[] { kind + " layer " + layer.Number.ToString(CultureInfo.InvariantCulture), what })));
         return false;
@@ -50,6 +52,9 @@ internal sealed class Conv1DRule : LayerRule
     public override string AttributeName => "NetGen.Conv1DAttribute";
 
     public override LayerKindSpec Kind => LayerKindSpec.Conv1D;
+
+    /// <summary>After [Input(n)] it is the causal streaming form (issue 10), which runs step by step.</summary>
+    public override bool InSequences => true;
 
     public override LayerDeclaration Read(NetworkDeclaration reader, AttributeData attribute, int number, CancellationToken cancellationToken)
     {
@@ -83,6 +88,10 @@ internal sealed class Conv1DRule : LayerRule
     public override LayerModel? Build(LayerDeclaration layer, LayerBuilder builder, List<DiagnosticInfo> diagnostics, CancellationToken cancellationToken)
     {
         var c = (ConvolutionDeclaration)layer;
+        if (builder.Shape.Rank == 1 && builder.NetworkInput.Rank == 1)
+        {
+            return CausalConv1DRule.Build(c, builder, diagnostics, cancellationToken);   // issue 10: one frame per time step
+        }
         if (!SignalRules.NeedsSignal(c, "Conv1D", builder, diagnostics, cancellationToken))
         {
             return null;
