@@ -14,7 +14,7 @@ namespace NetGen.Benchmarks;
 /// sample per step with the state carried, and per-sequence training beside PyTorch, all in one run.
 /// </summary>
 /// <remarks>
-/// <para>Workloads (<see cref="S1Gru8"/>, <see cref="S2Lstm16"/>, <see cref="S3Gru8x4"/>): NetGen writes each one's
+/// <para>Workloads (<see cref="S1Gru8"/>, <see cref="S2Lstm16"/>, <see cref="S3Gru8x4"/>, <see cref="S4Conv12"/>): NetGen writes each one's
 /// parameters (PyTorch's state dict), 1024 input samples and the targets of a 256-step training sequence in protocol version 2
 /// (benchmarks/README.md). The external RTNeural program (<see cref="RTNeuralCompare.Variable"/>) and
 /// benchmarks/pytorch/bench_streaming.py read them, print their outputs over the whole input from the zero state and their
@@ -43,7 +43,7 @@ public static class StreamingCompare
     private static readonly Dictionary<string, double> s_targets = new() { ["S1"] = 1.5, ["S2"] = 1.5 };
 
     /// <summary>One workload on NetGen's side: the network, the two timed passes (instance state, caller-owned state).</summary>
-    private sealed record Stream(string Name, string Description, ISequenceTrainable Net, Action PassInstance, Action PassState, (string Kind, int Hidden, int Layers) Recurrent);
+    private sealed record Stream(string Name, string Description, ISequenceTrainable Net, Action PassInstance, Action PassState, (string Kind, int Units, int Layers) Recurrent);
 
     private sealed record Row(string Workload, List<RTNeuralCompare.Backend> RTNeural, List<RTNeuralCompare.Backend> PyTorch,
         RTNeuralCompare.Timing Instance, RTNeuralCompare.Timing State, double NetGenTrain, double? PyTorchTrain, string? TrainProblem);
@@ -58,7 +58,7 @@ public static class StreamingCompare
 
         float[] input = Input(), target = Pedal(input);
         var y = new float[Samples];
-        var streams = new[] { S1(input, y), S2(input, y), S3(input, y) };
+        var streams = new[] { S1(input, y), S2(input, y), S3(input, y), S4(input, y) };
         string? program = Environment.GetEnvironmentVariable(RTNeuralCompare.Variable);
         string? rtneuralMissing = string.IsNullOrWhiteSpace(program)
             ? $"RTNeural: not available (set {RTNeuralCompare.Variable} to a program that speaks the protocol in benchmarks/README.md)."
@@ -262,6 +262,28 @@ public static class StreamingCompare
             ("gru", 8, 4));
     }
 
+    private static Stream S4(float[] x, float[] y)
+    {
+        var net = new S4Conv12(seed: 1);
+        S4Conv12.State state = default;
+        return new Stream("S4", "1 → causal Conv1D 12 × 5 → Dense 1", net,
+            () =>
+            {
+                for (int i = 0; i < Samples; i++)
+                {
+                    net.Step(x.AsSpan(i, 1), y.AsSpan(i, 1));
+                }
+            },
+            () =>
+            {
+                for (int i = 0; i < Samples; i++)
+                {
+                    net.Step(ref state, x.AsSpan(i, 1), y.AsSpan(i, 1));
+                }
+            },
+            ("conv1d", 12, 5));
+    }
+
     /// <summary>Guitar-like input: a decaying 110 Hz note with two harmonics, then a 330 Hz one (48 kHz).</summary>
     private static float[] Input()
     {
@@ -290,7 +312,8 @@ public static class StreamingCompare
 
     /// <summary>
     /// Protocol version 2: <c>netgen-rtneural 2 NAME</c>, <c>layers L</c>, per recurrent layer (stacked layers one by one)
-    /// <c>gru|lstm IN H</c> then weight_ih (G·H rows of IN), weight_hh (G·H rows of H), bias_ih, bias_hh (one row each),
+    /// <c>gru|lstm IN H</c> then weight_ih (G·H rows of IN), weight_hh (G·H rows of H), bias_ih, bias_hh (one row each), or a
+    /// causal convolution <c>conv1d IN FILTERS KERNEL DILATION ACTIVATION</c> then FILTERS·IN rows of KERNEL taps and the biases,
     /// the dense head as in version 1, <c>samples N</c> with N rows of inputs, <c>targets T</c> with T rows of targets.
     /// </summary>
     private static void WriteWorkload(string path, Stream s, float[] input, float[] target)
@@ -300,8 +323,23 @@ public static class StreamingCompare
         (string kind, int hidden, int layers) = s.Recurrent;
         int rows = (kind == "gru" ? 3 : 4) * hidden;
         text.Append($"netgen-rtneural {ProtocolVersion} {s.Name}\n");
-        text.Append($"layers {layers + 1}\n");
+        text.Append($"layers {(kind == "conv1d" ? 2 : layers + 1)}\n");
         int offset = 0, inputs = s.Net.InputSize;
+        if (kind == "conv1d")
+        {
+            // conv1d IN FILTERS KERNEL DILATION ACTIVATION, then weight[f][c][:] as FILTERS·IN rows of KERNEL taps, the biases.
+            int filters = hidden, kernel = layers;
+            text.Append($"conv1d {inputs} {filters} {kernel} 1 identity\n");
+            for (int r = 0; r < filters * inputs; r++)
+            {
+                RTNeuralCompare.AppendRow(text, theta.Slice(offset + r * kernel, kernel));
+            }
+            offset += filters * inputs * kernel;
+            RTNeuralCompare.AppendRow(text, theta.Slice(offset, filters));
+            offset += filters;
+            inputs = filters;
+            layers = 0;
+        }
         for (int k = 0; k < layers; k++)
         {
             text.Append($"{kind} {inputs} {hidden}\n");

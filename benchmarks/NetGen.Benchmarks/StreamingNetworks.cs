@@ -22,3 +22,10 @@ public sealed partial class S2Lstm16;
 [GRU(8, Layers = 4)]
 [Dense(1)]
 public sealed partial class S3Gru8x4;
+
+/// <summary>S4 of the streaming benchmark: 1 → causal Conv1D, 12 filters of 5 taps → Dense 1 (issue 10b's streaming convolution).</summary>
+[Network(Loss = Loss.MeanSquaredError)]
+[Input(1)]
+[Conv1D(12, 5)]
+[Dense(1)]
+public sealed partial class S4Conv12;

@@ -6,17 +6,19 @@ HOW TO RUN (``dotnet run -c Release --project benchmarks/NetGen.Benchmarks -- st
     /usr/bin/python3 benchmarks/pytorch/bench_streaming.py DIR [--quick]
 
 DIR holds the streaming workload files ``S1.txt`` … of the NETGEN_RTNEURAL_BENCH protocol, version 2 (benchmarks/README.md:
-recurrent and dense layers with PyTorch's parameters, the input sequence, and the targets of a training sequence). Debian's
-python3-torch (PyTorch 1.13), one thread (``torch.set_num_threads(1)``). For each workload:
+recurrent, causal convolution and dense layers with PyTorch's parameters, the input sequence, and the targets of a training
+sequence). Debian's python3-torch (PyTorch 1.13), one thread (``torch.set_num_threads(1)``). For each workload:
 
 * **per-step streaming**: one sample at a time with the state carried (``nn.GRU``/``nn.LSTM`` on a ``[1, 1, in]`` tensor with
-  ``h`` (and ``c``) passed back in, then ``nn.Linear``), under ``torch.inference_mode``, in two forms: ``eager`` and
-  ``TorchScript`` (``torch.jit.freeze(torch.jit.script(module))``). Each form prints its outputs over the whole input
-  sequence from the zero state (NetGen checks them against its own before using the time) and its time per sample:
-  rounds of one pass over the first 256 samples continuing the stream, the median and the fastest round;
-* **per-sequence training**: one SGD step on the training sequence (``zero_grad``, the whole sequence through the
-  recurrent module in one call, ``MSELoss`` (mean over steps), ``backward``, ``SGD.step``), eager; the loss of the first
-  step from the file's weights is printed so that NetGen can check it, then the median and fastest ns per step.
+  ``h`` (and ``c``) passed back in; a causal ``nn.Conv1d`` on a window of its last (k − 1)·d + 1 frames; then ``nn.Linear``),
+  under ``torch.inference_mode``, in two forms: ``eager`` and ``TorchScript`` (``torch.jit.freeze(torch.jit.script(…))``).
+  Each form prints its outputs over the whole input sequence from the zero state (NetGen checks them against its own before
+  using the time) and its time per sample: rounds of one pass over the first 256 samples continuing the stream, the median
+  and the fastest round;
+* **per-sequence training**: one SGD step on the training sequence (``zero_grad``, the whole sequence through the module in
+  one call (the convolution: ``nn.Conv1d`` on the sequence left-padded by (k − 1)·d zeros), ``MSELoss`` (mean over steps),
+  ``backward``, ``SGD.step``), eager; the loss of the first step from the file's weights is printed so that NetGen can check
+  it, then the median and fastest ns per step.
 
 Output lines (the same protocol as the RTNeural program, plus ``train``)::
 
@@ -88,6 +90,11 @@ def read_workload(path):
             n, h = r.int(), r.int()
             g = (3 if kind == "gru" else 4) * h
             layers.append((kind, n, h, r.matrix(g, n), r.matrix(g, h), r.vector(g), r.vector(g)))
+        elif kind == "conv1d":
+            cin, cout, k, d, act = r.int(), r.int(), r.int(), r.int(), r.word()
+            if act != "identity":
+                raise ValueError(f"{path}: this script streams identity convolutions only, not {act}")
+            layers.append((kind, cin, cout, k, d, r.matrix(cout * cin, k).reshape(cout, cin, k), r.vector(cout)))
         elif kind == "dense":
             n, m, act = r.int(), r.int(), r.word()
             if act != "identity":
@@ -108,14 +115,24 @@ def read_workload(path):
 
 class Net(nn.Module):
     """The workload: consecutive recurrent layers of one kind and size become one module with num_layers (PyTorch's own
-    stacking, one call per step), then the dense head."""
+    stacking, one call per step), or one causal nn.Conv1d; then the dense head."""
 
     def __init__(self, layers):
         super().__init__()
-        rec = [l for l in layers if l[0] in ("gru", "lstm")]
         dense = [l for l in layers if l[0] == "dense"]
+        if len(layers) == 2 and layers[0][0] == "conv1d" and layers[1][0] == "dense":
+            self.kind = "conv1d"
+            _, cin, cout, k, d, w, b = layers[0]
+            self.conv = nn.Conv1d(cin, cout, k, dilation=d)
+            self.pad = (k - 1) * d
+            with torch.no_grad():
+                self.conv.weight.copy_(w)
+                self.conv.bias.copy_(b)
+            self.set_head(dense[0])
+            return
+        rec = [l for l in layers if l[0] in ("gru", "lstm")]
         if not rec or len(dense) != 1 or layers[-1][0] != "dense" or len(rec) + 1 != len(layers):
-            raise ValueError("this script handles recurrent layers of one kind, then one dense layer")
+            raise ValueError("this script handles recurrent layers of one kind, or one conv1d, then one dense layer")
         self.kind = rec[0][0]
         if any(l[0] != self.kind or l[2] != rec[0][2] for l in rec):
             raise ValueError("stacked recurrent layers must share kind and size")
@@ -129,13 +146,18 @@ class Net(nn.Module):
                 getattr(self.rnn, f"weight_hh_l{k}").copy_(whh)
                 getattr(self.rnn, f"bias_ih_l{k}").copy_(bih)
                 getattr(self.rnn, f"bias_hh_l{k}").copy_(bhh)
-        _, n, m, w, b = dense[0]
+        self.set_head(dense[0])
+
+    def set_head(self, dense):
+        _, n, m, w, b = dense
         self.head = nn.Linear(n, m)
         with torch.no_grad():
             self.head.weight.copy_(w)
             self.head.bias.copy_(b)
 
     def zero_state(self):
+        if self.kind == "conv1d":
+            return (torch.zeros(1, self.conv.in_channels, self.pad + 1), torch.zeros(1))
         h = torch.zeros(self.layers, 1, self.hidden)
         return (h, torch.zeros_like(h) if self.kind == "lstm" else torch.zeros(1))
 
@@ -160,8 +182,21 @@ class LstmStep(nn.Module):
         return self.head(y), h, c
 
 
+class ConvStep(nn.Module):
+    """Causal streaming convolution: the window of the last (k − 1)·d + 1 frames, shifted by one frame each step."""
+
+    def __init__(self, net):
+        super().__init__()
+        self.conv, self.head = net.conv, net.head
+
+    def forward(self, x, window, unused):
+        window = torch.cat((window[:, :, 1:], x.reshape(1, -1, 1)), dim=2)
+        y = self.conv(window).reshape(1, 1, -1)
+        return self.head(y), window, unused
+
+
 def step_module(net):
-    return (GruStep if net.kind == "gru" else LstmStep)(net).eval()
+    return {"gru": GruStep, "lstm": LstmStep, "conv1d": ConvStep}[net.kind](net).eval()
 
 
 def stream(step, net, xs):
@@ -224,8 +259,13 @@ def train(name, layers, inputs, targets):
 
     def step():
         sgd.zero_grad(set_to_none=True)
-        h = net.zero_state()
-        y, _ = net.rnn(x, h[0] if net.kind == "gru" else h)
+        if net.kind == "conv1d":
+            # the whole sequence at once: nn.Conv1d on the sequence left-padded by (k − 1)·d zeros
+            seq = nn.functional.pad(x.reshape(1, -1, x.shape[2]).transpose(1, 2), (net.pad, 0))
+            y = net.conv(seq).transpose(1, 2).reshape(-1, 1, net.conv.out_channels)
+        else:
+            h = net.zero_state()
+            y, _ = net.rnn(x, h[0] if net.kind == "gru" else h)
         loss = loss_fn(net.head(y), t)
         loss.backward()
         sgd.step()
