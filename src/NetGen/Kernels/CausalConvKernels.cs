@@ -277,7 +277,7 @@ public static class CausalConvKernels
                 {
                     Vector256<float> wv = Vector256.LoadUnsafe(ref weights, (nuint)(i * filters + f0));
                     Vector256<float> xv = Vector256.Create(Unsafe.Add(ref window, i));
-                    acc = FastMath.HasFusedMultiplyAdd ? Vector256.FusedMultiplyAdd(wv, xv, acc) : wv * xv + acc;
+                    acc = VectorMath.Fma(wv, xv, acc);
                 }
                 acc.StoreUnsafe(ref z, (nuint)f0);
             }
@@ -291,7 +291,7 @@ public static class CausalConvKernels
                 {
                     Vector128<float> wv = Vector128.LoadUnsafe(ref weights, (nuint)(i * filters + f0));
                     Vector128<float> xv = Vector128.Create(Unsafe.Add(ref window, i));
-                    acc = FastMath.HasFusedMultiplyAdd ? Vector128.FusedMultiplyAdd(wv, xv, acc) : wv * xv + acc;
+                    acc = VectorMath.Fma(wv, xv, acc);
                 }
                 acc.StoreUnsafe(ref z, (nuint)f0);
             }
