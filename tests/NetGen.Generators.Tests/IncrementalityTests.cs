@@ -191,6 +191,9 @@ public class IncrementalityTests
     // issue 10b: a causal streaming Conv1D (a Conv1D after [Input(n)] streams)
     [InlineData("[Network(Loss = Loss.MeanSquaredError)][Input(1)][Conv1D(4, 3, Activation.Tanh, Dilation = 2)][GRU(3)][Dense(1)]", true, "Conv1D,GRU,Dense", true)]
     [InlineData("[Network][Input(2)][Conv1D(4, 3)]", false, "Conv1D", true)]
+    // issue 13: [Normalization] (IsAdapted, Adapt)
+    [InlineData("[Network(Loss = Loss.CrossEntropy)][Input(4)][Normalization][Dense(8, Activation.Tanh)][Dense(3, Activation.Softmax)]", true, "Normalization,Dense,Dense")]
+    [InlineData("[Network][Input(2)][Normalization]", false, "Normalization")]
     public void GeneratedMembers_MatchWhatTheEmitterWrites(string attributes, bool trainable, string layers, bool frames = false)
     {
         FullRun run = GeneratorHarness.RunAll($"using NetGen;\n{attributes}\npublic partial class Net;\n");

@@ -288,6 +288,20 @@ internal static class DiagnosticDescriptors
         "{0} keeps the last {1} frames of {2} values, which makes the network's State {3} floats, more than {4}",
         "A streaming network's State is a fixed-size value (kept on the stack by ForwardSequence and by callers); each causal Conv1D adds its last (k − 1)·Dilation input frames to it. Use a smaller kernel, dilation or channel count, or a fixed-length [Input(channels, length)] form.");
 
+    // ── issue 13: [Normalization] (NG1201–NG1219) ──
+
+    public static readonly DiagnosticDescriptor NormalizationNotFirst = Create(
+        "NG1201", Declaration, DiagnosticSeverity.Error,
+        "[Normalization] must be the first layer",
+        "Normalization layer {0} must be the first layer, right after [Input], but follows {1}; move it up so that it standardises the raw input",
+        "[Normalization] standardises the network's input with a mean and variance that Adapt measures on the training data, as the raw data comes: it must be the first layer, right after [Input].");
+
+    public static readonly DiagnosticDescriptor NormalizationNeedsVector = Create(
+        "NG1202", Declaration, DiagnosticSeverity.Error,
+        "[Normalization] needs a vector input",
+        "Normalization layer {0} standardises each feature of a vector [Input(n)], but the input is {1}; normalise images or signals per channel before they reach the network",
+        "[Normalization] keeps one mean and one variance per input feature of a vector input; per-channel normalisation of an image or signal input is not available.");
+
     // ── issue 12: layer names (NG1101–NG1119) ──
 
     public static readonly DiagnosticDescriptor LayerNameRepeated = Create(
@@ -383,6 +397,9 @@ internal static class DiagnosticDescriptors
         [CausalConvStride.Id] = CausalConvStride,
         [CausalConvPadding.Id] = CausalConvPadding,
         [CausalConvStateTooLarge.Id] = CausalConvStateTooLarge,
+        // issue 13
+        [NormalizationNotFirst.Id] = NormalizationNotFirst,
+        [NormalizationNeedsVector.Id] = NormalizationNeedsVector,
     };
 
     /// <summary>Every descriptor in the catalogue.</summary>

@@ -387,6 +387,8 @@ internal static class LayerEmitters
         // issue 10
         RecurrentLayer recurrent => new RecurrentEmitter(recurrent, context),
         CausalConv1DLayer causal => new CausalConv1DEmitter(causal, context),   // issue 10b
+        // issue 13
+        NormalizationLayer normalization => new NormalizationEmitter(normalization, context),
         _ => throw new System.ArgumentException("No emitter for " + layer.GetType().Name, nameof(layer)),
     };
 }
