@@ -26,7 +26,7 @@ public static class Program
         }
         if (args.Length > 0 && args[0] == "streaming")
         {
-            return Streaming.Run();
+            return StreamingCompare.Run(args[1..]);
         }
         if (args.Length > 0 && args[0] == "conv")
         {

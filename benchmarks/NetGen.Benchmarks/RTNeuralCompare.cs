@@ -155,10 +155,14 @@ public static class RTNeuralCompare
     }
 
     /// <summary>Runs the program on one directory; null, or why it failed.</summary>
-    private static string? RunProgram(string program, string directory, bool quick, out Parsed parsed)
+    internal static string? RunProgram(string program, string directory, bool quick, out Parsed parsed, string? script = null)
     {
         parsed = new Parsed();
         var start = new ProcessStartInfo(program) { UseShellExecute = false, RedirectStandardOutput = true };
+        if (script is not null)
+        {
+            start.ArgumentList.Add(script);
+        }
         start.ArgumentList.Add(directory);
         if (quick)
         {
@@ -216,7 +220,7 @@ public static class RTNeuralCompare
         File.WriteAllText(path, text.ToString());
     }
 
-    private static void AppendRow(StringBuilder text, ReadOnlySpan<float> values)
+    internal static void AppendRow(StringBuilder text, ReadOnlySpan<float> values)
     {
         for (int i = 0; i < values.Length; i++)
         {
@@ -229,16 +233,18 @@ public static class RTNeuralCompare
         text.Append('\n');
     }
 
-    private sealed class Parsed
+    internal sealed class Parsed
     {
         public List<string> Info { get; } = [];
         public List<string> Backends { get; } = [];
         public Dictionary<(string Workload, string Backend), (double Median, double Fastest)> Times { get; } = [];
         public Dictionary<(string Workload, string Backend), float[]> Outputs { get; } = [];
+        /// <summary>The streaming benchmark's <c>train W FORM MEDIAN FASTEST LOSS</c> lines (ns per training step, first loss).</summary>
+        public Dictionary<(string Workload, string Backend), (double Median, double Fastest, double Loss)> Training { get; } = [];
     }
 
     /// <summary>Reads the program's lines: <c>info TEXT</c>, <c>outputs W BACKEND v…</c>, <c>result W BACKEND MEDIAN [FASTEST]</c>; others are ignored.</summary>
-    private static Parsed Parse(string stdout)
+    internal static Parsed Parse(string stdout)
     {
         var parsed = new Parsed();
         foreach (string line in stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
@@ -258,6 +264,10 @@ public static class RTNeuralCompare
                     double median = double.Parse(f[3], NumberStyles.Float, CultureInfo.InvariantCulture);
                     parsed.Times[(f[1], f[2])] = (median, f.Length == 5 ? double.Parse(f[4], NumberStyles.Float, CultureInfo.InvariantCulture) : median);
                     break;
+                case "train" when f.Length == 6:
+                    parsed.Training[(f[1], f[2])] = (double.Parse(f[3], NumberStyles.Float, CultureInfo.InvariantCulture),
+                        double.Parse(f[4], NumberStyles.Float, CultureInfo.InvariantCulture), double.Parse(f[5], NumberStyles.Float, CultureInfo.InvariantCulture));
+                    break;
             }
         }
         return parsed;
@@ -272,7 +282,7 @@ public static class RTNeuralCompare
     }
 
     /// <summary>Null when every output matches NetGen's to float rounding (|Δ| ≤ 10⁻⁴ + 10⁻³·|NetGen's|), else what is wrong.</summary>
-    private static string? Check(float[] expected, float[]? actual, out float maxDifference)
+    internal static string? Check(float[] expected, float[]? actual, out float maxDifference)
     {
         maxDifference = float.NaN;
         if (actual is null)
@@ -341,7 +351,7 @@ public static class RTNeuralCompare
         return new Timing(times[times.Count / 2], times[0]);
     }
 
-    private static double Median(IEnumerable<double> values)
+    internal static double Median(IEnumerable<double> values)
     {
         double[] v = values.Order().ToArray();
         return v.Length == 0 ? double.NaN : v.Length % 2 == 1 ? v[v.Length / 2] : (v[v.Length / 2 - 1] + v[v.Length / 2]) / 2;
@@ -432,5 +442,5 @@ public static class RTNeuralCompare
         return text.ToString();
     }
 
-    private static string Ns(double ns) => ns >= 100 ? ns.ToString("N0", CultureInfo.InvariantCulture) : ns.ToString("0.0", CultureInfo.InvariantCulture);
+    internal static string Ns(double ns) => ns >= 100 ? ns.ToString("N0", CultureInfo.InvariantCulture) : ns.ToString("0.0", CultureInfo.InvariantCulture);
 }

@@ -7,9 +7,8 @@ namespace NetGen.Benchmarks;
 /// <summary>
 /// Per-sample streaming of the networks RTNeural is measured on: 1 → GRU 8 → Dense 1 and 1 → LSTM 16 → Dense 1, one audio
 /// sample per step (the recurrent step on packed weights, then the dense head as a dot product with the new h), over a block
-/// of 1024 samples of a 440 Hz sine at 48 kHz. <c>dotnet run -c Release --project benchmarks/NetGen.Benchmarks -- streaming</c>
-/// prints ns per sample and the real-time factor at 48 kHz (seconds of audio processed per second); BenchmarkDotNet runs the
-/// same methods with <c>--filter '*Streaming*'</c>.
+/// of 1024 samples of a 440 Hz sine at 48 kHz: the kernels alone, under BenchmarkDotNet (<c>--filter '*Streaming*'</c>).
+/// The generated networks' <c>Step</c> beside RTNeural and PyTorch is <see cref="StreamingCompare"/> (<c>-- streaming</c>).
 /// </summary>
 [MemoryDiagnoser]
 public class Streaming
@@ -93,19 +92,5 @@ public class Streaming
             _output[i] = Simd.Dot(ref System.Runtime.InteropServices.MemoryMarshal.GetReference(head), ref h[0], 16) + _lstmBias;
         }
         return _output[Block - 1];
-    }
-
-    /// <summary><c>-- streaming</c>: ns per sample (fastest of 100 rounds after warm-up) and the real-time factor at 48 kHz.</summary>
-    public static int Run()
-    {
-        var bench = new Streaming();
-        bench.Setup();
-        Console.WriteLine($"{"network",-28} {"ns/sample",10} {"real-time ×",12}   (RTNeural best on Zen 4: GRU 63 ns, LSTM 79 ns)");
-        foreach ((string name, Func<float> run) in new (string, Func<float>)[] { ("1 → GRU 8 → Dense 1", bench.Gru8), ("1 → LSTM 16 → Dense 1", bench.Lstm16) })
-        {
-            double ns = Quick.FastestNanoseconds(() => run(), Block);
-            Console.WriteLine($"{name,-28} {ns,10:F1} {1e9 / ns / SampleRate,12:F0}");
-        }
-        return 0;
     }
 }

@@ -24,6 +24,7 @@ public static partial class RecurrentKernels
     /// <param name="inputSize">Inputs per time step.</param>
     /// <param name="hiddenSize">Hidden units H per layer.</param>
     /// <param name="layers">Stacked layers.</param>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] // inlined into a generated Step: the sizes are constants there, so its checks fold
     public static void GruStep(ReadOnlySpan<float> packed, ReadOnlySpan<float> x, Span<float> h, int inputSize, int hiddenSize, int layers = 1)
     {
         CheckStepPacked(packed.Length, GruGates, inputSize, hiddenSize, layers, "GRU");
@@ -78,6 +79,7 @@ public static partial class RecurrentKernels
         }
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static void GruStepLayers(ref float p, ref float x, ref float h, int inputSize, int H, int layers)
     {
         GruLayerStep(ref p, ref x, ref h, ref Unsafe.NullRef<float>(), false, inputSize, H);

@@ -24,6 +24,7 @@ public static partial class RecurrentKernels
     /// <param name="inputSize">Inputs per time step.</param>
     /// <param name="hiddenSize">Hidden units H per layer.</param>
     /// <param name="layers">Stacked layers.</param>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] // inlined into a generated Step: the sizes are constants there, so its checks fold
     public static void LstmStep(ReadOnlySpan<float> packed, ReadOnlySpan<float> x, Span<float> h, Span<float> c, int inputSize, int hiddenSize, int layers = 1)
     {
         CheckStepPacked(packed.Length, LstmGates, inputSize, hiddenSize, layers, "LSTM");
