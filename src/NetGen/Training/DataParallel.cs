@@ -97,7 +97,7 @@ public sealed class DataParallel : IDisposable
             return _network.BackwardBatch(inputs.Span, targets.Span, batchSize, losses.Span);
         }
         Span<float> perSample = Backprop(inputs, targets, batchSize, losses, shards);
-        _work.Reduce(into: true);
+        _work.Reduce(step: null);
         return Sum(perSample);
     }
 
@@ -128,21 +128,27 @@ public sealed class DataParallel : IDisposable
         }
         ulong random = _network is IRandomStateNetwork r ? r.RandomState : 0;
         Span<float> perSample = Backprop(inputs, targets, batchSize, losses, shards);
-        Span<float> sum = _workers[0].Gradients;
-        _work.Reduce(into: false);
+        // θ − (η/B)·(g₀ + g₁ + …) for every parameter, computed by the workers (a slice each) into worker 0's buffer with a
+        // finiteness check, as StepGuard.Descend does on one core; copied into θ only when every new value is finite.
+        bool finite = _work.Reduce(step: learningRate / batchSize);
+        Span<float> after = _workers[0].Gradients;
         float total = Sum(perSample);
-        try
+        if (!finite)
         {
-            StepGuard.Descend(_network, nameof(TrainStepBatch), _network.Parameters, sum, learningRate / batchSize, total);
-        }
-        catch (NonFiniteException)
-        {
-            if (_network is IRandomStateNetwork restore)
+            try
             {
-                restore.RandomState = random;
+                StepGuard.CheckDescent(_network, nameof(TrainStepBatch), _network.Parameters, after, total);
             }
-            throw;
+            catch (NonFiniteException)
+            {
+                if (_network is IRandomStateNetwork restore)
+                {
+                    restore.RandomState = random;
+                }
+                throw;
+            }
         }
+        after.CopyTo(_network.Parameters);
         return total;
     }
 
@@ -233,8 +239,9 @@ public sealed class DataParallel : IDisposable
     {
         private ReadOnlyMemory<float> _inputs, _targets;
         private Memory<float> _losses;
+        private readonly bool[] _finite = new bool[owner.Workers];
         private int _batchSize, _shards, _phase;
-        private bool _into;
+        private float? _step;
 
         public void Start(ReadOnlyMemory<float> inputs, ReadOnlyMemory<float> targets, int batchSize, Memory<float> losses, int shards)
         {
@@ -242,15 +249,17 @@ public sealed class DataParallel : IDisposable
         }
 
         /// <summary>
-        /// Σ[i] = g₀[i] + g₁[i] + … in worker order, into worker 0's buffer, or (<paramref name="into"/>) added to the network's
-        /// gradients as ((G[i] + g₀[i]) + g₁[i]) + …; each worker adds one slice of the indices, which leaves every element's
-        /// order of additions fixed.
+        /// Without <paramref name="step"/>: G[i] ← ((G[i] + g₀[i]) + g₁[i]) + … into the network's gradients. With it (η/B):
+        /// g₀[i] ← θ[i] − step·(g₀[i] + g₁[i] + …), the new parameter. Each worker takes one slice of the indices, which leaves
+        /// every element's order of additions fixed. Returns whether every new parameter is finite (always true without a step).
         /// </summary>
-        public void Reduce(bool into)
+        public bool Reduce(float? step)
         {
-            _into = into;
+            _step = step;
             _phase = 1;
+            Array.Fill(_finite, true);
             owner._pool!.Run(this);
+            return Array.IndexOf(_finite, false) < 0;
         }
 
         public void Run(int worker)
@@ -271,13 +280,50 @@ public sealed class DataParallel : IDisposable
             }
             int count = owner._network.ParameterCount, workers = owner.Workers;
             int from = (int)((long)worker * count / workers), to = (int)((long)(worker + 1) * count / workers);
-            Span<float> sum = _into ? owner._network.Gradients.Slice(from, to - from) : owner._workers[0].Gradients.Slice(from, to - from);
-            int k = _into ? 0 : 1;
-            for (; k < _shards; k++)
+            if (_step is { } rate)
             {
-                ReadOnlySpan<float> g = owner._workers[k].Gradients.Slice(from, to - from);
-                Add(sum, g);
+                Span<float> sum = owner._workers[0].Gradients.Slice(from, to - from);
+                for (int k = 1; k < _shards; k++)
+                {
+                    Add(sum, owner._workers[k].Gradients.Slice(from, to - from));
+                }
+                _finite[worker] = Descend(owner._network.Parameters.Slice(from, to - from), sum, rate);
             }
+            else
+            {
+                Span<float> sum = owner._network.Gradients.Slice(from, to - from);
+                for (int k = 0; k < _shards; k++)
+                {
+                    Add(sum, owner._workers[k].Gradients.Slice(from, to - from));
+                }
+            }
+        }
+
+        /// <summary>g ← θ − η·g (a product, then a difference, as StepGuard.Descend); whether every result is finite.</summary>
+        private static bool Descend(ReadOnlySpan<float> theta, Span<float> g, float rate)
+        {
+            int i = 0;
+            float check = 0f;
+            if (System.Numerics.Vector.IsHardwareAccelerated)
+            {
+                int w = System.Numerics.Vector<float>.Count;
+                var eta = new System.Numerics.Vector<float>(rate);
+                System.Numerics.Vector<float> checks = System.Numerics.Vector<float>.Zero;
+                for (; i <= g.Length - w; i += w)
+                {
+                    System.Numerics.Vector<float> after = new System.Numerics.Vector<float>(theta.Slice(i)) - eta * new System.Numerics.Vector<float>(g.Slice(i));
+                    after.CopyTo(g.Slice(i));
+                    checks += after * System.Numerics.Vector<float>.Zero;   // ±0 for a finite value, NaN for NaN/±∞
+                }
+                check = System.Numerics.Vector.Sum(checks);
+            }
+            for (; i < g.Length; i++)
+            {
+                float after = theta[i] - rate * g[i];
+                g[i] = after;
+                check += after * 0f;
+            }
+            return check == 0f;
         }
 
         private static void Add(Span<float> sum, ReadOnlySpan<float> g)
