@@ -19,7 +19,7 @@ public sealed record TrainerOptions
     /// <summary>Shuffle the samples before every epoch (seeded with <see cref="Seed"/>); true unless set.</summary>
     public bool Shuffle { get; init; } = true;
 
-    /// <summary>The shuffling seed: the same seed, data and network seed give bit-identical training on one machine.</summary>
+    /// <summary>The shuffling seed: the same seed, data and network seed give bit-identical training on one machine (with the same <see cref="Workers"/>).</summary>
     public long Seed { get; init; }
 
     /// <summary>Skip an incomplete last batch (PyTorch's <c>drop_last</c>); false unless set.</summary>
