@@ -18,7 +18,7 @@ internal static class NetworkEmitter
         MembersEmitter.WriteClassRemarks(body, context, weights);
         body.Line($"[global::System.CodeDom.Compiler.GeneratedCode(\"NetGen\", \"{Version}\")]");
         string randomState = MembersEmitter.UsesRandom(context) ? ", global::NetGen.IRandomStateNetwork" : ""; // issue 13: dropout's generator in checkpoints
-        string worker = spec.IsTrainable && !spec.IsStreaming ? ", " + WorkerEmitter.Interface : ""; // issue 9: data-parallel workers
+        string worker = spec.HasWorkers ? ", " + WorkerEmitter.Interface : ""; // issue 9: data-parallel workers
         body.Open($"partial class {spec.Name} : {Interface(spec)}{randomState}{worker}");
         MembersEmitter.WriteMembers(body, context);
         PyTorchModuleEmitter.WriteMember(body, context);
@@ -53,7 +53,10 @@ internal static class NetworkEmitter
             BackwardEmitter.WriteBackward(body, context);
             BatchEmitter.WriteRecordForwardBatch(body, context);
             BatchEmitter.WriteBackwardBatch(body, context);
-            WorkerEmitter.Write(body, context); // issue 9
+            if (spec.HasWorkers)
+            {
+                WorkerEmitter.Write(body, context); // issue 9
+            }
         }
         body.Close();
         return Finish(spec, context, body);

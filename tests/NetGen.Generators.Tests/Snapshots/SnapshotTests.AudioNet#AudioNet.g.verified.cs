@@ -480,11 +480,12 @@ class AudioNet(nn.Sequential):
         return total;
     }
 
-    /// <summary>A worker for data-parallel training: θ (and the running statistics) shared with <paramref name="main"/>; its own ∂L/∂θ, workspace and dropout generator (NetGen.Training.DataParallel seeds it).</summary>
-    private AudioNet(AudioNet main, bool worker)
+    /// <summary>A worker for data-parallel training: θ (and the running statistics) shared with the network <paramref name="main"/>; its own ∂L/∂θ, workspace and dropout generator (NetGen.Training.DataParallel seeds it).</summary>
+    private AudioNet(global::NetGen.IDataParallelNetwork main)
     {
-        _parameters = main._parameters;
-        Training = main.Training;
+        var network = (AudioNet)main;
+        _parameters = network._parameters;
+        Training = network.Training;
     }
-    global::NetGen.ITrainableNetwork global::NetGen.IDataParallelNetwork.CreateWorker() => new AudioNet(this, worker: true);
+    global::NetGen.ITrainableNetwork global::NetGen.IDataParallelNetwork.CreateWorker() => new AudioNet(this);
 }

@@ -520,12 +520,13 @@ class NormalizedNet(nn.Sequential):
         return total;
     }
 
-    /// <summary>A worker for data-parallel training: θ (and the running statistics) shared with <paramref name="main"/>; its own ∂L/∂θ, workspace and dropout generator (NetGen.Training.DataParallel seeds it).</summary>
-    private NormalizedNet(NormalizedNet main, bool worker)
+    /// <summary>A worker for data-parallel training: θ (and the running statistics) shared with the network <paramref name="main"/>; its own ∂L/∂θ, workspace and dropout generator (NetGen.Training.DataParallel seeds it).</summary>
+    private NormalizedNet(global::NetGen.IDataParallelNetwork main)
     {
-        _parameters = main._parameters;
-        _statistics = main._statistics;
-        Training = main.Training;
+        var network = (NormalizedNet)main;
+        _parameters = network._parameters;
+        _statistics = network._statistics;
+        Training = network.Training;
     }
-    global::NetGen.ITrainableNetwork global::NetGen.IDataParallelNetwork.CreateWorker() => new NormalizedNet(this, worker: true);
+    global::NetGen.ITrainableNetwork global::NetGen.IDataParallelNetwork.CreateWorker() => new NormalizedNet(this);
 }

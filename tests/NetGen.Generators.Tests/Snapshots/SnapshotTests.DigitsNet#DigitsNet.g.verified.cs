@@ -362,11 +362,12 @@ class DigitsNet(nn.Sequential):
         return total;
     }
 
-    /// <summary>A worker for data-parallel training: θ (and the running statistics) shared with <paramref name="main"/>; its own ∂L/∂θ, workspace and dropout generator (NetGen.Training.DataParallel seeds it).</summary>
-    private DigitsNet(DigitsNet main, bool worker)
+    /// <summary>A worker for data-parallel training: θ (and the running statistics) shared with the network <paramref name="main"/>; its own ∂L/∂θ, workspace and dropout generator (NetGen.Training.DataParallel seeds it).</summary>
+    private DigitsNet(global::NetGen.IDataParallelNetwork main)
     {
-        _parameters = main._parameters;
-        Training = main.Training;
+        var network = (DigitsNet)main;
+        _parameters = network._parameters;
+        Training = network.Training;
     }
-    global::NetGen.ITrainableNetwork global::NetGen.IDataParallelNetwork.CreateWorker() => new DigitsNet(this, worker: true);
+    global::NetGen.ITrainableNetwork global::NetGen.IDataParallelNetwork.CreateWorker() => new DigitsNet(this);
 }

@@ -526,11 +526,12 @@ class Regressor(nn.Sequential):
         return total;
     }
 
-    /// <summary>A worker for data-parallel training: θ (and the running statistics) shared with <paramref name="main"/>; its own ∂L/∂θ, workspace and dropout generator (NetGen.Training.DataParallel seeds it).</summary>
-    private Regressor(Regressor main, bool worker)
+    /// <summary>A worker for data-parallel training: θ (and the running statistics) shared with the network <paramref name="main"/>; its own ∂L/∂θ, workspace and dropout generator (NetGen.Training.DataParallel seeds it).</summary>
+    private Regressor(global::NetGen.IDataParallelNetwork main)
     {
-        _parameters = main._parameters;
-        Training = main.Training;
+        var network = (Regressor)main;
+        _parameters = network._parameters;
+        Training = network.Training;
     }
-    global::NetGen.ITrainableNetwork global::NetGen.IDataParallelNetwork.CreateWorker() => new Regressor(this, worker: true);
+    global::NetGen.ITrainableNetwork global::NetGen.IDataParallelNetwork.CreateWorker() => new Regressor(this);
 }

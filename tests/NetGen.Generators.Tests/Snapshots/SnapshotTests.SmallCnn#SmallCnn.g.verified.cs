@@ -565,11 +565,12 @@ class SmallCnn(nn.Sequential):
         return total;
     }
 
-    /// <summary>A worker for data-parallel training: θ (and the running statistics) shared with <paramref name="main"/>; its own ∂L/∂θ, workspace and dropout generator (NetGen.Training.DataParallel seeds it).</summary>
-    private SmallCnn(SmallCnn main, bool worker)
+    /// <summary>A worker for data-parallel training: θ (and the running statistics) shared with the network <paramref name="main"/>; its own ∂L/∂θ, workspace and dropout generator (NetGen.Training.DataParallel seeds it).</summary>
+    private SmallCnn(global::NetGen.IDataParallelNetwork main)
     {
-        _parameters = main._parameters;
-        Training = main.Training;
+        var network = (SmallCnn)main;
+        _parameters = network._parameters;
+        Training = network.Training;
     }
-    global::NetGen.ITrainableNetwork global::NetGen.IDataParallelNetwork.CreateWorker() => new SmallCnn(this, worker: true);
+    global::NetGen.ITrainableNetwork global::NetGen.IDataParallelNetwork.CreateWorker() => new SmallCnn(this);
 }

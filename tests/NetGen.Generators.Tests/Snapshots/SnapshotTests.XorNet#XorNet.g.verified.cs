@@ -383,11 +383,12 @@ class XorNet(nn.Sequential):
         return total;
     }
 
-    /// <summary>A worker for data-parallel training: θ (and the running statistics) shared with <paramref name="main"/>; its own ∂L/∂θ, workspace and dropout generator (NetGen.Training.DataParallel seeds it).</summary>
-    private XorNet(XorNet main, bool worker)
+    /// <summary>A worker for data-parallel training: θ (and the running statistics) shared with the network <paramref name="main"/>; its own ∂L/∂θ, workspace and dropout generator (NetGen.Training.DataParallel seeds it).</summary>
+    private XorNet(global::NetGen.IDataParallelNetwork main)
     {
-        _parameters = main._parameters;
-        Training = main.Training;
+        var network = (XorNet)main;
+        _parameters = network._parameters;
+        Training = network.Training;
     }
-    global::NetGen.ITrainableNetwork global::NetGen.IDataParallelNetwork.CreateWorker() => new XorNet(this, worker: true);
+    global::NetGen.ITrainableNetwork global::NetGen.IDataParallelNetwork.CreateWorker() => new XorNet(this);
 }

@@ -15,15 +15,16 @@ internal static class WorkerEmitter
     {
         NetworkSpec spec = context.Spec;
         w.Line();
-        w.Line("/// <summary>A worker for data-parallel training: θ (and the running statistics) shared with <paramref name=\"main\"/>; its own ∂L/∂θ, workspace and dropout generator (NetGen.Training.DataParallel seeds it).</summary>");
-        w.Open($"private {spec.Name}({spec.Name} main, bool worker)");
-        w.Line("_parameters = main._parameters;");
+        w.Line("/// <summary>A worker for data-parallel training: θ (and the running statistics) shared with the network <paramref name=\"main\"/>; its own ∂L/∂θ, workspace and dropout generator (NetGen.Training.DataParallel seeds it).</summary>");
+        w.Open($"private {spec.Name}({Interface} main)");
+        w.Line($"var network = ({spec.Name})main;");
+        w.Line("_parameters = network._parameters;");
         if (spec.StatisticsCount > 0)
         {
-            w.Line("_statistics = main._statistics;");
+            w.Line("_statistics = network._statistics;");
         }
-        w.Line("Training = main.Training;");
+        w.Line("Training = network.Training;");
         w.Close();
-        w.Line($"global::NetGen.ITrainableNetwork {Interface}.CreateWorker() => new {spec.Name}(this, worker: true);");
+        w.Line($"global::NetGen.ITrainableNetwork {Interface}.CreateWorker() => new {spec.Name}(this);");
     }
 }
