@@ -128,8 +128,8 @@ public sealed class DataParallel : IDisposable
         }
         ulong random = _network is IRandomStateNetwork r ? r.RandomState : 0;
         Span<float> perSample = Backprop(inputs, targets, batchSize, losses, shards);
-        // θ − (η/B)·(g₀ + g₁ + …) for every parameter, computed by the workers (a slice each) into worker 0's buffer with a
-        // finiteness check, as StepGuard.Descend does on one core; copied into θ only when every new value is finite.
+        // θ − (η/B)·(g₀ + g₁ + …) for every parameter, into worker 0's buffer with a finiteness check, as StepGuard.Descend
+        // does on one core; copied into θ only when every new value is finite.
         bool finite = _work.Reduce(step: learningRate / batchSize);
         Span<float> after = _workers[0].Gradients;
         float total = Sum(perSample);
@@ -234,69 +234,67 @@ public sealed class DataParallel : IDisposable
         return false;
     }
 
-    /// <summary>One call's shards (phase 0: backward per shard) and the reduction (phase 1: a slice of θ's indices per worker).</summary>
+    /// <summary>One call's shards (a backward pass per worker) and the reduction that follows them.</summary>
     private sealed class Work(DataParallel owner) : IWorkItem
     {
         private ReadOnlyMemory<float> _inputs, _targets;
         private Memory<float> _losses;
-        private readonly bool[] _finite = new bool[owner.Workers];
-        private int _batchSize, _shards, _phase;
-        private float? _step;
+        private int _batchSize, _shards;
 
         public void Start(ReadOnlyMemory<float> inputs, ReadOnlyMemory<float> targets, int batchSize, Memory<float> losses, int shards)
         {
-            (_inputs, _targets, _batchSize, _losses, _shards, _phase) = (inputs, targets, batchSize, losses, shards, 0);
+            (_inputs, _targets, _batchSize, _losses, _shards) = (inputs, targets, batchSize, losses, shards);
         }
 
         /// <summary>
-        /// Without <paramref name="step"/>: G[i] ← ((G[i] + g₀[i]) + g₁[i]) + … into the network's gradients. With it (η/B):
-        /// g₀[i] ← θ[i] − step·(g₀[i] + g₁[i] + …), the new parameter. Each worker takes one slice of the indices, which leaves
-        /// every element's order of additions fixed. Returns whether every new parameter is finite (always true without a step).
+        /// On the calling thread, after the shards: without <paramref name="step"/>, G[i] ← ((G[i] + g₀[i]) + g₁[i]) + … into
+        /// the network's gradients; with it (η/B), g₀[i] ← θ[i] − step·(g₀[i] + g₁[i] + …), the new parameter. Block by block
+        /// (each stays in the L1 cache through its additions and step); every element's additions are in worker order.
+        /// Returns whether every new parameter is finite (always true without a step). One thread: a second hand-off to the
+        /// workers costs more than these passes save (on a busy machine, a wait for the scheduler).
         /// </summary>
         public bool Reduce(float? step)
         {
-            _step = step;
-            _phase = 1;
-            Array.Fill(_finite, true);
-            owner._pool!.Run(this);
-            return Array.IndexOf(_finite, false) < 0;
+            const int Block = 2048;
+            int count = owner._network.ParameterCount;
+            bool finite = true;
+            for (int from = 0; from < count; from += Block)
+            {
+                int length = Math.Min(Block, count - from);
+                if (step is { } rate)
+                {
+                    Span<float> sum = owner._workers[0].Gradients.Slice(from, length);
+                    for (int k = 1; k < _shards; k++)
+                    {
+                        Add(sum, owner._workers[k].Gradients.Slice(from, length));
+                    }
+                    finite &= Descend(owner._network.Parameters.Slice(from, length), sum, rate);
+                }
+                else
+                {
+                    Span<float> sum = owner._network.Gradients.Slice(from, length);
+                    for (int k = 0; k < _shards; k++)
+                    {
+                        Add(sum, owner._workers[k].Gradients.Slice(from, length));
+                    }
+                }
+            }
+            return finite;
         }
 
+        /// <summary>Worker <paramref name="worker"/>'s shard: its rows of the batch, backpropagated into its own gradients.</summary>
         public void Run(int worker)
         {
-            if (_phase == 0)
+            if (worker >= _shards)
             {
-                if (worker >= _shards)
-                {
-                    return;
-                }
-                int start = (int)((long)worker * _batchSize / _shards), end = (int)((long)(worker + 1) * _batchSize / _shards);
-                ITrainableNetwork net = owner._workers[worker];
-                int inSize = net.InputSize, outSize = net.OutputSize;
-                net.ZeroGradients();
-                net.BackwardBatch(_inputs.Span.Slice(start * inSize, (end - start) * inSize), _targets.Span.Slice(start * outSize, (end - start) * outSize),
-                    end - start, _losses.Span.Slice(start, end - start));
                 return;
             }
-            int count = owner._network.ParameterCount, workers = owner.Workers;
-            int from = (int)((long)worker * count / workers), to = (int)((long)(worker + 1) * count / workers);
-            if (_step is { } rate)
-            {
-                Span<float> sum = owner._workers[0].Gradients.Slice(from, to - from);
-                for (int k = 1; k < _shards; k++)
-                {
-                    Add(sum, owner._workers[k].Gradients.Slice(from, to - from));
-                }
-                _finite[worker] = Descend(owner._network.Parameters.Slice(from, to - from), sum, rate);
-            }
-            else
-            {
-                Span<float> sum = owner._network.Gradients.Slice(from, to - from);
-                for (int k = 0; k < _shards; k++)
-                {
-                    Add(sum, owner._workers[k].Gradients.Slice(from, to - from));
-                }
-            }
+            int start = (int)((long)worker * _batchSize / _shards), end = (int)((long)(worker + 1) * _batchSize / _shards);
+            ITrainableNetwork net = owner._workers[worker];
+            int inSize = net.InputSize, outSize = net.OutputSize;
+            net.ZeroGradients();
+            net.BackwardBatch(_inputs.Span.Slice(start * inSize, (end - start) * inSize), _targets.Span.Slice(start * outSize, (end - start) * outSize),
+                end - start, _losses.Span.Slice(start, end - start));
         }
 
         /// <summary>g ← θ − η·g (a product, then a difference, as StepGuard.Descend); whether every result is finite.</summary>
