@@ -198,7 +198,7 @@ public sealed class DataParallel : IDisposable
             _workers[k].Training = training;
         }
         _work.Start(inputs, targets, batchSize, losses, shards);
-        _pool!.Run(_work);
+        _pool!.Run(_work, shards);
         return losses.Span;
     }
 
