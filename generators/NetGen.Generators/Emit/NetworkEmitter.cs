@@ -18,9 +18,11 @@ internal static class NetworkEmitter
         MembersEmitter.WriteClassRemarks(body, context, weights);
         body.Line($"[global::System.CodeDom.Compiler.GeneratedCode(\"NetGen\", \"{Version}\")]");
         string randomState = MembersEmitter.UsesRandom(context) ? ", global::NetGen.IRandomStateNetwork" : ""; // issue 13: dropout's generator in checkpoints
+        string adaptable = AdaptEmitter.Layer(context) is null ? "" : ", global::NetGen.IAdaptableNetwork"; // issue 13: [Normalization]'s Adapt
         string worker = spec.HasWorkers ? ", " + WorkerEmitter.Interface : ""; // issue 9: data-parallel workers
-        body.Open($"partial class {spec.Name} : {Interface(spec)}{randomState}{worker}");
+        body.Open($"partial class {spec.Name} : {Interface(spec)}{randomState}{adaptable}{worker}");
         MembersEmitter.WriteMembers(body, context);
+        AdaptEmitter.Write(body, context); // issue 13
         PyTorchModuleEmitter.WriteMember(body, context);
         MembersEmitter.WriteConstructor(body, context, weights);
         if (spec.IsStreaming)
