@@ -244,6 +244,31 @@ public sealed class DataParallelTests
     }
 
     [Fact]
+    public void Normalization_WorkersShareTheAdaptedStatistics()
+    {
+        // [Normalization]'s μ and σ² live in RunningStatistics, which workers share: shards normalise as one core does.
+        var one = new NormalizedWideNet(3);
+        var many = new NormalizedWideNet(3);
+        (float[] x, float[] y) = Data(one, 12, 5);
+        for (int i = 0; i < x.Length; i++)
+        {
+            x[i] = 5f + 3f * x[i];   // far from mean 0, variance 1: an unadapted worker would give other losses
+        }
+        one.Adapt(x);
+        many.Adapt(x);
+        using var parallel = new DataParallel(many, 2);
+        float[] lossesOne = new float[12], lossesMany = new float[12];
+        one.BackwardBatch(x, y, 12, lossesOne);
+        parallel.BackwardBatch(x, y, 12, lossesMany);
+        Assert.Equal(lossesOne, lossesMany);
+        one.Adapt(x.AsSpan(0, 6 * NormalizedWideNet.InputSize));   // adapted again after the workers were made: still shared
+        many.Adapt(x.AsSpan(0, 6 * NormalizedWideNet.InputSize));
+        one.BackwardBatch(x, y, 12, lossesOne);
+        parallel.BackwardBatch(x, y, 12, lossesMany);
+        Assert.Equal(lossesOne, lossesMany);
+    }
+
+    [Fact]
     public void TrainerWorkers_BadValues_AndNetworksThatCannotSplit()
     {
         var net = new ParallelMlp(1);
