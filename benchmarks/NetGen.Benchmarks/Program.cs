@@ -36,6 +36,10 @@ public static class Program
         {
             return LeNetBenchmark.Run(args[1..]);
         }
+        if (args.Length > 0 && args[0] == "parallel")
+        {
+            return ParallelBenchmark.Run(args[1..]); // issue 9: data-parallel training, 1 core vs 2 workers
+        }
         if (args.Length > 0 && args[0] == "rtneural")
         {
             return RTNeuralCompare.RunAlone(args[1..]);

@@ -208,9 +208,9 @@ public static class StepGuard
         gradients.CopyTo(parameters);
     }
 
-    /// <summary>The slow half of <see cref="Descend"/>: throws for the first finite θᵢ whose new value is NaN/±∞.</summary>
+    /// <summary>The slow half of <see cref="Descend"/> (and of data-parallel training's step): throws for the first finite θᵢ whose new value is NaN/±∞.</summary>
     [MethodImpl(MethodImplOptions.NoInlining)]
-    private static void CheckDescent(INetwork network, string method, ReadOnlySpan<float> parameters, ReadOnlySpan<float> after, float loss)
+    internal static void CheckDescent(INetwork network, string method, ReadOnlySpan<float> parameters, ReadOnlySpan<float> after, float loss)
     {
         for (int i = 0; i < parameters.Length; i++)
         {

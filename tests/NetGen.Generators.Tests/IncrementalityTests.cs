@@ -216,6 +216,7 @@ public class IncrementalityTests
                 ConstructorDeclarationSyntax c => ["Constructor .ctor(" + Parameters(c) + ")"],
                 // issue 10: the State value type, and the overloads that take it (their parameter types name it), by name only.
                 StructDeclarationSyntax st => ["Value " + st.Identifier.ValueText],
+                MethodDeclarationSyntax { ExplicitInterfaceSpecifier: { } } m => ["ExplicitINetwork " + m.Identifier.ValueText], // issue 9: CreateWorker
                 MethodDeclarationSyntax m when m.ParameterList.Parameters.Any(x => x.Modifiers.Any(SyntaxKind.RefKeyword)) => ["Value " + m.Identifier.ValueText],
                 // Private helpers (the recorded forward passes) have layer-dependent parameters: listed by name only.
                 MethodDeclarationSyntax m when m.Modifiers.Any(SyntaxKind.PrivateKeyword) => ["Value " + m.Identifier.ValueText],

@@ -19,7 +19,8 @@ internal static class NetworkEmitter
         body.Line($"[global::System.CodeDom.Compiler.GeneratedCode(\"NetGen\", \"{Version}\")]");
         string randomState = MembersEmitter.UsesRandom(context) ? ", global::NetGen.IRandomStateNetwork" : ""; // issue 13: dropout's generator in checkpoints
         string adaptable = AdaptEmitter.Layer(context) is null ? "" : ", global::NetGen.IAdaptableNetwork"; // issue 13: [Normalization]'s Adapt
-        body.Open($"partial class {spec.Name} : {Interface(spec)}{randomState}{adaptable}");
+        string worker = spec.HasWorkers ? ", " + WorkerEmitter.Interface : ""; // issue 9: data-parallel workers
+        body.Open($"partial class {spec.Name} : {Interface(spec)}{randomState}{adaptable}{worker}");
         MembersEmitter.WriteMembers(body, context);
         AdaptEmitter.Write(body, context); // issue 13
         PyTorchModuleEmitter.WriteMember(body, context);
@@ -54,6 +55,10 @@ internal static class NetworkEmitter
             BackwardEmitter.WriteBackward(body, context);
             BatchEmitter.WriteRecordForwardBatch(body, context);
             BatchEmitter.WriteBackwardBatch(body, context);
+            if (spec.HasWorkers)
+            {
+                WorkerEmitter.Write(body, context); // issue 9
+            }
         }
         body.Close();
         return Finish(spec, context, body);

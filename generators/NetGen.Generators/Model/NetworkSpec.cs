@@ -27,6 +27,12 @@ internal sealed record NetworkSpec(
     /// <summary>Huber's δ for <see cref="LossKind.Huber"/> (1 unless <c>HuberDelta</c> is set).</summary>
     public float HuberDelta { get; init; } = 1f;
 
+    /// <summary>The class is abstract (issue 9: then it makes no data-parallel workers, which are instances of it).</summary>
+    public bool IsAbstract { get; init; }
+
+    /// <summary>Whether the class gets data-parallel workers (issue 9): trainable, not streaming, not abstract.</summary>
+    public bool HasWorkers => IsTrainable && !IsStreaming && !IsAbstract;
+
     public int InputSize => Input.Size;
 
     public int OutputSize => Layers[Layers.Count - 1].Units;

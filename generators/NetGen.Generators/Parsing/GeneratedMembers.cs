@@ -117,6 +117,12 @@ internal static class GeneratedMembers
         yield return new GeneratedMember("BackwardBatch", GeneratedMemberKind.Method, "the mini-batch backward pass", ReadOnlySpan, ReadOnlySpan, "int", Span);
         yield return new GeneratedMember("TrainStep", GeneratedMemberKind.Method, "the fused SGD step", ReadOnlySpan, ReadOnlySpan, "float");
         yield return new GeneratedMember("TrainStepBatch", GeneratedMemberKind.Method, "the fused mini-batch SGD step", ReadOnlySpan, ReadOnlySpan, "int", "float", Span);
+        if (!streams)
+        {
+            // issue 9: data-parallel workers (WorkerEmitter).
+            yield return new GeneratedMember(".ctor", GeneratedMemberKind.Constructor, "the data-parallel worker's constructor", "NetGen.IDataParallelNetwork");
+            yield return new GeneratedMember("CreateWorker", GeneratedMemberKind.ExplicitINetwork, "IDataParallelNetwork.CreateWorker");
+        }
         if (streams)
         {
             yield return new GeneratedMember("BackwardSequence", GeneratedMemberKind.Method, "backprop through time", ReadOnlySpan, ReadOnlySpan, "int");

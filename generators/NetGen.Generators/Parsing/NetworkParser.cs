@@ -88,6 +88,7 @@ internal static class NetworkParser
             AliasChooser.Choose(type, context.SemanticModel.Compilation, cancellationToken))
         {
             HuberDelta = network.HuberDelta ?? 1f,
+            IsAbstract = type.IsAbstract, // issue 9: an abstract class cannot make data-parallel workers
         };
         WeightsReference? weights = network.WeightsPath is { } path ? new WeightsReference(path, network.WeightsLocation) : null;
         return new ParseResult(spec, new EquatableArray<DiagnosticInfo>(diagnostics.ToArray()), weights);

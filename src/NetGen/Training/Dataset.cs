@@ -90,6 +90,12 @@ public sealed class Dataset
     /// <summary>All inputs, row-major.</summary>
     public ReadOnlySpan<float> Inputs => _inputs;
 
+    /// <summary>The inputs as memory, for data-parallel training's worker threads (issue 9).</summary>
+    internal ReadOnlyMemory<float> InputMemory => _inputs;
+
+    /// <summary>The targets as memory, for data-parallel training's worker threads (issue 9).</summary>
+    internal ReadOnlyMemory<float> TargetMemory => _targets;
+
     /// <summary>All targets, row-major.</summary>
     public ReadOnlySpan<float> Targets => _targets;
 

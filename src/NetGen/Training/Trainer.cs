@@ -20,6 +20,8 @@ namespace NetGen.Training;
 /// <para>Bad data is rejected before the first step: wrong sizes or NaN/∞ in inputs or targets throw
 /// <see cref="ArgumentException"/> naming the sample. A NaN/∞ loss or gradient during training throws
 /// <see cref="NonFiniteException"/> naming the sample or the layer, before the failing step is applied.</para>
+/// <para>With <see cref="TrainerOptions.Workers"/> above 1 (every core unless set) each batch's <c>BackwardBatch</c> runs as
+/// <see cref="DataParallel"/> shards on that many cores; the rest of the step runs on the calling thread.</para>
 /// <para>Like the network's training state, a trainer belongs to one thread.</para>
 /// </remarks>
 public sealed class Trainer
@@ -121,6 +123,8 @@ public sealed class Trainer
                 $"Checkpoints hold the state of NetGen's optimizers (Sgd, RmsProp, Adam, AdamW); {Optimizer.GetType().Name} is not one.", nameof(TrainerOptions.Checkpoint));
         }
 
+        int workers = Workers(net, o.Workers, batch);
+        using DataParallel? parallel = workers > 1 ? new DataParallel(net, workers) : null;   // issue 9: the batch's shards on every core
         int inSize = net.InputSize, outSize = net.OutputSize;
         var inputs = new float[batch * inSize];
         var targets = new float[batch * outSize];
@@ -184,7 +188,7 @@ public sealed class Trainer
             {
                 cancellationToken.ThrowIfCancellationRequested();
                 int start = b * batch, n = Math.Min(batch, count - start);
-                ReadOnlySpan<float> x, y;
+                ReadOnlyMemory<float> x, y;
                 if (o.Shuffle)
                 {
                     for (int k = 0; k < n; k++)
@@ -192,16 +196,18 @@ public sealed class Trainer
                         training.Input(order[start + k]).CopyTo(inputs.AsSpan(k * inSize));
                         training.Target(order[start + k]).CopyTo(targets.AsSpan(k * outSize));
                     }
-                    x = inputs.AsSpan(0, n * inSize);
-                    y = targets.AsSpan(0, n * outSize);
+                    x = inputs.AsMemory(0, n * inSize);
+                    y = targets.AsMemory(0, n * outSize);
                 }
                 else
                 {
-                    x = training.Inputs.Slice(start * inSize, n * inSize);
-                    y = training.Targets.Slice(start * outSize, n * outSize);
+                    x = training.InputMemory.Slice(start * inSize, n * inSize);
+                    y = training.TargetMemory.Slice(start * outSize, n * outSize);
                 }
 
-                float loss = net.BackwardBatch(x, y, n, losses.AsSpan(0, n));
+                float loss = parallel is null
+                    ? net.BackwardBatch(x.Span, y.Span, n, losses.AsSpan(0, n))
+                    : parallel.BackwardBatch(x, y, n, losses.AsMemory(0, n));
                 state.Iterations++;
                 if (!float.IsFinite(loss))
                 {
@@ -394,6 +400,25 @@ public sealed class Trainer
             $"The gradient of {where} {what} (epoch {epoch}, step {iteration}); the parameters are those before this step. " +
             "Lower the learning rate, clip the gradients (ClipNorm) or scale the inputs.",
             epoch, iteration, null, layer, index, new TrainingHistory(history.ToArray(), StopReason.Completed, bestEpoch));
+    }
+
+    /// <summary>
+    /// The worker count of <see cref="TrainerOptions.Workers"/>: as set (refused above 1 for a network that cannot be split), or
+    /// every core for a network that can, else 1; never more than the batch size.
+    /// </summary>
+    private static int Workers(ITrainableNetwork net, int? requested, int batch)
+    {
+        string? why = net is not IDataParallelNetwork
+            ? $"{net.GetType().Name} cannot make data-parallel workers (recurrent and sequence networks train on one core)"
+            : net.Training && HasBatchNorm(net.Layers)
+                ? $"{net.GetType().Name} has batch norm, which in training mode normalises with the statistics of the whole batch, which shards on separate cores do not have"
+                : null;
+        if (requested is > 1 && why is not null)
+        {
+            throw new ArgumentException($"{why}: set Workers = 1 (or leave it unset, which uses one core for such networks).", nameof(TrainerOptions.Workers));
+        }
+        int workers = requested ?? (why is null ? Environment.ProcessorCount : 1);
+        return Math.Min(workers, batch);
     }
 
     private static bool HasBatchNorm(IReadOnlyList<LayerInfo> layers)

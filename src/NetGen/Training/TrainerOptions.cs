@@ -19,7 +19,7 @@ public sealed record TrainerOptions
     /// <summary>Shuffle the samples before every epoch (seeded with <see cref="Seed"/>); true unless set.</summary>
     public bool Shuffle { get; init; } = true;
 
-    /// <summary>The shuffling seed: the same seed, data and network seed give bit-identical training on one machine.</summary>
+    /// <summary>The shuffling seed: the same seed, data and network seed give bit-identical training on one machine (with the same <see cref="Workers"/>).</summary>
     public long Seed { get; init; }
 
     /// <summary>Skip an incomplete last batch (PyTorch's <c>drop_last</c>); false unless set.</summary>
@@ -68,8 +68,21 @@ public sealed record TrainerOptions
     /// </summary>
     public CheckpointOptions? Checkpoint { get; init; }
 
+    /// <summary>
+    /// How many cores a step uses (data-parallel shards of each batch, <see cref="DataParallel"/>); null (the default): every
+    /// core (<see cref="Environment.ProcessorCount"/>), except that networks which cannot be split — batch norm in training
+    /// mode, recurrent (sequence) networks — use one. 1 is the one-core path exactly. The same seed, data and worker count
+    /// give bit-identical parameters; another worker count agrees up to float rounding (the gradient's sum is grouped by shard).
+    /// More than 1 for a network that cannot be split is refused (<see cref="ArgumentException"/>).
+    /// </summary>
+    public int? Workers { get; init; }
+
     internal void Validate()
     {
+        if (Workers is < 1)
+        {
+            throw new ArgumentOutOfRangeException(nameof(Workers), Workers, "Workers must be at least 1 (the number of cores a step uses), or null for every core.");
+        }
         if (Checkpoint is { } checkpoint)
         {
             ArgumentException.ThrowIfNullOrWhiteSpace(checkpoint.Path, "Checkpoint.Path");

@@ -29,7 +29,7 @@ namespace Demo.Audio;
 /// </list>
 /// </remarks>
 [global::System.CodeDom.Compiler.GeneratedCode("NetGen", "0.1.0")]
-partial class AudioNet : global::NetGen.ITrainableNetwork
+partial class AudioNet : global::NetGen.ITrainableNetwork, global::NetGen.IDataParallelNetwork
 {
     /// <summary>Values in one input vector, in one output vector, and floats in <see cref="Parameters"/>.</summary>
     public const int InputSize = 1, OutputSize = 1, ParameterCount = 97;
@@ -479,4 +479,13 @@ class AudioNet(nn.Sequential):
 
         return total;
     }
+
+    /// <summary>A worker for data-parallel training: θ (and the running statistics) shared with the network <paramref name="main"/>; its own ∂L/∂θ, workspace and dropout generator (NetGen.Training.DataParallel seeds it).</summary>
+    private AudioNet(global::NetGen.IDataParallelNetwork main)
+    {
+        var network = (AudioNet)main;
+        _parameters = network._parameters;
+        Training = network.Training;
+    }
+    global::NetGen.ITrainableNetwork global::NetGen.IDataParallelNetwork.CreateWorker() => new AudioNet(this);
 }

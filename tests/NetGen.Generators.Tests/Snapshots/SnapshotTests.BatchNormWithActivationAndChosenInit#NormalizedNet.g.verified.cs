@@ -30,7 +30,7 @@ namespace Demo;
 /// <c>Backward</c> and <c>BackwardBatch</c> follow <c>Training</c> (true unless set, as a fresh PyTorch module).</para>
 /// </remarks>
 [global::System.CodeDom.Compiler.GeneratedCode("NetGen", "0.1.0")]
-partial class NormalizedNet : global::NetGen.ITrainableNetwork
+partial class NormalizedNet : global::NetGen.ITrainableNetwork, global::NetGen.IDataParallelNetwork
 {
     /// <summary>Values in one input vector, in one output vector, and floats in <see cref="Parameters"/>.</summary>
     public const int InputSize = 4, OutputSize = 3, ParameterCount = 53;
@@ -519,4 +519,14 @@ class NormalizedNet(nn.Sequential):
 
         return total;
     }
+
+    /// <summary>A worker for data-parallel training: θ (and the running statistics) shared with the network <paramref name="main"/>; its own ∂L/∂θ, workspace and dropout generator (NetGen.Training.DataParallel seeds it).</summary>
+    private NormalizedNet(global::NetGen.IDataParallelNetwork main)
+    {
+        var network = (NormalizedNet)main;
+        _parameters = network._parameters;
+        _statistics = network._statistics;
+        Training = network.Training;
+    }
+    global::NetGen.ITrainableNetwork global::NetGen.IDataParallelNetwork.CreateWorker() => new NormalizedNet(this);
 }

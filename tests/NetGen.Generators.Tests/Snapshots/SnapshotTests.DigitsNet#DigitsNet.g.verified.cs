@@ -26,7 +26,7 @@ namespace Demo.Digits;
 /// </list>
 /// </remarks>
 [global::System.CodeDom.Compiler.GeneratedCode("NetGen", "0.1.0")]
-partial class DigitsNet : global::NetGen.ITrainableNetwork
+partial class DigitsNet : global::NetGen.ITrainableNetwork, global::NetGen.IDataParallelNetwork
 {
     /// <summary>Values in one input vector, in one output vector, and floats in <see cref="Parameters"/>.</summary>
     public const int InputSize = 64, OutputSize = 10, ParameterCount = 2410;
@@ -361,4 +361,13 @@ class DigitsNet(nn.Sequential):
 
         return total;
     }
+
+    /// <summary>A worker for data-parallel training: θ (and the running statistics) shared with the network <paramref name="main"/>; its own ∂L/∂θ, workspace and dropout generator (NetGen.Training.DataParallel seeds it).</summary>
+    private DigitsNet(global::NetGen.IDataParallelNetwork main)
+    {
+        var network = (DigitsNet)main;
+        _parameters = network._parameters;
+        Training = network.Training;
+    }
+    global::NetGen.ITrainableNetwork global::NetGen.IDataParallelNetwork.CreateWorker() => new DigitsNet(this);
 }

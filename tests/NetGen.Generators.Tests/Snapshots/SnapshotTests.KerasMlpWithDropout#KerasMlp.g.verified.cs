@@ -30,7 +30,7 @@ namespace Demo;
 /// <c>Backward</c> and <c>BackwardBatch</c> follow <c>Training</c> (true unless set, as a fresh PyTorch module).</para>
 /// </remarks>
 [global::System.CodeDom.Compiler.GeneratedCode("NetGen", "0.1.0")]
-partial class KerasMlp : global::NetGen.ITrainableNetwork, global::NetGen.IRandomStateNetwork
+partial class KerasMlp : global::NetGen.ITrainableNetwork, global::NetGen.IRandomStateNetwork, global::NetGen.IDataParallelNetwork
 {
     /// <summary>Values in one input vector, in one output vector, and floats in <see cref="Parameters"/>.</summary>
     public const int InputSize = 10, OutputSize = 1, ParameterCount = 769;
@@ -432,4 +432,13 @@ class KerasMlp(nn.Sequential):
 
         return total;
     }
+
+    /// <summary>A worker for data-parallel training: θ (and the running statistics) shared with the network <paramref name="main"/>; its own ∂L/∂θ, workspace and dropout generator (NetGen.Training.DataParallel seeds it).</summary>
+    private KerasMlp(global::NetGen.IDataParallelNetwork main)
+    {
+        var network = (KerasMlp)main;
+        _parameters = network._parameters;
+        Training = network.Training;
+    }
+    global::NetGen.ITrainableNetwork global::NetGen.IDataParallelNetwork.CreateWorker() => new KerasMlp(this);
 }

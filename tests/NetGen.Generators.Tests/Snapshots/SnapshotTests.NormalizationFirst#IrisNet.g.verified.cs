@@ -31,7 +31,7 @@ namespace Demo;
 /// </list>
 /// </remarks>
 [global::System.CodeDom.Compiler.GeneratedCode("NetGen", "0.1.0")]
-partial class IrisNet : global::NetGen.ITrainableNetwork, global::NetGen.IAdaptableNetwork
+partial class IrisNet : global::NetGen.ITrainableNetwork, global::NetGen.IAdaptableNetwork, global::NetGen.IDataParallelNetwork
 {
     /// <summary>Values in one input vector, in one output vector, and floats in <see cref="Parameters"/>.</summary>
     public const int InputSize = 4, OutputSize = 3, ParameterCount = 67;
@@ -503,4 +503,14 @@ class IrisNet(nn.Sequential):
 
         return total;
     }
+
+    /// <summary>A worker for data-parallel training: θ (and the running statistics) shared with the network <paramref name="main"/>; its own ∂L/∂θ, workspace and dropout generator (NetGen.Training.DataParallel seeds it).</summary>
+    private IrisNet(global::NetGen.IDataParallelNetwork main)
+    {
+        var network = (IrisNet)main;
+        _parameters = network._parameters;
+        _statistics = network._statistics;
+        Training = network.Training;
+    }
+    global::NetGen.ITrainableNetwork global::NetGen.IDataParallelNetwork.CreateWorker() => new IrisNet(this);
 }

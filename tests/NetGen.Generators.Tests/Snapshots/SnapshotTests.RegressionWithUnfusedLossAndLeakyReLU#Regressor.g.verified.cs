@@ -30,7 +30,7 @@ namespace Demo;
 /// </list>
 /// </remarks>
 [global::System.CodeDom.Compiler.GeneratedCode("NetGen", "0.1.0")]
-partial class Regressor : global::NetGen.ITrainableNetwork
+partial class Regressor : global::NetGen.ITrainableNetwork, global::NetGen.IDataParallelNetwork
 {
     /// <summary>Values in one input vector, in one output vector, and floats in <see cref="Parameters"/>.</summary>
     public const int InputSize = 3, OutputSize = 2, ParameterCount = 54;
@@ -525,4 +525,13 @@ class Regressor(nn.Sequential):
 
         return total;
     }
+
+    /// <summary>A worker for data-parallel training: θ (and the running statistics) shared with the network <paramref name="main"/>; its own ∂L/∂θ, workspace and dropout generator (NetGen.Training.DataParallel seeds it).</summary>
+    private Regressor(global::NetGen.IDataParallelNetwork main)
+    {
+        var network = (Regressor)main;
+        _parameters = network._parameters;
+        Training = network.Training;
+    }
+    global::NetGen.ITrainableNetwork global::NetGen.IDataParallelNetwork.CreateWorker() => new Regressor(this);
 }

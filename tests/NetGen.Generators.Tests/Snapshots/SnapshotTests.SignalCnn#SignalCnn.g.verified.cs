@@ -28,7 +28,7 @@ namespace Demo;
 /// </list>
 /// </remarks>
 [global::System.CodeDom.Compiler.GeneratedCode("NetGen", "0.1.0")]
-partial class SignalCnn : global::NetGen.ITrainableNetwork
+partial class SignalCnn : global::NetGen.ITrainableNetwork, global::NetGen.IDataParallelNetwork
 {
     /// <summary>Values in one input vector, in one output vector, and floats in <see cref="Parameters"/>.</summary>
     public const int InputSize = 64, OutputSize = 1, ParameterCount = 157;
@@ -575,4 +575,13 @@ class SignalCnn(nn.Sequential):
 
         return total;
     }
+
+    /// <summary>A worker for data-parallel training: θ (and the running statistics) shared with the network <paramref name="main"/>; its own ∂L/∂θ, workspace and dropout generator (NetGen.Training.DataParallel seeds it).</summary>
+    private SignalCnn(global::NetGen.IDataParallelNetwork main)
+    {
+        var network = (SignalCnn)main;
+        _parameters = network._parameters;
+        Training = network.Training;
+    }
+    global::NetGen.ITrainableNetwork global::NetGen.IDataParallelNetwork.CreateWorker() => new SignalCnn(this);
 }

@@ -28,7 +28,7 @@ namespace Demo;
 /// </list>
 /// </remarks>
 [global::System.CodeDom.Compiler.GeneratedCode("NetGen", "0.1.0")]
-partial class SmallCnn : global::NetGen.ITrainableNetwork
+partial class SmallCnn : global::NetGen.ITrainableNetwork, global::NetGen.IDataParallelNetwork
 {
     /// <summary>Values in one input vector, in one output vector, and floats in <see cref="Parameters"/>.</summary>
     public const int InputSize = 64, OutputSize = 10, ParameterCount = 426;
@@ -564,4 +564,13 @@ class SmallCnn(nn.Sequential):
 
         return total;
     }
+
+    /// <summary>A worker for data-parallel training: θ (and the running statistics) shared with the network <paramref name="main"/>; its own ∂L/∂θ, workspace and dropout generator (NetGen.Training.DataParallel seeds it).</summary>
+    private SmallCnn(global::NetGen.IDataParallelNetwork main)
+    {
+        var network = (SmallCnn)main;
+        _parameters = network._parameters;
+        Training = network.Training;
+    }
+    global::NetGen.ITrainableNetwork global::NetGen.IDataParallelNetwork.CreateWorker() => new SmallCnn(this);
 }

@@ -28,7 +28,7 @@ namespace Demo;
 /// </list>
 /// </remarks>
 [global::System.CodeDom.Compiler.GeneratedCode("NetGen", "0.1.0")]
-partial class XorNet : global::NetGen.ITrainableNetwork
+partial class XorNet : global::NetGen.ITrainableNetwork, global::NetGen.IDataParallelNetwork
 {
     /// <summary>Values in one input vector, in one output vector, and floats in <see cref="Parameters"/>.</summary>
     public const int InputSize = 2, OutputSize = 1, ParameterCount = 17;
@@ -382,4 +382,13 @@ class XorNet(nn.Sequential):
 
         return total;
     }
+
+    /// <summary>A worker for data-parallel training: θ (and the running statistics) shared with the network <paramref name="main"/>; its own ∂L/∂θ, workspace and dropout generator (NetGen.Training.DataParallel seeds it).</summary>
+    private XorNet(global::NetGen.IDataParallelNetwork main)
+    {
+        var network = (XorNet)main;
+        _parameters = network._parameters;
+        Training = network.Training;
+    }
+    global::NetGen.ITrainableNetwork global::NetGen.IDataParallelNetwork.CreateWorker() => new XorNet(this);
 }
