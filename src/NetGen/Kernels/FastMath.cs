@@ -74,16 +74,16 @@ public static class FastMath
     // (checked for every float by the accuracy sweep, with and without FMA; it first would at 8.1348), and at TanhClamp it is
     // exactly 1 with and without FMA (chosen so: a few ulps below 1 is the rule there), so tanh is exactly ±1 from ±TanhClamp
     // on, where tanh(x) ≥ 1 − 1.9·10⁻⁷ (≤ 3.1 ulp).
-    private const float TanhClamp = 8.104127f;
-    private const float TP1 = 0.134345f, TP2 = 0.0035594823f, TP3 = 2.1682394e-05f, TP4 = 1.4902055e-08f;
-    private const float TQ1 = 0.46767828f, TQ2 = 0.026119003f, TQ3 = 0.0003390972f, TQ4 = 8.3959463e-07f;
+    private const float TanhClamp = 7.728043f;
+    private const float TP1 = 0.12925963f, TP2 = 0.0029510616f, TP3 = 1.1423168e-05f;
+    private const float TQ1 = 0.46259212f, TQ2 = 0.023816446f, TQ3 = 0.00023864022f, TQ4 = 2.4565068e-07f;
 
     // σ(x) = ½ + ½·tanh(x/2) where σ ≥ ¼ (x ≥ −ln 3); below, e^x/(1 + e^x), which keeps relative accuracy down to the subnormals.
     private const float SigmoidTanhMin = -1.0986123f;
     // σ's tanh(x/2) with the halving folded in: c = clamp(x, ±2·TanhClamp) = 2·clamp(x/2), u = c² = 4·(x/2)², so the
     // coefficients of uᵏ are tanh's divided by 4ᵏ (exact: powers of two), c·P/Q = 2·tanh(x/2) and σ = ¼·(c·P/Q) + ½ in one
     // multiply-add. No clamp of the result is needed: below the clamp σ never exceeds 1 (checked for every float).
-    private const float SP1 = TP1 / 4f, SP2 = TP2 / 16f, SP3 = TP3 / 64f, SP4 = TP4 / 256f;
+    private const float SP1 = TP1 / 4f, SP2 = TP2 / 16f, SP3 = TP3 / 64f;
     private const float SQ1 = TQ1 / 4f, SQ2 = TQ2 / 16f, SQ3 = TQ3 / 64f, SQ4 = TQ4 / 256f;
 
     // softplus: log1p(e) = 2·atanh(s) = 2s + s³·(2/3 + s²·(2/5 + s²·(2/7 + …))), s = e/(2 + e) ∈ [0, 1/3].
@@ -144,7 +144,7 @@ public static class FastMath
         }
         float c = MathF.CopySign(MathF.Min(MathF.Abs(x), TanhClamp), x);
         float u = c * c;
-        float p = MultiplyAdd(MultiplyAdd(MultiplyAdd(MultiplyAdd(TP4, u, TP3), u, TP2), u, TP1), u, 1f);
+        float p = MultiplyAdd(MultiplyAdd(MultiplyAdd(TP3, u, TP2), u, TP1), u, 1f);
         float q = MultiplyAdd(MultiplyAdd(MultiplyAdd(MultiplyAdd(TQ4, u, TQ3), u, TQ2), u, TQ1), u, 1f);
         return c * p / q;
     }
@@ -164,7 +164,7 @@ public static class FastMath
             }
             float c = MathF.Min(x, 2f * TanhClamp);
             float u = c * c;
-            float p = MultiplyAdd(MultiplyAdd(MultiplyAdd(MultiplyAdd(SP4, u, SP3), u, SP2), u, SP1), u, 1f);
+            float p = MultiplyAdd(MultiplyAdd(MultiplyAdd(SP3, u, SP2), u, SP1), u, 1f);
             float q = MultiplyAdd(MultiplyAdd(MultiplyAdd(MultiplyAdd(SQ4, u, SQ3), u, SQ2), u, SQ1), u, 1f);
             return MultiplyAdd(c * p / q, 0.25f, 0.5f);
         }
@@ -275,13 +275,25 @@ public static class FastMath
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector128<float> Tanh(Vector128<float> x) => TanhCore(x);
 
+    /// <summary>
+    /// x with its magnitude limited to <see cref="TanhClamp"/> and its sign kept: one <c>vrangeps</c> (AVX-512DQ: the smaller
+    /// magnitude of x and the limit, with x's sign), else min(limit, max(−limit, x)). The same value either way (a clamp is
+    /// exact). A NaN x may come out as ±limit: tanh keeps NaN through u (see <see cref="TanhCore(Vector128{float})"/>).
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector128<float> ClampTanh(Vector128<float> x) => Avx512DQ.VL.IsSupported
+        ? Avx512DQ.VL.Range(x, Vector128.Create(TanhClamp), 0b0010)
+        : VectorMath.Min(Vector128.Create(TanhClamp), VectorMath.Max(Vector128.Create(-TanhClamp), x));
+
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static Vector128<float> TanhCore(Vector128<float> x)
     {
-        // min(limit, max(−limit, x)): the NaN operand of x86's max and min is the second, which they return (Arm propagates NaN).
-        Vector128<float> c = VectorMath.Min(Vector128.Create(TanhClamp), VectorMath.Max(Vector128.Create(-TanhClamp), x));
-        Vector128<float> u = c * c;
-        Vector128<float> p = MultiplyAdd(MultiplyAdd(MultiplyAdd(MultiplyAdd(u, TP4, TP3), u, TP2), u, TP1), u, 1f);
+        // u = min(limit², x²) — the same value as c² — on the dependent chain (two operations where the clamp and c² take
+        // three); the NaN operand of x86's min is the second, which it returns (Arm propagates NaN), so NaN stays NaN.
+        // c, needed only for the last product, is off the chain.
+        Vector128<float> u = VectorMath.Min(Vector128.Create(TanhClamp * TanhClamp), x * x);
+        Vector128<float> c = ClampTanh(x);
+        Vector128<float> p = MultiplyAdd(MultiplyAdd(MultiplyAdd(u, TP3, TP2), u, TP1), u, 1f);
         Vector128<float> q = MultiplyAdd(MultiplyAdd(MultiplyAdd(MultiplyAdd(u, TQ4, TQ3), u, TQ2), u, TQ1), u, 1f);
         return c * p / q;
     }
@@ -308,7 +320,7 @@ public static class FastMath
     {
         Vector128<float> c = VectorMath.Min(x, Vector128.Create(2f * TanhClamp));
         Vector128<float> u = c * c;
-        Vector128<float> p = MultiplyAdd(MultiplyAdd(MultiplyAdd(MultiplyAdd(u, SP4, SP3), u, SP2), u, SP1), u, 1f);
+        Vector128<float> p = MultiplyAdd(MultiplyAdd(MultiplyAdd(u, SP3, SP2), u, SP1), u, 1f);
         Vector128<float> q = MultiplyAdd(MultiplyAdd(MultiplyAdd(MultiplyAdd(u, SQ4, SQ3), u, SQ2), u, SQ1), u, 1f);
         return MultiplyAdd(c * p / q, 0.25f, 0.5f);
     }
@@ -388,13 +400,25 @@ public static class FastMath
         return Vector256.ConditionalSelect(Vector256.Equals(x, x), result, x);
     }
 
+    /// <summary>
+    /// x with its magnitude limited to <see cref="TanhClamp"/> and its sign kept: one <c>vrangeps</c> (AVX-512DQ: the smaller
+    /// magnitude of x and the limit, with x's sign), else min(limit, max(−limit, x)). The same value either way (a clamp is
+    /// exact). A NaN x may come out as ±limit: tanh keeps NaN through u (see <see cref="TanhCore(Vector256{float})"/>).
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector256<float> ClampTanh(Vector256<float> x) => Avx512DQ.VL.IsSupported
+        ? Avx512DQ.VL.Range(x, Vector256.Create(TanhClamp), 0b0010)
+        : VectorMath.Min(Vector256.Create(TanhClamp), VectorMath.Max(Vector256.Create(-TanhClamp), x));
+
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static Vector256<float> TanhCore(Vector256<float> x)
     {
-        // min(limit, max(−limit, x)): the NaN operand of x86's max and min is the second, which they return (Arm propagates NaN).
-        Vector256<float> c = VectorMath.Min(Vector256.Create(TanhClamp), VectorMath.Max(Vector256.Create(-TanhClamp), x));
-        Vector256<float> u = c * c;
-        Vector256<float> p = MultiplyAdd(MultiplyAdd(MultiplyAdd(MultiplyAdd(u, TP4, TP3), u, TP2), u, TP1), u, 1f);
+        // u = min(limit², x²) — the same value as c² — on the dependent chain (two operations where the clamp and c² take
+        // three); the NaN operand of x86's min is the second, which it returns (Arm propagates NaN), so NaN stays NaN.
+        // c, needed only for the last product, is off the chain.
+        Vector256<float> u = VectorMath.Min(Vector256.Create(TanhClamp * TanhClamp), x * x);
+        Vector256<float> c = ClampTanh(x);
+        Vector256<float> p = MultiplyAdd(MultiplyAdd(MultiplyAdd(u, TP3, TP2), u, TP1), u, 1f);
         Vector256<float> q = MultiplyAdd(MultiplyAdd(MultiplyAdd(MultiplyAdd(u, TQ4, TQ3), u, TQ2), u, TQ1), u, 1f);
         return c * p / q;
     }
@@ -417,7 +441,7 @@ public static class FastMath
     {
         Vector256<float> c = VectorMath.Min(x, Vector256.Create(2f * TanhClamp));
         Vector256<float> u = c * c;
-        Vector256<float> p = MultiplyAdd(MultiplyAdd(MultiplyAdd(MultiplyAdd(u, SP4, SP3), u, SP2), u, SP1), u, 1f);
+        Vector256<float> p = MultiplyAdd(MultiplyAdd(MultiplyAdd(u, SP3, SP2), u, SP1), u, 1f);
         Vector256<float> q = MultiplyAdd(MultiplyAdd(MultiplyAdd(MultiplyAdd(u, SQ4, SQ3), u, SQ2), u, SQ1), u, 1f);
         return MultiplyAdd(c * p / q, 0.25f, 0.5f);
     }
@@ -524,13 +548,25 @@ public static class FastMath
         return Vector512.ConditionalSelect(Vector512.Equals(x, x), result, x);
     }
 
+    /// <summary>
+    /// x with its magnitude limited to <see cref="TanhClamp"/> and its sign kept: one <c>vrangeps</c> (AVX-512DQ: the smaller
+    /// magnitude of x and the limit, with x's sign), else min(limit, max(−limit, x)). The same value either way (a clamp is
+    /// exact). A NaN x may come out as ±limit: tanh keeps NaN through u (see <see cref="TanhCore(Vector512{float})"/>).
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector512<float> ClampTanh(Vector512<float> x) => Avx512DQ.IsSupported
+        ? Avx512DQ.Range(x, Vector512.Create(TanhClamp), 0b0010)
+        : VectorMath.Min(Vector512.Create(TanhClamp), VectorMath.Max(Vector512.Create(-TanhClamp), x));
+
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static Vector512<float> TanhCore(Vector512<float> x)
     {
-        // min(limit, max(−limit, x)): the NaN operand of x86's max and min is the second, which they return (Arm propagates NaN).
-        Vector512<float> c = VectorMath.Min(Vector512.Create(TanhClamp), VectorMath.Max(Vector512.Create(-TanhClamp), x));
-        Vector512<float> u = c * c;
-        Vector512<float> p = MultiplyAdd(MultiplyAdd(MultiplyAdd(MultiplyAdd(u, TP4, TP3), u, TP2), u, TP1), u, 1f);
+        // u = min(limit², x²) — the same value as c² — on the dependent chain (two operations where the clamp and c² take
+        // three); the NaN operand of x86's min is the second, which it returns (Arm propagates NaN), so NaN stays NaN.
+        // c, needed only for the last product, is off the chain.
+        Vector512<float> u = VectorMath.Min(Vector512.Create(TanhClamp * TanhClamp), x * x);
+        Vector512<float> c = ClampTanh(x);
+        Vector512<float> p = MultiplyAdd(MultiplyAdd(MultiplyAdd(u, TP3, TP2), u, TP1), u, 1f);
         Vector512<float> q = MultiplyAdd(MultiplyAdd(MultiplyAdd(MultiplyAdd(u, TQ4, TQ3), u, TQ2), u, TQ1), u, 1f);
         return c * p / q;
     }
@@ -553,7 +589,7 @@ public static class FastMath
     {
         Vector512<float> c = VectorMath.Min(x, Vector512.Create(2f * TanhClamp));
         Vector512<float> u = c * c;
-        Vector512<float> p = MultiplyAdd(MultiplyAdd(MultiplyAdd(MultiplyAdd(u, SP4, SP3), u, SP2), u, SP1), u, 1f);
+        Vector512<float> p = MultiplyAdd(MultiplyAdd(MultiplyAdd(u, SP3, SP2), u, SP1), u, 1f);
         Vector512<float> q = MultiplyAdd(MultiplyAdd(MultiplyAdd(MultiplyAdd(u, SQ4, SQ3), u, SQ2), u, SQ1), u, 1f);
         return MultiplyAdd(c * p / q, 0.25f, 0.5f);
     }
