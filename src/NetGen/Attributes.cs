@@ -387,3 +387,21 @@ public sealed class LSTMAttribute : LayerAttribute
     /// <summary>Stacked layers (PyTorch's <c>num_layers</c>), layer k &gt; 0 fed by layer k − 1's h; 1 unless set.</summary>
     public int Layers { get; set; } = 1;
 }
+
+// issue 13: preprocessing that travels with the model
+
+/// <summary>
+/// Standardises each input feature, as Keras's <c>keras.layers.Normalization</c>: <c>y = (x − μ) / max(√σ², ε)</c> with ε = 1e-7
+/// (Keras's <c>backend.epsilon()</c>, so a constant feature is only centred). μ and σ² (the population variance) are not trained:
+/// the generated <c>Adapt(data)</c> measures them on training data, and they are saved, loaded and embedded with the weights
+/// (state-dict tensors <c>running_mean</c> and <c>running_var</c>). Before <c>Adapt</c> the layer is the identity (μ = 0, σ² = 1) and
+/// the generated <c>IsAdapted</c> is false; <c>Trainer</c> refuses to train such a network.
+/// </summary>
+/// <remarks>
+/// It must be the first layer, right after a vector <c>[Input(n)]</c> (NG1201, NG1202): <c>Adapt</c> then reads the data exactly as
+/// the network does, and a model's raw input (centimetres, dollars) goes in unscaled.
+/// </remarks>
+[AttributeUsage(AttributeTargets.Class, AllowMultiple = true, Inherited = false)]
+public sealed class NormalizationAttribute : LayerAttribute
+{
+}

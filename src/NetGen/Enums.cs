@@ -105,6 +105,13 @@ public enum LayerKind
     /// <summary>Batch normalisation, <see cref="BatchNormAttribute"/>: parameters γ (scale) then β (shift).</summary>
     BatchNorm = 2,
 
+    // issue 13: preprocessing that travels with the model
+    /// <summary>
+    /// Input standardisation, <see cref="NormalizationAttribute"/>: no parameters; a mean and a variance per feature in
+    /// <see cref="INetwork.RunningStatistics"/> (not trained, set by <c>Adapt</c>).
+    /// </summary>
+    Normalization = 3,
+
     // issue 9: convolutional layers
     /// <summary>A 2-D convolution, <see cref="Conv2DAttribute"/>: parameters W (filters × channels × k × k) then b.</summary>
     Conv2D = 10,

@@ -167,6 +167,7 @@ public sealed record LayerInfo(
         LayerKind.AvgPool1D => $"layer {Index} (AvgPool1D {KernelSize}, {Inputs} → {Outputs} values)",
         LayerKind.GlobalAvgPool => $"layer {Index} (GlobalAvgPool, {Inputs} → {Outputs} values)",
         LayerKind.GRU or LayerKind.LSTM => $"layer {Index} ({Kind} {Inputs} → {Outputs}{(StackedLayers > 1 ? $", {StackedLayers} stacked layers" : "")})",
+        LayerKind.Normalization => $"layer {Index} (Normalization, {Outputs} features)",
         _ => (WeightCount == Outputs ? $"layer {Index} (BatchNorm, {Outputs} features" : $"layer {Index} (BatchNorm, {WeightCount} channels of {Outputs / WeightCount}")
             + (Activation == Activation.Identity ? ")" : $", {Activation})"),
     };

@@ -13,7 +13,7 @@ public static class NetworkExtensions
 {
     /// <summary>
     /// A table of the layers as Keras's <c>model.summary()</c> prints it: each layer with its output shape (<c>None</c> is the
-    /// batch dimension) and parameter count, then the totals; batch norm's running mean and variance count as non-trainable.
+    /// batch dimension) and parameter count, then the totals; batch norm's running mean and variance and a normalisation's adapted mean and variance count as non-trainable.
     /// </summary>
     /// <example><code>
     /// IrisNet
@@ -42,6 +42,7 @@ public static class NetworkExtensions
                 LayerKind.Dense => "dense",
                 LayerKind.Dropout => "dropout",
                 LayerKind.BatchNorm => "batch_normalization",
+                LayerKind.Normalization => "normalization",
                 _ => layer.Kind.ToString().ToLowerInvariant(),
             };
             string type = layer.Activation == Activation.Identity || layer.Kind == LayerKind.Dropout
@@ -52,6 +53,11 @@ public static class NetworkExtensions
             {
                 count += 2 * layer.WeightCount; // running mean and variance: one per feature, or per channel after a convolution
                 statistics += 2 * layer.WeightCount;
+            }
+            if (layer.Kind == LayerKind.Normalization)
+            {
+                count += 2 * layer.Outputs; // issue 13: the adapted mean and variance, one of each per feature
+                statistics += 2 * layer.Outputs;
             }
             rows.Add(($"{kind}_{seen[layer.Kind]} ({type})", Shape(layer.Outputs), count.ToString("N0", CultureInfo.InvariantCulture)));
         }

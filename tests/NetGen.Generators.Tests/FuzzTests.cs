@@ -237,6 +237,12 @@ public class FuzzTests(ITestOutputHelper output)
                 items.Insert(r.Next(items.Count + 1), RecurrentLayer(r));
             }
         }
+        if (r.Next(100) < 8)
+        {
+            // [Normalization] (issue 13): mostly right after [Input] (valid on a vector), sometimes anywhere (NG1201/NG1202).
+            string[] normalizations = ["[Normalization]", "[Normalization(Name = \"norm\")]", "[Normalization(3)]", "[Normalization(Name = \"1x\")]"];
+            items.Insert(items.Count > 0 && r.Next(4) > 0 ? 1 : r.Next(items.Count + 1), normalizations[r.Next(normalizations.Length)]);
+        }
         for (int l = 0; l < layers; l++)
         {
             items.Add(Dense(r));

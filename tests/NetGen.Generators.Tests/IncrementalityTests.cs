@@ -188,6 +188,9 @@ public class IncrementalityTests
     // issue 10: streaming networks
     [InlineData("[Network(Loss = Loss.MeanSquaredError)][Input(1)][GRU(8, Layers = 2)][Dense(4, Activation.Tanh)][Dense(1)]", true, "GRU,Dense,Dense")]
     [InlineData("[Network][Input(2)][Dense(3)][LSTM(4)]", false, "Dense,LSTM")]
+    // issue 13: [Normalization] (IsAdapted, Adapt)
+    [InlineData("[Network(Loss = Loss.CrossEntropy)][Input(4)][Normalization][Dense(8, Activation.Tanh)][Dense(3, Activation.Softmax)]", true, "Normalization,Dense,Dense")]
+    [InlineData("[Network][Input(2)][Normalization]", false, "Normalization")]
     public void GeneratedMembers_MatchWhatTheEmitterWrites(string attributes, bool trainable, string layers)
     {
         FullRun run = GeneratorHarness.RunAll($"using NetGen;\n{attributes}\npublic partial class Net;\n");

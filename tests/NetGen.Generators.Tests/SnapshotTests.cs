@@ -146,4 +146,18 @@ public class SnapshotTests
         [Dense(1)]
         public partial class AmpModel;
         """), "AmpModel.g");
+
+    // issue 13: Keras's Normalization before the layers (the formula, μ and σ² in the statistics, Adapt, IsAdapted, a PyTorch module with buffers).
+    [Fact]
+    public void NormalizationFirst() => Snapshot.Verify(Generate("""
+        using NetGen;
+        namespace Demo;
+
+        [Network(Loss = Loss.CrossEntropy)]
+        [Input(4)]
+        [Normalization]
+        [Dense(8, Activation.Tanh)]
+        [Dense(3, Activation.Softmax)]
+        public partial class IrisNet;
+        """), "IrisNet.g");
 }

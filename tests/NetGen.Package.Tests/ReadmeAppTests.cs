@@ -5,7 +5,7 @@ namespace NetGen.Package.Tests;
 /// <summary>
 /// README's "Use NetGen in your app", done as a newcomer would: its commands run one by one (pack, `dotnet new console`,
 /// the NuGet source, `dotnet add package`), its Program.cs replaces the template's, `dotnet run`. The app must train iris
-/// with a stratified split, scaling and a checkpoint resumed half-way, print a summary, evaluate a regression model and stop
+/// with a stratified split, scaling ([Normalization] + Adapt) and a checkpoint resumed half-way, print a summary, evaluate a regression model and stop
 /// a NaN; and it must print exactly what examples/Iris (the same program against the sources) prints.
 /// </summary>
 public class ReadmeAppTests
@@ -28,7 +28,8 @@ public class ReadmeAppTests
     private static void AssertTheAppWorked(string output)
     {
         Assert.Contains("IrisNet\nLayer (type)", output);
-        Assert.Contains("Total params: 67\n", output);
+        Assert.Contains("normalization_1 (Normalization)", output);
+        Assert.Contains("Total params: 75\nTrainable params: 67\nNon-trainable params: 8\n", output);
         Assert.Contains("resumed at epoch 51, trained to epoch 100\n", output);
         Assert.Contains("bit-identical to an uninterrupted run: True\n", output);
         float accuracy = float.Parse(Regex.Match(output, @"^test: loss [0-9.]+, accuracy ([0-9.]+)", RegexOptions.Multiline).Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture);
@@ -36,7 +37,7 @@ public class ReadmeAppTests
         Assert.Contains("a flower of 6.3, 2.9, 5.6, 1.8 cm is virginica\n", output);
         float r2 = float.Parse(Regex.Match(output, @"^petal width: loss [0-9.]+, MAE [0-9.]+, RMSE [0-9.]+, R² ([0-9.]+)", RegexOptions.Multiline).Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture);
         Assert.True(r2 >= 0.85f, $"R² {r2}\n{output}");
-        Assert.Contains("stopped: IrisNet's gradient of W⁽¹⁾[0, 0] (parameter 0) in layer 1 (Dense 4 → 8, Tanh) is NaN", output);
+        Assert.Contains("stopped: IrisNet's gradient of W⁽²⁾[0, 0] (parameter 0) in layer 2 (Dense 4 → 8, Tanh) is NaN", output);
         Assert.Contains("parameters unchanged: True\n", output);
     }
 

@@ -25,6 +25,7 @@ public class PyTorchModuleTests
         [nameof(RtCnn)] = () => new RtCnn(5),
         [nameof(RtSignal)] = () => new RtSignal(7),
         [nameof(RtStepSign)] = () => new RtStepSign(6),
+        [nameof(RtNormalized)] = () => new RtNormalized(8), // issue 13: [Normalization]'s buffers
     };
 
     private static readonly Dictionary<string, string> s_sources = new()
@@ -37,6 +38,7 @@ public class PyTorchModuleTests
         [nameof(RtCnn)] = RtCnn.PyTorchModule,
         [nameof(RtSignal)] = RtSignal.PyTorchModule,
         [nameof(RtStepSign)] = RtStepSign.PyTorchModule,
+        [nameof(RtNormalized)] = RtNormalized.PyTorchModule,
     };
 
     internal static string Directory => Path.Combine(RepoPaths.Root, "tests", "pytorch", "modules");

@@ -269,6 +269,20 @@ internal static class DiagnosticDescriptors
         "{0} cannot be in a network with a recurrent layer ({1}): only Dense layers (applied at every time step), GRU and LSTM run step by step",
         "A network with a GRU or LSTM streams: every layer runs once per time step, on one frame, with state only in the recurrent layers. Dropout, batch norm, convolutions, pooling and flatten are not supported in such a network.");
 
+    // ── issue 13: [Normalization] (NG1201–NG1219) ──
+
+    public static readonly DiagnosticDescriptor NormalizationNotFirst = Create(
+        "NG1201", Declaration, DiagnosticSeverity.Error,
+        "[Normalization] must be the first layer",
+        "Normalization layer {0} must be the first layer, right after [Input], but follows {1}; move it up so that it standardises the raw input",
+        "[Normalization] standardises the network's input with a mean and variance that Adapt measures on the training data, as the raw data comes: it must be the first layer, right after [Input].");
+
+    public static readonly DiagnosticDescriptor NormalizationNeedsVector = Create(
+        "NG1202", Declaration, DiagnosticSeverity.Error,
+        "[Normalization] needs a vector input",
+        "Normalization layer {0} standardises each feature of a vector [Input(n)], but the input is {1}; normalise images or signals per channel before they reach the network",
+        "[Normalization] keeps one mean and one variance per input feature of a vector input; per-channel normalisation of an image or signal input is not available.");
+
     // ── issue 12: layer names (NG1101–NG1119) ──
 
     public static readonly DiagnosticDescriptor LayerNameRepeated = Create(
@@ -360,6 +374,9 @@ internal static class DiagnosticDescriptors
         [RecurrentLayersNotPositive.Id] = RecurrentLayersNotPositive,
         [RecurrentNeedsVector.Id] = RecurrentNeedsVector,
         [NotInSequence.Id] = NotInSequence,
+        // issue 13
+        [NormalizationNotFirst.Id] = NormalizationNotFirst,
+        [NormalizationNeedsVector.Id] = NormalizationNeedsVector,
     };
 
     /// <summary>Every descriptor in the catalogue.</summary>

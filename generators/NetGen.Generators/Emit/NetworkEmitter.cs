@@ -18,8 +18,10 @@ internal static class NetworkEmitter
         MembersEmitter.WriteClassRemarks(body, context, weights);
         body.Line($"[global::System.CodeDom.Compiler.GeneratedCode(\"NetGen\", \"{Version}\")]");
         string randomState = MembersEmitter.UsesRandom(context) ? ", global::NetGen.IRandomStateNetwork" : ""; // issue 13: dropout's generator in checkpoints
-        body.Open($"partial class {spec.Name} : {Interface(spec)}{randomState}");
+        string adaptable = AdaptEmitter.Layer(context) is null ? "" : ", global::NetGen.IAdaptableNetwork"; // issue 13: [Normalization]'s Adapt
+        body.Open($"partial class {spec.Name} : {Interface(spec)}{randomState}{adaptable}");
         MembersEmitter.WriteMembers(body, context);
+        AdaptEmitter.Write(body, context); // issue 13
         PyTorchModuleEmitter.WriteMember(body, context);
         MembersEmitter.WriteConstructor(body, context, weights);
         if (spec.IsStreaming)

@@ -26,6 +26,8 @@ internal enum Alias
     LayerInfo,
     LayerKind,
     Activation,
+    // issue 13
+    NormalizationKernels,
 }
 
 /// <summary>
@@ -58,6 +60,8 @@ internal sealed record AliasNames(EquatableArray<string> Names)
         "global::NetGen.LayerInfo",
         "global::NetGen.LayerKind",
         "global::NetGen.Activation",
+        // issue 13
+        "global::NetGen.Kernels.NormalizationKernels",
     };
 
     /// <summary>Every alias under its default name.</summary>

@@ -56,6 +56,9 @@ internal enum LayerKindSpec
     Dropout = 1,
     BatchNorm = 2,
 
+    // issue 13
+    Normalization = 3,
+
     // issue 9
     Conv2D = 10,
     Conv1D = 11,

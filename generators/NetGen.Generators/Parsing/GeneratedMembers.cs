@@ -34,13 +34,14 @@ internal static class GeneratedMembers
 
     public static IEnumerable<GeneratedMember> For(bool trainable, IReadOnlyList<LayerKindSpec> layers)
     {
-        bool statistics = false, random = false, streams = false;
+        bool statistics = false, random = false, streams = false, adapts = false;
         foreach (LayerKindSpec kind in layers)
         {
             LayerRule rule = LayerRules.ForKind(kind);
             statistics |= rule.HasStatistics;
             random |= rule.UsesRandom;
             streams |= rule.Streams;
+            adapts |= kind == LayerKindSpec.Normalization; // issue 13
         }
         yield return new GeneratedMember("InputSize", GeneratedMemberKind.Value, "the input size constant");
         yield return new GeneratedMember("OutputSize", GeneratedMemberKind.Value, "the output size constant");
@@ -61,6 +62,13 @@ internal static class GeneratedMembers
         else
         {
             yield return new GeneratedMember("RunningStatistics", GeneratedMemberKind.ExplicitINetwork, "INetwork.RunningStatistics");
+        }
+        if (adapts)
+        {
+            // issue 13: [Normalization] (AdaptEmitter)
+            yield return new GeneratedMember("IsAdapted", GeneratedMemberKind.Value, "whether the normalization was adapted");
+            yield return new GeneratedMember("Adapt", GeneratedMemberKind.Method, "the normalization's adapt from a dataset", "NetGen.Training.Dataset");
+            yield return new GeneratedMember("Adapt", GeneratedMemberKind.Method, "the normalization's adapt from rows", ReadOnlySpan);
         }
         if (random)
         {

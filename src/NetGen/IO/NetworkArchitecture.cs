@@ -52,6 +52,7 @@ public static class NetworkArchitecture
             LayerKind.Dense => string.Create(CultureInfo.InvariantCulture, $"Dense({layer.Inputs}->{layer.Outputs}, {layer.Activation})"),
             LayerKind.Dropout => string.Create(CultureInfo.InvariantCulture, $"Dropout({layer.Outputs})"),
             LayerKind.BatchNorm => string.Create(CultureInfo.InvariantCulture, $"BatchNorm({layer.Outputs}, {layer.Activation})"),
+            LayerKind.Normalization => string.Create(CultureInfo.InvariantCulture, $"Normalization({layer.Outputs})"),
             LayerKind.GRU or LayerKind.LSTM => string.Create(CultureInfo.InvariantCulture, $"{layer.Kind}({layer.Inputs}->{layer.Outputs}, layers {layer.StackedLayers})"),
             _ => string.Create(CultureInfo.InvariantCulture, $"{layer.Kind}({layer.Inputs}->{layer.Outputs}, {layer.Activation})"),
         };

@@ -64,10 +64,11 @@ public static class SafeTensors
         stream.Write(header);
         Span<byte> zeroCounter = stackalloc byte[8];                   // num_batches_tracked = 0 (int64)
         zeroCounter.Clear();
+        string[] counters = StateDict.BatchCounterNames(network);
         foreach (StateTensor tensor in StateDict.Tensors(network))
         {
             WriteLittleEndian(stream, StateDict.Storage(network, tensor.Buffer).Slice(tensor.Offset, tensor.Length));
-            if (IsRunningVariance(tensor))
+            if (HasBatchCounter(tensor, counters))
             {
                 stream.Write(zeroCounter);
             }
@@ -84,7 +85,9 @@ public static class SafeTensors
         }
     }
 
-    private static bool IsRunningVariance(StateTensor tensor) => tensor.Name.EndsWith(".running_var", StringComparison.Ordinal);
+    /// <summary>A batch norm's running variance, which PyTorch's num_batches_tracked follows ([Normalization]'s has none: issue 13).</summary>
+    private static bool HasBatchCounter(StateTensor tensor, string[] counters) =>
+        tensor.Name.EndsWith(".running_var", StringComparison.Ordinal) && Array.IndexOf(counters, BatchCounterName(tensor)) >= 0;
 
     private static string BatchCounterName(StateTensor runningVariance) =>
         runningVariance.Name.Substring(0, runningVariance.Name.Length - "running_var".Length) + "num_batches_tracked";
@@ -127,6 +130,10 @@ public static class SafeTensors
         (float[] parameters, float[] statistics) = ReadValues(network, stream, sourceName, maxHeaderBytes, allowNonFinite);
         parameters.CopyTo(network.Parameters);
         statistics.CopyTo(network.RunningStatistics);
+        if (network is IAdaptableNetwork adaptable)
+        {
+            adaptable.IsAdapted = true; // issue 13: the normalisation's mean and variance came from the file
+        }
     }
 
     private static (float[] Parameters, float[] Statistics) ReadValues(INetwork network, Stream stream, string source, long maxHeaderBytes, bool allowNonFinite)
@@ -418,6 +425,7 @@ public static class SafeTensors
             }
             json.WriteEndObject();
             long offset = 0;
+            string[] counters = StateDict.BatchCounterNames(network);
             foreach (StateTensor tensor in StateDict.Tensors(network))
             {
                 json.WriteStartObject(tensor.Name);
@@ -434,7 +442,7 @@ public static class SafeTensors
                 json.WriteEndArray();
                 json.WriteEndObject();
                 offset += 4L * tensor.Length;
-                if (IsRunningVariance(tensor))
+                if (HasBatchCounter(tensor, counters))
                 {
                     json.WriteStartObject(BatchCounterName(tensor));
                     json.WriteString("dtype", "I64");

@@ -18,6 +18,8 @@ namespace NetGen.IO;
 /// <para>Shapes: a dense weight is <c>[out, in]</c> (nn.Linear.weight), a bias <c>[out]</c>; batch norm has <c>weight</c> (γ),
 /// <c>bias</c> (β), <c>running_mean</c> and <c>running_var</c>, each <c>[features]</c>. PyTorch's <c>num_batches_tracked</c>
 /// counter (an int64 scalar) has no NetGen counterpart: it is written as 0 and ignored when read.</para>
+/// <para><c>[Normalization]</c> (issue 13) is a module of its own (the class <c>Normalization</c> in the generated <c>PyTorchModule</c>)
+/// with two buffers, <c>running_mean</c> and <c>running_var</c>, each <c>[features]</c>.</para>
 /// <para>A layer with a <see cref="LayerInfo.Name"/> (a PyTorch module's own name, such as <c>fc1</c>) has tensors
 /// <c>fc1.weight</c>, <c>fc1.bias</c>, … instead of its Sequential index; unnamed layers keep their index, counted as above.</para>
 /// <para>A dense layer with <see cref="Activation.PReLU"/> is <c>nn.Linear</c> then <c>nn.PReLU()</c>, whose one learnable slope is
@@ -75,6 +77,12 @@ public static class StateDict
                     tensors.Add(new StateTensor(prefix + "running_var", TensorBuffer.RunningStatistics, statistics + features, features));
                     statistics += 2 * features;
                     break;
+                case LayerKind.Normalization:
+                    // issue 13: Keras's Normalization; its mean and variance are buffers of a small module (see PyTorchModule).
+                    tensors.Add(new StateTensor(prefix + "running_mean", TensorBuffer.RunningStatistics, statistics, layer.Outputs));
+                    tensors.Add(new StateTensor(prefix + "running_var", TensorBuffer.RunningStatistics, statistics + layer.Outputs, layer.Outputs));
+                    statistics += 2 * layer.Outputs;
+                    break;
             }
             module += Modules(layer);
         }
@@ -104,7 +112,7 @@ public static class StateDict
     /// </summary>
     private static int Modules(LayerInfo layer) =>
         layer.Kind is LayerKind.Dropout or LayerKind.MaxPool2D or LayerKind.AvgPool2D or LayerKind.Flatten
-            or LayerKind.MaxPool1D or LayerKind.AvgPool1D or LayerKind.GlobalAvgPool || layer.Activation == Activation.Identity ? 1 : 2;
+            or LayerKind.MaxPool1D or LayerKind.AvgPool1D or LayerKind.GlobalAvgPool or LayerKind.Normalization || layer.Activation == Activation.Identity ? 1 : 2;
 
     /// <summary>A layer's module name: its <see cref="LayerInfo.Name"/>, else its index in the equivalent <c>nn.Sequential</c>.</summary>
     private static string ModuleName(LayerInfo layer, int sequentialIndex) =>

@@ -200,6 +200,10 @@ public static class WeightsJson
         }
         parameters.CopyTo(network.Parameters);
         statistics.CopyTo(network.RunningStatistics);
+        if (network is IAdaptableNetwork adaptable)
+        {
+            adaptable.IsAdapted = true; // issue 13: the normalisation's mean and variance came from the file
+        }
     }
 
     private static FileTensor ReadTensor(ref Utf8JsonReader reader, List<float> data, string source, ref string? current)

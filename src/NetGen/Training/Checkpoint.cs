@@ -344,6 +344,10 @@ internal sealed class CheckpointData
     {
         Parameters.CopyTo(network.Parameters);
         Statistics.CopyTo(network.RunningStatistics);
+        if (network is IAdaptableNetwork adaptable)
+        {
+            adaptable.IsAdapted = true; // issue 13: the normalisation's mean and variance came from the checkpoint
+        }
         if (RandomState is { } state && network is IRandomStateNetwork random)
         {
             random.RandomState = state;

@@ -32,39 +32,17 @@ public sealed class StandardScaler
             throw new ArgumentException("A scaler needs at least one sample to measure.", nameof(data));
         }
         int n = data.InputSize;
-        var sum = new double[n];
-        var squares = new double[n];
-        for (int i = 0; i < data.Count; i++)
-        {
-            ReadOnlySpan<float> x = data.Input(i);
-            for (int j = 0; j < n; j++)
-            {
-                if (!float.IsFinite(x[j]))
-                {
-                    throw new ArgumentException($"data's sample {i} has {x[j]} at input {j}; a scaler measures finite values only.", nameof(data));
-                }
-                sum[j] += x[j];
-            }
-        }
         var mean = new double[n];
-        for (int j = 0; j < n; j++)
+        var variance = new double[n];
+        if (!NetGen.Kernels.NormalizationKernels.TryMoments(data.Inputs, n, mean, variance, out int sample, out int input))
         {
-            mean[j] = sum[j] / data.Count;
-        }
-        for (int i = 0; i < data.Count; i++)
-        {
-            ReadOnlySpan<float> x = data.Input(i);
-            for (int j = 0; j < n; j++)
-            {
-                double d = x[j] - mean[j];
-                squares[j] += d * d;
-            }
+            throw new ArgumentException($"data's sample {sample} has {data.Input(sample)[input]} at input {input}; a scaler measures finite values only.", nameof(data));
         }
         var m = new float[n];
         var s = new float[n];
         for (int j = 0; j < n; j++)
         {
-            double sd = Math.Sqrt(squares[j] / data.Count);
+            double sd = Math.Sqrt(variance[j]);
             m[j] = (float)mean[j];
             s[j] = sd > 0 ? (float)sd : 1f;
         }

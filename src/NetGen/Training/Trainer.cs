@@ -55,6 +55,7 @@ public sealed class Trainer
     /// <returns>The per-epoch history and why training stopped.</returns>
     /// <exception cref="ArgumentException">Sizes do not match the network, the data holds NaN/∞, or the options cannot work together.</exception>
     /// <exception cref="NonFiniteException">A loss or gradient became NaN/∞.</exception>
+    /// <exception cref="InvalidOperationException">The network starts with a <see cref="NormalizationAttribute"/> layer that is not adapted (<see cref="IAdaptableNetwork.IsAdapted"/>).</exception>
     /// <exception cref="WeightFileException">Resuming from <see cref="TrainerOptions.Checkpoint"/> failed: the file is damaged or was made for another network, optimizer, data or settings. Nothing was trained or changed.</exception>
     public TrainingHistory Fit(Dataset training, Dataset? validation = null, IProgress<TrainingProgress>? progress = null, CancellationToken cancellationToken = default) =>
         Run(training, validation, progress is null ? null : progress.Report, cancellationToken);
@@ -151,6 +152,14 @@ public sealed class Trainer
                     }
                 }
             }
+        }
+        if (net is IAdaptableNetwork { IsAdapted: false })
+        {
+            // issue 13: a [Normalization] layer that was never adapted is the identity; training on unscaled data by mistake is refused.
+            // (After the resume: a checkpoint restores the mean and variance; before it nothing has been changed yet.)
+            throw new InvalidOperationException(
+                $"{net.GetType().Name} starts with a [Normalization] layer that has not been adapted, so it would pass the inputs through unscaled " +
+                "(mean 0, variance 1): call net.Adapt(training) first (or load saved weights); if the inputs are already standardised, set IsAdapted = true.");
         }
         float baseRate = state.BaseRate;
         int interval = o.ProgressInterval > 0 ? o.ProgressInterval : Math.Max(1, batches / 50);

@@ -4,13 +4,27 @@ import torch
 from torch import nn
 
 
+class Normalization(nn.Module):
+    """NetGen's [Normalization] (Keras's Normalization): (x - running_mean) / max(sqrt(running_var), 1e-7) per feature;
+    the mean and variance are buffers, measured by NetGen's Adapt (not trained)."""
+
+    def __init__(self, features):
+        super().__init__()
+        self.register_buffer('running_mean', torch.zeros(features))
+        self.register_buffer('running_var', torch.ones(features))
+
+    def forward(self, x):
+        return (x - self.running_mean) / torch.clamp(torch.sqrt(self.running_var), min=1e-7)
+
+
 class IrisNet(nn.Sequential):
-    """Input 4 → Dense 8 (tanh) → Dense 3 (softmax)."""
+    """Input 4 → Normalization → Dense 8 (tanh) → Dense 3 (softmax)."""
 
     def __init__(self):
         super().__init__(
-            nn.Linear(4, 8),  # 0
-            nn.Tanh(),  # 1
-            nn.Linear(8, 3),  # 2
-            nn.Softmax(dim=-1),  # 3
+            Normalization(4),  # 0
+            nn.Linear(4, 8),  # 1
+            nn.Tanh(),  # 2
+            nn.Linear(8, 3),  # 3
+            nn.Softmax(dim=-1),  # 4
         )

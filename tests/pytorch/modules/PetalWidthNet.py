@@ -4,12 +4,26 @@ import torch
 from torch import nn
 
 
+class Normalization(nn.Module):
+    """NetGen's [Normalization] (Keras's Normalization): (x - running_mean) / max(sqrt(running_var), 1e-7) per feature;
+    the mean and variance are buffers, measured by NetGen's Adapt (not trained)."""
+
+    def __init__(self, features):
+        super().__init__()
+        self.register_buffer('running_mean', torch.zeros(features))
+        self.register_buffer('running_var', torch.ones(features))
+
+    def forward(self, x):
+        return (x - self.running_mean) / torch.clamp(torch.sqrt(self.running_var), min=1e-7)
+
+
 class PetalWidthNet(nn.Sequential):
-    """Input 3 → Dense 8 (tanh) → Dense 1 (identity)."""
+    """Input 3 → Normalization → Dense 8 (tanh) → Dense 1 (identity)."""
 
     def __init__(self):
         super().__init__(
-            nn.Linear(3, 8),  # 0
-            nn.Tanh(),  # 1
-            nn.Linear(8, 1),  # 2
+            Normalization(3),  # 0
+            nn.Linear(3, 8),  # 1
+            nn.Tanh(),  # 2
+            nn.Linear(8, 1),  # 3
         )

@@ -386,6 +386,8 @@ internal static class LayerEmitters
         ChannelBatchNormLayer channelBatchNorm => new ChannelBatchNormEmitter(channelBatchNorm, context),
         // issue 10
         RecurrentLayer recurrent => new RecurrentEmitter(recurrent, context),
+        // issue 13
+        NormalizationLayer normalization => new NormalizationEmitter(normalization, context),
         _ => throw new System.ArgumentException("No emitter for " + layer.GetType().Name, nameof(layer)),
     };
 }

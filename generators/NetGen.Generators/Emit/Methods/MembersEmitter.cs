@@ -56,7 +56,9 @@ internal static class MembersEmitter
         }
         if (spec.StatisticsCount > 0)
         {
-            w.Line("// Batch norm's running mean and variance, layer by layer (not trained; used by inference).");
+            w.Line(AdaptEmitter.Layer(context) is null
+                ? "// Batch norm's running mean and variance, layer by layer (not trained; used by inference)."
+                : "// The normalization's adapted mean and variance (and batch norm's running ones), layer by layer (not trained; used by inference).");
             w.Line($"private readonly float[] _statistics = new float[{Int(spec.StatisticsCount)}];");
         }
         if (UsesRandom(context))
@@ -164,6 +166,10 @@ internal static class MembersEmitter
                 w.Open($"public {spec.Name}()");
                 w.Line("EmbeddedParameters.CopyTo(Parameters);");
                 w.Line("EmbeddedRunningStatistics.CopyTo(_statistics);");
+                if (AdaptEmitter.Layer(context) is not null)
+                {
+                    w.Line("IsAdapted = true; // the normalization's mean and variance came with the weights");
+                }
                 w.Close();
             }
             else

@@ -58,12 +58,13 @@ internal static class PyTorchModuleEmitter
             }
         }
         int index = 0;
-        bool step = false, sign = false, gru = false, lstm = false;
+        bool step = false, sign = false, gru = false, lstm = false, normalization = false;
         foreach (LayerEmitter layer in context.Layers)
         {
             modules.Add((StateDictNames.Module(layer.Model, index), layer.PyTorchModule));
             gru |= layer.PyTorchModule.StartsWith("SequenceGRU(", System.StringComparison.Ordinal);
             lstm |= layer.PyTorchModule.StartsWith("SequenceLSTM(", System.StringComparison.Ordinal);
+            normalization |= layer is NormalizationEmitter; // issue 13
             if (layer.F.PyTorchModule is { } activation)
             {
                 string path = StateDictNames.ActivationModule(layer.Model, index);
@@ -98,6 +99,18 @@ internal static class PyTorchModuleEmitter
         {
             py.Append("\nclass Sign(nn.Module):\n    \"\"\"NetGen's Activation.Sign: torch.sign (sign(0) = 0, no gradient).\"\"\"\n\n");
             py.Append("    def forward(self, z):\n        return torch.sign(z)\n\n");
+        }
+        if (normalization)
+        {
+            // issue 13: Keras's Normalization as a module whose mean and variance are buffers (in state_dict, not parameters).
+            py.Append("\nclass Normalization(nn.Module):\n");
+            py.Append("    \"\"\"NetGen's [Normalization] (Keras's Normalization): (x - running_mean) / max(sqrt(running_var), 1e-7) per feature;\n");
+            py.Append("    the mean and variance are buffers, measured by NetGen's Adapt (not trained).\"\"\"\n\n");
+            py.Append("    def __init__(self, features):\n        super().__init__()\n");
+            py.Append("        self.register_buffer('running_mean', torch.zeros(features))\n");
+            py.Append("        self.register_buffer('running_var', torch.ones(features))\n\n");
+            py.Append("    def forward(self, x):\n");
+            py.Append("        return (x - self.running_mean) / torch.clamp(torch.sqrt(self.running_var), min=1e-7)\n\n");
         }
         foreach ((bool used, string kind) in new[] { (gru, "GRU"), (lstm, "LSTM") })
         {

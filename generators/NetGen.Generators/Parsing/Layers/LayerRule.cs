@@ -55,7 +55,8 @@ internal static class LayerRules
     public static readonly LayerRule[] All = { DenseRule.Instance, DropoutRule.Instance, BatchNormRule.Instance,
         /* issue 9 */ Conv2DRule.Instance, Pool2DRule.MaxInstance, Pool2DRule.AvgInstance, FlattenRule.Instance,
         Conv1DRule.Instance, Pool1DRule.MaxInstance, Pool1DRule.AvgInstance, GlobalAvgPoolRule.Instance,
-        /* issue 10 */ RecurrentRule.GruInstance, RecurrentRule.LstmInstance };
+        /* issue 10 */ RecurrentRule.GruInstance, RecurrentRule.LstmInstance,
+        /* issue 13 */ NormalizationRule.Instance };
 
     public static LayerRule? ForAttribute(string? metadataName)
     {
