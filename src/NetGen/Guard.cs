@@ -57,10 +57,17 @@ public static class Guard
     }
 
     /// <summary>Throws the <see cref="ArgumentException"/> that <see cref="Length"/> describes.</summary>
+    /// <remarks>
+    /// Only a call and a throw, so the JIT sees at every call site that it never returns: the check's failing branch becomes
+    /// cold code, nothing has to stay in a callee-saved register across it (no pushes and pops on every call of a tiny
+    /// network's Forward), and the lengths it checked remove the bounds checks of later constant indices.
+    /// </remarks>
     [DoesNotReturn]
     public static void ThrowLength(int actual, int expected, string paramName, string network, string sizeName) =>
-        throw new ArgumentException(
-            $"{paramName} has length {actual}, but {network} needs exactly {expected} {(expected == 1 ? "value" : "values")} ({network}.{sizeName} = {expected}).",
+        throw LengthException(actual, expected, paramName, network, sizeName);
+
+    private static ArgumentException LengthException(int actual, int expected, string paramName, string network, string sizeName) =>
+        new($"{paramName} has length {actual}, but {network} needs exactly {expected} {(expected == 1 ? "value" : "values")} ({network}.{sizeName} = {expected}).",
             paramName);
 
     /// <summary>Throws <see cref="ArgumentOutOfRangeException"/> unless <paramref name="learningRate"/> is a positive finite number.</summary>

@@ -33,25 +33,25 @@ public class FastMathTests
         Sweep(s_exp, (x, actual, expected) => Ulps(actual, expected) <= 1.5);
 
     /// <summary>
-    /// tanh is a rational form without an exponential (fewer instructions): 4.99 ulp measured over every float in ±20, with
-    /// exactly ±1 from ±8.104127 on and |tanh| ≤ 1 everywhere (see <see cref="FastMath"/>'s remarks).
+    /// tanh is a rational form without an exponential (degree 3 over 4, chosen by latency): 7.09 ulp measured over every float
+    /// in ±20, with exactly ±1 from ±7.728043 on and |tanh| ≤ 1 everywhere (see <see cref="FastMath"/>'s remarks).
     /// </summary>
     [Fact]
-    public void TanhIsWithinSixAndAHalfUlpAndNeverBeyondOne() =>
+    public void TanhIsWithinSevenAndAQuarterUlpAndNeverBeyondOne() =>
         Sweep(s_tanh, (x, actual, expected) => Ulps(actual, expected) <= TanhUlps && MathF.Abs(actual) <= 1f);
 
-    private const double TanhUlps = 6.5;
+    private const double TanhUlps = 7.25;
 
     /// <summary>
     /// σ is ½ + ½·tanh(x/2) by tanh's rational form where σ ≥ ¼, so its error there is about half of tanh's plus the final
-    /// rounding (2.92 ulp measured over every float of its rational branch); e^x/(1 + e^x) below keeps relative accuracy in the left
+    /// rounding (3.96 ulp measured over every float of its rational branch); e^x/(1 + e^x) below keeps relative accuracy in the left
     /// tail down to the subnormals.
     /// </summary>
     [Fact]
-    public void SigmoidIsWithinThreeAndAHalfUlpIncludingSubnormalResults() =>
+    public void SigmoidIsWithinFourUlpIncludingSubnormalResults() =>
         Sweep(s_sigmoid, (x, actual, expected) => Ulps(actual, expected) <= SigmoidUlps);
 
-    private const double SigmoidUlps = 3.5;
+    private const double SigmoidUlps = 4.0;
 
     [Fact]
     public void SoftplusIsWithinThreeUlp()
@@ -150,14 +150,14 @@ public class FastMathTests
         Assert.Equal(3.4026947e38f, FastMath.Exp(88.7228f));
         Assert.Equal(0f, FastMath.Exp(-104f));
         Assert.Equal(float.Epsilon, FastMath.Exp(-103.97f)); // the smallest subnormal, rounded once
-        Assert.Equal(1f, FastMath.Tanh(8.104127f)); // the clamp: ±1 from here on
-        Assert.Equal(-1f, FastMath.Tanh(-8.104127f));
-        Assert.True(FastMath.Tanh(8.104126f) < 1f); // just below it, the rational form
+        Assert.Equal(1f, FastMath.Tanh(7.728043f)); // the clamp: ±1 from here on
+        Assert.Equal(-1f, FastMath.Tanh(-7.728043f));
+        Assert.True(FastMath.Tanh(7.6f) < 1f); // below it, the rational form (within 0.05 of the clamp it rounds to 1 or just below)
         Assert.Equal(1f, FastMath.Tanh(9.02f));
         Assert.Equal(1f, FastMath.Tanh(9.1f));
         Assert.Equal(-1f, FastMath.Tanh(-1e30f));
         Assert.Equal(0.5f, FastMath.Sigmoid(0f));
-        Assert.Equal(1f, FastMath.Sigmoid(16.208254f)); // the clamp of σ's rational branch (2 × tanh's)
+        Assert.Equal(1f, FastMath.Sigmoid(15.456086f)); // the clamp of σ's rational branch (2 × tanh's)
         Assert.Equal(1f, FastMath.Sigmoid(18.2f));
         Assert.Equal(1f, FastMath.Sigmoid(float.PositiveInfinity));
         Assert.Equal(-1f, FastMath.Tanh(float.NegativeInfinity));

@@ -46,6 +46,7 @@ public static class Aligned
     {
         // The address of element 0, without unsafe code: its byte distance from a null reference. The buffer is pinned.
         nint address = Unsafe.ByteOffset(ref Unsafe.NullRef<float>(), ref MemoryMarshal.GetArrayDataReference(buffer));
-        return buffer.Length == 0 ? 0 : (int)((-address) & (Alignment - 1)) / sizeof(float);
+        // Unsigned: a shift, where the signed division by 4 took four more instructions on every call.
+        return buffer.Length == 0 ? 0 : (int)((nuint)((-address) & (Alignment - 1)) >> 2);
     }
 }

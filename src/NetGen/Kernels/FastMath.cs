@@ -17,18 +17,19 @@ namespace NetGen.Kernels;
 /// <para>Maximum errors against double-precision references, in ulps of the correctly rounded float result, measured by
 /// <c>dotnet run -c Release --project benchmarks/NetGen.Benchmarks -- accuracy</c> (AVX-512 with FMA; the scalar form and every
 /// vector width give the same bits). <c>tests/NetGen.Tests/FastMathTests.cs</c> asserts slightly rounder bounds (exp 1.5 ulp,
-/// tanh 6.5 ulp, σ 3.5 ulp, softplus 3 ulp, Φ 5·10⁻⁷ relative and 2.5·10⁻⁷ absolute, GELU 2.5·10⁻⁷·max(1, |z|)) on a dense sweep, also
+/// tanh 7.25 ulp, σ 4 ulp, softplus 3 ulp, Φ 5·10⁻⁷ relative and 2.5·10⁻⁷ absolute, GELU 2.5·10⁻⁷·max(1, |z|)) on a dense sweep, also
 /// without FMA and without AVX2/AVX-512 in child test runs:</para>
 /// <list type="bullet">
 /// <item><see cref="Exp(float)"/>: ≤ 1.07 ulp for normal results (all 2.2·10⁹ floats in ±110 checked); subnormal results
 /// (x &lt; −87.34) are rounded once; +∞ above 88.7228, 0 below −103.98, NaN stays NaN.</item>
-/// <item><see cref="Tanh(float)"/>: ≤ 4.99 ulp, absolute and relative error ≤ 3·10⁻⁷ (every float of [0, 8.625] with FMA, the
-/// rest of ±20 being the mirror image or the clamped constant); |tanh| ≤ 1 and exactly ±1 from ±8.104127 on, odd (tanh(−0) = −0),
-/// NaN stays NaN. (Until issue 11 tanh went through exp: ≤ 2.13 ulp, at about twice the latency; its first rational form,
-/// degree 4 over 5 in Estrin's form clamped at ±9.1, had 6.09 ulp; see below.)</item>
-/// <item><see cref="Sigmoid(float)"/>: ≤ 2.92 ulp, absolute error ≤ 1.9·10⁻⁷ (every float of its rational branch [−ln 3, 16.75],
-/// the exponential branch unchanged since it measured 2.83 ulp over every float in ±110; the first rational form had 3.20 ulp),
-/// subnormal results included (σ(−100) ≈ 3.7·10⁻⁴⁴, relative accuracy kept in the whole left tail); exactly 1 from 16.208254 on.</item>
+/// <item><see cref="Tanh(float)"/>: ≤ 7.09 ulp (at 6.6707), absolute and relative error ≤ 4.3·10⁻⁷ (every float in ±20, with FMA);
+/// near 0 tanh(x) = x·P/Q with P(0) = Q(0) = 1, so the relative accuracy holds down to the subnormals; |tanh| ≤ 1 and exactly ±1
+/// from ±7.728043 on (where 1 − tanh ≤ 6.5 ulp), odd (tanh(−0) = −0), NaN stays NaN. (Until issue 11 tanh went through exp:
+/// ≤ 2.13 ulp at about twice the latency; its rational forms: degree 4 over 5, 6.09 ulp; degree 4 over 4, 4.99 ulp, 13 instructions;
+/// now degree 3 over 4, 12 instructions and a shorter chain — chosen by the tiny networks' measured latency, see below.)</item>
+/// <item><see cref="Sigmoid(float)"/>: ≤ 3.96 ulp (at 13.456), absolute error ≤ 2.4·10⁻⁷ (every float in ±110; the exponential
+/// branch below −ln 3 is unchanged, 2.83 ulp), subnormal results included (σ(−100) ≈ 3.7·10⁻⁴⁴, relative accuracy kept in the
+/// whole left tail); exactly 1 from 15.456086 on. (Degree 4 over 4: 2.92 ulp.)</item>
 /// <item><see cref="Softplus(float)"/>: ≤ 2.80 ulp (every 16th float in ±110); never overflows.</item>
 /// <item><see cref="NormalCdf(float)"/> Φ: relative error ≤ 4.5·10⁻⁷ while Φ ≥ 10⁻³⁶ (z ≥ −12.6), absolute error ≤ 2.3·10⁻⁷ everywhere
 /// (every 64th float in ±15).</item>
@@ -37,14 +38,14 @@ namespace NetGen.Kernels;
 /// <para>Method: exp reduces x = n·ln 2 + r with |r| ≤ ln 2 / 2 (Cody–Waite, two-part ln 2), evaluates a degree-6 minimax
 /// polynomial for eʳ (in Estrin's form, which halves the chain of dependent multiply-adds against Horner's) and scales by 2ⁿ in
 /// two steps (2^⌊n/2⌋·2^(n−⌊n/2⌋)) so subnormal results round once. tanh is a rational minimax form fitted for this library,
-/// c·P(c²)/Q(c²) with P and Q of degree 4 in c² (relative error 1.5·10⁻⁸ with the coefficients rounded to float) and c = x
-/// clamped to ±8.104127 by a minimum and a maximum that keep NaN: no exponential, no clamp of the result (below the clamp the
-/// rounded form never exceeds 1, checked for every float), both polynomials in Horner's form side by side, one division —
-/// 13 instructions where the first rational form took 18 (Estrin's form is a shorter chain but needs u², u⁴ and more
-/// instructions, and the forward pass of a tiny network, whose independent calls overlap in the processor, measured faster
-/// with fewer instructions; see benchmarks/README.md). Its error (≤ 4.99 ulp) is the rounding of the two polynomials in
-/// float; the form itself is accurate to 0.25 ulp. σ(x) for x ≥ −ln 3 (σ ≥ ¼) is ½ + ½·tanh(x/2) by the same rational form, with
-/// the halving folded into the coefficients (exact powers of two), x clamped at 2·8.104127 (a minimum) and the result a single multiply-add ¼·(c·P/Q) + ½, whose
+/// c·P(u)/Q(u) with P of degree 3 and Q of degree 4 in u = c² (relative error 1.75·10⁻⁷, about 3 ulp, with the coefficients
+/// rounded to float) and c = x clamped to ±7.728043: no exponential, no clamp of the result (below the clamp the rounded form
+/// never exceeds 1, checked for every float), both polynomials in Horner's form side by side, one division — 12 instructions.
+/// u = min(7.728043², x²) starts the chain (it keeps NaN), and c, needed only for the last product, is computed beside it (one
+/// <c>vrangeps</c> with AVX-512DQ). The tiny networks' forward passes chose this form: their independent calls overlap in the
+/// processor, so a call costs about its instruction count plus a part of its chain (measured: a division ≈ 0.6 ns, a multiply-add
+/// ≈ 0.3 ns in W4), and the degree-4/4 form (4.99 ulp) cost W1 and W4 0.7 ns more; see benchmarks/README.md. σ(x) for x ≥ −ln 3 (σ ≥ ¼) is ½ + ½·tanh(x/2) by the same rational form, with
+/// the halving folded into the coefficients (exact powers of two), x clamped at 2·7.728043 (a minimum) and the result a single multiply-add ¼·(c·P/Q) + ½, whose
 /// error is about half of tanh's plus the final rounding (σ and tanh(x/2) share the spacing of floats in [½, 1)); below −ln 3 it is e^x/(1 + e^x), since 1 + tanh(x/2) would cancel there
 /// and lose the relative accuracy that the binary cross-entropy (log σ) needs in the left tail. The vector forms take the
 /// tanh path without the exponential when every lane has x ≥ −ln 3 (one compare and branch), else compute both and select per
@@ -65,25 +66,24 @@ public static class FastMath
     // eʳ ≈ 1 + r + r²·(E2 + r·(E3 + r·(E4 + r·(E5 + r·E6)))), minimax on [−ln2/2, ln2/2], relative error 4.4·10⁻⁹.
     private const float E2 = 0.5f, E3 = 0.1666652f, E4 = 0.041666206f, E5 = 0.008368882f, E6 = 0.0013950479f;
 
-    // tanh(x) ≈ c·P(u)/Q(u), c = x clamped to ±TanhClamp, u = c²: a minimax rational form with P and Q of degree 4 in u
-    // (relative error 1.5·10⁻⁸ with the coefficients rounded to float) fitted for this library on [0, 8.2] (Lawson's
+    // tanh(x) ≈ c·P(u)/Q(u), c = x clamped to ±TanhClamp, u = c²: a minimax rational form with P of degree 3 and Q of degree 4
+    // in u (relative error 1.75·10⁻⁷ with the coefficients rounded to float) fitted for this library on [0, 8.05] (Lawson's
     // iteration, then each coefficient rounded to float in turn and the others refitted; issue 11). No exponential and no
     // branch: the two polynomials in Horner's form side by side (fewer operations than Estrin's, which the tiny networks'
-    // forward passes measured to matter more than the chain's length) and one division. The clamp is a minimum and a
-    // maximum that keep NaN, and no clamp of the result is needed: below TanhClamp the rounded form never exceeds 1
-    // (checked for every float by the accuracy sweep, with and without FMA; it first would at 8.1348), and at TanhClamp it is
-    // exactly 1 with and without FMA (chosen so: a few ulps below 1 is the rule there), so tanh is exactly ±1 from ±TanhClamp
-    // on, where tanh(x) ≥ 1 − 1.9·10⁻⁷ (≤ 3.1 ulp).
-    private const float TanhClamp = 8.104127f;
-    private const float TP1 = 0.134345f, TP2 = 0.0035594823f, TP3 = 2.1682394e-05f, TP4 = 1.4902055e-08f;
-    private const float TQ1 = 0.46767828f, TQ2 = 0.026119003f, TQ3 = 0.0003390972f, TQ4 = 8.3959463e-07f;
+    // forward passes measured to matter more than the chain's length) and one division. No clamp of the result is needed:
+    // below TanhClamp the rounded form never exceeds 1 (every float checked, with FMA by the accuracy sweep, without FMA on
+    // [6.5, 9.5] where it comes near), and TanhClamp is the first float where it is exactly 1 both with and without FMA
+    // (near 7.7 it rounds to 1 or a few ulps below), so tanh is exactly ±1 from ±TanhClamp on, where 1 − tanh(x) ≤ 3.9·10⁻⁷ (6.5 ulp).
+    private const float TanhClamp = 7.728043f;
+    private const float TP1 = 0.12925963f, TP2 = 0.0029510616f, TP3 = 1.1423168e-05f;
+    private const float TQ1 = 0.46259212f, TQ2 = 0.023816446f, TQ3 = 0.00023864022f, TQ4 = 2.4565068e-07f;
 
     // σ(x) = ½ + ½·tanh(x/2) where σ ≥ ¼ (x ≥ −ln 3); below, e^x/(1 + e^x), which keeps relative accuracy down to the subnormals.
     private const float SigmoidTanhMin = -1.0986123f;
     // σ's tanh(x/2) with the halving folded in: c = clamp(x, ±2·TanhClamp) = 2·clamp(x/2), u = c² = 4·(x/2)², so the
     // coefficients of uᵏ are tanh's divided by 4ᵏ (exact: powers of two), c·P/Q = 2·tanh(x/2) and σ = ¼·(c·P/Q) + ½ in one
     // multiply-add. No clamp of the result is needed: below the clamp σ never exceeds 1 (checked for every float).
-    private const float SP1 = TP1 / 4f, SP2 = TP2 / 16f, SP3 = TP3 / 64f, SP4 = TP4 / 256f;
+    private const float SP1 = TP1 / 4f, SP2 = TP2 / 16f, SP3 = TP3 / 64f;
     private const float SQ1 = TQ1 / 4f, SQ2 = TQ2 / 16f, SQ3 = TQ3 / 64f, SQ4 = TQ4 / 256f;
 
     // softplus: log1p(e) = 2·atanh(s) = 2s + s³·(2/3 + s²·(2/5 + s²·(2/7 + …))), s = e/(2 + e) ∈ [0, 1/3].
@@ -134,7 +134,7 @@ public static class FastMath
         return p * s1 * s2;
     }
 
-    /// <summary><c>tanh(x)</c> by a rational form (see the class remarks); exactly ±1 from ±8.104127 on, odd, NaN stays NaN.</summary>
+    /// <summary><c>tanh(x)</c> by a rational form (see the class remarks); exactly ±1 from ±7.728043 on, odd, NaN stays NaN.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static float Tanh(float x)
     {
@@ -144,14 +144,14 @@ public static class FastMath
         }
         float c = MathF.CopySign(MathF.Min(MathF.Abs(x), TanhClamp), x);
         float u = c * c;
-        float p = MultiplyAdd(MultiplyAdd(MultiplyAdd(MultiplyAdd(TP4, u, TP3), u, TP2), u, TP1), u, 1f);
+        float p = MultiplyAdd(MultiplyAdd(MultiplyAdd(TP3, u, TP2), u, TP1), u, 1f);
         float q = MultiplyAdd(MultiplyAdd(MultiplyAdd(MultiplyAdd(TQ4, u, TQ3), u, TQ2), u, TQ1), u, 1f);
         return c * p / q;
     }
 
     /// <summary>
-    /// <c>σ(x) = 1/(1 + e^(−x))</c> (≤ 2.92 ulp, see the class remarks): ½ + ½·tanh(x/2) for x ≥ −ln 3 (σ ≥ ¼), e^x/(1 + e^x)
-    /// below, so small results keep their relative accuracy down to the subnormals. Exactly 1 from 16.208254 on.
+    /// <c>σ(x) = 1/(1 + e^(−x))</c> (≤ 3.96 ulp, see the class remarks): ½ + ½·tanh(x/2) for x ≥ −ln 3 (σ ≥ ¼), e^x/(1 + e^x)
+    /// below, so small results keep their relative accuracy down to the subnormals. Exactly 1 from 15.456086 on.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static float Sigmoid(float x)
@@ -164,7 +164,7 @@ public static class FastMath
             }
             float c = MathF.Min(x, 2f * TanhClamp);
             float u = c * c;
-            float p = MultiplyAdd(MultiplyAdd(MultiplyAdd(MultiplyAdd(SP4, u, SP3), u, SP2), u, SP1), u, 1f);
+            float p = MultiplyAdd(MultiplyAdd(MultiplyAdd(SP3, u, SP2), u, SP1), u, 1f);
             float q = MultiplyAdd(MultiplyAdd(MultiplyAdd(MultiplyAdd(SQ4, u, SQ3), u, SQ2), u, SQ1), u, 1f);
             return MultiplyAdd(c * p / q, 0.25f, 0.5f);
         }
@@ -275,13 +275,25 @@ public static class FastMath
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector128<float> Tanh(Vector128<float> x) => TanhCore(x);
 
+    /// <summary>
+    /// x with its magnitude limited to <see cref="TanhClamp"/> and its sign kept: one <c>vrangeps</c> (AVX-512DQ: the smaller
+    /// magnitude of x and the limit, with x's sign), else min(limit, max(−limit, x)). The same value either way (a clamp is
+    /// exact). A NaN x may come out as ±limit: tanh keeps NaN through u (see <see cref="TanhCore(Vector128{float})"/>).
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector128<float> ClampTanh(Vector128<float> x) => Avx512DQ.VL.IsSupported
+        ? Avx512DQ.VL.Range(x, Vector128.Create(TanhClamp), 0b0010)
+        : VectorMath.Min(Vector128.Create(TanhClamp), VectorMath.Max(Vector128.Create(-TanhClamp), x));
+
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static Vector128<float> TanhCore(Vector128<float> x)
     {
-        // min(limit, max(−limit, x)): the NaN operand of x86's max and min is the second, which they return (Arm propagates NaN).
-        Vector128<float> c = VectorMath.Min(Vector128.Create(TanhClamp), VectorMath.Max(Vector128.Create(-TanhClamp), x));
-        Vector128<float> u = c * c;
-        Vector128<float> p = MultiplyAdd(MultiplyAdd(MultiplyAdd(MultiplyAdd(u, TP4, TP3), u, TP2), u, TP1), u, 1f);
+        // u = min(limit², x²) — the same value as c² — on the dependent chain (two operations where the clamp and c² take
+        // three); the NaN operand of x86's min is the second, which it returns (Arm propagates NaN), so NaN stays NaN.
+        // c, needed only for the last product, is off the chain.
+        Vector128<float> u = VectorMath.Min(Vector128.Create(TanhClamp * TanhClamp), x * x);
+        Vector128<float> c = ClampTanh(x);
+        Vector128<float> p = MultiplyAdd(MultiplyAdd(MultiplyAdd(u, TP3, TP2), u, TP1), u, 1f);
         Vector128<float> q = MultiplyAdd(MultiplyAdd(MultiplyAdd(MultiplyAdd(u, TQ4, TQ3), u, TQ2), u, TQ1), u, 1f);
         return c * p / q;
     }
@@ -308,7 +320,7 @@ public static class FastMath
     {
         Vector128<float> c = VectorMath.Min(x, Vector128.Create(2f * TanhClamp));
         Vector128<float> u = c * c;
-        Vector128<float> p = MultiplyAdd(MultiplyAdd(MultiplyAdd(MultiplyAdd(u, SP4, SP3), u, SP2), u, SP1), u, 1f);
+        Vector128<float> p = MultiplyAdd(MultiplyAdd(MultiplyAdd(u, SP3, SP2), u, SP1), u, 1f);
         Vector128<float> q = MultiplyAdd(MultiplyAdd(MultiplyAdd(MultiplyAdd(u, SQ4, SQ3), u, SQ2), u, SQ1), u, 1f);
         return MultiplyAdd(c * p / q, 0.25f, 0.5f);
     }
@@ -388,13 +400,25 @@ public static class FastMath
         return Vector256.ConditionalSelect(Vector256.Equals(x, x), result, x);
     }
 
+    /// <summary>
+    /// x with its magnitude limited to <see cref="TanhClamp"/> and its sign kept: one <c>vrangeps</c> (AVX-512DQ: the smaller
+    /// magnitude of x and the limit, with x's sign), else min(limit, max(−limit, x)). The same value either way (a clamp is
+    /// exact). A NaN x may come out as ±limit: tanh keeps NaN through u (see <see cref="TanhCore(Vector256{float})"/>).
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector256<float> ClampTanh(Vector256<float> x) => Avx512DQ.VL.IsSupported
+        ? Avx512DQ.VL.Range(x, Vector256.Create(TanhClamp), 0b0010)
+        : VectorMath.Min(Vector256.Create(TanhClamp), VectorMath.Max(Vector256.Create(-TanhClamp), x));
+
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static Vector256<float> TanhCore(Vector256<float> x)
     {
-        // min(limit, max(−limit, x)): the NaN operand of x86's max and min is the second, which they return (Arm propagates NaN).
-        Vector256<float> c = VectorMath.Min(Vector256.Create(TanhClamp), VectorMath.Max(Vector256.Create(-TanhClamp), x));
-        Vector256<float> u = c * c;
-        Vector256<float> p = MultiplyAdd(MultiplyAdd(MultiplyAdd(MultiplyAdd(u, TP4, TP3), u, TP2), u, TP1), u, 1f);
+        // u = min(limit², x²) — the same value as c² — on the dependent chain (two operations where the clamp and c² take
+        // three); the NaN operand of x86's min is the second, which it returns (Arm propagates NaN), so NaN stays NaN.
+        // c, needed only for the last product, is off the chain.
+        Vector256<float> u = VectorMath.Min(Vector256.Create(TanhClamp * TanhClamp), x * x);
+        Vector256<float> c = ClampTanh(x);
+        Vector256<float> p = MultiplyAdd(MultiplyAdd(MultiplyAdd(u, TP3, TP2), u, TP1), u, 1f);
         Vector256<float> q = MultiplyAdd(MultiplyAdd(MultiplyAdd(MultiplyAdd(u, TQ4, TQ3), u, TQ2), u, TQ1), u, 1f);
         return c * p / q;
     }
@@ -417,7 +441,7 @@ public static class FastMath
     {
         Vector256<float> c = VectorMath.Min(x, Vector256.Create(2f * TanhClamp));
         Vector256<float> u = c * c;
-        Vector256<float> p = MultiplyAdd(MultiplyAdd(MultiplyAdd(MultiplyAdd(u, SP4, SP3), u, SP2), u, SP1), u, 1f);
+        Vector256<float> p = MultiplyAdd(MultiplyAdd(MultiplyAdd(u, SP3, SP2), u, SP1), u, 1f);
         Vector256<float> q = MultiplyAdd(MultiplyAdd(MultiplyAdd(MultiplyAdd(u, SQ4, SQ3), u, SQ2), u, SQ1), u, 1f);
         return MultiplyAdd(c * p / q, 0.25f, 0.5f);
     }
@@ -524,13 +548,25 @@ public static class FastMath
         return Vector512.ConditionalSelect(Vector512.Equals(x, x), result, x);
     }
 
+    /// <summary>
+    /// x with its magnitude limited to <see cref="TanhClamp"/> and its sign kept: one <c>vrangeps</c> (AVX-512DQ: the smaller
+    /// magnitude of x and the limit, with x's sign), else min(limit, max(−limit, x)). The same value either way (a clamp is
+    /// exact). A NaN x may come out as ±limit: tanh keeps NaN through u (see <see cref="TanhCore(Vector512{float})"/>).
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector512<float> ClampTanh(Vector512<float> x) => Avx512DQ.IsSupported
+        ? Avx512DQ.Range(x, Vector512.Create(TanhClamp), 0b0010)
+        : VectorMath.Min(Vector512.Create(TanhClamp), VectorMath.Max(Vector512.Create(-TanhClamp), x));
+
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static Vector512<float> TanhCore(Vector512<float> x)
     {
-        // min(limit, max(−limit, x)): the NaN operand of x86's max and min is the second, which they return (Arm propagates NaN).
-        Vector512<float> c = VectorMath.Min(Vector512.Create(TanhClamp), VectorMath.Max(Vector512.Create(-TanhClamp), x));
-        Vector512<float> u = c * c;
-        Vector512<float> p = MultiplyAdd(MultiplyAdd(MultiplyAdd(MultiplyAdd(u, TP4, TP3), u, TP2), u, TP1), u, 1f);
+        // u = min(limit², x²) — the same value as c² — on the dependent chain (two operations where the clamp and c² take
+        // three); the NaN operand of x86's min is the second, which it returns (Arm propagates NaN), so NaN stays NaN.
+        // c, needed only for the last product, is off the chain.
+        Vector512<float> u = VectorMath.Min(Vector512.Create(TanhClamp * TanhClamp), x * x);
+        Vector512<float> c = ClampTanh(x);
+        Vector512<float> p = MultiplyAdd(MultiplyAdd(MultiplyAdd(u, TP3, TP2), u, TP1), u, 1f);
         Vector512<float> q = MultiplyAdd(MultiplyAdd(MultiplyAdd(MultiplyAdd(u, TQ4, TQ3), u, TQ2), u, TQ1), u, 1f);
         return c * p / q;
     }
@@ -553,7 +589,7 @@ public static class FastMath
     {
         Vector512<float> c = VectorMath.Min(x, Vector512.Create(2f * TanhClamp));
         Vector512<float> u = c * c;
-        Vector512<float> p = MultiplyAdd(MultiplyAdd(MultiplyAdd(MultiplyAdd(u, SP4, SP3), u, SP2), u, SP1), u, 1f);
+        Vector512<float> p = MultiplyAdd(MultiplyAdd(MultiplyAdd(u, SP3, SP2), u, SP1), u, 1f);
         Vector512<float> q = MultiplyAdd(MultiplyAdd(MultiplyAdd(MultiplyAdd(u, SQ4, SQ3), u, SQ2), u, SQ1), u, 1f);
         return MultiplyAdd(c * p / q, 0.25f, 0.5f);
     }

@@ -110,7 +110,9 @@ class NormalizedNet(nn.Sequential):
         Initializers.Uniform(theta.Slice(35, 15), -0.1f, 0.1f, ref random);
     }
 
+    // Straight-line code: inlined where the network's own type is called, so a call of a tiny network costs no call.
     /// <inheritdoc/>
+    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
     public void Forward(ReadOnlySpan input, Span output)
     {
         Guard.Length(input.Length, InputSize, nameof(input), "NormalizedNet", nameof(InputSize));

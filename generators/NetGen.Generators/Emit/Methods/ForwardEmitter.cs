@@ -7,7 +7,22 @@ internal static class ForwardEmitter
 {
     public static void WriteForward(SourceWriter w, EmitContext context)
     {
+        bool straightLine = true;
+        foreach (LayerEmitter layer in context.Layers)
+        {
+            straightLine &= !layer.NeedsTiles;
+        }
+        if (straightLine)
+        {
+            // A tiny network's Forward costs a few nanoseconds, and a call (its frame, the callee-saved registers) is a fair
+            // part of that: inlined where the concrete type is called (W1 10.8 → 9.8 ns, W4 15.2 → 14.6 in one run, issue 11).
+            w.Line("// Straight-line code: inlined where the network's own type is called, so a call of a tiny network costs no call.");
+        }
         w.Line("/// <inheritdoc/>");
+        if (straightLine)
+        {
+            w.Line("[global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]");
+        }
         w.Open($"public void Forward({context[Alias.ReadOnlySpan]} input, {context[Alias.Span]} output)");
         WriteBody(w, context, "Parameters", statistics: null);
     }
