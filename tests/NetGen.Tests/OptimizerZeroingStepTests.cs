@@ -40,7 +40,7 @@ public class OptimizerZeroingStepTests
 
     [Theory]
     [MemberData(nameof(Configurations))]
-    public void FusedStep_OnEveryLength_EqualsCheckedStepThenClear_BitForBit(string name)
+    public void FusedSteps_OnEveryLength_EqualSpanStepThenClear_BitForBit(string name)
     {
         // Lengths 0..70 reach every vector width's main loop and scalar tail (and Sgd's n ≥ width conditions); 1000 and 4099
         // many vectors. Three steps with fresh gradients, so momentum and moment buffers carry over (first and later steps).
@@ -49,18 +49,23 @@ public class OptimizerZeroingStepTests
             var random = new SeededRandom(n + 7);
             float[] initial = Enumerable.Range(0, n).Select(_ => random.NextSingle() - 0.5f).ToArray();
             float[][] gradients = Enumerable.Range(0, 3).Select(_ => Enumerable.Range(0, n).Select(_ => (random.NextSingle() - 0.5f) * 4f).ToArray()).ToArray();
-            Optimizer old = Make(name), fused = Make(name);
-            float[] a = (float[])initial.Clone(), b = (float[])initial.Clone();
+            Optimizer old = Make(name), fused = Make(name), trainers = Make(name);
+            float[] a = (float[])initial.Clone(), b = (float[])initial.Clone(), c = (float[])initial.Clone();
             foreach (float[] gt in gradients)
             {
-                float[] ga = (float[])gt.Clone(), gb = (float[])gt.Clone();
+                float[] ga = (float[])gt.Clone(), gb = (float[])gt.Clone(), gc = (float[])gt.Clone();
                 old.Step(a, ga, 0.25f);
                 ga.AsSpan().Clear();
                 fused.StepAndZero(b, gb, 0.25f, null);
+                trainers.StepCheckedAndZero(c, gc, 0.25f);              // the Trainer's step (no check: its norm has read g)
                 Assert.Equal(Bits(a), Bits(b));
+                Assert.Equal(Bits(a), Bits(c));
                 Assert.All(gb, g => Assert.Equal(0, BitConverter.SingleToInt32Bits(g)));
+                Assert.All(gc, g => Assert.Equal(0, BitConverter.SingleToInt32Bits(g)));
                 Assert.Equal(StateBits(old), StateBits(fused));
+                Assert.Equal(StateBits(old), StateBits(trainers));
                 Assert.Equal(old.StepCount, fused.StepCount);
+                Assert.Equal(old.StepCount, trainers.StepCount);
             }
         }
     }

@@ -108,6 +108,17 @@ public abstract class Optimizer : IOptimizer
     internal void StepChecked(Span<float> parameters, ReadOnlySpan<float> gradients, float gradientScale) =>
         Step(parameters, gradients, gradientScale, null, checkGradients: false);
 
+    /// <summary>
+    /// <see cref="StepChecked"/> that zeroes the gradient in the update loop (the trainer's step, which then needs no
+    /// <c>ZeroGradients</c> pass): the same bits as <see cref="StepChecked"/> followed by clearing <paramref name="gradients"/>.
+    /// </summary>
+    internal void StepCheckedAndZero(Span<float> parameters, Span<float> gradients, float gradientScale)
+    {
+        Prepare(parameters.Length, gradients, gradientScale, null, checkGradients: false);
+        StepCount++;
+        UpdateAndZero(parameters, gradients, gradientScale);
+    }
+
     private void Step(Span<float> parameters, ReadOnlySpan<float> gradients, float gradientScale, INetwork? network, bool checkGradients)
     {
         Prepare(parameters.Length, gradients, gradientScale, network, checkGradients);
