@@ -1,5 +1,4 @@
 using System;
-using System.Reflection;
 using BenchmarkDotNet.Attributes;
 using BenchmarkDotNet.Columns;
 using BenchmarkDotNet.Configs;
@@ -11,10 +10,12 @@ using NetGen.Training;
 namespace NetGen.Benchmarks;
 
 /// <summary>
-/// What the optimizers' NaN/∞ guard costs (<c>-- --filter '*OptimizerGuard*'</c>): one optimizer step on aligned buffers of
-/// W1's, W2's and W3's parameter counts, with the guard (the public <c>Step</c>) and without it (the internal
-/// <c>StepChecked</c> the trainer uses, whose gradient norm has already checked every value), both through a delegate so that
-/// the call overhead is the same. The difference is the guard: one vectorised read of the gradient before the update.
+/// What the optimizers' NaN/∞ guard costs in <c>optimizer.Step(net, batchSize)</c> (<c>-- --filter '*OptimizerGuard*'</c>): one
+/// step on aligned buffers of W1's, W2's and W3's parameter counts, each call first refilling the gradient (as <c>Backward</c>
+/// would). <c>Unguarded</c>: the internal <c>StepChecked</c> (no check; the trainer's step) then clearing the gradient;
+/// <c>OldGuarded</c>: the public span <c>Step</c> (check pass, update) then clearing, what <c>Step(net)</c> did before;
+/// <c>NewGuarded</c>: the internal <c>StepAndZero</c> that <c>Step(net)</c> runs now (check pass, then an update loop that zeroes
+/// the gradient as it reads it). <c>Refill</c> alone is the part common to all three.
 /// </summary>
 /// <remarks>
 /// In-process (no generated project to build, which times out on a busy machine), one launch, 25 iterations; the table shows
@@ -32,14 +33,7 @@ public class OptimizerGuardBenchmarks
         }
     }
 
-    private delegate void StepFunction(Optimizer optimizer, Span<float> parameters, ReadOnlySpan<float> gradients, float scale);
-
-    private static readonly StepFunction s_checked = (optimizer, p, g, s) => optimizer.Step(p, g, s);
-    private static readonly StepFunction s_unchecked = typeof(Optimizer)
-        .GetMethod("StepChecked", BindingFlags.Instance | BindingFlags.NonPublic)!
-        .CreateDelegate<StepFunction>();
-
-    private float[] _parameters = [], _gradients = [];
+    private float[] _parameters = [], _gradients = [], _source = [];
     private Optimizer _optimizer = new Sgd(1e-3f);
 
     /// <summary>W1 (XOR, 17), W2 (digits, 2,410), W3 (MNIST-shaped, 109,386 parameters).</summary>
@@ -49,25 +43,51 @@ public class OptimizerGuardBenchmarks
     [Params("Sgd", "Adam")]
     public string Optimizer { get; set; } = "Sgd";
 
+    private Span<float> P => Aligned.Span(_parameters, Parameters);
+
+    private Span<float> G => Aligned.Span(_gradients, Parameters);
+
     [GlobalSetup]
     public void Setup()
     {
         _parameters = Aligned.Allocate(Parameters);
         _gradients = Aligned.Allocate(Parameters);
+        _source = Aligned.Allocate(Parameters);
         var random = new Random(1);
-        Span<float> p = Aligned.Span(_parameters, Parameters), g = Aligned.Span(_gradients, Parameters);
+        Span<float> s = Aligned.Span(_source, Parameters);
         for (int i = 0; i < Parameters; i++)
         {
-            p[i] = (float)(random.NextDouble() - 0.5);
-            g[i] = (float)(random.NextDouble() - 0.5) * 1e-3f;
+            P[i] = (float)(random.NextDouble() - 0.5);
+            s[i] = (float)(random.NextDouble() - 0.5) * 1e-3f;
         }
         _optimizer = Optimizer == "Adam" ? new Adam(1e-4f) : new Sgd(1e-6f);
-        s_checked(_optimizer, p, g, 1f);
+        Refill();
+        _optimizer.Step(P, G, 1f);
     }
 
+    [Benchmark]
+    public void Refill() => Aligned.Span(_source, Parameters).CopyTo(G);
+
     [Benchmark(Baseline = true)]
-    public void WithoutGuard() => s_unchecked(_optimizer, Aligned.Span(_parameters, Parameters), Aligned.Span(_gradients, Parameters), 1f);
+    public void Unguarded()
+    {
+        Refill();
+        _optimizer.StepChecked(P, G, 1f);
+        G.Clear();
+    }
 
     [Benchmark]
-    public void WithGuard() => s_checked(_optimizer, Aligned.Span(_parameters, Parameters), Aligned.Span(_gradients, Parameters), 1f);
+    public void OldGuarded()
+    {
+        Refill();
+        _optimizer.Step(P, G, 1f);
+        G.Clear();
+    }
+
+    [Benchmark]
+    public void NewGuarded()
+    {
+        Refill();
+        _optimizer.StepAndZero(P, G, 1f, null);
+    }
 }

@@ -79,10 +79,16 @@ public class Adam : Optimizer
     }
 
     /// <inheritdoc/>
-    protected sealed override void Update(Span<float> parameters, ReadOnlySpan<float> gradients, float gradientScale)
+    protected sealed override void Update(Span<float> parameters, ReadOnlySpan<float> gradients, float gradientScale) =>
+        Apply<KeepGradients>(parameters, ref MemoryMarshal.GetReference(gradients), gradientScale);
+
+    private protected sealed override void UpdateAndZero(Span<float> parameters, Span<float> gradients, float gradientScale) =>
+        Apply<ClearGradients>(parameters, ref MemoryMarshal.GetReference(gradients), gradientScale);
+
+    private void Apply<TMode>(Span<float> parameters, ref float g, float gradientScale)
+        where TMode : struct, IGradientMode
     {
         ref float p = ref MemoryMarshal.GetReference(parameters);
-        ref float g = ref MemoryMarshal.GetReference(gradients);
         ref float m = ref Aligned.First(_m);
         ref float v = ref Aligned.First(_v);
         ref float vMax = ref Aligned.First(_vMax);
@@ -103,6 +109,10 @@ public class Adam : Optimizer
                 nuint k = (nuint)i;
                 Vector512<float> pv = Vector512.LoadUnsafe(ref p, k) * keep;
                 Vector512<float> gv = Vector512.LoadUnsafe(ref g, k) * s + pv * wd;
+                if (typeof(TMode) == typeof(ClearGradients))
+                {
+                    Vector512<float>.Zero.StoreUnsafe(ref g, k);
+                }
                 Vector512<float> mv = Vector512.LoadUnsafe(ref m, k) * b1 + gv * r1;
                 Vector512<float> vv = Vector512.LoadUnsafe(ref v, k) * b2 + gv * gv * r2;
                 mv.StoreUnsafe(ref m, k);
@@ -123,6 +133,10 @@ public class Adam : Optimizer
                 nuint k = (nuint)i;
                 Vector256<float> pv = Vector256.LoadUnsafe(ref p, k) * keep;
                 Vector256<float> gv = Vector256.LoadUnsafe(ref g, k) * s + pv * wd;
+                if (typeof(TMode) == typeof(ClearGradients))
+                {
+                    Vector256<float>.Zero.StoreUnsafe(ref g, k);
+                }
                 Vector256<float> mv = Vector256.LoadUnsafe(ref m, k) * b1 + gv * r1;
                 Vector256<float> vv = Vector256.LoadUnsafe(ref v, k) * b2 + gv * gv * r2;
                 mv.StoreUnsafe(ref m, k);
@@ -143,6 +157,10 @@ public class Adam : Optimizer
                 nuint k = (nuint)i;
                 Vector128<float> pv = Vector128.LoadUnsafe(ref p, k) * keep;
                 Vector128<float> gv = Vector128.LoadUnsafe(ref g, k) * s + pv * wd;
+                if (typeof(TMode) == typeof(ClearGradients))
+                {
+                    Vector128<float>.Zero.StoreUnsafe(ref g, k);
+                }
                 Vector128<float> mv = Vector128.LoadUnsafe(ref m, k) * b1 + gv * r1;
                 Vector128<float> vv = Vector128.LoadUnsafe(ref v, k) * b2 + gv * gv * r2;
                 mv.StoreUnsafe(ref m, k);
@@ -160,6 +178,10 @@ public class Adam : Optimizer
         {
             float pi = Unsafe.Add(ref p, i) * keep;
             float gi = Unsafe.Add(ref g, i) * s + pi * wd;
+            if (typeof(TMode) == typeof(ClearGradients))
+            {
+                Unsafe.Add(ref g, i) = 0f;
+            }
             float mi = Unsafe.Add(ref m, i) * b1 + gi * r1;
             float vi = Unsafe.Add(ref v, i) * b2 + gi * gi * r2;
             Unsafe.Add(ref m, i) = mi;

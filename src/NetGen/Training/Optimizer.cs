@@ -81,25 +81,57 @@ public abstract class Optimizer : IOptimizer
     /// A NaN or ±∞ gradient (from a NaN input or target, or a diverging network) throws <see cref="NonFiniteException"/> naming
     /// the layer and the parameter (<see cref="NonFiniteException.Layer"/>, <see cref="NonFiniteException.ParameterIndex"/>)
     /// before anything is applied: the parameters, the optimizer's state and the gradients are left as they were.
+    /// The update loop zeroes each gradient as it reads it (what <see cref="ITrainableNetwork.ZeroGradients"/> does: every value
+    /// of <see cref="ITrainableNetwork.Gradients"/> set to 0), so the guarded step reads and writes the gradient no more often
+    /// than an unchecked update followed by a separate zeroing pass; the results are the same bits as that sequence.
     /// </remarks>
     /// <exception cref="NonFiniteException">A gradient is NaN or ±∞; nothing was applied.</exception>
     public void Step(ITrainableNetwork network, int batchSize = 1)
     {
         ArgumentNullException.ThrowIfNull(network);
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(batchSize);
-        Step(network.Parameters, network.Gradients, 1f / batchSize, network, checkGradients: true);
-        network.ZeroGradients();
+        StepAndZero(network.Parameters, network.Gradients, 1f / batchSize, network);
+    }
+
+    /// <summary>
+    /// The checked step of <see cref="Step(ITrainableNetwork, int)"/> on buffers: refuses a NaN/±∞ gradient with nothing changed,
+    /// else updates and sets every gradient to 0 in the same loop.
+    /// </summary>
+    internal void StepAndZero(Span<float> parameters, Span<float> gradients, float gradientScale, INetwork? network)
+    {
+        Prepare(parameters.Length, gradients, gradientScale, network, checkGradients: true);
+        StepCount++;
+        UpdateAndZero(parameters, gradients, gradientScale);
     }
 
     /// <summary>The trainer's step: it has already checked the gradient (through its norm), so the check is not repeated.</summary>
     internal void StepChecked(Span<float> parameters, ReadOnlySpan<float> gradients, float gradientScale) =>
         Step(parameters, gradients, gradientScale, null, checkGradients: false);
 
+    /// <summary>
+    /// <see cref="StepChecked"/> that zeroes the gradient in the update loop (the trainer's step, which then needs no
+    /// <c>ZeroGradients</c> pass): the same bits as <see cref="StepChecked"/> followed by clearing <paramref name="gradients"/>.
+    /// </summary>
+    internal void StepCheckedAndZero(Span<float> parameters, Span<float> gradients, float gradientScale)
+    {
+        Prepare(parameters.Length, gradients, gradientScale, null, checkGradients: false);
+        StepCount++;
+        UpdateAndZero(parameters, gradients, gradientScale);
+    }
+
     private void Step(Span<float> parameters, ReadOnlySpan<float> gradients, float gradientScale, INetwork? network, bool checkGradients)
     {
-        if (parameters.Length != gradients.Length)
+        Prepare(parameters.Length, gradients, gradientScale, network, checkGradients);
+        StepCount++;
+        Update(parameters, gradients, gradientScale);
+    }
+
+    /// <summary>Every check of a step (each throws with nothing changed), then the state for the buffer's length.</summary>
+    private void Prepare(int length, ReadOnlySpan<float> gradients, float gradientScale, INetwork? network, bool checkGradients)
+    {
+        if (length != gradients.Length)
         {
-            throw new ArgumentException($"gradients has length {gradients.Length} but parameters has length {parameters.Length}.", nameof(gradients));
+            throw new ArgumentException($"gradients has length {gradients.Length} but parameters has length {length}.", nameof(gradients));
         }
         if (!float.IsFinite(gradientScale))
         {
@@ -109,18 +141,16 @@ public abstract class Optimizer : IOptimizer
         {
             throw NonFiniteGradient(gradients, network);
         }
-        if (_stateLength != parameters.Length)
+        if (_stateLength != length)
         {
             if (_stateLength >= 0 && HasState)
             {
                 throw new InvalidOperationException(
-                    $"{GetType().Name} holds state for {_stateLength} parameters and was given {parameters.Length}; use one optimizer per network, or call Reset() first.");
+                    $"{GetType().Name} holds state for {_stateLength} parameters and was given {length}; use one optimizer per network, or call Reset() first.");
             }
-            _stateLength = parameters.Length;
-            CreateState(parameters.Length);
+            _stateLength = length;
+            CreateState(length);
         }
-        StepCount++;
-        Update(parameters, gradients, gradientScale);
     }
 
     private NonFiniteException NonFiniteGradient(ReadOnlySpan<float> gradients, INetwork? network)
@@ -195,6 +225,16 @@ public abstract class Optimizer : IOptimizer
     /// <summary>The fused update over the whole buffer; <see cref="StepCount"/> is already the number of this step (1 for the first).</summary>
     protected abstract void Update(Span<float> parameters, ReadOnlySpan<float> gradients, float gradientScale);
 
+    /// <summary>
+    /// <see cref="Update"/> that also sets every gradient to 0 once read, in the same loop (the same bits as
+    /// <see cref="Update"/> followed by clearing the gradients). The default is exactly that sequence; NetGen's optimizers fuse it.
+    /// </summary>
+    private protected virtual void UpdateAndZero(Span<float> parameters, Span<float> gradients, float gradientScale)
+    {
+        Update(parameters, gradients, gradientScale);
+        gradients.Clear();
+    }
+
     /// <summary>Throws unless <paramref name="value"/> is finite and in [<paramref name="min"/>, <paramref name="max"/>).</summary>
     private protected static float Check(float value, float min, float max, string name)
     {
@@ -205,3 +245,16 @@ public abstract class Optimizer : IOptimizer
         return value;
     }
 }
+
+/// <summary>
+/// What an update kernel does with the gradient it has read, chosen at compile time (a generic argument of a struct type, so
+/// the JIT compiles each kernel once per mode and the test disappears): <see cref="KeepGradients"/> leaves it,
+/// <see cref="ClearGradients"/> stores 0 in its place.
+/// </summary>
+internal interface IGradientMode;
+
+/// <summary>The update leaves the gradient as it is (the trainer's step and the public span step).</summary>
+internal readonly struct KeepGradients : IGradientMode;
+
+/// <summary>The update zeroes the gradient as it goes (<see cref="Optimizer.Step(ITrainableNetwork, int)"/>).</summary>
+internal readonly struct ClearGradients : IGradientMode;

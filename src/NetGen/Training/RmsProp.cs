@@ -83,10 +83,16 @@ public sealed class RmsProp : Optimizer
     }
 
     /// <inheritdoc/>
-    protected override void Update(Span<float> parameters, ReadOnlySpan<float> gradients, float gradientScale)
+    protected override void Update(Span<float> parameters, ReadOnlySpan<float> gradients, float gradientScale) =>
+        Apply<KeepGradients>(parameters, ref MemoryMarshal.GetReference(gradients), gradientScale);
+
+    private protected override void UpdateAndZero(Span<float> parameters, Span<float> gradients, float gradientScale) =>
+        Apply<ClearGradients>(parameters, ref MemoryMarshal.GetReference(gradients), gradientScale);
+
+    private void Apply<TMode>(Span<float> parameters, ref float g, float gradientScale)
+        where TMode : struct, IGradientMode
     {
         ref float p = ref MemoryMarshal.GetReference(parameters);
-        ref float g = ref MemoryMarshal.GetReference(gradients);
         ref float r = ref Aligned.First(_square);
         ref float a = ref Aligned.First(_average);
         ref float b = ref Aligned.First(_buffer);
@@ -101,6 +107,10 @@ public sealed class RmsProp : Optimizer
                 nuint k = (nuint)i;
                 Vector512<float> pv = Vector512.LoadUnsafe(ref p, k);
                 Vector512<float> gv = Vector512.LoadUnsafe(ref g, k) * s + pv * wd;
+                if (typeof(TMode) == typeof(ClearGradients))
+                {
+                    Vector512<float>.Zero.StoreUnsafe(ref g, k);
+                }
                 Vector512<float> rv = Vector512.LoadUnsafe(ref r, k) * alpha + gv * gv * rest;
                 rv.StoreUnsafe(ref r, k);
                 Vector512<float> d;
@@ -130,6 +140,10 @@ public sealed class RmsProp : Optimizer
                 nuint k = (nuint)i;
                 Vector256<float> pv = Vector256.LoadUnsafe(ref p, k);
                 Vector256<float> gv = Vector256.LoadUnsafe(ref g, k) * s + pv * wd;
+                if (typeof(TMode) == typeof(ClearGradients))
+                {
+                    Vector256<float>.Zero.StoreUnsafe(ref g, k);
+                }
                 Vector256<float> rv = Vector256.LoadUnsafe(ref r, k) * alpha + gv * gv * rest;
                 rv.StoreUnsafe(ref r, k);
                 Vector256<float> d;
@@ -159,6 +173,10 @@ public sealed class RmsProp : Optimizer
                 nuint k = (nuint)i;
                 Vector128<float> pv = Vector128.LoadUnsafe(ref p, k);
                 Vector128<float> gv = Vector128.LoadUnsafe(ref g, k) * s + pv * wd;
+                if (typeof(TMode) == typeof(ClearGradients))
+                {
+                    Vector128<float>.Zero.StoreUnsafe(ref g, k);
+                }
                 Vector128<float> rv = Vector128.LoadUnsafe(ref r, k) * alpha + gv * gv * rest;
                 rv.StoreUnsafe(ref r, k);
                 Vector128<float> d;
@@ -185,6 +203,10 @@ public sealed class RmsProp : Optimizer
         {
             float pi = Unsafe.Add(ref p, i);
             float gi = Unsafe.Add(ref g, i) * s + pi * wd;
+            if (typeof(TMode) == typeof(ClearGradients))
+            {
+                Unsafe.Add(ref g, i) = 0f;
+            }
             float ri = Unsafe.Add(ref r, i) * alpha + gi * gi * rest;
             Unsafe.Add(ref r, i) = ri;
             float d;

@@ -67,32 +67,46 @@ public sealed class Sgd : Optimizer
     protected override void CreateState(int length) => _velocity = Momentum != 0f && length > 0 ? Aligned.Allocate(length) : [];
 
     /// <inheritdoc/>
-    protected override void Update(Span<float> parameters, ReadOnlySpan<float> gradients, float gradientScale)
+    protected override void Update(Span<float> parameters, ReadOnlySpan<float> gradients, float gradientScale) =>
+        Apply<KeepGradients>(parameters, ref MemoryMarshal.GetReference(gradients), gradientScale);
+
+    private protected override void UpdateAndZero(Span<float> parameters, Span<float> gradients, float gradientScale) =>
+        Apply<ClearGradients>(parameters, ref MemoryMarshal.GetReference(gradients), gradientScale);
+
+    private void Apply<TMode>(Span<float> parameters, ref float g, float gradientScale)
+        where TMode : struct, IGradientMode
     {
         ref float p = ref MemoryMarshal.GetReference(parameters);
-        ref float g = ref MemoryMarshal.GetReference(gradients);
         int n = parameters.Length;
         float lr = LearningRate, wd = WeightDecay, mu = Momentum;
         if (mu == 0f)
         {
             if (wd == 0f)
             {
-                Simd.MultiplyAdd(-lr * gradientScale, ref g, ref p, n);
+                if (typeof(TMode) == typeof(ClearGradients))
+                {
+                    MultiplyAddAndClear(-lr * gradientScale, ref g, ref p, n);
+                }
+                else
+                {
+                    Simd.MultiplyAdd(-lr * gradientScale, ref g, ref p, n);
+                }
             }
             else
             {
-                Plain(ref p, ref g, n, lr, gradientScale, wd);
+                Plain<TMode>(ref p, ref g, n, lr, gradientScale, wd);
             }
             return;
         }
         bool first = StepCount == 1;
         // First step: v = g (PyTorch clones the gradient into the buffer), i.e. keep 0·v and take all of g.
         float decay = first ? 0f : mu, take = first ? 1f : 1f - Dampening;
-        WithMomentum(ref p, ref g, ref Aligned.First(_velocity), n, lr, gradientScale, wd, decay, take, Nesterov ? mu : 0f, Nesterov);
+        WithMomentum<TMode>(ref p, ref g, ref Aligned.First(_velocity), n, lr, gradientScale, wd, decay, take, Nesterov ? mu : 0f, Nesterov);
     }
 
     /// <summary>θ ← θ − η·(s·g + λ·θ).</summary>
-    private static void Plain(ref float p, ref float g, int n, float lr, float s, float wd)
+    private static void Plain<TMode>(ref float p, ref float g, int n, float lr, float s, float wd)
+        where TMode : struct, IGradientMode
     {
         int i = 0;
         if (Vector512.IsHardwareAccelerated)
@@ -101,6 +115,10 @@ public sealed class Sgd : Optimizer
             {
                 Vector512<float> pv = Vector512.LoadUnsafe(ref p, (nuint)i);
                 Vector512<float> gv = Vector512.LoadUnsafe(ref g, (nuint)i) * s + pv * wd;
+                if (typeof(TMode) == typeof(ClearGradients))
+                {
+                    Vector512<float>.Zero.StoreUnsafe(ref g, (nuint)i);
+                }
                 (pv - gv * lr).StoreUnsafe(ref p, (nuint)i);
             }
         }
@@ -110,6 +128,10 @@ public sealed class Sgd : Optimizer
             {
                 Vector256<float> pv = Vector256.LoadUnsafe(ref p, (nuint)i);
                 Vector256<float> gv = Vector256.LoadUnsafe(ref g, (nuint)i) * s + pv * wd;
+                if (typeof(TMode) == typeof(ClearGradients))
+                {
+                    Vector256<float>.Zero.StoreUnsafe(ref g, (nuint)i);
+                }
                 (pv - gv * lr).StoreUnsafe(ref p, (nuint)i);
             }
         }
@@ -119,6 +141,10 @@ public sealed class Sgd : Optimizer
             {
                 Vector128<float> pv = Vector128.LoadUnsafe(ref p, (nuint)i);
                 Vector128<float> gv = Vector128.LoadUnsafe(ref g, (nuint)i) * s + pv * wd;
+                if (typeof(TMode) == typeof(ClearGradients))
+                {
+                    Vector128<float>.Zero.StoreUnsafe(ref g, (nuint)i);
+                }
                 (pv - gv * lr).StoreUnsafe(ref p, (nuint)i);
             }
         }
@@ -126,11 +152,16 @@ public sealed class Sgd : Optimizer
         {
             float pi = Unsafe.Add(ref p, i);
             Unsafe.Add(ref p, i) = pi - (Unsafe.Add(ref g, i) * s + pi * wd) * lr;
+            if (typeof(TMode) == typeof(ClearGradients))
+            {
+                Unsafe.Add(ref g, i) = 0f;
+            }
         }
     }
 
     /// <summary>g = s·∇ + λ·θ; v ← decay·v + take·g; u = nesterov ? g + μ·v : v; θ ← θ − η·u.</summary>
-    private static void WithMomentum(ref float p, ref float g, ref float v, int n, float lr, float s, float wd, float decay, float take, float mu, bool nesterov)
+    private static void WithMomentum<TMode>(ref float p, ref float g, ref float v, int n, float lr, float s, float wd, float decay, float take, float mu, bool nesterov)
+        where TMode : struct, IGradientMode
     {
         int i = 0;
         if (Vector512.IsHardwareAccelerated)
@@ -139,6 +170,10 @@ public sealed class Sgd : Optimizer
             {
                 Vector512<float> pv = Vector512.LoadUnsafe(ref p, (nuint)i);
                 Vector512<float> gv = Vector512.LoadUnsafe(ref g, (nuint)i) * s + pv * wd;
+                if (typeof(TMode) == typeof(ClearGradients))
+                {
+                    Vector512<float>.Zero.StoreUnsafe(ref g, (nuint)i);
+                }
                 Vector512<float> vv = Vector512.LoadUnsafe(ref v, (nuint)i) * decay + gv * take;
                 vv.StoreUnsafe(ref v, (nuint)i);
                 Vector512<float> u = nesterov ? gv + vv * mu : vv;
@@ -151,6 +186,10 @@ public sealed class Sgd : Optimizer
             {
                 Vector256<float> pv = Vector256.LoadUnsafe(ref p, (nuint)i);
                 Vector256<float> gv = Vector256.LoadUnsafe(ref g, (nuint)i) * s + pv * wd;
+                if (typeof(TMode) == typeof(ClearGradients))
+                {
+                    Vector256<float>.Zero.StoreUnsafe(ref g, (nuint)i);
+                }
                 Vector256<float> vv = Vector256.LoadUnsafe(ref v, (nuint)i) * decay + gv * take;
                 vv.StoreUnsafe(ref v, (nuint)i);
                 Vector256<float> u = nesterov ? gv + vv * mu : vv;
@@ -163,6 +202,10 @@ public sealed class Sgd : Optimizer
             {
                 Vector128<float> pv = Vector128.LoadUnsafe(ref p, (nuint)i);
                 Vector128<float> gv = Vector128.LoadUnsafe(ref g, (nuint)i) * s + pv * wd;
+                if (typeof(TMode) == typeof(ClearGradients))
+                {
+                    Vector128<float>.Zero.StoreUnsafe(ref g, (nuint)i);
+                }
                 Vector128<float> vv = Vector128.LoadUnsafe(ref v, (nuint)i) * decay + gv * take;
                 vv.StoreUnsafe(ref v, (nuint)i);
                 Vector128<float> u = nesterov ? gv + vv * mu : vv;
@@ -173,10 +216,59 @@ public sealed class Sgd : Optimizer
         {
             float pi = Unsafe.Add(ref p, i);
             float gi = Unsafe.Add(ref g, i) * s + pi * wd;
+            if (typeof(TMode) == typeof(ClearGradients))
+            {
+                Unsafe.Add(ref g, i) = 0f;
+            }
             float vi = Unsafe.Add(ref v, i) * decay + gi * take;
             Unsafe.Add(ref v, i) = vi;
             float u = nesterov ? gi + vi * mu : vi;
             Unsafe.Add(ref p, i) = pi - u * lr;
+        }
+    }
+
+    /// <summary>
+    /// <see cref="Simd.MultiplyAdd"/> (θ ← θ + α·g, the same vector widths, fused multiply-adds and scalar tail, so the same
+    /// bits) that stores 0 in each gradient once read.
+    /// </summary>
+    private static void MultiplyAddAndClear(float alpha, ref float x, ref float y, int n)
+    {
+        int i = 0;
+        if (Vector512.IsHardwareAccelerated && n >= Vector512<float>.Count)
+        {
+            Vector512<float> va = Vector512.Create(alpha);
+            for (; i <= n - Vector512<float>.Count; i += Vector512<float>.Count)
+            {
+                Vector512<float> xv = Vector512.LoadUnsafe(ref x, (nuint)i);
+                Vector512<float>.Zero.StoreUnsafe(ref x, (nuint)i);
+                Simd.Fma(va, xv, Vector512.LoadUnsafe(ref y, (nuint)i)).StoreUnsafe(ref y, (nuint)i);
+            }
+        }
+        else if (Vector256.IsHardwareAccelerated && n >= Vector256<float>.Count)
+        {
+            Vector256<float> va = Vector256.Create(alpha);
+            for (; i <= n - Vector256<float>.Count; i += Vector256<float>.Count)
+            {
+                Vector256<float> xv = Vector256.LoadUnsafe(ref x, (nuint)i);
+                Vector256<float>.Zero.StoreUnsafe(ref x, (nuint)i);
+                Simd.Fma(va, xv, Vector256.LoadUnsafe(ref y, (nuint)i)).StoreUnsafe(ref y, (nuint)i);
+            }
+        }
+        else if (Vector128.IsHardwareAccelerated && n >= Vector128<float>.Count)
+        {
+            Vector128<float> va = Vector128.Create(alpha);
+            for (; i <= n - Vector128<float>.Count; i += Vector128<float>.Count)
+            {
+                Vector128<float> xv = Vector128.LoadUnsafe(ref x, (nuint)i);
+                Vector128<float>.Zero.StoreUnsafe(ref x, (nuint)i);
+                Simd.Fma(va, xv, Vector128.LoadUnsafe(ref y, (nuint)i)).StoreUnsafe(ref y, (nuint)i);
+            }
+        }
+        for (; i < n; i++)
+        {
+            float xi = Unsafe.Add(ref x, i);
+            Unsafe.Add(ref x, i) = 0f;
+            Unsafe.Add(ref y, i) += alpha * xi;
         }
     }
 }

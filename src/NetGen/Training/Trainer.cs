@@ -236,13 +236,13 @@ public sealed class Trainer
                 }
                 if (Optimizer is Optimizer own)
                 {
-                    own.StepChecked(net.Parameters, gradients, 1f);   // the norm above has checked every value
+                    own.StepCheckedAndZero(net.Parameters, gradients, 1f);   // the norm above has checked every value; zeroes them
                 }
                 else
                 {
                     Optimizer.Step(net.Parameters, gradients, 1f);
+                    net.ZeroGradients();
                 }
-                net.ZeroGradients();
                 lossSum += loss;
                 seen += n;
 
