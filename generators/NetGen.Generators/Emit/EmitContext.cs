@@ -82,6 +82,34 @@ internal sealed class EmitContext
 
     public LayerEmitter Output => Layers[Layers.Count - 1];
 
+    /// <summary>
+    /// Forward reads a forward copy of θ in which some tiny dense layer's W is stored by columns (issue 11): the network is
+    /// not streaming, every layer is straight-line code, and some layer asks for it (<see cref="LayerEmitter.TransposesForForward"/>).
+    /// </summary>
+    public bool HasForwardCopy
+    {
+        get
+        {
+            if (Spec.IsStreaming)
+            {
+                return false;
+            }
+            bool any = false;
+            foreach (LayerEmitter layer in Layers)
+            {
+                if (layer.NeedsTiles)
+                {
+                    return false;
+                }
+                any |= layer.TransposesForForward;
+            }
+            return any;
+        }
+    }
+
+    /// <summary>The layers being written are the instance's Forward over its forward copy of θ (see <see cref="HasForwardCopy"/>).</summary>
+    public bool WritingForwardCopy { get; set; }
+
     /// <summary>Some layer's recorded forward pass depends on the mode (dropout): RecordForward then takes <c>training</c>.</summary>
     public bool RecordUsesTraining
     {

@@ -28,6 +28,8 @@ internal enum Alias
     Activation,
     // issue 13
     NormalizationKernels,
+    // issue 11
+    ForwardCopy,
 }
 
 /// <summary>
@@ -62,6 +64,8 @@ internal sealed record AliasNames(EquatableArray<string> Names)
         "global::NetGen.Activation",
         // issue 13
         "global::NetGen.Kernels.NormalizationKernels",
+        // issue 11
+        "global::NetGen.Kernels.ForwardCopy",
     };
 
     /// <summary>Every alias under its default name.</summary>

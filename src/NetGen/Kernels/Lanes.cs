@@ -15,7 +15,7 @@ namespace NetGen.Kernels;
 /// The sums are formed pairwise (lanes 0+1, 2+3, …, then pairs of pairs), so they may differ from a left-to-right sum in the
 /// last bit. Without AVX the same pairing is done with shuffles.
 /// </remarks>
-public static class Lanes
+public static partial class Lanes
 {
     /// <summary>Eight rows of eight: lane o of the result is the sum of the lanes of <c>p</c>ₒ.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -130,6 +130,22 @@ public static class Lanes
     /// <inheritdoc cref="MultiplyAdd(Vector128{float}, float, Vector128{float})"/>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector512<float> MultiplyAdd(Vector512<float> w, float x, Vector512<float> c) => FastMath.MultiplyAdd(w, Vector512.Create(x), c);
+
+    /// <summary>
+    /// <see cref="MultiplyAdd(Vector128{float}, float, Vector128{float})"/> with x read where it is broadcast: passed as
+    /// <c>in span[i]</c>, the element is loaded by the broadcast itself (one load, no shuffle), where a value argument that may
+    /// throw (a span index) is loaded first and broadcast from a register. The same bits.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector128<float> MultiplyAdd(Vector128<float> w, in float x, Vector128<float> c) => FastMath.MultiplyAdd(w, Vector128.Create(x), c);
+
+    /// <inheritdoc cref="MultiplyAdd(Vector128{float}, in float, Vector128{float})"/>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector256<float> MultiplyAdd(Vector256<float> w, in float x, Vector256<float> c) => FastMath.MultiplyAdd(w, Vector256.Create(x), c);
+
+    /// <inheritdoc cref="MultiplyAdd(Vector128{float}, in float, Vector128{float})"/>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector512<float> MultiplyAdd(Vector512<float> w, in float x, Vector512<float> c) => FastMath.MultiplyAdd(w, Vector512.Create(x), c);
 
     /// <summary><c>w·x + c</c> for one value, fused where the hardware has FMA (the lane-by-lane form's arithmetic).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]

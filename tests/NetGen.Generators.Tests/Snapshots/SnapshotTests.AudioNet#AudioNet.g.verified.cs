@@ -15,6 +15,7 @@ using Initializers = global::NetGen.Initializers;
 using LayerInfo = global::NetGen.LayerInfo;
 using LayerKind = global::NetGen.LayerKind;
 using Activation = global::NetGen.Activation;
+using ForwardCopy = global::NetGen.Kernels.ForwardCopy;
 
 namespace Demo.Audio;
 
@@ -35,13 +36,22 @@ partial class AudioNet : global::NetGen.ITrainableNetwork, global::NetGen.IDataP
     public const int InputSize = 1, OutputSize = 1, ParameterCount = 97;
 
     // θ and ∂L/∂θ: pinned buffers aligned to a 64-byte cache line (no 512-bit load of a row straddles two), seen as spans.
-    private readonly float[] _parameters = Aligned.Allocate(ParameterCount);
+    private readonly float[] _parameters = Aligned.Allocate(ForwardCopy.Length(ParameterCount)); // θ, Forward's copy of θ, its mark
     private readonly float[] _gradients = Aligned.Allocate(ParameterCount);
     // Training's records (z⁽ˡ⁾, a⁽ˡ⁾, δ⁽ˡ⁾ not kept in registers) of one sample and of a batch: training belongs to one thread.
     private readonly global::NetGen.Workspace _workspace = new([], [8, 8, 8, 8, 8, 8, 1, 1, 1]);
 
     /// <inheritdoc/>
-    public Span Parameters => Aligned.Span(_parameters, ParameterCount);
+    /// <remarks>Every read marks Forward's copy of θ (some W by columns) stale, so a write through the returned span is seen
+    /// by the next <c>Forward</c>; read <c>Parameters</c> again after a Forward rather than keeping the span across it.</remarks>
+    public Span Parameters
+    {
+        get
+        {
+            ForwardCopy.MarkStale(_parameters, ParameterCount);
+            return Aligned.Span(_parameters, ParameterCount);
+        }
+    }
     /// <inheritdoc/>
     public Span Gradients => Aligned.Span(_gradients, ParameterCount);
     /// <inheritdoc/>
@@ -112,27 +122,40 @@ class AudioNet(nn.Sequential):
     {
         Guard.Length(input.Length, InputSize, nameof(input), "AudioNet", nameof(InputSize));
         Guard.Length(output.Length, OutputSize, nameof(output), "AudioNet", nameof(OutputSize));
-        // θ as a span whose length is the constant ParameterCount: the JIT drops the bounds checks of constant indices.
-        ReadOnlySpan theta = Parameters;
+        // θ from Forward's copy, kept after θ in its buffer: the same values with W⁽²⁾ (θ[16..80), 8×8) by columns,
+        // made again first whenever θ may have changed (every read of Parameters marks it).
+        if (!ForwardCopy.IsCurrent(_parameters, ParameterCount, out ReadOnlySpan theta))
+        {
+            MakeForwardCopy(_parameters);
+        }
         ReadOnlySpan x = input;
 
         // Layer 1 · Dense 1 → 8 · tanh
         //   z⁽¹⁾ = W⁽¹⁾·x + b⁽¹⁾        W⁽¹⁾ = θ[0..8) (8×1, row-major), b⁽¹⁾ = θ[8..16)
         //   a⁽¹⁾ = tanh(z⁽¹⁾)
         // z⁽¹⁾ = W⁽¹⁾·x₀ + b⁽¹⁾: W⁽¹⁾ is one column, so this is one fused multiply-add for all 8 units
-        V256 a1 = Activations.Tanh(Lanes.MultiplyAdd(Vector256.Create<float>(theta.Slice(0, 8)), x[0], Vector256.Create<float>(theta.Slice(8, 8))));
+        V256 a1 = Activations.Tanh(Lanes.MultiplyAdd(Vector256.Create<float>(theta.Slice(0, 8)), in x[0], Vector256.Create<float>(theta.Slice(8, 8))));
 
         // Layer 2 · Dense 8 → 8 · tanh
         //   z⁽²⁾ = W⁽²⁾·a⁽¹⁾ + b⁽²⁾        W⁽²⁾ = θ[16..80) (8×8, row-major), b⁽²⁾ = θ[80..88)
         //   a⁽²⁾ = tanh(z⁽²⁾)
-        // z⁽²⁾ₒ = b⁽²⁾ₒ + Σᵢ W⁽²⁾ₒᵢ·a⁽¹⁾ᵢ for all 8 units at once: each row of W⁽²⁾ times a⁽¹⁾ lane by lane,
-        // then the 8 row sums side by side (a transpose-and-add)
-        V256 a2 = Activations.Tanh(Vector256.Create<float>(theta.Slice(80, 8)) + Lanes.RowSums(theta.Slice(16, 64), a1));
+        // z⁽²⁾ = b⁽²⁾ + Σᵢ W⁽²⁾₍:,ᵢ₎·a⁽¹⁾ᵢ for all 8 units at once: the forward copy holds W⁽²⁾ by columns, so each
+        // input is one fused multiply-add of its column, a⁽¹⁾ᵢ broadcast (no transpose-and-add; within a last-bit rounding of it)
+        V256 a2 = Activations.Tanh(Lanes.TimesColumns(theta.Slice(16, 64), a1, Vector256.Create<float>(theta.Slice(80, 8))));
 
         // Layer 3 · Dense 8 → 1 · identity
         //   z⁽³⁾ = W⁽³⁾·a⁽²⁾ + b⁽³⁾        W⁽³⁾ = θ[88..96) (1×8, row-major), b⁽³⁾ = θ[96]
         //   ŷ = z⁽³⁾
         output[0] = theta[96] + Lanes.Sum(Vector256.Create<float>(theta.Slice(88, 8)) * a2);
+
+        // Forward's copy of θ: θ's values, then each W above by columns (copy[offset + rows·i + o] = Wₒᵢ).
+        static void MakeForwardCopy(float[] buffer)
+        {
+            Span copy = ForwardCopy.Begin(buffer, ParameterCount);
+            ReadOnlySpan theta = Aligned.Span(buffer, ParameterCount);
+            Lanes.Transpose(theta.Slice(16, 64), 8, 8, copy.Slice(16, 64));
+            ForwardCopy.MarkCurrent(buffer, ParameterCount);
+        }
     }
 
     /// <inheritdoc/>
@@ -185,7 +208,7 @@ class AudioNet(nn.Sequential):
         //   z⁽¹⁾ = W⁽¹⁾·x + b⁽¹⁾        W⁽¹⁾ = θ[0..8) (8×1, row-major), b⁽¹⁾ = θ[8..16)
         //   a⁽¹⁾ = tanh(z⁽¹⁾)
         // z⁽¹⁾ = W⁽¹⁾·x₀ + b⁽¹⁾: W⁽¹⁾ is one column, so this is one fused multiply-add for all 8 units
-        z1 = Lanes.MultiplyAdd(Vector256.Create<float>(theta.Slice(0, 8)), x[0], Vector256.Create<float>(theta.Slice(8, 8)));
+        z1 = Lanes.MultiplyAdd(Vector256.Create<float>(theta.Slice(0, 8)), in x[0], Vector256.Create<float>(theta.Slice(8, 8)));
         a1 = Activations.Tanh(z1);
 
         // Layer 2 · Dense 8 → 8 · tanh

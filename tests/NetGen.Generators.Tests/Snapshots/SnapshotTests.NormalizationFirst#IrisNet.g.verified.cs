@@ -17,6 +17,7 @@ using LayerInfo = global::NetGen.LayerInfo;
 using LayerKind = global::NetGen.LayerKind;
 using Activation = global::NetGen.Activation;
 using NormalizationKernels = global::NetGen.Kernels.NormalizationKernels;
+using ForwardCopy = global::NetGen.Kernels.ForwardCopy;
 
 namespace Demo;
 
@@ -37,7 +38,7 @@ partial class IrisNet : global::NetGen.ITrainableNetwork, global::NetGen.IAdapta
     public const int InputSize = 4, OutputSize = 3, ParameterCount = 67;
 
     // θ and ∂L/∂θ: pinned buffers aligned to a 64-byte cache line (no 512-bit load of a row straddles two), seen as spans.
-    private readonly float[] _parameters = Aligned.Allocate(ParameterCount);
+    private readonly float[] _parameters = Aligned.Allocate(ForwardCopy.Length(ParameterCount)); // θ, Forward's copy of θ, its mark
     private readonly float[] _gradients = Aligned.Allocate(ParameterCount);
     // The normalization's adapted mean and variance (and batch norm's running ones), layer by layer (not trained; used by inference).
     private readonly float[] _statistics = new float[8];
@@ -45,7 +46,16 @@ partial class IrisNet : global::NetGen.ITrainableNetwork, global::NetGen.IAdapta
     private readonly global::NetGen.Workspace _workspace = new([4, 4, 3, 3, 3], [4, 4, 8, 8, 8, 3, 3, 3]);
 
     /// <inheritdoc/>
-    public Span Parameters => Aligned.Span(_parameters, ParameterCount);
+    /// <remarks>Every read marks Forward's copy of θ (some W by columns) stale, so a write through the returned span is seen
+    /// by the next <c>Forward</c>; read <c>Parameters</c> again after a Forward rather than keeping the span across it.</remarks>
+    public Span Parameters
+    {
+        get
+        {
+            ForwardCopy.MarkStale(_parameters, ParameterCount);
+            return Aligned.Span(_parameters, ParameterCount);
+        }
+    }
     /// <inheritdoc/>
     public Span Gradients => Aligned.Span(_gradients, ParameterCount);
     /// <inheritdoc/>
@@ -153,8 +163,12 @@ class IrisNet(nn.Sequential):
     {
         Guard.Length(input.Length, InputSize, nameof(input), "IrisNet", nameof(InputSize));
         Guard.Length(output.Length, OutputSize, nameof(output), "IrisNet", nameof(OutputSize));
-        // θ as a span whose length is the constant ParameterCount: the JIT drops the bounds checks of constant indices.
-        ReadOnlySpan theta = Parameters;
+        // θ from Forward's copy, kept after θ in its buffer: the same values with W⁽²⁾ (θ[0..32), 8×4) by columns,
+        // made again first whenever θ may have changed (every read of Parameters marks it).
+        if (!ForwardCopy.IsCurrent(_parameters, ParameterCount, out ReadOnlySpan theta))
+        {
+            MakeForwardCopy(_parameters);
+        }
         ReadOnlySpan x = input;
 
         // Layer 1 · Normalization · 4 features (no parameters; Keras's Normalization)
@@ -167,17 +181,9 @@ class IrisNet(nn.Sequential):
         // Layer 2 · Dense 4 → 8 · tanh
         //   z⁽²⁾ = W⁽²⁾·a⁽¹⁾ + b⁽²⁾        W⁽²⁾ = θ[0..32) (8×4, row-major), b⁽²⁾ = θ[32..40)
         //   a⁽²⁾ = tanh(z⁽²⁾)
-        // z⁽²⁾ₒ = b⁽²⁾ₒ + Σᵢ W⁽²⁾ₒᵢ·a⁽¹⁾ᵢ for all 8 units at once: each row of W⁽²⁾ times a⁽¹⁾ lane by lane,
-        // then the 8 row sums side by side (a transpose-and-add)
-        V256 a2 = Activations.Tanh(Vector256.Create<float>(theta.Slice(32, 8)) + Lanes.RowSums(
-            Vector128.Create<float>(theta.Slice(0, 4)) * Vector128.Create<float>(a1),
-            Vector128.Create<float>(theta.Slice(4, 4)) * Vector128.Create<float>(a1),
-            Vector128.Create<float>(theta.Slice(8, 4)) * Vector128.Create<float>(a1),
-            Vector128.Create<float>(theta.Slice(12, 4)) * Vector128.Create<float>(a1),
-            Vector128.Create<float>(theta.Slice(16, 4)) * Vector128.Create<float>(a1),
-            Vector128.Create<float>(theta.Slice(20, 4)) * Vector128.Create<float>(a1),
-            Vector128.Create<float>(theta.Slice(24, 4)) * Vector128.Create<float>(a1),
-            Vector128.Create<float>(theta.Slice(28, 4)) * Vector128.Create<float>(a1)));
+        // z⁽²⁾ = b⁽²⁾ + Σᵢ W⁽²⁾₍:,ᵢ₎·a⁽¹⁾ᵢ for all 8 units at once: the forward copy holds W⁽²⁾ by columns, so each
+        // input is one fused multiply-add of its column, a⁽¹⁾ᵢ broadcast (no transpose-and-add; within a last-bit rounding of it)
+        V256 a2 = Activations.Tanh(Lanes.TimesColumns(theta.Slice(0, 32), Vector128.Create<float>(a1), Vector256.Create<float>(theta.Slice(32, 8))));
 
         // Layer 3 · Dense 8 → 3 · softmax
         //   z⁽³⁾ = W⁽³⁾·a⁽²⁾ + b⁽³⁾        W⁽³⁾ = θ[40..64) (3×8, row-major), b⁽³⁾ = θ[64..67)
@@ -186,6 +192,15 @@ class IrisNet(nn.Sequential):
         output[1] = theta[65] + theta[48] * a2[0] + theta[49] * a2[1] + theta[50] * a2[2] + theta[51] * a2[3] + theta[52] * a2[4] + theta[53] * a2[5] + theta[54] * a2[6] + theta[55] * a2[7];
         output[2] = theta[66] + theta[56] * a2[0] + theta[57] * a2[1] + theta[58] * a2[2] + theta[59] * a2[3] + theta[60] * a2[4] + theta[61] * a2[5] + theta[62] * a2[6] + theta[63] * a2[7];
         Activations.Softmax(output, output);
+
+        // Forward's copy of θ: θ's values, then each W above by columns (copy[offset + rows·i + o] = Wₒᵢ).
+        static void MakeForwardCopy(float[] buffer)
+        {
+            Span copy = ForwardCopy.Begin(buffer, ParameterCount);
+            ReadOnlySpan theta = Aligned.Span(buffer, ParameterCount);
+            Lanes.Transpose(theta.Slice(0, 32), 8, 4, copy.Slice(0, 32));
+            ForwardCopy.MarkCurrent(buffer, ParameterCount);
+        }
     }
 
     /// <inheritdoc/>

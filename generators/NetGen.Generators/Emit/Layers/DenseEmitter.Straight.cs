@@ -57,6 +57,12 @@ internal sealed partial class DenseEmitter
     {
         string lanes = Context[Alias.Lanes];
         string bias = Context.ThetaLanes("theta", _layer.BiasOffset, Units);
+        if (Previous is null)
+        {
+            // x is a span: `in x[i]` lets the broadcast load the element itself (a value argument is loaded, then broadcast).
+            System.Func<int, string> element = input;
+            input = i => "in " + element(i);
+        }
         if (Inputs == 1)
         {
             // One input: W is a column, so z = W·x₀ + b is one fused multiply-add (the same arithmetic per unit).
@@ -103,6 +109,11 @@ internal sealed partial class DenseEmitter
     /// </summary>
     private void WriteRowSums(SourceWriter w, string prefix, string inLanes, string suffix, bool inference = false)
     {
+        if (inference && Context.WritingForwardCopy && TransposesForForward)
+        {
+            WriteTimesColumns(w, prefix, inLanes, suffix);
+            return;
+        }
         w.Line($"// z{L}ₒ = b{L}ₒ + Σᵢ W{L}ₒᵢ·{A(Index - 1)}ᵢ for all {Int(Units)} units at once: each row of W{L} times {A(Index - 1)} lane by lane,");
         w.Line($"// then the {Int(Units)} row sums side by side (a transpose-and-add)");
         if (inference && Units == 8 && Inputs == 8)
@@ -116,6 +127,29 @@ internal sealed partial class DenseEmitter
         {
             w.Line($"    {Context.ThetaLanes("theta", _layer.WeightOffset + o * Inputs, Inputs)} * {inLanes}{(o == Units - 1 ? ")" + suffix : ",")}");
         }
+    }
+
+    /// <summary>
+    /// Forward reads this layer's W by columns from the forward copy of θ (issue 11): a layer of 4 or 8 units over 4 or 8
+    /// inputs held in a vector, which the training pass computes with row sums.
+    /// </summary>
+    public override bool TransposesForForward =>
+        !ColumnsApply && RowSumsApply && Context.ForwardForm(this) == Form.Lanes && InputLanes(Context.ForwardForm) is not null;
+
+    /// <summary>W⁽ˡ⁾ (units × inputs) by columns in Forward's copy of θ, at W's own offset.</summary>
+    public override (int Offset, int Rows, int Columns)? ForwardByColumns =>
+        TransposesForForward ? (_layer.WeightOffset, Units, Inputs) : null;
+
+    /// <summary>
+    /// <c>z = b + Σᵢ W₍:,ᵢ₎·inᵢ</c> over the columns in the forward copy: one fused multiply-add per input, each input broadcast
+    /// from memory (NetGen.Kernels.Lanes.TimesColumns) — no shuffles, no 512-bit registers, which the row sums need.
+    /// </summary>
+    private void WriteTimesColumns(SourceWriter w, string prefix, string inLanes, string suffix)
+    {
+        int l = Index;
+        w.Line($"// z{L} = b{L} + Σᵢ W{L}₍:,ᵢ₎·{A(l - 1)}ᵢ for all {Int(Units)} units at once: the forward copy holds W{L} by columns, so each");
+        w.Line($"// input is one fused multiply-add of its column, {A(l - 1)}ᵢ broadcast (no transpose-and-add; within a last-bit rounding of it)");
+        w.Line($"{prefix}{Context[Alias.Lanes]}.TimesColumns(theta.Slice({Int(_layer.WeightOffset)}, {Int(_layer.WeightCount)}), {inLanes}, {Context.ThetaLanes("theta", _layer.BiasOffset, Units)}){suffix}");
     }
 
     /// <summary>z = W·in + b into the span <paramref name="target"/>, reading the span <paramref name="inName"/>.</summary>

@@ -83,6 +83,12 @@ internal abstract class LayerEmitter
     /// <summary>Forward over a batch needs tiles (a kernel that reads each weight once per tile of samples).</summary>
     public virtual bool NeedsTiles => false;
 
+    /// <summary>Forward reads this layer's W by columns from the forward copy of θ (issue 11; see <see cref="EmitContext.HasForwardCopy"/>).</summary>
+    public virtual bool TransposesForForward => false;
+
+    /// <summary>The W Forward reads by columns from its copy of θ: (offset in θ, rows, columns); null when none.</summary>
+    public virtual (int Offset, int Rows, int Columns)? ForwardByColumns => null;
+
     // ── Class remarks, members, initialisation ───────────────────────────────────────────────
 
     /// <summary>The layer in the class remark's chain: <c> → Dense 4 (tanh)</c>.</summary>

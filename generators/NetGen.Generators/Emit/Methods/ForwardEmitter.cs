@@ -24,7 +24,54 @@ internal static class ForwardEmitter
             w.Line("[global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]");
         }
         w.Open($"public void Forward({context[Alias.ReadOnlySpan]} input, {context[Alias.Span]} output)");
-        WriteBody(w, context, "Parameters", statistics: null);
+        bool copy = context.HasForwardCopy; // issue 11: some W read by columns from Forward's copy of θ
+        context.WritingForwardCopy = copy;
+        WriteBody(w, context, copy ? ForwardCopy : "Parameters", statistics: null);
+        context.WritingForwardCopy = false;
+    }
+
+    private const string ForwardCopy = "ForwardCopy";
+
+    /// <summary>Forward's θ from its copy (issue 11; NetGen.Kernels.ForwardCopy), made first when stale by a local function.</summary>
+    private static void WriteForwardCopyTheta(SourceWriter w, EmitContext context)
+    {
+        var listed = new System.Collections.Generic.List<string>();
+        foreach (LayerEmitter layer in context.Layers)
+        {
+            if (layer.ForwardByColumns is { } m)
+            {
+                listed.Add($"W{Notation.Sup(layer.Index)} ({Notation.Range(m.Offset, m.Rows * m.Columns)}, {Notation.Int(m.Rows)}×{Notation.Int(m.Columns)})");
+            }
+        }
+        string copy = context[Alias.ForwardCopy];
+        w.Line($"// θ from Forward's copy, kept after θ in its buffer: the same values with {string.Join(" and ", listed)} by columns,");
+        w.Line("// made again first whenever θ may have changed (every read of Parameters marks it).");
+        w.Line($"if (!{copy}.IsCurrent(_parameters, ParameterCount, out {context[Alias.ReadOnlySpan]} theta))");
+        w.Line("{");
+        w.Line("    MakeForwardCopy(_parameters);");
+        w.Line("}");
+    }
+
+    /// <summary>The local function that makes Forward's copy of θ: θ's values, then each column-form W by columns.</summary>
+    private static void WriteMakeForwardCopy(SourceWriter w, EmitContext context)
+    {
+        string copy = context[Alias.ForwardCopy];
+        w.Line();
+        w.Line("// Forward's copy of θ: θ's values, then each W above by columns (copy[offset + rows·i + o] = Wₒᵢ).");
+        w.Line("static void MakeForwardCopy(float[] buffer)");
+        w.Line("{");
+        w.Line($"    {context[Alias.Span]} copy = {copy}.Begin(buffer, ParameterCount);");
+        w.Line($"    {context[Alias.ReadOnlySpan]} theta = {context[Alias.Aligned]}.Span(buffer, ParameterCount);");
+        foreach (LayerEmitter layer in context.Layers)
+        {
+            if (layer.ForwardByColumns is { } m)
+            {
+                string range = $"{Notation.Int(m.Offset)}, {Notation.Int(m.Rows * m.Columns)}";
+                w.Line($"    {context[Alias.Lanes]}.Transpose(theta.Slice({range}), {Notation.Int(m.Rows)}, {Notation.Int(m.Columns)}, copy.Slice({range}));");
+            }
+        }
+        w.Line($"    {copy}.MarkCurrent(buffer, ParameterCount);");
+        w.Line("}");
     }
 
     /// <summary>
@@ -44,7 +91,11 @@ internal static class ForwardEmitter
             body.Line();
             layer.WriteForward(body, statistics is null ? null : "statistics");
         }
-        if (body.Mentions("theta"))
+        if (theta == ForwardCopy)
+        {
+            WriteForwardCopyTheta(w, context);
+        }
+        else if (body.Mentions("theta"))
         {
             w.Line("// θ as a span whose length is the constant ParameterCount: the JIT drops the bounds checks of constant indices.");
             w.Line(theta == "Parameters"
@@ -60,6 +111,10 @@ internal static class ForwardEmitter
             w.Line($"{context[Alias.ReadOnlySpan]} x = input;");
         }
         w.Append(body);
+        if (theta == ForwardCopy)
+        {
+            WriteMakeForwardCopy(w, context);
+        }
         w.Close();
     }
 }

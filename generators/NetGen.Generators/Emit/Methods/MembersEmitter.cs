@@ -49,7 +49,15 @@ internal static class MembersEmitter
         w.Line($"public const int InputSize = {Int(spec.InputSize)}, OutputSize = {Int(spec.OutputSize)}, ParameterCount = {Int(spec.ParameterCount)};");
         w.Line();
         w.Line("// θ and ∂L/∂θ: pinned buffers aligned to a 64-byte cache line (no 512-bit load of a row straddles two), seen as spans.");
-        w.Line($"private readonly float[] _parameters = {aligned}.Allocate(ParameterCount);");
+        if (context.HasForwardCopy)
+        {
+            // issue 11: θ, then Forward's copy of θ (some W by columns) and its mark, in one buffer (NetGen.Kernels.ForwardCopy).
+            w.Line($"private readonly float[] _parameters = {aligned}.Allocate({context[Alias.ForwardCopy]}.Length(ParameterCount)); // θ, Forward's copy of θ, its mark");
+        }
+        else
+        {
+            w.Line($"private readonly float[] _parameters = {aligned}.Allocate(ParameterCount);");
+        }
         if (spec.IsTrainable)
         {
             w.Line($"private readonly float[] _gradients = {aligned}.Allocate(ParameterCount);");
@@ -85,6 +93,18 @@ internal static class MembersEmitter
             w.Open($"public {span} Parameters");
             w.Open("get");
             w.Line("_packedStale = true;");
+            w.Line($"return {aligned}.Span(_parameters, ParameterCount);");
+            w.Close();
+            w.Close();
+        }
+        else if (context.HasForwardCopy)
+        {
+            // issue 11: Forward reads a copy of θ with some W by columns; a read of Parameters may be a write, so it marks the copy stale.
+            w.Line("/// <remarks>Every read marks Forward's copy of θ (some W by columns) stale, so a write through the returned span is seen");
+            w.Line("/// by the next <c>Forward</c>; read <c>Parameters</c> again after a Forward rather than keeping the span across it.</remarks>");
+            w.Open($"public {span} Parameters");
+            w.Open("get");
+            w.Line($"{context[Alias.ForwardCopy]}.MarkStale(_parameters, ParameterCount);");
             w.Line($"return {aligned}.Span(_parameters, ParameterCount);");
             w.Close();
             w.Close();
