@@ -240,7 +240,16 @@ internal sealed class EmitContext
     /// lanes. The explicit <c>&lt;float&gt;</c> lets a <c>Span&lt;float&gt;</c> convert to the <c>ReadOnlySpan&lt;float&gt;</c>
     /// overload under C# 12 (net8.0 consumers), where generic inference does not see that conversion.
     /// </summary>
-    public string ThetaLanes(string span, int start, int count) => $"{Vector(count)}.Create<float>({span}.Slice({Notation.Int(start)}, {Notation.Int(count)}))";
+    public string ThetaLanes(string span, int start, int count) => ThetaByReference && span == "theta"
+        ? $"{Vector(count)}.LoadUnsafe(ref θ, {Notation.Int(start)})"
+        : $"{Vector(count)}.Create<float>({span}.Slice({Notation.Int(start)}, {Notation.Int(count)}))";
+
+    /// <summary>
+    /// The forward pass being written reads θ's vectors through <c>ref θ</c>, a reference to θ's first value, at constant
+    /// offsets inside ParameterCount (issue 11): such a load cannot throw, so the JIT folds it into the multiply-add that uses
+    /// it and broadcasts the inputs straight from memory; a span slice is a possible exception that pins the evaluation order.
+    /// </summary>
+    public bool ThetaByReference { get; set; }
 
     /// <summary>Writes <c>span[start..start+count) = value</c> for a vector expression.</summary>
     public string StoreLanes(string value, string span, int start, int count) =>

@@ -28,6 +28,9 @@ public static class ForwardCopy
         return CopyOffset(parameterCount) + parameterCount + 1;
     }
 
+    /// <summary>The mark of a copy that matches θ: the bits of 1f.</summary>
+    private const int Current = 0x3F80_0000;
+
     /// <summary>Where the copy starts: θ's length rounded up to a cache line (16 floats), so its vector loads stay aligned.</summary>
     private static int CopyOffset(int parameterCount) => (parameterCount + 15) & ~15;
 
@@ -51,7 +54,8 @@ public static class ForwardCopy
         int start = CopyOffset(parameterCount);
         Span<float> all = Aligned.Span(buffer, start + parameterCount + 1);
         copy = all.Slice(start, parameterCount);
-        return Volatile.Read(ref all[start + parameterCount]) == 1f;
+        // The mark's bits as an integer: one compare and one branch (a float compare also branches on unordered).
+        return Volatile.Read(ref Unsafe.As<float, int>(ref all[start + parameterCount])) == Current;
     }
 
     /// <summary>Starts making the copy: θ's values into it; returns it, for the caller to store its column-form W by columns.</summary>

@@ -128,25 +128,27 @@ class AudioNet(nn.Sequential):
         {
             MakeForwardCopy(_parameters);
         }
+        // θ's first value: the vector loads below read θ at constant offsets inside ParameterCount (no checks needed).
+        ref float θ = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(theta);
         ReadOnlySpan x = input;
 
         // Layer 1 · Dense 1 → 8 · tanh
         //   z⁽¹⁾ = W⁽¹⁾·x + b⁽¹⁾        W⁽¹⁾ = θ[0..8) (8×1, row-major), b⁽¹⁾ = θ[8..16)
         //   a⁽¹⁾ = tanh(z⁽¹⁾)
         // z⁽¹⁾ = W⁽¹⁾·x₀ + b⁽¹⁾: W⁽¹⁾ is one column, so this is one fused multiply-add for all 8 units
-        V256 a1 = Activations.Tanh(Lanes.MultiplyAdd(Vector256.Create<float>(theta.Slice(0, 8)), in x[0], Vector256.Create<float>(theta.Slice(8, 8))));
+        V256 a1 = Activations.Tanh(Lanes.MultiplyAdd(Vector256.LoadUnsafe(ref θ, 0), in x[0], Vector256.LoadUnsafe(ref θ, 8)));
 
         // Layer 2 · Dense 8 → 8 · tanh
         //   z⁽²⁾ = W⁽²⁾·a⁽¹⁾ + b⁽²⁾        W⁽²⁾ = θ[16..80) (8×8, row-major), b⁽²⁾ = θ[80..88)
         //   a⁽²⁾ = tanh(z⁽²⁾)
         // z⁽²⁾ = b⁽²⁾ + Σᵢ W⁽²⁾₍:,ᵢ₎·a⁽¹⁾ᵢ for all 8 units at once: the forward copy holds W⁽²⁾ by columns, so each
         // input is one fused multiply-add of its column, a⁽¹⁾ᵢ broadcast (no transpose-and-add; within a last-bit rounding of it)
-        V256 a2 = Activations.Tanh(Lanes.TimesColumns(theta.Slice(16, 64), a1, Vector256.Create<float>(theta.Slice(80, 8))));
+        V256 a2 = Activations.Tanh(Lanes.TimesColumns(theta.Slice(16, 64), a1, Vector256.LoadUnsafe(ref θ, 80)));
 
         // Layer 3 · Dense 8 → 1 · identity
         //   z⁽³⁾ = W⁽³⁾·a⁽²⁾ + b⁽³⁾        W⁽³⁾ = θ[88..96) (1×8, row-major), b⁽³⁾ = θ[96]
         //   ŷ = z⁽³⁾
-        output[0] = theta[96] + Lanes.Sum(Vector256.Create<float>(theta.Slice(88, 8)) * a2);
+        output[0] = theta[96] + Lanes.Sum(Vector256.LoadUnsafe(ref θ, 88) * a2);
 
         // Forward's copy of θ: θ's values, then each W above by columns (copy[offset + rows·i + o] = Wₒᵢ).
         static void MakeForwardCopy(float[] buffer)

@@ -118,7 +118,8 @@ class NormalizedNet(nn.Sequential):
         Guard.Length(input.Length, InputSize, nameof(input), "NormalizedNet", nameof(InputSize));
         Guard.Length(output.Length, OutputSize, nameof(output), "NormalizedNet", nameof(OutputSize));
         // θ as a span whose length is the constant ParameterCount: the JIT drops the bounds checks of constant indices.
-        ReadOnlySpan theta = Parameters;
+        // (Made over this network's own θ buffer, allocated that long, so without the length check of Parameters.)
+        ReadOnlySpan theta = global::System.Runtime.InteropServices.MemoryMarshal.CreateReadOnlySpan(ref Aligned.First(_parameters), ParameterCount);
         ReadOnlySpan x = input;
 
         // Layer 1 · Dense 4 → 5 · identity

@@ -169,6 +169,8 @@ class IrisNet(nn.Sequential):
         {
             MakeForwardCopy(_parameters);
         }
+        // θ's first value: the vector loads below read θ at constant offsets inside ParameterCount (no checks needed).
+        ref float θ = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(theta);
         ReadOnlySpan x = input;
 
         // Layer 1 · Normalization · 4 features (no parameters; Keras's Normalization)
@@ -183,7 +185,7 @@ class IrisNet(nn.Sequential):
         //   a⁽²⁾ = tanh(z⁽²⁾)
         // z⁽²⁾ = b⁽²⁾ + Σᵢ W⁽²⁾₍:,ᵢ₎·a⁽¹⁾ᵢ for all 8 units at once: the forward copy holds W⁽²⁾ by columns, so each
         // input is one fused multiply-add of its column, a⁽¹⁾ᵢ broadcast (no transpose-and-add; within a last-bit rounding of it)
-        V256 a2 = Activations.Tanh(Lanes.TimesColumns(theta.Slice(0, 32), Vector128.Create<float>(a1), Vector256.Create<float>(theta.Slice(32, 8))));
+        V256 a2 = Activations.Tanh(Lanes.TimesColumns(theta.Slice(0, 32), Vector128.Create<float>(a1), Vector256.LoadUnsafe(ref θ, 32)));
 
         // Layer 3 · Dense 8 → 3 · softmax
         //   z⁽³⁾ = W⁽³⁾·a⁽²⁾ + b⁽³⁾        W⁽³⁾ = θ[40..64) (3×8, row-major), b⁽³⁾ = θ[64..67)

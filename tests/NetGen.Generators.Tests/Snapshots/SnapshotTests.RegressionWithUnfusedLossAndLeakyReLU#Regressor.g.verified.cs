@@ -115,7 +115,8 @@ class Regressor(nn.Sequential):
         Guard.Length(input.Length, InputSize, nameof(input), "Regressor", nameof(InputSize));
         Guard.Length(output.Length, OutputSize, nameof(output), "Regressor", nameof(OutputSize));
         // θ as a span whose length is the constant ParameterCount: the JIT drops the bounds checks of constant indices.
-        ReadOnlySpan theta = Parameters;
+        // (Made over this network's own θ buffer, allocated that long, so without the length check of Parameters.)
+        ReadOnlySpan theta = global::System.Runtime.InteropServices.MemoryMarshal.CreateReadOnlySpan(ref Aligned.First(_parameters), ParameterCount);
         ReadOnlySpan x = input;
 
         // Layer 1 · Dense 3 → 5 · LeakyReLU (slope 0.2)

@@ -121,6 +121,8 @@ class SignalCnn(nn.Sequential):
         Guard.Length(output.Length, OutputSize, nameof(output), "SignalCnn", nameof(OutputSize));
         // θ as a span whose length is the constant ParameterCount: the JIT drops the bounds checks of constant indices.
         ReadOnlySpan theta = Parameters;
+        // θ's first value: the vector loads below read θ at constant offsets inside ParameterCount (no checks needed).
+        ref float θ = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(theta);
         ReadOnlySpan x = input;
 
         // Layer 1 · Conv1D 4 filters of 5 taps, stride 1, padding 2 · 2×32 → 4×32 · ReLU
@@ -158,7 +160,7 @@ class SignalCnn(nn.Sequential):
         // Layer 6 · Dense 8 → 1 · identity
         //   z⁽⁶⁾ = W⁽⁶⁾·a⁽⁵⁾ + b⁽⁶⁾        W⁽⁶⁾ = θ[148..156) (1×8, row-major), b⁽⁶⁾ = θ[156]
         //   ŷ = z⁽⁶⁾
-        output[0] = theta[156] + Lanes.Sum(Vector256.Create<float>(theta.Slice(148, 8)) * Vector256.Create<float>(a5));
+        output[0] = theta[156] + Lanes.Sum(Vector256.LoadUnsafe(ref θ, 148) * Vector256.Create<float>(a5));
     }
 
     /// <inheritdoc/>

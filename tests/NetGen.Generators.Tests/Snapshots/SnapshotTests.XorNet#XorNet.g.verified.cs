@@ -108,7 +108,10 @@ class XorNet(nn.Sequential):
         Guard.Length(input.Length, InputSize, nameof(input), "XorNet", nameof(InputSize));
         Guard.Length(output.Length, OutputSize, nameof(output), "XorNet", nameof(OutputSize));
         // θ as a span whose length is the constant ParameterCount: the JIT drops the bounds checks of constant indices.
-        ReadOnlySpan theta = Parameters;
+        // (Made over this network's own θ buffer, allocated that long, so without the length check of Parameters.)
+        ReadOnlySpan theta = global::System.Runtime.InteropServices.MemoryMarshal.CreateReadOnlySpan(ref Aligned.First(_parameters), ParameterCount);
+        // θ's first value: the vector loads below read θ at constant offsets inside ParameterCount (no checks needed).
+        ref float θ = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(theta);
         ReadOnlySpan x = input;
 
         // Layer 1 · Dense 2 → 4 · tanh
@@ -116,14 +119,14 @@ class XorNet(nn.Sequential):
         //   a⁽¹⁾ = tanh(z⁽¹⁾)
         // z⁽¹⁾ = b⁽¹⁾ + W⁽¹⁾₍:,₀₎·x₀ + W⁽¹⁾₍:,₁₎·x₁: a fused multiply-add per column of W⁽¹⁾, each input broadcast.
         // The columns are the even and the odd lanes of W⁽¹⁾'s rows (θ[0..4) = rows 0–1, θ[4..8) = rows 2–3).
-        V128 w1col0 = Lanes.EvenLanes(Vector128.Create<float>(theta.Slice(0, 4)), Vector128.Create<float>(theta.Slice(4, 4)));
-        V128 w1col1 = Lanes.OddLanes(Vector128.Create<float>(theta.Slice(0, 4)), Vector128.Create<float>(theta.Slice(4, 4)));
-        V128 a1 = Activations.Tanh(Lanes.MultiplyAdd(w1col1, in x[1], Lanes.MultiplyAdd(w1col0, in x[0], Vector128.Create<float>(theta.Slice(8, 4)))));
+        V128 w1col0 = Lanes.EvenLanes(Vector128.LoadUnsafe(ref θ, 0), Vector128.LoadUnsafe(ref θ, 4));
+        V128 w1col1 = Lanes.OddLanes(Vector128.LoadUnsafe(ref θ, 0), Vector128.LoadUnsafe(ref θ, 4));
+        V128 a1 = Activations.Tanh(Lanes.MultiplyAdd(w1col1, in x[1], Lanes.MultiplyAdd(w1col0, in x[0], Vector128.LoadUnsafe(ref θ, 8))));
 
         // Layer 2 · Dense 4 → 1 · sigmoid
         //   z⁽²⁾ = W⁽²⁾·a⁽¹⁾ + b⁽²⁾        W⁽²⁾ = θ[12..16) (1×4, row-major), b⁽²⁾ = θ[16]
         //   ŷ = σ(z⁽²⁾)
-        output[0] = Activations.Sigmoid(theta[16] + Lanes.Sum(Vector128.Create<float>(theta.Slice(12, 4)) * a1));
+        output[0] = Activations.Sigmoid(theta[16] + Lanes.Sum(Vector128.LoadUnsafe(ref θ, 12) * a1));
     }
 
     /// <inheritdoc/>

@@ -7,11 +7,7 @@ internal static class ForwardEmitter
 {
     public static void WriteForward(SourceWriter w, EmitContext context)
     {
-        bool straightLine = true;
-        foreach (LayerEmitter layer in context.Layers)
-        {
-            straightLine &= !layer.NeedsTiles;
-        }
+        bool straightLine = StraightLine(context);
         if (straightLine)
         {
             // A tiny network's Forward costs a few nanoseconds, and a call (its frame, the callee-saved registers) is a fair
@@ -31,6 +27,19 @@ internal static class ForwardEmitter
     }
 
     private const string ForwardCopy = "ForwardCopy";
+
+    /// <summary>Every layer is straight-line code (no tiles): the tiny networks, whose Forward is inlined.</summary>
+    private static bool StraightLine(EmitContext context)
+    {
+        foreach (LayerEmitter layer in context.Layers)
+        {
+            if (layer.NeedsTiles)
+            {
+                return false;
+            }
+        }
+        return true;
+    }
 
     /// <summary>Forward's θ from its copy (issue 11; NetGen.Kernels.ForwardCopy), made first when stale by a local function.</summary>
     private static void WriteForwardCopyTheta(SourceWriter w, EmitContext context)
@@ -86,21 +95,37 @@ internal static class ForwardEmitter
             w.Line($"{context[Alias.Guard]}.NoOverlap(input, output, \"{context.Spec.Name}\");");
         }
         SourceWriter body = w.Child();
+        context.ThetaByReference = true;
         foreach (LayerEmitter layer in context.Layers)
         {
             body.Line();
             layer.WriteForward(body, statistics is null ? null : "statistics");
         }
+        context.ThetaByReference = false;
         if (theta == ForwardCopy)
         {
             WriteForwardCopyTheta(w, context);
         }
-        else if (body.Mentions("theta"))
+        else if (body.Mentions("theta") || body.Mentions("ref θ"))
         {
             w.Line("// θ as a span whose length is the constant ParameterCount: the JIT drops the bounds checks of constant indices.");
-            w.Line(theta == "Parameters"
-                ? $"{context[Alias.ReadOnlySpan]} theta = Parameters;"
-                : $"{context[Alias.ReadOnlySpan]} theta = {theta}.Slice(0, ParameterCount);");
+            if (theta == "Parameters" && StraightLine(context))
+            {
+                // issue 11: a tiny network's Forward costs nanoseconds; the span over its own buffer needs no length check.
+                w.Line("// (Made over this network's own θ buffer, allocated that long, so without the length check of Parameters.)");
+                w.Line($"{context[Alias.ReadOnlySpan]} theta = global::System.Runtime.InteropServices.MemoryMarshal.CreateReadOnlySpan(ref {context[Alias.Aligned]}.First(_parameters), ParameterCount);");
+            }
+            else
+            {
+                w.Line(theta == "Parameters"
+                    ? $"{context[Alias.ReadOnlySpan]} theta = Parameters;"
+                    : $"{context[Alias.ReadOnlySpan]} theta = {theta}.Slice(0, ParameterCount);");
+            }
+        }
+        if (body.Mentions("ref θ"))
+        {
+            w.Line("// θ's first value: the vector loads below read θ at constant offsets inside ParameterCount (no checks needed).");
+            w.Line("ref float θ = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(theta);");
         }
         if (statistics is not null && body.Mentions("statistics"))
         {
