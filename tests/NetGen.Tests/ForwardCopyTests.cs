@@ -272,7 +272,7 @@ public class ForwardCopyBufferTests
     [InlineData(16)]
     [InlineData(17)]
     [InlineData(97)]
-    public void Begin_CopiesθOntoA64ByteBoundaryAfterIt_AndTheMarkTellsCurrentFromStale(int n)
+    public void Copy_IsOnA64ByteBoundaryAfterθ_WritesNothing_AndTheMarkTellsCurrentFromStale(int n)
     {
         float[] buffer = Aligned.Allocate(ForwardCopy.Length(n));
         Span<float> theta = Aligned.Span(buffer, n);
@@ -286,19 +286,19 @@ public class ForwardCopyBufferTests
         Assert.False(ForwardCopy.IsCurrent(buffer, n, out ReadOnlySpan<float> staleCopy));
         Assert.Equal(n, staleCopy.Length);
 
-        Span<float> copy = ForwardCopy.Begin(buffer, n);
+        Span<float> copy = ForwardCopy.Copy(buffer, n);
         Assert.Equal(n, copy.Length);
-        Assert.Equal(saved, copy.ToArray());
+        Assert.All(copy.ToArray(), v => Assert.Equal(0f, v));                      // Copy writes nothing (the caller does)
         Assert.Equal(saved, theta.ToArray());                                      // θ untouched
         Assert.Equal(0, Address(copy) % Aligned.Alignment);                        // on a cache line, like θ
         Assert.True(Address(copy) >= Address(theta) + n * sizeof(float));          // after θ, not overlapping it
         Assert.True(n == 0 || Unsafe.AreSame(ref MemoryMarshal.GetReference(staleCopy), ref copy[0]));
-        Assert.False(ForwardCopy.IsCurrent(buffer, n, out _));                     // Begin does not mark it current
+        Assert.False(ForwardCopy.IsCurrent(buffer, n, out _));                     // Copy does not mark it current
 
-        // What the generated code does next: its column-form W into the copy, then the mark.
+        // What the generated code does next: θ's values (here negated, to tell them apart) into the copy, then the mark.
         for (int i = 0; i < n; i++)
         {
-            copy[i] = -copy[i];
+            copy[i] = -theta[i];
         }
         ForwardCopy.MarkCurrent(buffer, n);
         Assert.True(ForwardCopy.IsCurrent(buffer, n, out ReadOnlySpan<float> current));
@@ -604,6 +604,77 @@ public class ForwardCopyNetworkTests
     // ── Staleness: every way θ changes reaches the next Forward ─────────────────────────────────────────────────────
 
     /// <summary>Indices of θ worth changing: in each layer a weight and a bias (the column-form W among them).</summary>
+    [Theory]
+    [MemberData(nameof(Names))]
+    public void FourThreads_CallingForwardRightAfterAChange_AllGetTheSingleThreadedBits(string name)
+    {
+        // Every thread finds the copy stale and may make it while another already reads it: each value of the copy must be
+        // written once and final (a thread copying θ's row-major W before transposing it would corrupt another's Forward).
+        const int Threads = 4, Rounds = 400;
+        ITrainableNetwork net = Make(name);
+        ITrainableNetwork single = FreshTwin(name, net);
+        float[] x = Inputs(net, 1);
+        int[] probes = Probes(net).ToArray();
+        var outputs = new float[Threads][];
+        for (int t = 0; t < Threads; t++)
+        {
+            outputs[t] = new float[net.OutputSize];
+        }
+        using var start = new Barrier(Threads + 1);
+        using var done = new Barrier(Threads + 1);
+        bool stop = false;
+        var threads = new Thread[Threads];
+        for (int t = 0; t < Threads; t++)
+        {
+            int own = t;
+            threads[t] = new Thread(() =>
+            {
+                while (true)
+                {
+                    start.SignalAndWait();
+                    if (Volatile.Read(ref stop))
+                    {
+                        return;
+                    }
+                    net.Forward(x, outputs[own]);
+                    done.SignalAndWait();
+                }
+            }) { IsBackground = true };
+            threads[t].Start();
+        }
+        var failures = new List<string>();
+        try
+        {
+            for (int round = 0; round < Rounds; round++)
+            {
+                int k = probes[round % probes.Length];
+                float value = 0.5f + round % 7 * 0.125f * (round % 2 == 0 ? 1 : -1);
+                net.Parameters[k] = value;       // the copy is stale: every thread finds it so and may make it
+                single.Parameters[k] = value;
+                float[] expected = Forward(single, x);
+                start.SignalAndWait();
+                done.SignalAndWait();
+                for (int t = 0; t < Threads; t++)
+                {
+                    if (!expected.Select(BitConverter.SingleToInt32Bits).SequenceEqual(outputs[t].Select(BitConverter.SingleToInt32Bits)))
+                    {
+                        failures.Add($"round {round} thread {t}: [{string.Join(", ", outputs[t])}] vs [{string.Join(", ", expected)}]");
+                    }
+                }
+            }
+        }
+        finally
+        {
+            Volatile.Write(ref stop, true);
+            start.SignalAndWait();
+            foreach (Thread thread in threads)
+            {
+                thread.Join();
+            }
+        }
+        Assert.True(failures.Count == 0, $"{name}: {failures.Count} of {Rounds * Threads} concurrent Forwards differ; first: {string.Join("; ", failures.Take(3))}");
+    }
+
     private static IEnumerable<int> Probes(INetwork net) =>
         net.Layers.Where(l => l.Kind == LayerKind.Dense)
             .SelectMany(l => new[] { l.WeightOffset, l.WeightOffset + l.WeightCount / 2 + 1, l.WeightOffset + l.WeightCount - 1, l.BiasOffset + l.BiasCount - 1 })

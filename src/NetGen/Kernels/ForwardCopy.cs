@@ -13,11 +13,12 @@ namespace NetGen.Kernels;
 /// <c>[θ (n) | padding | copy (n) | mark]</c>, n = ParameterCount, the copy on a 64-byte boundary like θ.
 /// </summary>
 /// <remarks>
-/// The generated code makes the copy in a local function of <c>Forward</c>: <see cref="Begin"/> (θ's values), one
-/// <see cref="Lanes.Transpose"/> per column-form W, <see cref="MarkCurrent"/>. The mark is 1 when the copy matches θ. Every read of the network's <c>Parameters</c> (a span a caller may write through,
+/// The generated code makes the copy in a local function of <c>Forward</c>: into <see cref="Copy"/>, θ's values outside the
+/// column-form W, one <see cref="Lanes.Transpose"/> per such W, then <see cref="MarkCurrent"/>. The mark is 1 when the copy matches θ. Every read of the network's <c>Parameters</c> (a span a caller may write through,
 /// and how every method that changes θ reaches it) clears it, and the next <c>Forward</c> makes the copy again first — the
 /// scheme of the streaming networks' packed weights: read <c>Parameters</c> again after a <c>Forward</c> rather than writing
-/// through a span kept across it. Threads that call <c>Forward</c> at once may each make the copy; they write the same values.
+/// through a span kept across it. Threads that call <c>Forward</c> at once may each make the copy: each value is written once, final (never θ's
+/// row-major W first and its columns after), so they write the same values over each other.
 /// </remarks>
 public static class ForwardCopy
 {
@@ -43,7 +44,7 @@ public static class ForwardCopy
 
     /// <summary>
     /// Whether the copy matches θ (no read of <c>Parameters</c> since it was made); <paramref name="copy"/> is the copy either
-    /// way, so a caller that finds it stale makes it (<see cref="Begin"/>, its transposes, <see cref="MarkCurrent"/>) and reads it.
+    /// way, so a caller that finds it stale makes it (into <see cref="Copy"/>, then <see cref="MarkCurrent"/>) and reads it.
     /// </summary>
     /// <param name="buffer">θ's buffer, of <see cref="Length"/>(<paramref name="parameterCount"/>) aligned floats.</param>
     /// <param name="parameterCount">n, the network's ParameterCount.</param>
@@ -58,18 +59,17 @@ public static class ForwardCopy
         return Volatile.Read(ref Unsafe.As<float, int>(ref all[start + parameterCount])) == Current;
     }
 
-    /// <summary>Starts making the copy: θ's values into it; returns it, for the caller to store its column-form W by columns.</summary>
+    /// <summary>
+    /// The copy's n values, to be written (nothing is written here): by the caller, θ's values outside its column-form W, then
+    /// each such W by columns (<see cref="Lanes.Transpose"/>), then <see cref="MarkCurrent"/>. Every value is written once and
+    /// final, so threads that make the copy at the same time only write the same values over each other.
+    /// </summary>
     /// <param name="buffer">θ's buffer, of <see cref="Length"/>(<paramref name="parameterCount"/>) aligned floats.</param>
     /// <param name="parameterCount">n, the network's ParameterCount.</param>
-    public static Span<float> Begin(float[] buffer, int parameterCount)
-    {
-        Span<float> all = Aligned.Span(buffer, Length(parameterCount));
-        Span<float> copy = all.Slice(CopyOffset(parameterCount), parameterCount);
-        all.Slice(0, parameterCount).CopyTo(copy);
-        return copy;
-    }
+    public static Span<float> Copy(float[] buffer, int parameterCount) =>
+        Aligned.Span(buffer, Length(parameterCount)).Slice(CopyOffset(parameterCount), parameterCount);
 
-    /// <summary>Marks the copy as matching θ (after <see cref="Begin"/> and the transposes).</summary>
+    /// <summary>Marks the copy as matching θ (after it was written, see <see cref="Copy"/>).</summary>
     /// <param name="buffer">θ's buffer, of <see cref="Length"/>(<paramref name="parameterCount"/>) aligned floats.</param>
     /// <param name="parameterCount">n, the network's ParameterCount.</param>
     public static void MarkCurrent(float[] buffer, int parameterCount) =>

@@ -150,12 +150,15 @@ class AudioNet(nn.Sequential):
         //   ŷ = z⁽³⁾
         output[0] = theta[96] + Lanes.Sum(Vector256.LoadUnsafe(ref θ, 88) * a2);
 
-        // Forward's copy of θ: θ's values, then each W above by columns (copy[offset + rows·i + o] = Wₒᵢ).
+        // Forward's copy of θ: θ's values, each W above by columns (copy[offset + rows·i + o] = Wₒᵢ); every value is written
+        // once and final, so threads that make the copy at the same time write the same values.
         static void MakeForwardCopy(float[] buffer)
         {
-            Span copy = ForwardCopy.Begin(buffer, ParameterCount);
             ReadOnlySpan theta = Aligned.Span(buffer, ParameterCount);
+            Span copy = ForwardCopy.Copy(buffer, ParameterCount);
+            theta.Slice(0, 16).CopyTo(copy.Slice(0, 16));
             Lanes.Transpose(theta.Slice(16, 64), 8, 8, copy.Slice(16, 64));
+            theta.Slice(80, 17).CopyTo(copy.Slice(80, 17));
             ForwardCopy.MarkCurrent(buffer, ParameterCount);
         }
     }

@@ -195,12 +195,14 @@ class IrisNet(nn.Sequential):
         output[2] = theta[66] + theta[56] * a2[0] + theta[57] * a2[1] + theta[58] * a2[2] + theta[59] * a2[3] + theta[60] * a2[4] + theta[61] * a2[5] + theta[62] * a2[6] + theta[63] * a2[7];
         Activations.Softmax(output, output);
 
-        // Forward's copy of θ: θ's values, then each W above by columns (copy[offset + rows·i + o] = Wₒᵢ).
+        // Forward's copy of θ: θ's values, each W above by columns (copy[offset + rows·i + o] = Wₒᵢ); every value is written
+        // once and final, so threads that make the copy at the same time write the same values.
         static void MakeForwardCopy(float[] buffer)
         {
-            Span copy = ForwardCopy.Begin(buffer, ParameterCount);
             ReadOnlySpan theta = Aligned.Span(buffer, ParameterCount);
+            Span copy = ForwardCopy.Copy(buffer, ParameterCount);
             Lanes.Transpose(theta.Slice(0, 32), 8, 4, copy.Slice(0, 32));
+            theta.Slice(32, 35).CopyTo(copy.Slice(32, 35));
             ForwardCopy.MarkCurrent(buffer, ParameterCount);
         }
     }

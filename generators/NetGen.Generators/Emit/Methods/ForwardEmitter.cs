@@ -61,24 +61,40 @@ internal static class ForwardEmitter
         w.Line("}");
     }
 
-    /// <summary>The local function that makes Forward's copy of θ: θ's values, then each column-form W by columns.</summary>
+    /// <summary>
+    /// The local function that makes Forward's copy of θ: θ's values outside the column-form W, and each such W by columns —
+    /// every value written once and final, so threads that make the copy at once write the same values (issue 11).
+    /// </summary>
     private static void WriteMakeForwardCopy(SourceWriter w, EmitContext context)
     {
         string copy = context[Alias.ForwardCopy];
         w.Line();
-        w.Line("// Forward's copy of θ: θ's values, then each W above by columns (copy[offset + rows·i + o] = Wₒᵢ).");
+        w.Line("// Forward's copy of θ: θ's values, each W above by columns (copy[offset + rows·i + o] = Wₒᵢ); every value is written");
+        w.Line("// once and final, so threads that make the copy at the same time write the same values.");
         w.Line("static void MakeForwardCopy(float[] buffer)");
         w.Line("{");
-        w.Line($"    {context[Alias.Span]} copy = {copy}.Begin(buffer, ParameterCount);");
         w.Line($"    {context[Alias.ReadOnlySpan]} theta = {context[Alias.Aligned]}.Span(buffer, ParameterCount);");
+        w.Line($"    {context[Alias.Span]} copy = {copy}.Copy(buffer, ParameterCount);");
+        int next = 0;
+        void Values(int end)
+        {
+            if (end > next)
+            {
+                string range = $"{Notation.Int(next)}, {Notation.Int(end - next)}";
+                w.Line($"    theta.Slice({range}).CopyTo(copy.Slice({range}));");
+            }
+        }
         foreach (LayerEmitter layer in context.Layers)
         {
             if (layer.ForwardByColumns is { } m)
             {
+                Values(m.Offset);
                 string range = $"{Notation.Int(m.Offset)}, {Notation.Int(m.Rows * m.Columns)}";
                 w.Line($"    {context[Alias.Lanes]}.Transpose(theta.Slice({range}), {Notation.Int(m.Rows)}, {Notation.Int(m.Columns)}, copy.Slice({range}));");
+                next = m.Offset + m.Rows * m.Columns;
             }
         }
+        Values(context.Spec.ParameterCount);
         w.Line($"    {copy}.MarkCurrent(buffer, ParameterCount);");
         w.Line("}");
     }
