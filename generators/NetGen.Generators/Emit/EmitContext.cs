@@ -107,6 +107,22 @@ internal sealed class EmitContext
         }
     }
 
+    /// <summary>
+    /// θ for a method that only reads it: <c>Parameters</c>, or with a forward copy the span over θ's buffer, since a read of
+    /// <c>Parameters</c> marks the copy stale (a span handed out may be written) and reading θ to backprop changes nothing.
+    /// </summary>
+    public string ThetaToRead => HasForwardCopy ? $"{this[Alias.Aligned]}.Span(_parameters, ParameterCount)" : "Parameters";
+
+    /// <summary>Writes <c>ReadOnlySpan theta = …;</c> for a method that only reads θ (see <see cref="ThetaToRead"/>), with why.</summary>
+    public void WriteThetaToRead(SourceWriter w)
+    {
+        if (HasForwardCopy)
+        {
+            w.Line("// θ read, not written: not through Parameters, whose every read marks Forward's copy of θ stale.");
+        }
+        w.Line($"{this[Alias.ReadOnlySpan]} theta = {ThetaToRead};");
+    }
+
     /// <summary>The layers being written are the instance's Forward over its forward copy of θ (see <see cref="HasForwardCopy"/>).</summary>
     public bool WritingForwardCopy { get; set; }
 

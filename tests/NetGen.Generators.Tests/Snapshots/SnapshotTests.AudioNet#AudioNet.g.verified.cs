@@ -207,13 +207,14 @@ class AudioNet(nn.Sequential):
     {
         Guard.Length(x.Length, InputSize, "input", "AudioNet", nameof(InputSize));
         Guard.Length(y.Length, OutputSize, "target", "AudioNet", nameof(OutputSize));
-        ReadOnlySpan theta = Parameters;
+        // θ read, not written: not through Parameters, whose every read marks Forward's copy of θ stale.
+        ReadOnlySpan theta = Aligned.Span(_parameters, ParameterCount);
 
         // Layer 1 · Dense 1 → 8 · tanh
         //   z⁽¹⁾ = W⁽¹⁾·x + b⁽¹⁾        W⁽¹⁾ = θ[0..8) (8×1, row-major), b⁽¹⁾ = θ[8..16)
         //   a⁽¹⁾ = tanh(z⁽¹⁾)
         // z⁽¹⁾ = W⁽¹⁾·x₀ + b⁽¹⁾: W⁽¹⁾ is one column, so this is one fused multiply-add for all 8 units
-        z1 = Lanes.MultiplyAdd(Vector256.Create<float>(theta.Slice(0, 8)), in x[0], Vector256.Create<float>(theta.Slice(8, 8)));
+        z1 = Lanes.MultiplyAdd(Vector256.Create<float>(theta.Slice(0, 8)), x[0], Vector256.Create<float>(theta.Slice(8, 8)));
         a1 = Activations.Tanh(z1);
 
         // Layer 2 · Dense 8 → 8 · tanh
@@ -269,7 +270,8 @@ class AudioNet(nn.Sequential):
     private float Backprop<TStep>(ReadOnlySpan x, ReadOnlySpan y, TStep step) where TStep : struct, global::NetGen.IParameterStep
     {
         float loss = RecordForward(x, y, out _, out V256 a1, out _, out V256 a2, out _, out _, out float delta3);
-        ReadOnlySpan theta = Parameters;
+        // θ read, not written: not through Parameters, whose every read marks Forward's copy of θ stale.
+        ReadOnlySpan theta = Aligned.Span(_parameters, ParameterCount);
         Span into = step.IsSgd ? Parameters : Gradients; // where each ∂L/∂θ goes
 
         // ── Backward pass: δ⁽ˡ⁻¹⁾ = (W⁽ˡ⁾ᵀ·δ⁽ˡ⁾) ⊙ f′(z⁽ˡ⁻¹⁾) for every layer with θ as it was; ∂L/∂W⁽ˡ⁾ = δ⁽ˡ⁾·a⁽ˡ⁻¹⁾ᵀ, ∂L/∂b⁽ˡ⁾ = δ⁽ˡ⁾ into step after the guard ──
@@ -339,7 +341,8 @@ class AudioNet(nn.Sequential):
     {
         Guard.Batch(inputs.Length, targets.Length, losses.Length, batchSize, InputSize, OutputSize, "AudioNet");
         _workspace.EnsureBatch(batchSize);
-        ReadOnlySpan theta = Parameters;
+        // θ read, not written: not through Parameters, whose every read marks Forward's copy of θ stale.
+        ReadOnlySpan theta = Aligned.Span(_parameters, ParameterCount);
         Span bz1 = _workspace.Rows(0, batchSize), ba1 = _workspace.Rows(1, batchSize);
         Span bz2 = _workspace.Rows(3, batchSize), ba2 = _workspace.Rows(4, batchSize);
         Span bz3 = _workspace.Rows(6, batchSize), ba3 = _workspace.Rows(7, batchSize), bd3 = _workspace.Rows(8, batchSize);
@@ -425,7 +428,8 @@ class AudioNet(nn.Sequential):
     private float BackpropBatch<TStep>(ReadOnlySpan inputs, ReadOnlySpan targets, int batchSize, Span losses, TStep step) where TStep : struct, global::NetGen.IParameterStep
     {
         float total = RecordForwardBatch(inputs, targets, batchSize, losses);
-        ReadOnlySpan theta = Parameters;
+        // θ read, not written: not through Parameters, whose every read marks Forward's copy of θ stale.
+        ReadOnlySpan theta = Aligned.Span(_parameters, ParameterCount);
         Span into = step.IsSgd ? Parameters : Gradients; // where each ∂L/∂θ goes
         Span ba1 = _workspace.Rows(1, batchSize), bd1 = _workspace.Rows(2, batchSize);
         Span ba2 = _workspace.Rows(4, batchSize), bd2 = _workspace.Rows(5, batchSize);

@@ -251,7 +251,8 @@ class IrisNet(nn.Sequential):
     {
         Guard.Length(x.Length, InputSize, "input", "IrisNet", nameof(InputSize));
         Guard.Length(y.Length, OutputSize, "target", "IrisNet", nameof(OutputSize));
-        ReadOnlySpan theta = Parameters;
+        // θ read, not written: not through Parameters, whose every read marks Forward's copy of θ stale.
+        ReadOnlySpan theta = Aligned.Span(_parameters, ParameterCount);
 
         // Layer 1 · Normalization · 4 features (no parameters; Keras's Normalization)
         //   a⁽¹⁾ = (x − μ) / max(√σ², ε), ε = 1e-7, per feature: the input standardised to mean 0, variance 1
@@ -315,7 +316,8 @@ class IrisNet(nn.Sequential):
         Span a1 = _workspace.Buffer(0, 4), delta1 = _workspace.Buffer(1, 4);
         Span z3 = _workspace.Buffer(2, 3), a3 = _workspace.Buffer(3, 3), delta3 = _workspace.Buffer(4, 3);
         float loss = RecordForward(x, y, a1, out _, out V256 a2, z3, a3, delta3);
-        ReadOnlySpan theta = Parameters;
+        // θ read, not written: not through Parameters, whose every read marks Forward's copy of θ stale.
+        ReadOnlySpan theta = Aligned.Span(_parameters, ParameterCount);
         Span into = step.IsSgd ? Parameters : Gradients; // where each ∂L/∂θ goes
 
         // ── Backward pass: δ⁽ˡ⁻¹⁾ = (W⁽ˡ⁾ᵀ·δ⁽ˡ⁾) ⊙ f′(z⁽ˡ⁻¹⁾) for every layer with θ as it was; ∂L/∂W⁽ˡ⁾ = δ⁽ˡ⁾·a⁽ˡ⁻¹⁾ᵀ, ∂L/∂b⁽ˡ⁾ = δ⁽ˡ⁾ into step after the guard ──
@@ -376,7 +378,8 @@ class IrisNet(nn.Sequential):
     {
         Guard.Batch(inputs.Length, targets.Length, losses.Length, batchSize, InputSize, OutputSize, "IrisNet");
         _workspace.EnsureBatch(batchSize);
-        ReadOnlySpan theta = Parameters;
+        // θ read, not written: not through Parameters, whose every read marks Forward's copy of θ stale.
+        ReadOnlySpan theta = Aligned.Span(_parameters, ParameterCount);
         Span ba1 = _workspace.Rows(0, batchSize);
         Span bz2 = _workspace.Rows(2, batchSize), ba2 = _workspace.Rows(3, batchSize);
         Span bz3 = _workspace.Rows(5, batchSize), ba3 = _workspace.Rows(6, batchSize), bd3 = _workspace.Rows(7, batchSize);
@@ -453,7 +456,8 @@ class IrisNet(nn.Sequential):
         Span statisticsBefore = step.IsSgd ? stackalloc float[8] : default; // put back if the step is refused
         if (step.IsSgd) new Span(_statistics).CopyTo(statisticsBefore);
         float total = RecordForwardBatch(inputs, targets, batchSize, losses);
-        ReadOnlySpan theta = Parameters;
+        // θ read, not written: not through Parameters, whose every read marks Forward's copy of θ stale.
+        ReadOnlySpan theta = Aligned.Span(_parameters, ParameterCount);
         Span into = step.IsSgd ? Parameters : Gradients; // where each ∂L/∂θ goes
         Span ba1 = _workspace.Rows(0, batchSize), bd1 = _workspace.Rows(1, batchSize);
         Span ba2 = _workspace.Rows(3, batchSize), bd2 = _workspace.Rows(4, batchSize);

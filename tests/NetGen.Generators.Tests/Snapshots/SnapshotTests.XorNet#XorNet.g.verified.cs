@@ -182,7 +182,7 @@ class XorNet(nn.Sequential):
         // The columns are the even and the odd lanes of W⁽¹⁾'s rows (θ[0..4) = rows 0–1, θ[4..8) = rows 2–3).
         V128 w1col0 = Lanes.EvenLanes(Vector128.Create<float>(theta.Slice(0, 4)), Vector128.Create<float>(theta.Slice(4, 4)));
         V128 w1col1 = Lanes.OddLanes(Vector128.Create<float>(theta.Slice(0, 4)), Vector128.Create<float>(theta.Slice(4, 4)));
-        z1 = Lanes.MultiplyAdd(w1col1, in x[1], Lanes.MultiplyAdd(w1col0, in x[0], Vector128.Create<float>(theta.Slice(8, 4))));
+        z1 = Lanes.MultiplyAdd(w1col1, x[1], Lanes.MultiplyAdd(w1col0, x[0], Vector128.Create<float>(theta.Slice(8, 4))));
         a1 = Activations.Tanh(z1);
 
         // Layer 2 · Dense 4 → 1 · sigmoid

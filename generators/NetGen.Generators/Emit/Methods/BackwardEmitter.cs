@@ -76,7 +76,7 @@ internal static class BackwardEmitter
         w.Line($"{guard}.Length(y.Length, OutputSize, \"target\", \"{context.Spec.Name}\", nameof(OutputSize));");
         if (body.Mentions("theta"))
         {
-            w.Line($"{context[Alias.ReadOnlySpan]} theta = Parameters;");
+            context.WriteThetaToRead(w);
         }
         w.Append(body);
         w.Close();
@@ -199,7 +199,7 @@ internal static class BackwardEmitter
             record.Type is null ? record.Name : body.Mentions(record.Name) ? $"out {record.Type} {record.Name}" : "out _")};");
         if (body.Mentions("theta"))
         {
-            w.Line($"{readOnlySpan} theta = Parameters;");
+            context.WriteThetaToRead(w);
         }
         w.Line($"{context[Alias.Span]} into = step.IsSgd ? Parameters : Gradients; // where each ∂L/∂θ goes");
         w.Append(body);

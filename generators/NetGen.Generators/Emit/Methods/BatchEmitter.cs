@@ -50,7 +50,7 @@ internal static class BatchEmitter
         w.Line("_workspace.EnsureBatch(batchSize);");
         if (body.Mentions("theta"))
         {
-            w.Line($"{context[Alias.ReadOnlySpan]} theta = Parameters;");
+            context.WriteThetaToRead(w);
         }
         WriteBatchSpans(w, context, body);
         w.Append(body);
@@ -143,7 +143,7 @@ internal static class BatchEmitter
         w.Line("float total = RecordForwardBatch(inputs, targets, batchSize, losses);");
         if (body.Mentions("theta"))
         {
-            w.Line($"{readOnlySpan} theta = Parameters;");
+            context.WriteThetaToRead(w);
         }
         w.Line($"{span} into = step.IsSgd ? Parameters : Gradients; // where each ∂L/∂θ goes");
         WriteBatchSpans(w, context, body);

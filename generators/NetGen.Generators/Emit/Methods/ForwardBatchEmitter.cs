@@ -55,7 +55,7 @@ internal static class ForwardBatchEmitter
         }
         if (body.Mentions("theta"))
         {
-            w.Line($"{readOnlySpan} theta = Parameters;");
+            context.WriteThetaToRead(w);
         }
         foreach (LayerEmitter layer in context.Layers)
         {
