@@ -71,8 +71,10 @@ public static class HandWritten
     }
 
     /// <summary>
-    /// W4 1 → 8 tanh → 8 tanh → 1. Layer 2 by <see cref="Lanes.RowSums(ReadOnlySpan{float}, Vector256{float})"/> (two rows per 512-bit
-    /// register with AVX-512), layer 3's dot product summed by <see cref="Lanes.Sum(Vector256{float})"/>, as the generated code does.
+    /// W4 1 → 8 tanh → 8 tanh → 1. Layer 2 by columns, <see cref="Lanes.TimesColumns(ReadOnlySpan{float}, Vector256{float}, Vector256{float})"/>
+    /// over its own copy of θ with W⁽²⁾ transposed (made once here; the generated network keeps such a copy after θ and makes it
+    /// again when θ may have changed), layer 3's dot product summed by <see cref="Lanes.Sum(Vector256{float})"/>, as the
+    /// generated code does.
     /// </summary>
     public readonly struct W4 : IForward
     {
@@ -81,6 +83,8 @@ public static class HandWritten
         public W4(ReadOnlySpan<float> theta, Data data, float[] expected)
         {
             _theta = Copy(theta);
+            Span<float> copy = Aligned.Span(_theta, theta.Length);
+            Lanes.Transpose(theta.Slice(16, 64), 8, 8, copy.Slice(16, 64));
             Verify(this, "hand-written W4", data, expected);
         }
 
@@ -93,7 +97,7 @@ public static class HandWritten
             }
             ref float t = ref Aligned.First(_theta);
             Vector256<float> a1 = FastMath.Tanh(FastMath.MultiplyAdd(Vector256.LoadUnsafe(ref t), Vector256.Create(input[0]), Vector256.LoadUnsafe(ref t, 8)));
-            Vector256<float> z2 = Vector256.LoadUnsafe(ref t, 80) + Lanes.RowSums(MemoryMarshal.CreateReadOnlySpan(ref Unsafe.Add(ref t, 16), 64), a1);
+            Vector256<float> z2 = Lanes.TimesColumns(MemoryMarshal.CreateReadOnlySpan(ref Unsafe.Add(ref t, 16), 64), a1, Vector256.LoadUnsafe(ref t, 80));
             Vector256<float> a2 = FastMath.Tanh(z2);
             output[0] = Lanes.Sum(Vector256.LoadUnsafe(ref t, 88) * a2) + Unsafe.Add(ref t, 96);
         }
