@@ -37,15 +37,58 @@ internal static class EmbeddedEmitter
         w.Line("/// <param name=\"output\">Receives ŷ, <see cref=\"OutputSize\"/> values.</param>");
         w.Line("/// <exception cref=\"global::System.ArgumentException\">A span has the wrong length.</exception>");
         w.Open($"public static void ForwardEmbedded({context[Alias.ReadOnlySpan]} input, {context[Alias.Span]} output)");
-        ForwardEmitter.WriteBody(w, context, "EmbeddedParameters", spec.StatisticsCount > 0 ? "EmbeddedRunningStatistics" : null);
+        bool copy = context.HasForwardCopy; // issue 11: the instance's Forward reads some W by columns; so does this, from a copy baked in
+        context.WritingForwardCopy = copy;
+        ForwardEmitter.WriteBody(w, context, copy ? "EmbeddedForwardParameters" : "EmbeddedParameters", spec.StatisticsCount > 0 ? "EmbeddedRunningStatistics" : null);
+        context.WritingForwardCopy = false;
+        if (copy)
+        {
+            WriteEmbeddedForwardCopy(w, context, weights, tensors);
+        }
+    }
+
+    /// <summary>
+    /// Forward's copy of the embedded θ, baked in (issue 11): the same values with each column-form W by columns, so that
+    /// <c>ForwardEmbedded</c> computes the bits of an instance's <c>Forward</c> with no copy to make at run time.
+    /// </summary>
+    private static void WriteEmbeddedForwardCopy(SourceWriter w, EmitContext context, EmbeddedWeights weights, IReadOnlyList<TensorSpec> tensors)
+    {
+        var values = new string[context.Spec.ParameterCount];
+        for (int i = 0; i < values.Length; i++)
+        {
+            values[i] = weights.Values[i];
+        }
+        var byColumns = new HashSet<int>();
+        foreach (LayerEmitter layer in context.Layers)
+        {
+            if (layer.ForwardByColumns is { } m)
+            {
+                byColumns.Add(m.Offset);
+                for (int o = 0; o < m.Rows; o++)
+                {
+                    for (int i = 0; i < m.Columns; i++)
+                    {
+                        values[m.Offset + m.Rows * i + o] = weights.Values[m.Offset + m.Columns * o + i];
+                    }
+                }
+            }
+        }
+        w.Line();
+        w.Line("/// <summary>");
+        w.Line("/// <see cref=\"EmbeddedParameters\"/> as ForwardEmbedded reads them: the same values, with the W marked \"by columns\" below");
+        w.Line("/// stored by columns (copy[offset + rows·i + o] = Wₒᵢ), as an instance's Forward reads its copy of θ.");
+        w.Line("/// </summary>");
+        WriteEmbeddedSpan(w, context, "EmbeddedForwardParameters", "EmbeddedForwardParameterBytes", tensors, statistics: false,
+            new EquatableArray<string>(values), publicSpan: false, note: t => byColumns.Contains(t.Offset) ? " by columns" : "");
     }
 
     /// <summary>A <c>ReadOnlySpan&lt;float&gt;</c> property over a constant byte array (little-endian float32), one comment per tensor.</summary>
-    private static void WriteEmbeddedSpan(SourceWriter w, EmitContext context, string name, string bytesName, IReadOnlyList<TensorSpec> tensors, bool statistics, EquatableArray<string> values)
+    private static void WriteEmbeddedSpan(SourceWriter w, EmitContext context, string name, string bytesName, IReadOnlyList<TensorSpec> tensors, bool statistics, EquatableArray<string> values,
+        bool publicSpan = true, System.Func<TensorSpec, string>? note = null)
     {
         const string MemoryMarshal = "global::System.Runtime.InteropServices.MemoryMarshal";
         w.Line("/// <exception cref=\"global::System.PlatformNotSupportedException\">On a big-endian processor (the data is little-endian float32).</exception>");
-        w.Open($"public static {context[Alias.ReadOnlySpan]} {name}");
+        w.Open($"{(publicSpan ? "public" : "private")} static {context[Alias.ReadOnlySpan]} {name}");
         w.Open("get");
         w.Line("if (!global::System.BitConverter.IsLittleEndian)");
         w.Line("{");
@@ -66,7 +109,7 @@ internal static class EmbeddedEmitter
             {
                 continue;
             }
-            w.Line($"    // {tensor.Name} {tensor.ShapeText} = {(statistics ? "s" : "θ")}[{Int(tensor.Offset)}..{Int(tensor.Offset + tensor.Length)})");
+            w.Line($"    // {tensor.Name} {tensor.ShapeText}{note?.Invoke(tensor)} = {(statistics ? "s" : "θ")}[{Int(tensor.Offset)}..{Int(tensor.Offset + tensor.Length)})");
             for (int start = 0; start < tensor.Length; start += PerLine)
             {
                 var bytes = new System.Text.StringBuilder("   ");
