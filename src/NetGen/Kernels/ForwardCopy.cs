@@ -14,11 +14,13 @@ namespace NetGen.Kernels;
 /// </summary>
 /// <remarks>
 /// The generated code makes the copy in a local function of <c>Forward</c>: into <see cref="Copy"/>, θ's values outside the
-/// column-form W, one <see cref="Lanes.Transpose"/> per such W, then <see cref="MarkCurrent"/>. The mark is 1 when the copy matches θ. Every read of the network's <c>Parameters</c> (a span a caller may write through,
-/// and how every method that changes θ reaches it) clears it, and the next <c>Forward</c> makes the copy again first — the
-/// scheme of the streaming networks' packed weights: read <c>Parameters</c> again after a <c>Forward</c> rather than writing
-/// through a span kept across it. Threads that call <c>Forward</c> at once may each make the copy: each value is written once, final (never θ's
-/// row-major W first and its columns after), so they write the same values over each other.
+/// column-form W, one <see cref="Lanes.Transpose"/> per such W, then <see cref="MarkCurrent"/>. The mark is 1 when the copy
+/// matches θ. Every read of the network's <c>Parameters</c> (a span a caller may write through, and how every method that
+/// changes θ reaches it) clears it, and the next <c>Forward</c> makes the copy again first — the scheme of the streaming
+/// networks' packed weights: read <c>Parameters</c> again after a <c>Forward</c> rather than writing through a span kept
+/// across it. Threads that call <c>Forward</c> at once may each make the copy: each value is written once, final (never θ's
+/// row-major W first and its columns after), so they write the same values over each other. Changing θ while other threads
+/// run <c>Forward</c> is, as for any network, the caller's race: a copy made from half-written θ may be marked current.
 /// </remarks>
 public static class ForwardCopy
 {
